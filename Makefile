@@ -1,0 +1,38 @@
+# bilat: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+WAREHOUSE ?= var/warehouse.duckdb
+export BILAT_WAREHOUSE ?= $(CURDIR)/$(WAREHOUSE)
+export DATABASE_URL ?= sqlite:///$(CURDIR)/var/bilat.sqlite3
+
+.PHONY: run test install lint typecheck clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## Build the warehouse from the bundled real data and serve on http://127.0.0.1:8000
+run: install
+	$(BIN)/bilat ingest data/
+	$(BIN)/bilat serve --host 127.0.0.1 --port 8000
+
+## Install everything the tests need and run them all
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+typecheck: install
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,179 @@
+"""The `bilat` command: builds the library objects and calls them; no SQL here.
+
+Errors raised on purpose (`BilatError`) become one-line messages and exit code 1; usage
+mistakes exit with 2, as click does.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bilat import config
+from bilat.errors import BilatError
+from bilat.warehouse.ingest import IngestReport, ingest
+from bilat.warehouse.store import Warehouse
+
+console = Console()
+errors = Console(stderr=True)
+
+warehouse_option = click.option(
+    "--warehouse",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Warehouse file (default: $BILAT_WAREHOUSE, else the per-user data folder).",
+)
+
+
+def _warehouse(path: Path | None) -> Path:
+    return path if path is not None else config.warehouse_path()
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    try:
+        yield
+    except BilatError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.group()
+@click.version_option(package_name="bilat")
+def main() -> None:
+    """bilat: observatory of EU-US cooperation in the EU research framework programmes."""
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@warehouse_option
+@click.option(
+    "--programme",
+    type=click.Choice(["FP7", "H2020", "HE"]),
+    default=None,
+    help="Programme of files that do not say it themselves (e.g. a lone organization.csv).",
+)
+def ingest_command(paths: tuple[Path, ...], warehouse: Path | None, programme: str | None) -> None:
+    """Load CORDIS zips, folders, CSV or xlsx files into the warehouse.
+
+    Files are recognised by their header. The new warehouse is built beside the old one and
+    swapped in only when complete; loading the same files again changes nothing.
+    """
+    target = _warehouse(warehouse)
+    with _user_errors(), _progress() as update:
+        report = ingest(list(paths), warehouse=target, programme=programme, progress=update)
+    _print_ingest(report, target)
+
+
+@contextmanager
+def _progress() -> Iterator[Any]:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=errors, transient=True) as progress:
+        tasks: dict[str, Any] = {}
+
+        def update(message: str, done: int, total: int) -> None:
+            stage = message.split(" ", 1)[0]
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(message, total=total)
+            progress.update(tasks[stage], description=message, completed=done, total=total)
+
+        yield update
+
+
+def _print_ingest(report: IngestReport, target: Path) -> None:
+    if report.loaded:
+        table = Table(title=f"Loaded into {target}")
+        for name in ("file", "table", "read", "loaded", "quarantined", "recovered"):
+            table.add_column(name, justify="right" if name not in ("file", "table") else "left")
+        for item in report.loaded:
+            table.add_row(item.source.name, item.layout.kind, f"{item.rows_read:,}",
+                          f"{item.table.num_rows:,}", f"{item.quarantined:,}",
+                          f"{item.recovered:,}")
+        console.print(table)
+    for label in report.unchanged:
+        console.print(f"unchanged (already loaded): {label}")
+    for label, reason in report.skipped:
+        console.print(f"skipped: {label}: {reason}")
+    if not report.loaded:
+        console.print(f"Nothing changed in {target}.")
+
+
+@main.command("sources")
+@warehouse_option
+def sources_command(warehouse: Path | None) -> None:
+    """List the loaded source files with their row accounting."""
+    with _user_errors():
+        found = Warehouse(_warehouse(warehouse)).sources()
+    table = Table(title="Sources (read = loaded + quarantined)")
+    headers = ("programme", "file", "format", "snapshot", "sha256", "read", "loaded",
+               "quarantined", "recovered", "value issues")
+    for name in headers:
+        table.add_column(name, justify="right" if name in headers[5:] else "left")
+    for row in found:
+        name = f"{Path(row['path']).name}" + (f"!{row['member']}" if row["member"] else "")
+        table.add_row(row["programme"], name, row["layout"], str(row["snapshot_date"] or "-"),
+                      row["sha256"][:12], f"{row['rows_read']:,}", f"{row['rows_loaded']:,}",
+                      f"{row['rows_quarantined']:,}", f"{row['rows_recovered']:,}",
+                      f"{row['value_issues']:,}")
+    console.print(table)
+
+
+@main.command("quarantine")
+@warehouse_option
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--values", is_flag=True, help="List values that did not parse instead.")
+def quarantine_command(warehouse: Path | None, limit: int, values: bool) -> None:
+    """List the rows kept aside (and recovered ones), or with --values the values that did
+    not parse, each with its file and line."""
+    store = Warehouse(_warehouse(warehouse))
+    with _user_errors():
+        if values:
+            for row in store.value_issues(limit=limit):
+                click.echo(f"{_where(row)}: {row['field']} = {row['raw_value']!r}: {row['reason']}")
+            return
+        rows = store.quarantine(limit=limit)
+    if not rows:
+        click.echo("No row was quarantined.")
+    for row in rows:
+        status = "recovered" if row["recovered"] else "quarantined"
+        text = row["raw_text"].replace("\n", "\\n")
+        click.echo(f"{_where(row)}: {status}: {row['reason']}\n    {text[:160]}")
+
+
+def _where(row: dict[str, Any]) -> str:
+    name = row["path"] + (f"!{row['member']}" if row["member"] else "")
+    return f"{name}:{row['line']}"
+
+
+@main.command("settings")
+def settings_command() -> None:
+    """Show every setting, its environment variable, current value and meaning."""
+    for setting in config.SETTINGS:
+        click.echo(f"{setting.env}={setting.value()}\n    {setting.help}")
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@warehouse_option
+def serve_command(host: str, port: int, warehouse: Path | None) -> None:
+    """Serve the web pages on http://HOST:PORT (migrating the coordination database first)."""
+    os.environ["BILAT_WAREHOUSE"] = str(_warehouse(warehouse))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilat.web.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["bilat", "migrate", "--no-input", "--verbosity", "0"])
+    execute_from_command_line(["bilat", "runserver", "--noreload", f"{host}:{port}"])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

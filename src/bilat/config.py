@@ -1,0 +1,70 @@
+"""Settings of bilat, declared once with their defaults and help text.
+
+Each setting is read from the environment, then falls back to its default, so the CLI, the web
+server and the tests all agree on where things are. `bilat settings` prints this table.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration value: its environment variable, default and meaning."""
+
+    env: str
+    default: str
+    help: str
+
+    def value(self) -> str:
+        """The environment's value when set and not empty, else the default."""
+        return os.environ.get(self.env) or self.default
+
+
+DATA_DIR = Path(platformdirs.user_data_dir("bilat"))
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "BILAT_WAREHOUSE",
+        str(DATA_DIR / "warehouse.duckdb"),
+        "Path of the DuckDB warehouse file built by `bilat ingest` and read by everything else.",
+    ),
+    Setting(
+        "DATABASE_URL",
+        f"sqlite:///{DATA_DIR / 'bilat.sqlite3'}",
+        "Database of the coordination data (Django): SQLite by default, postgres://... for a "
+        "shared deployment.",
+    ),
+    Setting(
+        "BILAT_SECRET_KEY",
+        "insecure-development-key-change-me",
+        "Django secret key; set a long random value in any deployment.",
+    ),
+    Setting(
+        "BILAT_DEBUG",
+        "0",
+        "1 to run Django in debug mode (never in production).",
+    ),
+    Setting(
+        "BILAT_ALLOWED_HOSTS",
+        "127.0.0.1,localhost,testserver",
+        "Comma-separated host names the web server answers to.",
+    ),
+)
+
+_BY_ENV = {setting.env: setting for setting in SETTINGS}
+
+
+def get(env: str) -> str:
+    """Current value of the setting named by its environment variable."""
+    return _BY_ENV[env].value()
+
+
+def warehouse_path() -> Path:
+    """Where the warehouse lives unless a command is given `--warehouse`."""
+    return Path(get("BILAT_WAREHOUSE")).expanduser()

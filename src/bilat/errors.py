@@ -1,0 +1,27 @@
+"""Error classes shared by every layer.
+
+The library raises these; the CLI turns them into messages and exit codes, the web layer into
+HTTP statuses. Each message names what the user has to look at (file, line, column).
+"""
+
+from __future__ import annotations
+
+
+class BilatError(Exception):
+    """Root of every error bilat raises on purpose."""
+
+
+class InputFileError(ValueError, BilatError):
+    """An input file cannot be used as a whole (unreadable, truncated, missing column)."""
+
+
+class UnknownFormatError(InputFileError):
+    """A file's header matches none of the CORDIS formats bilat knows."""
+
+
+class ProgrammeUndeterminedError(InputFileError):
+    """The framework programme of a file cannot be told from its content."""
+
+
+class WarehouseMissingError(BilatError):
+    """No warehouse has been built at the configured path yet."""

@@ -1,0 +1,271 @@
+"""The derived tables, rebuilt from the base tables after every ingest.
+
+They are what indicators read: `participations` (the participations of each programme from its
+best dataset), `projects` (one row per project known from any table, with what can honestly be
+derived: call year from the topic code, programme part, scheme group), `organisations` (one row
+per PIC with its latest identity), `countries` and `country_status`, `programme_tables`.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from bilat.cordis import schemes
+from bilat.cordis.places import PLACEHOLDER_POINTS
+from bilat.cordis.programme_parts import normalise_code, programme_part
+from bilat.cordis.reference import rows
+from bilat.warehouse.sql import run, scalar
+
+# A point given to organisations in this many distinct cities of one country is a
+# geocoder's country centre, not a place.
+SHARED_POINT_CITIES = 5
+
+
+def rebuild(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute every derived table from the base tables."""
+    _flag_placeholder_points(con)
+    run(con, _DATASETS)
+    run(con, _PARTICIPATIONS)
+    _register_code_maps(con)
+    run(con, _PROJECTS)
+    run(con, _ORGANISATIONS)
+    _countries(con)
+    run(con, _PROGRAMME_TABLES)
+
+
+def _flag_placeholder_points(con: duckdb.DuckDBPyConnection) -> None:
+    known = [list(point) for point in PLACEHOLDER_POINTS]
+    run(
+        con,
+        """
+        UPDATE participation_rows p SET geolocation_placeholder = true
+        WHERE [p.latitude, p.longitude] IN (SELECT unnest($known))
+           OR (p.country, p.latitude, p.longitude) IN (
+                SELECT (country, latitude, longitude) FROM participation_rows
+                WHERE latitude IS NOT NULL
+                GROUP BY country, latitude, longitude
+                HAVING count(DISTINCT lower(city)) >= $cities)
+        """,
+        {"known": known, "cities": SHARED_POINT_CITIES},
+    )
+
+
+_DATASETS = """
+CREATE OR REPLACE TABLE programme_datasets AS
+SELECT programme, CASE WHEN bool_or(dataset = 'cordis') THEN 'cordis' ELSE 'dashboard' END
+       AS dataset
+FROM (SELECT programme, dataset FROM participation_rows
+      UNION ALL SELECT programme, dataset FROM project_records)
+GROUP BY programme
+"""
+
+_PARTICIPATIONS = """
+CREATE OR REPLACE VIEW participations AS
+SELECT p.* FROM participation_rows p
+JOIN programme_datasets d USING (programme, dataset)
+"""
+
+
+def _register_code_maps(con: duckdb.DuckDBPyConnection) -> None:
+    """Programme part of each legal basis code and group of each funding scheme seen."""
+    codes = [
+        code
+        for (code,) in run(
+            con,
+            """SELECT DISTINCT legal_basis FROM project_legal_basis WHERE legal_basis IS NOT NULL
+           UNION SELECT DISTINCT legal_basis FROM project_records WHERE legal_basis IS NOT NULL""",
+        )
+    ]
+    parts = [programme_part(_as_legal_basis(code)) for code in codes]
+    con.register(
+        "part_map",
+        pa.table(
+            {
+                "code": pa.array(codes, pa.string()),
+                "part_code": pa.array([p.code if p else None for p in parts], pa.string()),
+                "pillar": pa.array([p.pillar if p else None for p in parts], pa.string()),
+                "part": pa.array([p.part if p else None for p in parts], pa.string()),
+            }
+        ),
+    )
+    found = run(
+        con,
+        """SELECT DISTINCT funding_scheme, dataset FROM project_records
+           WHERE funding_scheme IS NOT NULL""",
+    )
+    groups = [
+        schemes.dashboard_group(code) if dataset == "dashboard" else schemes.scheme_group(code)
+        for code, dataset in found
+    ]
+    con.register(
+        "scheme_map",
+        pa.table(
+            {
+                "code": pa.array([code for code, _ in found], pa.string()),
+                "scheme_group": pa.array(groups, pa.string()),
+            }
+        ),
+    )
+    con.register(
+        "scheme_groups",
+        pa.table(
+            {
+                "scheme_group": list(schemes.GROUPS),
+                "title": list(schemes.GROUPS.values()),
+            }
+        ),
+    )
+
+
+def _as_legal_basis(code: str) -> str:
+    """eCorda-style codes (`EU.3.1.`) as CORDIS writes them (`H2020-EU.3.1`)."""
+    code = normalise_code(code)
+    return f"H2020-{code}" if code.upper().startswith("EU.") else code
+
+
+_PROJECTS = """
+CREATE OR REPLACE TABLE projects AS
+WITH ids AS (
+    SELECT programme, project_id FROM participations
+    UNION SELECT r.programme, r.project_id FROM project_records r
+          JOIN programme_datasets d USING (programme, dataset)
+    UNION SELECT programme, project_id FROM project_topics
+    UNION SELECT programme, project_id FROM project_legal_basis
+    UNION SELECT programme, project_id FROM project_fields
+),
+records AS (
+    SELECT r.* FROM project_records r JOIN programme_datasets d USING (programme, dataset)
+    QUALIFY row_number() OVER (PARTITION BY programme, project_id
+                               ORDER BY content_update DESC NULLS LAST, source_id DESC) = 1
+),
+unique_part AS (
+    SELECT programme, project_id, arg_max(legal_basis, unique_programme_part::INTEGER) AS code,
+           arg_max(title, unique_programme_part::INTEGER) AS title
+    FROM project_legal_basis GROUP BY ALL
+),
+topic AS (
+    SELECT programme, project_id, min(topic) AS topic, min(title) AS topic_title
+    FROM project_topics GROUP BY ALL
+),
+members AS (
+    SELECT programme, project_id, count(*) AS participations,
+           count(DISTINCT pic) AS organisations, min(project_acronym) AS acronym
+    FROM participations GROUP BY ALL
+)
+SELECT i.programme, i.project_id,
+       COALESCE(r.acronym, m.acronym) AS acronym,
+       r.title, r.status, r.start_date, r.end_date,
+       year(r.start_date) AS start_year,
+       r.signature_date, year(r.signature_date) AS signature_year,
+       TRY_CAST(regexp_extract(COALESCE(t.topic, r.topics, r.master_call),
+                               '(?:^|-)((?:19|20)[0-9][0-9])(?:-|$)', 1) AS INTEGER) AS call_year,
+       COALESCE(t.topic, r.topics) AS topic, t.topic_title,
+       COALESCE(u.code, r.legal_basis) AS legal_basis,
+       u.title AS legal_basis_title,
+       pm.part_code AS programme_part_code, pm.pillar, pm.part AS programme_part,
+       r.funding_scheme, sm.scheme_group,
+       r.total_cost, r.ec_max_contribution, r.master_call, r.sub_call, r.objective,
+       r.grant_doi, r.content_update,
+       r.project_id IS NOT NULL AS has_project_record,
+       COALESCE(m.participations, 0) AS participations,
+       COALESCE(m.organisations, 0) AS organisations
+FROM ids i
+LEFT JOIN records r USING (programme, project_id)
+LEFT JOIN unique_part u USING (programme, project_id)
+LEFT JOIN topic t USING (programme, project_id)
+LEFT JOIN members m USING (programme, project_id)
+LEFT JOIN part_map pm ON pm.code = COALESCE(u.code, r.legal_basis)
+LEFT JOIN scheme_map sm ON sm.code = r.funding_scheme
+"""
+
+_ORGANISATIONS = """
+CREATE OR REPLACE TABLE organisations AS
+SELECT pic,
+       arg_max(name, recency) AS name,
+       arg_max(short_name, recency) AS short_name,
+       arg_max(activity_type, recency) AS activity_type,
+       arg_max(sme, recency) AS sme,
+       arg_max(country, recency) AS country,
+       arg_max(country_iso, recency) AS country_iso,
+       arg_max(city, recency) AS city,
+       arg_max(post_code, recency) AS post_code,
+       arg_max(us_state, recency) AS us_state,
+       arg_max(CASE WHEN geolocation_placeholder THEN NULL ELSE latitude END, recency)
+           AS latitude,
+       arg_max(CASE WHEN geolocation_placeholder THEN NULL ELSE longitude END, recency)
+           AS longitude,
+       arg_max(organization_url, recency) AS organization_url,
+       count(*) AS participations,
+       count(DISTINCT (programme, project_id)) AS projects,
+       list_sort(list_distinct(list(programme))) AS programmes,
+       max(content_update) AS last_update
+FROM (SELECT *, (COALESCE(content_update, TIMESTAMP '1900-01-01'),
+                 CASE programme WHEN 'HE' THEN 3 WHEN 'H2020' THEN 2 ELSE 1 END,
+                 project_id) AS recency
+      FROM participations WHERE pic IS NOT NULL)
+GROUP BY pic
+"""
+
+
+def _countries(con: duckdb.DuckDBPyConnection) -> None:
+    """Countries with ISO codes and, per programme, member state / associated / third."""
+    reference = rows("countries")
+    con.register(
+        "shipped_countries",
+        pa.table(
+            {
+                "cordis_code": [row["cordis_code"] for row in reference],
+                "iso_code": [row["iso_code"] for row in reference],
+                "name": [row["name"] for row in reference],
+            }
+        ),
+    )
+    statuses = rows("country_status")
+    con.register(
+        "shipped_status",
+        pa.table(
+            {
+                name: [row[name] or None for row in statuses]
+                for name in ("programme", "cordis_code", "status", "since", "note")
+            }
+        ),
+    )
+    run(
+        con,
+        """
+        CREATE OR REPLACE TABLE countries AS
+        WITH codes AS (
+            SELECT cordis_code FROM shipped_countries
+            UNION SELECT cordis_code FROM ref_countries
+            UNION SELECT DISTINCT country FROM participation_rows WHERE country IS NOT NULL
+        )
+        SELECT c.cordis_code, COALESCE(s.iso_code, r.iso_code) AS iso_code,
+               COALESCE(s.name, r.name) AS name,
+               s.cordis_code IS NULL AND r.cordis_code IS NULL AS unknown
+        FROM codes c
+        LEFT JOIN shipped_countries s USING (cordis_code)
+        LEFT JOIN (SELECT DISTINCT ON (cordis_code) * FROM ref_countries) r USING (cordis_code)
+        """,
+    )
+    run(
+        con,
+        """
+        CREATE OR REPLACE TABLE country_status AS
+        SELECT p.programme, c.cordis_code, c.iso_code, c.name,
+               COALESCE(s.status, 'third_country') AS status,
+               TRY_CAST(s.since AS INTEGER) AS since, s.note
+        FROM (VALUES ('FP7'), ('H2020'), ('HE')) p(programme)
+        CROSS JOIN countries c
+        LEFT JOIN shipped_status s ON s.programme = p.programme
+                                  AND s.cordis_code = c.cordis_code
+        """,
+    )
+
+
+_PROGRAMME_TABLES = """
+CREATE OR REPLACE TABLE programme_tables AS
+SELECT programme, kind, count(*) AS files, sum(rows_loaded) AS rows_loaded,
+       max(snapshot_date) AS snapshot_date
+FROM sources GROUP BY ALL ORDER BY ALL
+"""

@@ -1,0 +1,272 @@
+"""`bilat ingest`: read files, and build the new warehouse beside the old one, then swap.
+
+The warehouse is a build product. An ingest copies the current file, replaces in the copy the
+tables of each programme that the new files bring, recomputes the derived tables and only then
+moves the copy over the original, so a reader never sees half a load and a failure leaves the
+previous warehouse as it was. Loading files already loaded (same sha256) changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from bilat.cordis import programmes
+from bilat.cordis.inputs import InputFile, expand
+from bilat.cordis.layouts import UNUSED_TABLES
+from bilat.cordis.parsing import ParsedFile, parse
+from bilat.cordis.roles import ACTIVITY_TYPES
+from bilat.errors import ProgrammeUndeterminedError, UnknownFormatError
+from bilat.warehouse import derive
+from bilat.warehouse.loading import Target, load
+from bilat.warehouse.schema import create_schema
+
+SOURCE_TABLES = (
+    "participation_rows",
+    "project_records",
+    "project_topics",
+    "project_legal_basis",
+    "project_fields",
+    "ref_programmes",
+    "ref_funding_schemes",
+    "ref_countries",
+    "euroscivoc_concepts",
+    "quarantine",
+    "value_issues",
+    "load_warnings",
+)
+from bilat.warehouse.sql import run, scalar
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did, file by file."""
+
+    loaded: list[ParsedFile] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """Whether a new warehouse was swapped in."""
+        return bool(self.loaded)
+
+
+@dataclass
+class _Group:
+    """The files that together replace one table of one programme."""
+
+    programme: str
+    kind: str
+    files: list[ParsedFile]
+
+
+def ingest(
+    paths: list[Path],
+    *,
+    warehouse: Path,
+    programme: str | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Load CORDIS files into the warehouse at `warehouse`, atomically."""
+    report = IngestReport()
+    parsed = _parse_all(expand(paths), report, progress)
+    groups = _group(parsed, warehouse, programme)
+    current = _current_hashes(warehouse)
+    changed = []
+    for group in groups:
+        hashes = {item.source.sha256() for item in group.files}
+        if current.get((group.programme, group.kind)) == hashes:
+            report.unchanged.extend(item.source.label for item in group.files)
+        else:
+            changed.append(group)
+    if changed:
+        _build(warehouse, changed, progress)
+        report.loaded = [item for group in changed for item in group.files]
+    return report
+
+
+def _parse_all(
+    files: list[InputFile], report: IngestReport, progress: Progress | None
+) -> list[ParsedFile]:
+    parsed: list[ParsedFile] = []
+    seen: set[str] = set()
+    for number, source in enumerate(files, start=1):
+        if progress:
+            progress(f"reading {source.name}", number, len(files))
+        try:
+            item = parse(source)
+        except UnknownFormatError as error:
+            if source.explicit:
+                raise
+            stem = source.name.lower().split(".")[0]
+            reason = "a CORDIS table bilat does not use" if stem in UNUSED_TABLES else str(error)
+            report.skipped.append((source.label, reason))
+            continue
+        if item.layout.kind == "fundingschemes" and _is_activity_type_list(item):
+            report.skipped.append((source.label, "activity type list: bilat ships its own"))
+            continue
+        if source.sha256() in seen:
+            report.skipped.append((source.label, "same content as another file given"))
+            continue
+        seen.add(source.sha256())
+        parsed.append(item)
+    return parsed
+
+
+def _is_activity_type_list(item: ParsedFile) -> bool:
+    """The CORDIS activity type list has the funding scheme list's header; tell them apart."""
+    codes = {code.strip() for code in programmes.column_values(item, "code")}
+    return bool(codes) and codes <= set(ACTIVITY_TYPES)
+
+
+def _group(parsed: list[ParsedFile], warehouse: Path, forced: str | None) -> list[_Group]:
+    """Assign each file its programme, then gather the files per (programme, table)."""
+    assigned: dict[int, str] = {}
+    known: dict[int, str] = {}
+    for index, item in enumerate(parsed):
+        found = forced if forced and item.layout.kind not in programmes.REFERENCE_KINDS else None
+        found = found or programmes.from_content(item)
+        if found:
+            assigned[index] = found
+            if found != programmes.ALL:
+                known.update(dict.fromkeys(programmes.project_ids(item), found))
+    existing = _known_projects(warehouse)
+    for index, item in enumerate(parsed):
+        if index in assigned:
+            continue
+        found = programmes.from_projects(item, known) or programmes.from_projects(item, existing)
+        if found is None:
+            raise ProgrammeUndeterminedError(
+                f"{item.source.label}: cannot tell which framework programme this "
+                f"{item.layout.title} belongs to (it names no programme and its projects are "
+                "not among the files loaded with it or in the warehouse); load it together "
+                "with the project or legalBasis table of its dump, or say it with "
+                "--programme FP7|H2020|HE"
+            )
+        assigned[index] = found
+    groups: dict[tuple[str, str], _Group] = {}
+    for index, item in enumerate(parsed):
+        key = (assigned[index], item.layout.kind)
+        groups.setdefault(key, _Group(*key, files=[])).files.append(item)
+    return list(groups.values())
+
+
+def _known_projects(warehouse: Path) -> dict[int, str]:
+    if not warehouse.exists():
+        return {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return dict(run(con, "SELECT project_id, programme FROM projects"))
+
+
+def _current_hashes(warehouse: Path) -> dict[tuple[str, str], set[str]]:
+    if not warehouse.exists():
+        return {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        found: dict[tuple[str, str], set[str]] = {}
+        for programme, kind, sha in run(con, "SELECT programme, kind, sha256 FROM sources"):
+            found.setdefault((programme, kind), set()).add(sha)
+        return found
+
+
+def _build(warehouse: Path, groups: list[_Group], progress: Progress | None) -> None:
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    building = warehouse.with_name(f".{warehouse.name}.building-{os.getpid()}")
+    building.unlink(missing_ok=True)
+    if warehouse.exists():
+        shutil.copy2(warehouse, building)
+    try:
+        with duckdb.connect(str(building)) as con:
+            create_schema(con)
+            total = sum(len(group.files) for group in groups)
+            done = 0
+            for group in groups:
+                _drop_group(con, group)
+                for item in group.files:
+                    done += 1
+                    if progress:
+                        progress(f"loading {item.source.name}", done, total)
+                    _load_file(con, item, group)
+            if progress:
+                progress("deriving projects, organisations, countries", total, total)
+            derive.rebuild(con)
+            run(con, "CHECKPOINT")
+        os.replace(building, warehouse)
+    finally:
+        building.unlink(missing_ok=True)
+
+
+def _drop_group(con: duckdb.DuckDBPyConnection, group: _Group) -> None:
+    """Remove what earlier loads brought for this programme and table."""
+    old = [
+        sid
+        for (sid,) in run(
+            con,
+            "SELECT source_id FROM sources WHERE programme = ? AND kind = ?",
+            [group.programme, group.kind],
+        )
+    ]
+    if not old:
+        return
+    for table in SOURCE_TABLES:
+        run(con, f"DELETE FROM {table} WHERE source_id IN (SELECT unnest(?))", [old])
+    run(con, "DELETE FROM sources WHERE source_id IN (SELECT unnest(?))", [old])
+
+
+def _load_file(con: duckdb.DuckDBPyConnection, item: ParsedFile, group: _Group) -> None:
+    source_id = int(scalar(con, "SELECT COALESCE(max(source_id), 0) + 1 FROM sources"))
+    dataset = "dashboard" if item.layout.kind == "dashboard" else "cordis"
+    issues = load(con, item, Target(source_id, group.programme, dataset))
+    snapshot, basis = _snapshot(con, item, source_id)
+    source = item.source
+    run(
+        con,
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            source_id,
+            str(source.path),
+            source.member,
+            item.layout.name,
+            item.layout.kind,
+            group.programme,
+            item.encoding,
+            snapshot,
+            basis,
+            source.sha256(),
+            item.rows_read,
+            item.table.num_rows,
+            item.quarantined,
+            item.recovered,
+            issues,
+            datetime.now(),
+        ],
+    )
+
+
+def _snapshot(
+    con: duckdb.DuckDBPyConnection, item: ParsedFile, source_id: int
+) -> tuple[object, str | None]:
+    """The date of the data: its latest update stamp, else the zip member's date."""
+    for table, column, basis in (
+        ("participation_rows", "content_update", "latest contentUpdateDate"),
+        ("project_records", "content_update", "latest contentUpdateDate"),
+        ("project_records", "signature_date", "latest signature date"),
+    ):
+        found = scalar(
+            con,
+            f"SELECT CAST(max({column}) AS DATE) FROM {table} WHERE source_id = ?",
+            [source_id],
+        )
+        if found is not None:
+            return found, basis
+    if item.source.archive_date is not None:
+        return item.source.archive_date, "date of the file in its zip"
+    return None, None

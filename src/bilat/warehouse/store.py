@@ -1,0 +1,119 @@
+"""Reading the warehouse: one read-only connection, reopened when an ingest swaps the file.
+
+Web processes, the CLI and reports read through `Warehouse`; none of them writes. After
+`bilat ingest` replaces the file, the next call notices the new file and reopens it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from bilat.errors import WarehouseMissingError
+
+Row = dict[str, Any]
+
+# Tables a newcomer wants counted on the sources page, in reading order.
+COUNTED_TABLES = (
+    "participations", "projects", "organisations", "project_topics", "project_legal_basis",
+    "project_fields", "countries", "quarantine", "value_issues",
+)
+
+
+class Warehouse:
+    """A read-only view of the warehouse file at `path`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._identity: tuple[int, int] | None = None
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            raise WarehouseMissingError(
+                f"no warehouse at {self.path}; build one with `bilat ingest PATH...`"
+            ) from None
+        identity = (stat.st_ino, stat.st_mtime_ns)
+        if self._con is None or identity != self._identity:
+            if self._con is not None:
+                self._con.close()
+            self._con = duckdb.connect(str(self.path), read_only=True)
+            self._identity = identity
+        return self._con
+
+    def query(self, sql: str, params: object = None) -> list[Row]:
+        """Rows of a read-only query as dictionaries."""
+        with self._lock:
+            cursor = self._connection().cursor()
+            try:
+                result = cursor.execute(sql, params)
+                names = [column[0] for column in result.description or []]
+                return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+            finally:
+                cursor.close()
+
+    def close(self) -> None:
+        """Close the connection (it reopens on the next query)."""
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+
+    def sources(self) -> list[Row]:
+        """Every loaded source file with its row accounting, by programme then file."""
+        return self.query(
+            """SELECT source_id, programme, kind, layout, path, member, encoding, snapshot_date,
+                      snapshot_basis, sha256, rows_read, rows_loaded, rows_quarantined,
+                      rows_recovered, value_issues, loaded_at
+               FROM sources ORDER BY programme, kind, path, member"""
+        )
+
+    def quarantine(self, *, limit: int | None = None) -> list[Row]:
+        """Rows kept aside (and recovered ones, flagged), with their file and line."""
+        return self.query(
+            """SELECT s.path, s.member, q.line, q.reason, q.recovered, q.raw_text
+               FROM quarantine q JOIN sources s USING (source_id)
+               ORDER BY s.path, s.member, q.line LIMIT ?""",
+            [limit if limit is not None else 2**62],
+        )
+
+    def value_issues(self, *, limit: int | None = None) -> list[Row]:
+        """Values that did not parse, with their file, line and field."""
+        return self.query(
+            """SELECT s.path, s.member, v.line, v.field, v.raw_value, v.reason
+               FROM value_issues v JOIN sources s USING (source_id)
+               ORDER BY s.path, s.member, v.line, v.field LIMIT ?""",
+            [limit if limit is not None else 2**62],
+        )
+
+    def warnings(self) -> list[Row]:
+        """Odd but usable values, counted per source."""
+        return self.query(
+            """SELECT s.path, s.member, w.warning, w.value, w.rows
+               FROM load_warnings w JOIN sources s USING (source_id)
+               ORDER BY s.path, s.member, w.rows DESC"""
+        )
+
+    def programme_tables(self) -> list[Row]:
+        """Which tables each programme has, with rows and snapshot date."""
+        return self.query("SELECT * FROM programme_tables")
+
+    def table_counts(self) -> list[Row]:
+        """Row counts of the main tables, per programme where the table has one."""
+        parts = []
+        for table in COUNTED_TABLES:
+            has_programme = table not in ("organisations", "countries", "quarantine",
+                                          "value_issues")
+            programme = "programme" if has_programme else "'ALL'"
+            parts.append(
+                f"SELECT '{table}' AS table_name, {programme} AS programme, count(*) AS rows "
+                f"FROM {table} GROUP BY ALL"
+            )
+        return self.query(" UNION ALL ".join(parts) + " ORDER BY table_name, programme")

@@ -1,0 +1,1 @@
+"""The Django project: web pages and, later, the API and the coordination apps."""
