@@ -44,6 +44,8 @@ SOURCE_TABLES = (
 from bilat.warehouse.sql import run, scalar
 
 Progress = Callable[[str, int, int], None]
+# Names of the CORDIS zip tables bilat needs: such a file with a wrong header is an error.
+EXPECTED_TABLES = frozenset({"project", "organization", "euroscivoc", "legalbasis", "topics"})
 
 
 @dataclass
@@ -105,9 +107,9 @@ def _parse_all(
         try:
             item = parse(source)
         except UnknownFormatError as error:
-            if source.explicit:
-                raise
             stem = source.name.lower().split(".")[0]
+            if source.explicit or stem in EXPECTED_TABLES:
+                raise  # a file meant to be a CORDIS table must not be passed over
             reason = "a CORDIS table bilat does not use" if stem in UNUSED_TABLES else str(error)
             report.skipped.append((source.label, reason))
             continue
