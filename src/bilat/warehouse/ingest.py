@@ -145,7 +145,11 @@ def _group(parsed: list[ParsedFile], warehouse: Path, forced: str | None) -> lis
     for index, item in enumerate(parsed):
         if index in assigned:
             continue
-        found = programmes.from_projects(item, known) or programmes.from_projects(item, existing)
+        found = (
+            programmes.from_projects(item, known)
+            or programmes.from_projects(item, existing)
+            or _container_programme(item, parsed, assigned)
+        )
         if found is None:
             raise ProgrammeUndeterminedError(
                 f"{item.source.label}: cannot tell which framework programme this "
@@ -160,6 +164,27 @@ def _group(parsed: list[ParsedFile], warehouse: Path, forced: str | None) -> lis
         key = (assigned[index], item.layout.kind)
         groups.setdefault(key, _Group(*key, files=[])).files.append(item)
     return list(groups.values())
+
+
+def _container_programme(
+    item: ParsedFile, parsed: list[ParsedFile], assigned: dict[int, str]
+) -> str | None:
+    """The programme of the other tables of the same zip or folder, if they agree.
+
+    A CORDIS dump holds one programme, so tables that travel together belong together.
+    """
+    home = _container(item)
+    found = {
+        assigned[index]
+        for index, other in enumerate(parsed)
+        if index in assigned and assigned[index] != programmes.ALL and _container(other) == home
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _container(item: ParsedFile) -> Path:
+    source = item.source
+    return source.path if source.member else source.path.parent
 
 
 def _known_projects(warehouse: Path) -> dict[int, str]:

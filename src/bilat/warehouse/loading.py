@@ -8,7 +8,7 @@ few, and joined in. A value that does not parse is loaded as missing and written
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import duckdb
@@ -37,10 +37,12 @@ class Target:
     source_id: int
     programme: str
     dataset: str
+    file_columns: dict[str, str] = field(default_factory=dict)  # lower-case -> as in the file
 
 
 def load(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, target: Target) -> int:
     """Insert a parsed file's rows and its quarantine; return the number of value issues."""
+    target = replace(target, file_columns={name.lower(): name for name in parsed.table.column_names})
     table = parsed.table.rename_columns([name.lower() for name in parsed.table.column_names])
     for optional in _OPTIONAL.get(parsed.layout.kind, ()):
         if optional not in table.column_names:
@@ -150,7 +152,7 @@ def _participations(
         """,
         {"programme": target.programme, "dataset": target.dataset, "source_id": target.source_id},
     )
-    issues = _record_issues(con, PARTICIPATION_CHECKS, mapping, target.source_id)
+    issues = _record_issues(con, PARTICIPATION_CHECKS, mapping, target)
     issues += _geolocation_issues(con, mapping, target.source_id)
     _record_participation_warnings(con, target.source_id)
     return issues
@@ -198,7 +200,7 @@ def _record_issues(
     con: duckdb.DuckDBPyConnection,
     checks: dict[str, Check],
     mapping: dict[str, str],
-    source_id: int,
+    target: Target,
 ) -> int:
     """Write a value issue for every non-empty value that its parser rejects."""
     total = 0
@@ -214,7 +216,8 @@ def _record_issues(
                 SELECT ?, {LINE}, ?, {field}, ? FROM canon
                 WHERE txt({field}) IS NOT NULL AND NOT placeholder({field})
                   AND {check.parser}({field}) IS NULL""",
-            [source_id, mapping[field], check.reason],
+            [target.source_id, target.file_columns.get(mapping[field], mapping[field]),
+             check.reason],
         )
         total += int(inserted or 0)
     return total
@@ -295,4 +298,4 @@ def _projects(
         """,
         {"programme": target.programme, "dataset": target.dataset, "source_id": target.source_id},
     )
-    return _record_issues(con, PROJECT_CHECKS, mapping, target.source_id)
+    return _record_issues(con, PROJECT_CHECKS, mapping, target)
