@@ -75,18 +75,29 @@ def ingest_command(paths: tuple[Path, ...], warehouse: Path | None, programme: s
 
 @contextmanager
 def _progress() -> Iterator[Any]:
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
-    with Progress(*columns, console=errors, transient=True) as progress:
-        tasks: dict[str, Any] = {}
+    """A progress bar on stderr that appears with the first update, so errors print clean."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    progress = Progress(*columns, console=errors, transient=True)
+    tasks: dict[str, Any] = {}
 
-        def update(message: str, done: int, total: int) -> None:
-            stage = message.split(" ", 1)[0]
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(message, total=total)
-            progress.update(tasks[stage], description=message, completed=done, total=total)
+    def update(message: str, done: int, total: int) -> None:
+        if not tasks:
+            progress.start()
+        stage = message.split(" ", 1)[0]
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(message, total=total)
+        progress.update(tasks[stage], description=message, completed=done, total=total)
 
+    try:
         yield update
+    finally:
+        if tasks:
+            progress.stop()
 
 
 def _print_ingest(report: IngestReport, target: Path) -> None:
@@ -110,21 +121,23 @@ def _print_ingest(report: IngestReport, target: Path) -> None:
 @main.command("sources")
 @warehouse_option
 def sources_command(warehouse: Path | None) -> None:
-    """List the loaded source files with their row accounting."""
+    """List the loaded source files with their row accounting (read = loaded + quarantined)."""
     with _user_errors():
         found = Warehouse(_warehouse(warehouse)).sources()
-    table = Table(title="Sources (read = loaded + quarantined)")
-    headers = ("programme", "file", "format", "snapshot", "sha256", "read", "loaded",
-               "quarantined", "recovered", "value issues")
-    for name in headers:
-        table.add_column(name, justify="right" if name in headers[5:] else "left")
     for row in found:
-        name = f"{Path(row['path']).name}" + (f"!{row['member']}" if row["member"] else "")
-        table.add_row(row["programme"], name, row["layout"], str(row["snapshot_date"] or "-"),
-                      row["sha256"][:12], f"{row['rows_read']:,}", f"{row['rows_loaded']:,}",
-                      f"{row['rows_quarantined']:,}", f"{row['rows_recovered']:,}",
-                      f"{row['value_issues']:,}")
-    console.print(table)
+        name = Path(row["member"] or row["path"]).name
+        snapshot = row["snapshot_date"] or "unknown"
+        basis = f" ({row['snapshot_basis']})" if row["snapshot_basis"] else ""
+        click.echo(f"{row['programme']:<5} {name}  [{row['layout']}, {row['encoding']}]")
+        click.echo(f"      file     {row['path']}" + (f"!{row['member']}" if row["member"] else ""))
+        click.echo(f"      snapshot {snapshot}{basis}  sha256 {row['sha256']}")
+        click.echo(
+            f"      read {row['rows_read']:,} = loaded {row['rows_loaded']:,} + quarantined "
+            f"{row['rows_quarantined']:,}  (recovered {row['rows_recovered']:,}, "
+            f"value issues {row['value_issues']:,})"
+        )
+    if not found:
+        click.echo("No source is loaded yet.")
 
 
 @main.command("quarantine")

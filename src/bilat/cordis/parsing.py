@@ -81,10 +81,14 @@ def parse(source: InputFile) -> ParsedFile:
     layout = recognise(header)
     if layout is None:
         nearest, missing = closest(header)
-        raise UnknownFormatError(
-            f"{source.label}: header matches no CORDIS table; nearest is {nearest.title}, "
-            f"which also needs column(s) {', '.join(missing)}"
-        )
+        if len(missing) * 2 <= len(nearest.required):
+            hint = f"it looks like {nearest.title} but lacks column(s) {', '.join(missing)}"
+        else:
+            hint = (
+                "expected a CORDIS table (project, organization, euroSciVoc, legalBasis, "
+                "topics), a cordisref-* reference list or a Horizon Dashboard export"
+            )
+        raise UnknownFormatError(f"{source.label}: header matches no CORDIS table; {hint}")
     if source.is_xlsx:
         return _parse_xlsx(source, layout)
     return _parse_csv(source, layout)

@@ -1,0 +1,70 @@
+"""The `bilat` command: exact messages and exit codes for users, good and bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import TESTDATA
+
+from bilat.cli import main
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_ingest_then_sources_then_quarantine(tmp_path: Path) -> None:
+    warehouse = str(tmp_path / "w.duckdb")
+    code, output = run("ingest", str(TESTDATA / "he-project-invalid-fields.csv"),
+                       "--warehouse", warehouse)
+    assert code == 0, output
+    code, output = run("sources", "--warehouse", warehouse)
+    assert code == 0
+    assert "cordis-project" in output and "2024-11-01" in output
+    code, output = run("quarantine", "--warehouse", warehouse)
+    assert code == 0
+    assert f"{TESTDATA / 'he-project-invalid-fields.csv'}:2: recovered: 22 fields instead of 20" \
+        in output
+    code, output = run("ingest", str(TESTDATA / "he-project-invalid-fields.csv"),
+                       "--warehouse", warehouse)
+    assert code == 0
+    assert "Nothing changed" in output
+
+
+def test_values_that_did_not_parse_are_listed_with_line_and_field(tmp_path: Path) -> None:
+    warehouse = str(tmp_path / "w.duckdb")
+    run("ingest", str(TESTDATA / "organization-quirks.csv"), "--programme", "HE",
+        "--warehouse", warehouse)
+    code, output = run("quarantine", "--values", "--warehouse", warehouse)
+    assert code == 0
+    assert (f"{TESTDATA / 'organization-quirks.csv'}:6: ecContribution = '12O00': "
+            "not an amount (digits with '.' or ',' decimals)") in output
+
+
+def test_wrong_input_gives_a_clear_message_and_exit_code(tmp_path: Path) -> None:
+    warehouse = str(tmp_path / "w.duckdb")
+    code, output = run("ingest", str(tmp_path / "nope.zip"), "--warehouse", warehouse)
+    assert code == 1
+    assert output.strip() == f"Error: {tmp_path / 'nope.zip'}: no such file or folder"
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello;world\n1;2\n")
+    code, output = run("ingest", str(notes), "--warehouse", warehouse)
+    assert code == 1
+    assert output.strip() == (
+        f"Error: {notes}: header matches no CORDIS table; expected a CORDIS table (project, "
+        "organization, euroSciVoc, legalBasis, topics), a cordisref-* reference list or a "
+        "Horizon Dashboard export")
+    code, output = run("sources", "--warehouse", warehouse)
+    assert code == 1
+    assert "no warehouse at" in output and "bilat ingest" in output
+    code, output = run("ingest", str(notes), "--programme", "FP8")
+    assert code == 2 and "'FP8' is not one of 'FP7', 'H2020', 'HE'" in output
+
+
+def test_settings_are_listed_with_their_help() -> None:
+    code, output = run("settings")
+    assert code == 0
+    for name in ("BILAT_WAREHOUSE", "DATABASE_URL", "BILAT_SECRET_KEY"):
+        assert f"{name}=" in output

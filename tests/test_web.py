@@ -1,0 +1,37 @@
+"""The sources page shows what is loaded, against the bundled warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.test import Client, override_settings
+
+from bilat.web import services
+
+
+@pytest.fixture
+def client(bundled_path: Path) -> Client:
+    services.warehouse.cache_clear()
+    with override_settings(BILAT_WAREHOUSE=bundled_path):
+        yield Client()
+    services.warehouse.cache_clear()
+
+
+def test_sources_page_lists_tables_counts_and_what_is_missing(client: Client) -> None:
+    response = client.get("/sources/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Horizon Europe (2021-2027)" in html
+    assert "80,276" in html  # HE participations
+    assert "not loaded" in html  # FP7 and H2020 participations are not bundled
+    assert "CC BY 4.0" in html
+
+
+def test_page_says_when_no_warehouse_was_built(tmp_path: Path) -> None:
+    services.warehouse.cache_clear()
+    with override_settings(BILAT_WAREHOUSE=tmp_path / "absent.duckdb"):
+        response = Client().get("/")
+    services.warehouse.cache_clear()
+    assert response.status_code == 503
+    assert "bilat ingest" in response.content.decode()
