@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import TESTDATA
 
 from bilat.cli import main
+
+from conftest import TESTDATA
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -17,30 +18,42 @@ def run(*args: str) -> tuple[int, str]:
 
 def test_ingest_then_sources_then_quarantine(tmp_path: Path) -> None:
     warehouse = str(tmp_path / "w.duckdb")
-    code, output = run("ingest", str(TESTDATA / "he-project-invalid-fields.csv"),
-                       "--warehouse", warehouse)
+    code, output = run(
+        "ingest", str(TESTDATA / "he-project-invalid-fields.csv"), "--warehouse", warehouse
+    )
     assert code == 0, output
     code, output = run("sources", "--warehouse", warehouse)
     assert code == 0
     assert "cordis-project" in output and "2024-11-01" in output
     code, output = run("quarantine", "--warehouse", warehouse)
     assert code == 0
-    assert f"{TESTDATA / 'he-project-invalid-fields.csv'}:2: recovered: 22 fields instead of 20" \
+    assert (
+        f"{TESTDATA / 'he-project-invalid-fields.csv'}:2: recovered: 22 fields instead of 20"
         in output
-    code, output = run("ingest", str(TESTDATA / "he-project-invalid-fields.csv"),
-                       "--warehouse", warehouse)
+    )
+    code, output = run(
+        "ingest", str(TESTDATA / "he-project-invalid-fields.csv"), "--warehouse", warehouse
+    )
     assert code == 0
     assert "Nothing changed" in output
 
 
 def test_values_that_did_not_parse_are_listed_with_line_and_field(tmp_path: Path) -> None:
     warehouse = str(tmp_path / "w.duckdb")
-    run("ingest", str(TESTDATA / "organization-quirks.csv"), "--programme", "HE",
-        "--warehouse", warehouse)
+    run(
+        "ingest",
+        str(TESTDATA / "organization-quirks.csv"),
+        "--programme",
+        "HE",
+        "--warehouse",
+        warehouse,
+    )
     code, output = run("quarantine", "--values", "--warehouse", warehouse)
     assert code == 0
-    assert (f"{TESTDATA / 'organization-quirks.csv'}:6: ecContribution = '12O00': "
-            "not an amount (digits with '.' or ',' decimals)") in output
+    assert (
+        f"{TESTDATA / 'organization-quirks.csv'}:6: ecContribution = '12O00': "
+        "not an amount (digits with '.' or ',' decimals)"
+    ) in output
 
 
 def test_wrong_input_gives_a_clear_message_and_exit_code(tmp_path: Path) -> None:
@@ -55,7 +68,8 @@ def test_wrong_input_gives_a_clear_message_and_exit_code(tmp_path: Path) -> None
     assert output.strip() == (
         f"Error: {notes}: header matches no CORDIS table; expected a CORDIS table (project, "
         "organization, euroSciVoc, legalBasis, topics), a cordisref-* reference list or a "
-        "Horizon Dashboard export")
+        "Horizon Dashboard export"
+    )
     code, output = run("sources", "--warehouse", warehouse)
     assert code == 1
     assert "no warehouse at" in output and "bilat ingest" in output

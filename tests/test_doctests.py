@@ -7,8 +7,13 @@ import importlib
 
 import pytest
 
-MODULES = ["bilat.cordis.recovery", "bilat.cordis.roles", "bilat.cordis.schemes",
-           "bilat.cordis.places", "bilat.cordis.programme_parts"]
+MODULES = [
+    "bilat.cordis.recovery",
+    "bilat.cordis.roles",
+    "bilat.cordis.schemes",
+    "bilat.cordis.places",
+    "bilat.cordis.programme_parts",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

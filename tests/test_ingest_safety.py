@@ -8,11 +8,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import DATA, TESTDATA
 
 from bilat.errors import InputFileError, UnknownFormatError
 from bilat.warehouse.ingest import ingest
 from bilat.warehouse.store import Warehouse
+
+from conftest import DATA, TESTDATA
 
 
 def digest(path: Path) -> str:
@@ -23,8 +24,10 @@ def digest(path: Path) -> str:
 def small(tmp_path: Path) -> Path:
     """A warehouse holding the HE legal basis and the H2020 topics."""
     target = tmp_path / "w.duckdb"
-    ingest([DATA / "horizon-europe" / "legalBasis.csv.gz", DATA / "h2020" / "topics.csv.gz"],
-           warehouse=target)
+    ingest(
+        [DATA / "horizon-europe" / "legalBasis.csv.gz", DATA / "h2020" / "topics.csv.gz"],
+        warehouse=target,
+    )
     return target
 
 
@@ -45,7 +48,9 @@ def test_a_truncated_zip_stops_the_ingest_and_keeps_the_warehouse(
     data = archive.read_bytes()
     archive.write_bytes(data[: len(data) // 2])
     before = digest(small)
-    with pytest.raises(InputFileError, match="cordis-HORIZONprojects-csv.zip: not a readable zip"):
+    with pytest.raises(
+        InputFileError, match=r"cordis-HORIZONprojects-csv\.zip: not a readable zip"
+    ):
         ingest([archive], warehouse=small)
     assert digest(small) == before
     assert not list(tmp_path.glob(".w.duckdb.building-*"))
@@ -78,8 +83,9 @@ def test_a_failure_while_building_leaves_the_old_warehouse(
     with pytest.raises(RuntimeError, match="disk full"):
         ingest([DATA / "horizon-europe" / "topics.csv.gz"], warehouse=small)
     assert digest(small) == before
-    assert Warehouse(small).query("SELECT count(*) AS n FROM project_topics "
-                                  "WHERE programme = 'HE'") == [{"n": 0}]
+    assert Warehouse(small).query(
+        "SELECT count(*) AS n FROM project_topics WHERE programme = 'HE'"
+    ) == [{"n": 0}]
 
 
 def test_a_newer_snapshot_replaces_that_programme_only(small: Path, tmp_path: Path) -> None:

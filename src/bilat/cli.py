@@ -106,9 +106,14 @@ def _print_ingest(report: IngestReport, target: Path) -> None:
         for name in ("file", "table", "read", "loaded", "quarantined", "recovered"):
             table.add_column(name, justify="right" if name not in ("file", "table") else "left")
         for item in report.loaded:
-            table.add_row(item.source.name, item.layout.kind, f"{item.rows_read:,}",
-                          f"{item.table.num_rows:,}", f"{item.quarantined:,}",
-                          f"{item.recovered:,}")
+            table.add_row(
+                item.source.name,
+                item.layout.kind,
+                f"{item.rows_read:,}",
+                f"{item.table.num_rows:,}",
+                f"{item.quarantined:,}",
+                f"{item.recovered:,}",
+            )
         console.print(table)
     for label in report.unchanged:
         console.print(f"unchanged (already loaded): {label}")

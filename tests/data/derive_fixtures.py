@@ -33,8 +33,11 @@ def write(path: Path, header: list[str], rows: list[list[str]], *, legacy: bool)
 
 
 def dashboard() -> None:
-    lines = (REAL / "h2020-fp7-derived-cordis-plus/dashboard-export-2021.csv").read_text(
-        "utf-8").splitlines(keepends=True)
+    lines = (
+        (REAL / "h2020-fp7-derived-cordis-plus/dashboard-export-2021.csv")
+        .read_text("utf-8")
+        .splitlines(keepends=True)
+    )
     rows = list(csv.reader(lines))
     country = rows[0].index("country_code")
     keep = [0, *range(1, 151), *[i for i, r in enumerate(rows) if i > 150 and r[country] == "US"]]
@@ -44,8 +47,12 @@ def dashboard() -> None:
 
 
 def quirks() -> None:
-    with gzip.open(REAL / "horizon-europe/DERIVED_HE_organization_2024_all_rows.csv.gz",
-                   "rt", encoding="utf-8", newline="") as handle:
+    with gzip.open(
+        REAL / "horizon-europe/DERIVED_HE_organization_2024_all_rows.csv.gz",
+        "rt",
+        encoding="utf-8",
+        newline="",
+    ) as handle:
         rows = list(csv.reader(handle, delimiter=";"))
     header, body = rows[0], rows[1:]
     col = {name: i for i, name in enumerate(header)}
@@ -67,41 +74,112 @@ def legacy_pair(source: str, programme: str, ids: list[str], prefix: str) -> Non
     for row in rows:
         by_project[row["project_id"]].append(row)
     fp7 = programme == "FP7"
-    org_header = ["projectRcn", "projectID", "projectAcronym", "role", "id", "name", "shortName",
-                  "activityType", "endOfParticipation", "ecContribution", "country", "street",
-                  "city", "postCode", "organizationUrl"]
+    org_header = [
+        "projectRcn",
+        "projectID",
+        "projectAcronym",
+        "role",
+        "id",
+        "name",
+        "shortName",
+        "activityType",
+        "endOfParticipation",
+        "ecContribution",
+        "country",
+        "street",
+        "city",
+        "postCode",
+        "organizationUrl",
+    ]
     org_header += [] if fp7 else ["vatNumber", "contactForm"]
-    org_header += ["contactType", "contactTitle", "contactFirstNames", "contactLastNames",
-                   "contactFunction", "contactTelephoneNumber", "contactFaxNumber"]
+    org_header += [
+        "contactType",
+        "contactTitle",
+        "contactFirstNames",
+        "contactLastNames",
+        "contactFunction",
+        "contactTelephoneNumber",
+        "contactFaxNumber",
+    ]
     organisations = []
     for index, row in enumerate(rows):
         amount = row["ec_contribution"].replace(".", ",") if row["ec_contribution"] != "NA" else ""
         if fp7 and index == 3:
             amount = "xxxxxxx"  # the placeholder of the real FP7 file (around row 13,598)
-        record = ["", row["project_id"], row["project_acronym"], row["partner_role"].lower(),
-                  row["pic"], row["legal_name"], row["legal_short_name"].replace("NA", ""),
-                  row["legal_entity_type"], "false", amount, row["country_code"], "", "", "",
-                  row["legal_url"].replace("NA", "")]
+        record = [
+            "",
+            row["project_id"],
+            row["project_acronym"],
+            row["partner_role"].lower(),
+            row["pic"],
+            row["legal_name"],
+            row["legal_short_name"].replace("NA", ""),
+            row["legal_entity_type"],
+            "false",
+            amount,
+            row["country_code"],
+            "",
+            "",
+            "",
+            row["legal_url"].replace("NA", ""),
+        ]
         record += [] if fp7 else ["", ""]
         organisations.append(record + [""] * 7)
     write(HERE / f"{prefix}organizations.csv", org_header, organisations, legacy=True)
     id_name = "reference" if fp7 else "id"
-    project_header = ["rcn", id_name, "acronym", "status", "programme", "topics",
-                      "frameworkProgramme", "title", "startDate", "endDate", "projectUrl",
-                      "objective", "totalCost", "ecMaxContribution", "call", "fundingScheme",
-                      "coordinator", "coordinatorCountry", "participants", "participantCountries",
-                      "subjects"]
+    project_header = [
+        "rcn",
+        id_name,
+        "acronym",
+        "status",
+        "programme",
+        "topics",
+        "frameworkProgramme",
+        "title",
+        "startDate",
+        "endDate",
+        "projectUrl",
+        "objective",
+        "totalCost",
+        "ecMaxContribution",
+        "call",
+        "fundingScheme",
+        "coordinator",
+        "coordinatorCountry",
+        "participants",
+        "participantCountries",
+        "subjects",
+    ]
     projects = []
     for project_id, members in by_project.items():
         first = members[0]
         coordinator = next((m for m in members if m["partner_role"] == "Coordinator"), first)
         others = [m for m in members if m is not coordinator]
-        projects.append(["", project_id, first["project_acronym"], "", first["legal_basis"],
-                         first["topic_code"], programme, "", first["start_date"],
-                         first["end_date"], "", "", "", "", "", first["funding_scheme"],
-                         coordinator["legal_name"], coordinator["country_code"],
-                         ";".join(m["legal_name"] for m in others),
-                         ";".join(m["country_code"] for m in others), ""])
+        projects.append(
+            [
+                "",
+                project_id,
+                first["project_acronym"],
+                "",
+                first["legal_basis"],
+                first["topic_code"],
+                programme,
+                "",
+                first["start_date"],
+                first["end_date"],
+                "",
+                "",
+                "",
+                "",
+                "",
+                first["funding_scheme"],
+                coordinator["legal_name"],
+                coordinator["country_code"],
+                ";".join(m["legal_name"] for m in others),
+                ";".join(m["country_code"] for m in others),
+                "",
+            ]
+        )
     write(HERE / f"{prefix}projects.csv", project_header, projects, legacy=True)
 
 
@@ -109,5 +187,4 @@ if __name__ == "__main__":
     dashboard()
     quirks()
     legacy_pair("cordis-plus-2007.csv", "FP7", ["200186", "212879", "216736"], "cordis-fp7")
-    legacy_pair("cordis-plus-2022.csv", "H2020", ["890984", "893034", "101018013"],
-                "cordis-h2020")
+    legacy_pair("cordis-plus-2022.csv", "H2020", ["890984", "893034", "101018013"], "cordis-h2020")

@@ -52,7 +52,7 @@ class ParsedFile:
     @property
     def rows_read(self) -> int:
         """Records found in the file: those in the table plus those quarantined."""
-        return self.table.num_rows + self.quarantined
+        return int(self.table.num_rows) + self.quarantined
 
     @property
     def quarantined(self) -> int:
@@ -275,7 +275,9 @@ def _xlsx_rows(source: InputFile, *, limit: int | None = None) -> list[list[obje
         book = CalamineWorkbook.from_filelike(io.BytesIO(source.data()))
         names = book.sheet_names
         sheet = book.get_sheet_by_name("DATA" if "DATA" in names else names[0])
-        rows: list[list[object]] = sheet.to_python(skip_empty_area=False, nrows=limit)
+        rows: list[list[object]] = [
+            list(row) for row in sheet.to_python(skip_empty_area=False, nrows=limit)
+        ]
     except Exception as error:  # calamine raises its own untyped errors for damaged files
         raise InputFileError(f"{source.label}: not a readable xlsx workbook ({error})") from error
     return rows

@@ -56,7 +56,7 @@ def state_in_text(text: str | None) -> str | None:
     if not text:
         return None
     codes = set(_state_names().values())
-    words = _WORD.findall(text.upper())
+    words: list[str] = _WORD.findall(text.upper())
     if words and words[-1] in codes and (len(words) > 1 or text.strip().upper() == words[-1]):
         return words[-1]
     upper = " ".join(words)

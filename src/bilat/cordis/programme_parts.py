@@ -76,7 +76,8 @@ def programme_part(code: str | None) -> ProgrammePart | None:
 def programme_of_code(code: str | None) -> str | None:
     """The framework programme a legal basis or topic code belongs to, when the code says so.
 
-    >>> [programme_of_code(c) for c in ('HORIZON.1.2', 'EURATOM2027', 'H2020-EU.1.', 'FP7-ICT', 'X')]
+    >>> codes = ('HORIZON.1.2', 'EURATOM2027', 'H2020-EU.1.', 'FP7-ICT', 'X')
+    >>> [programme_of_code(c) for c in codes]
     ['HE', 'HE', 'H2020', 'FP7', None]
     """
     if not code:

@@ -48,7 +48,9 @@ def from_content(parsed: ParsedFile) -> str | None:
         return ALL
     if kind in ("project", "dashboard"):
         column = "framework_programme" if kind == "dashboard" else "frameworkprogramme"
-        return _vote(_FRAMEWORK.get(value.strip().upper()) for value in column_values(parsed, column))
+        return _vote(
+            _FRAMEWORK.get(value.strip().upper()) for value in column_values(parsed, column)
+        )
     if kind == "legalbasis":
         return _vote(programme_of_code(code) for code in column_values(parsed, "legalbasis"))
     if kind == "programmes":

@@ -15,7 +15,7 @@ from bilat.cordis import schemes
 from bilat.cordis.places import PLACEHOLDER_POINTS
 from bilat.cordis.programme_parts import normalise_code, programme_part
 from bilat.cordis.reference import rows
-from bilat.warehouse.sql import run, scalar
+from bilat.warehouse.sql import run
 
 # A point given to organisations in this many distinct cities of one country is a
 # geocoder's country centre, not a place.

@@ -26,6 +26,7 @@ from bilat.errors import ProgrammeUndeterminedError, UnknownFormatError
 from bilat.warehouse import derive
 from bilat.warehouse.loading import Target, load
 from bilat.warehouse.schema import create_schema
+from bilat.warehouse.sql import run, scalar
 
 SOURCE_TABLES = (
     "participation_rows",
@@ -41,8 +42,6 @@ SOURCE_TABLES = (
     "value_issues",
     "load_warnings",
 )
-from bilat.warehouse.sql import run, scalar
-
 Progress = Callable[[str, int, int], None]
 # Names of the CORDIS zip tables bilat needs: such a file with a wrong header is an error.
 EXPECTED_TABLES = frozenset({"project", "organization", "euroscivoc", "legalbasis", "topics"})
@@ -226,7 +225,7 @@ def _build(warehouse: Path, groups: list[_Group], progress: Progress | None) -> 
                 progress("deriving projects, organisations, countries", total, total)
             derive.rebuild(con)
             run(con, "CHECKPOINT")
-        os.replace(building, warehouse)
+        building.replace(warehouse)
     finally:
         building.unlink(missing_ok=True)
 

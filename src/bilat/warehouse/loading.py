@@ -42,7 +42,9 @@ class Target:
 
 def load(con: duckdb.DuckDBPyConnection, parsed: ParsedFile, target: Target) -> int:
     """Insert a parsed file's rows and its quarantine; return the number of value issues."""
-    target = replace(target, file_columns={name.lower(): name for name in parsed.table.column_names})
+    target = replace(
+        target, file_columns={name.lower(): name for name in parsed.table.column_names}
+    )
     table = parsed.table.rename_columns([name.lower() for name in parsed.table.column_names])
     for optional in _OPTIONAL.get(parsed.layout.kind, ()):
         if optional not in table.column_names:
@@ -207,17 +209,20 @@ def _record_issues(
     cursor = con.execute("SELECT * FROM canon LIMIT 0")
     present = {column[0] for column in cursor.description or []}
     cursor.fetchall()
-    for field, check in checks.items():
-        if field not in present or field not in mapping:
+    for name, check in checks.items():
+        if name not in present or name not in mapping:
             continue
         inserted = scalar(
             con,
             f"""INSERT INTO value_issues
-                SELECT ?, {LINE}, ?, {field}, ? FROM canon
-                WHERE txt({field}) IS NOT NULL AND NOT placeholder({field})
-                  AND {check.parser}({field}) IS NULL""",
-            [target.source_id, target.file_columns.get(mapping[field], mapping[field]),
-             check.reason],
+                SELECT ?, {LINE}, ?, {name}, ? FROM canon
+                WHERE txt({name}) IS NOT NULL AND NOT placeholder({name})
+                  AND {check.parser}({name}) IS NULL""",
+            [
+                target.source_id,
+                target.file_columns.get(mapping[name], mapping[name]),
+                check.reason,
+            ],
         )
         total += int(inserted or 0)
     return total

@@ -6,7 +6,7 @@ from importlib import resources
 
 import duckdb
 
-from bilat.warehouse.sql import run, scalar
+from bilat.warehouse.sql import run
 
 
 def schema_sql() -> str:

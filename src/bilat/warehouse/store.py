@@ -6,7 +6,6 @@ Web processes, the CLI and reports read through `Warehouse`; none of them writes
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,15 @@ Row = dict[str, Any]
 
 # Tables a newcomer wants counted on the sources page, in reading order.
 COUNTED_TABLES = (
-    "participations", "projects", "organisations", "project_topics", "project_legal_basis",
-    "project_fields", "countries", "quarantine", "value_issues",
+    "participations",
+    "projects",
+    "organisations",
+    "project_topics",
+    "project_legal_basis",
+    "project_fields",
+    "countries",
+    "quarantine",
+    "value_issues",
 )
 
 
@@ -35,7 +41,7 @@ class Warehouse:
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         try:
-            stat = os.stat(self.path)
+            stat = self.path.stat()
         except FileNotFoundError:
             raise WarehouseMissingError(
                 f"no warehouse at {self.path}; build one with `bilat ingest PATH...`"
@@ -109,8 +115,12 @@ class Warehouse:
         """Row counts of the main tables, per programme where the table has one."""
         parts = []
         for table in COUNTED_TABLES:
-            has_programme = table not in ("organisations", "countries", "quarantine",
-                                          "value_issues")
+            has_programme = table not in (
+                "organisations",
+                "countries",
+                "quarantine",
+                "value_issues",
+            )
             programme = "programme" if has_programme else "'ALL'"
             parts.append(
                 f"SELECT '{table}' AS table_name, {programme} AS programme, count(*) AS rows "

@@ -25,12 +25,14 @@ def sources(request: HttpRequest) -> HttpResponse:
     programmes = []
     for code, title in PROGRAMMES.items():
         tables = {row["kind"]: row for row in loaded if row["programme"] == code}
-        programmes.append({
-            "code": code,
-            "title": title,
-            "tables": [(kind, tables.get(kind)) for kind in EXPECTED_TABLES],
-            "dashboard": tables.get("dashboard"),
-        })
+        programmes.append(
+            {
+                "code": code,
+                "title": title,
+                "tables": [(kind, tables.get(kind)) for kind in EXPECTED_TABLES],
+                "dashboard": tables.get("dashboard"),
+            }
+        )
     context = {
         "programmes": programmes,
         "files": files,
