@@ -23,8 +23,10 @@ run: install
 	$(BIN)/bilat ingest data/
 	$(BIN)/bilat serve --host 127.0.0.1 --port 8000
 
-## Install everything the tests need and run them all
+## Install everything the tests need, check style and types, and run every test
 test: install
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: install
