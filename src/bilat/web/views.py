@@ -9,7 +9,13 @@ from bilat.cordis.programme_parts import PROGRAMMES
 from bilat.errors import WarehouseMissingError
 from bilat.web.services import warehouse
 
-EXPECTED_TABLES = ("project", "organization", "legalbasis", "topics", "euroscivoc")
+EXPECTED_TABLES = {
+    "project": "project.csv (projects)",
+    "organization": "organization.csv (participations)",
+    "legalbasis": "legalBasis.csv (programme parts)",
+    "topics": "topics.csv (call topics)",
+    "euroscivoc": "euroSciVoc.csv (fields of science)",
+}
 
 
 def sources(request: HttpRequest) -> HttpResponse:
@@ -29,7 +35,7 @@ def sources(request: HttpRequest) -> HttpResponse:
             {
                 "code": code,
                 "title": title,
-                "tables": [(kind, tables.get(kind)) for kind in EXPECTED_TABLES],
+                "tables": [(label, tables.get(kind)) for kind, label in EXPECTED_TABLES.items()],
                 "dashboard": tables.get("dashboard"),
             }
         )
