@@ -187,3 +187,17 @@ def test_every_source_accounts_for_every_row(bundled: Warehouse) -> None:
         str(snapshot["organization"])
         == max(row["contentUpdateDate"] for row in he_organisations())[:10]
     )
+
+
+def test_mixed_decimal_marks_in_one_row_all_parse(bundled: Warehouse) -> None:
+    raw = he_organisations()
+    comma_costs = [row for row in raw if "," in row["totalCost"]]
+    assert comma_costs  # the real table writes totalCost with a decimal comma
+    found = one(
+        bundled,
+        "SELECT sum(total_cost) AS cost, sum(ec_contribution) AS ec "
+        "FROM participations WHERE programme = 'HE'",
+    )
+    assert found["cost"] == sum(money(row["totalCost"]) for row in raw)
+    assert found["ec"] == sum(money(row["ecContribution"]) for row in raw)
+    assert bundled.value_issues() == []
