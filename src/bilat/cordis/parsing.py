@@ -13,6 +13,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -70,9 +71,8 @@ def header_of(source: InputFile) -> list[str]:
     if source.is_xlsx:
         rows = _xlsx_rows(source, limit=1)
         return [str(cell).strip() for cell in rows[0]] if rows else []
-    text, _ = _decode(source.data()[:65536] if len(source.data()) > 65536 else source.data())
-    first = text.split("\n", 1)[0].rstrip("\r")
-    return next(csv.reader([first], delimiter=_delimiter(first)), [])
+    _, header = _csv_header(source.data())
+    return header
 
 
 def parse(source: InputFile) -> ParsedFile:
@@ -97,22 +97,21 @@ def parse(source: InputFile) -> ParsedFile:
 def _decode(raw: bytes) -> tuple[str, str]:
     """Text and encoding: UTF-8 when valid, else Windows-1252, else Latin-1 (never fails)."""
     raw = raw.removeprefix(BOM)
-    for encoding in ("utf-8", "cp1252", "latin-1"):
+    for encoding in ("utf-8", "cp1252"):
         try:
             return raw.decode(encoding), encoding
         except UnicodeDecodeError:
-            # A cut at 64 KiB may split a UTF-8 character: accept a truncated last one.
-            if encoding == "utf-8" and _valid_but_cut(raw):
-                return raw[: len(raw) - 3].decode("utf-8", errors="ignore"), encoding
-    raise AssertionError("latin-1 decodes every byte")
+            continue
+    return raw.decode("latin-1"), "latin-1"  # decodes every byte
 
 
-def _valid_but_cut(raw: bytes) -> bool:
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return error.start >= len(raw) - 3
-    return True
+def _csv_header(data: bytes) -> tuple[str, list[str]]:
+    """The delimiter and column names of a CSV, read from its first line only."""
+    end = data.find(b"\n")
+    first, _ = _decode(data if end < 0 else data[:end])
+    first = first.rstrip("\r")
+    delimiter = _delimiter(first)
+    return delimiter, [name.strip() for name in next(csv.reader([first], delimiter=delimiter), [])]
 
 
 def _delimiter(header_line: str) -> str:
@@ -125,9 +124,7 @@ def _parse_csv(source: InputFile, layout: Layout) -> ParsedFile:
     text, encoding = _decode(raw)
     if encoding != "utf-8":
         raw = text.encode("utf-8")
-    first = text.split("\n", 1)[0].rstrip("\r")
-    delimiter = _delimiter(first)
-    header = [name.strip() for name in next(csv.reader([first], delimiter=delimiter))]
+    delimiter, header = _csv_header(raw)
     invalid: list[pacsv.InvalidRow] = []
 
     def keep_aside(row: pacsv.InvalidRow) -> str:
@@ -153,17 +150,23 @@ def _parse_csv(source: InputFile, layout: Layout) -> ParsedFile:
     parsed = ParsedFile(source, layout, table, encoding)
     if invalid:
         _settle_invalid(parsed, invalid, header, delimiter, text)
-    _set_aside_keyless(parsed, lambda line: _record_text(text, line))
+    lines = cache(lambda: text.split("\n"))  # split once, and only if a row needs it
+    _set_aside_keyless(parsed, lambda line: _record_text(lines(), line))
     return parsed
 
 
-def _record_text(text: str, line: int) -> str:
-    """The raw text of the record starting at a line: lines until its quotes balance."""
-    lines = text.splitlines()
+def _record_text(lines: list[str], line: int) -> str:
+    """The raw text of the record starting at a line: lines until its quotes balance.
+
+    Lines are cut at "\n" only, as `_csv_lines` counts them.
+    """
     taken: list[str] = []
+    quotes = 0
     for current in lines[line - 1 :]:
+        current = current.rstrip("\r")
         taken.append(current)
-        if "\n".join(taken).count('"') % 2 == 0:
+        quotes += current.count('"')
+        if quotes % 2 == 0:
             break
     return "\n".join(taken)
 
