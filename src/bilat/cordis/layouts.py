@@ -159,6 +159,16 @@ LAYOUTS: tuple[Layout, ...] = (
     EUROSCIVOC_TREE,
 )
 
+# The tables of a CORDIS zip that bilat uses, by kind (also the folded file name in the zip),
+# with what each brings. A file so named whose header does not fit is an error, not a skip.
+USED_TABLES = {
+    "project": "project.csv (projects)",
+    "organization": "organization.csv (participations)",
+    "legalbasis": "legalBasis.csv (programme parts)",
+    "topics": "topics.csv (call topics)",
+    "euroscivoc": "euroSciVoc.csv (fields of science)",
+}
+
 # Tables of the CORDIS zips that bilat recognises but does not need for its indicators.
 UNUSED_TABLES = frozenset(
     {

@@ -19,7 +19,7 @@ import duckdb
 
 from bilat.cordis import programmes
 from bilat.cordis.inputs import InputFile, expand
-from bilat.cordis.layouts import UNUSED_TABLES
+from bilat.cordis.layouts import UNUSED_TABLES, USED_TABLES
 from bilat.cordis.parsing import ParsedFile, parse
 from bilat.cordis.roles import ACTIVITY_TYPES
 from bilat.errors import ProgrammeUndeterminedError, UnknownFormatError
@@ -43,8 +43,6 @@ SOURCE_TABLES = (
     "load_warnings",
 )
 Progress = Callable[[str, int, int], None]
-# Names of the CORDIS zip tables bilat needs: such a file with a wrong header is an error.
-EXPECTED_TABLES = frozenset({"project", "organization", "euroscivoc", "legalbasis", "topics"})
 
 
 @dataclass
@@ -107,7 +105,7 @@ def _parse_all(
             item = parse(source)
         except UnknownFormatError as error:
             stem = source.name.lower().split(".")[0]
-            if source.explicit or stem in EXPECTED_TABLES:
+            if source.explicit or stem in USED_TABLES:
                 raise  # a file meant to be a CORDIS table must not be passed over
             reason = "a CORDIS table bilat does not use" if stem in UNUSED_TABLES else str(error)
             report.skipped.append((source.label, reason))

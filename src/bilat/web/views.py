@@ -5,17 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from bilat.cordis.layouts import USED_TABLES
 from bilat.cordis.programme_parts import PROGRAMMES
 from bilat.errors import WarehouseMissingError
 from bilat.web.services import warehouse
-
-EXPECTED_TABLES = {
-    "project": "project.csv (projects)",
-    "organization": "organization.csv (participations)",
-    "legalbasis": "legalBasis.csv (programme parts)",
-    "topics": "topics.csv (call topics)",
-    "euroscivoc": "euroSciVoc.csv (fields of science)",
-}
 
 
 def sources(request: HttpRequest) -> HttpResponse:
@@ -35,7 +28,7 @@ def sources(request: HttpRequest) -> HttpResponse:
             {
                 "code": code,
                 "title": title,
-                "tables": [(label, tables.get(kind)) for kind, label in EXPECTED_TABLES.items()],
+                "tables": [(label, tables.get(kind)) for kind, label in USED_TABLES.items()],
                 "dashboard": tables.get("dashboard"),
             }
         )
