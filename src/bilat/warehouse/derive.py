@@ -35,17 +35,20 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _flag_placeholder_points(con: duckdb.DuckDBPyConnection) -> None:
+    """Set the flag on every row, true or false: whether a point is shared depends on all the
+    rows loaded, so a flag set by an earlier ingest must be able to fall again."""
     known = [list(point) for point in PLACEHOLDER_POINTS]
     run(
         con,
         """
-        UPDATE participation_rows p SET geolocation_placeholder = true
-        WHERE [p.latitude, p.longitude] IN (SELECT unnest($known))
-           OR (p.country, p.latitude, p.longitude) IN (
+        UPDATE participation_rows p SET geolocation_placeholder = COALESCE(
+            [p.latitude, p.longitude] IN (SELECT unnest($known))
+            OR (p.country, p.latitude, p.longitude) IN (
                 SELECT (country, latitude, longitude) FROM participation_rows
                 WHERE latitude IS NOT NULL
                 GROUP BY country, latitude, longitude
-                HAVING count(DISTINCT lower(city)) >= $cities)
+                HAVING count(DISTINCT lower(city)) >= $cities),
+            false)
         """,
         {"known": known, "cities": SHARED_POINT_CITIES},
     )
