@@ -134,7 +134,7 @@ def sources_command(warehouse: Path | None) -> None:
         snapshot = row["snapshot_date"] or "unknown"
         basis = f" ({row['snapshot_basis']})" if row["snapshot_basis"] else ""
         click.echo(f"{row['programme']:<5} {name}  [{row['layout']}, {row['encoding']}]")
-        click.echo(f"      file     {row['path']}" + (f"!{row['member']}" if row["member"] else ""))
+        click.echo(f"      file     {row['label']}")
         click.echo(f"      snapshot {snapshot}{basis}  sha256 {row['sha256']}")
         click.echo(
             f"      read {row['rows_read']:,} = loaded {row['rows_loaded']:,} + quarantined "
@@ -168,8 +168,7 @@ def quarantine_command(warehouse: Path | None, limit: int, values: bool) -> None
 
 
 def _where(row: dict[str, Any]) -> str:
-    name = row["path"] + (f"!{row['member']}" if row["member"] else "")
-    return f"{name}:{row['line']}"
+    return f"{row['label']}:{row['line']}"
 
 
 @main.command("settings")

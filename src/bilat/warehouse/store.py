@@ -16,6 +16,9 @@ from bilat.errors import WarehouseMissingError
 
 Row = dict[str, Any]
 
+# How every listing names a file: `archive.zip!member.csv` for zip members, as ingest does.
+_LABEL = "s.path || COALESCE('!' || s.member, '') AS label"
+
 # Tables a newcomer wants counted on the sources page, in reading order.
 COUNTED_TABLES = (
     "participations",
@@ -75,16 +78,16 @@ class Warehouse:
     def sources(self) -> list[Row]:
         """Every loaded source file with its row accounting, by programme then file."""
         return self.query(
-            """SELECT source_id, programme, kind, layout, path, member, encoding, snapshot_date,
-                      snapshot_basis, sha256, rows_read, rows_loaded, rows_quarantined,
-                      rows_recovered, value_issues, loaded_at
-               FROM sources ORDER BY programme, kind, path, member"""
+            f"""SELECT source_id, programme, kind, layout, path, member, {_LABEL}, encoding,
+                       snapshot_date, snapshot_basis, sha256, rows_read, rows_loaded,
+                       rows_quarantined, rows_recovered, value_issues, loaded_at
+               FROM sources s ORDER BY programme, kind, path, member"""
         )
 
     def quarantine(self, *, limit: int | None = None) -> list[Row]:
         """Rows kept aside (and recovered ones, flagged), with their file and line."""
         return self.query(
-            """SELECT s.path, s.member, q.line, q.reason, q.recovered, q.raw_text
+            f"""SELECT {_LABEL}, q.line, q.reason, q.recovered, q.raw_text
                FROM quarantine q JOIN sources s USING (source_id)
                ORDER BY s.path, s.member, q.line LIMIT ?""",
             [limit if limit is not None else 2**62],
@@ -93,7 +96,7 @@ class Warehouse:
     def value_issues(self, *, limit: int | None = None) -> list[Row]:
         """Values that did not parse, with their file, line and field."""
         return self.query(
-            """SELECT s.path, s.member, v.line, v.field, v.raw_value, v.reason
+            f"""SELECT {_LABEL}, v.line, v.field, v.raw_value, v.reason
                FROM value_issues v JOIN sources s USING (source_id)
                ORDER BY s.path, s.member, v.line, v.field LIMIT ?""",
             [limit if limit is not None else 2**62],
@@ -102,7 +105,7 @@ class Warehouse:
     def warnings(self) -> list[Row]:
         """Odd but usable values, counted per source."""
         return self.query(
-            """SELECT s.path, s.member, w.warning, w.value, w.rows
+            f"""SELECT {_LABEL}, w.warning, w.value, w.rows
                FROM load_warnings w JOIN sources s USING (source_id)
                ORDER BY s.path, s.member, w.rows DESC"""
         )
