@@ -86,41 +86,41 @@ def _load_kind(
         )
     simple = _SIMPLE.get(parsed.layout.kind)
     if simple is not None:
-        run(con, simple, [target.programme, target.source_id])
+        values = {"programme": target.programme, "source": target.source_id}
+        run(con, simple, {name: value for name, value in values.items() if f"${name}" in simple})
     return issues
 
 
 _OPTIONAL = {"legalbasis": ("uniqueprogrammepart",), "programmes": ("parentprogramme",)}
 
+# Tables loaded column for column; statements use $programme and $source where they need them.
 _SIMPLE = {
     "topics": """INSERT INTO project_topics
-        SELECT ?, whole(projectid), txt(topic), txt(title), ?, _line FROM incoming""",
+        SELECT $programme, whole(projectid), txt(topic), txt(title), $source, _line
+        FROM incoming""",
     "legalbasis": """INSERT INTO project_legal_basis
-        SELECT $1, whole(projectid), txt(legalbasis), txt(title),
-               flag(uniqueprogrammepart), $2, _line FROM incoming""",
+        SELECT $programme, whole(projectid), txt(legalbasis), txt(title),
+               flag(uniqueprogrammepart), $source, _line FROM incoming""",
     "euroscivoc": """INSERT INTO project_fields
-        SELECT ?, whole(projectid),
+        SELECT $programme, whole(projectid),
                CASE WHEN txt(euroscivoccode) = '/' THEN NULL ELSE txt(euroscivoccode) END,
                txt(euroscivocpath), txt(euroscivoctitle),
                NULLIF(split_part(euroscivocpath, '/', 2), ''),
-               NULLIF(split_part(euroscivocpath, '/', 3), ''), ?, _line FROM incoming""",
+               NULLIF(split_part(euroscivocpath, '/', 3), ''), $source, _line FROM incoming""",
     "programmes": """INSERT INTO ref_programmes
         SELECT CASE WHEN upper(code) LIKE 'HORIZON%' THEN 'HE'
                     WHEN upper(code) LIKE 'H2020%' THEN 'H2020'
-                    WHEN upper(code) LIKE 'FP7%' THEN 'FP7' ELSE ? END,
-               trim(code), txt(title), txt(shorttitle),
-               txt(parentprogramme), ?
+                    WHEN upper(code) LIKE 'FP7%' THEN 'FP7' ELSE $programme END,
+               trim(code), txt(title), txt(shorttitle), txt(parentprogramme), $source
         FROM incoming WHERE lower(trim(language)) = 'en'""",
     "fundingschemes": """INSERT INTO ref_funding_schemes
-        SELECT trim(code), txt(title), $2 FROM incoming
-        WHERE lower(trim(language)) = 'en' AND $1 IS NOT NULL""",
+        SELECT trim(code), txt(title), $source FROM incoming
+        WHERE lower(trim(language)) = 'en'""",
     "countries": """INSERT INTO ref_countries
-        SELECT DISTINCT upper(trim(eucode)), upper(txt(isocode)), first(txt(name)), $2
-        FROM incoming WHERE $1 IS NOT NULL
-        GROUP BY ALL""",
+        SELECT upper(trim(eucode)), upper(txt(isocode)), first(txt(name)), $source
+        FROM incoming GROUP BY ALL""",
     "euroscivoc_tree": """INSERT INTO euroscivoc_concepts
-        SELECT trim(concept), txt(broader), txt(enlabel), $2 FROM incoming
-        WHERE $1 IS NOT NULL""",
+        SELECT trim(concept), txt(broader), txt(enlabel), $source FROM incoming""",
 }
 
 
