@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bilat import config
+from bilat import config, exports, indicators
 from bilat.errors import BilatError
 from bilat.warehouse.ingest import IngestReport, ingest
 from bilat.warehouse.store import Warehouse
@@ -169,6 +169,134 @@ def quarantine_command(warehouse: Path | None, limit: int, values: bool) -> None
 
 def _where(row: dict[str, Any]) -> str:
     return f"{row['label']}:{row['line']}"
+
+
+@main.command("indicators")
+@click.argument("name", required=False)
+@warehouse_option
+@click.option(
+    "--country",
+    default="US",
+    show_default=True,
+    help="Country code (US, UK or GB), name, comma-separated list, or EU, ASSOCIATED, THIRD.",
+)
+@click.option("--programme", help="FP7, H2020 or HE, comma-separated (default: all loaded).")
+@click.option("--years", help="Year range: 2021, 2014-2020, 2018- or -2016.")
+@click.option("--part", "programme_part", help="Programme part: code (HORIZON.1.2) or name (MSCA).")
+@click.option("--scheme-group", help="Funding-scheme group, e.g. collaborative, mobility.")
+@click.option("--role", help="Role, e.g. coordinator, participant, associatedPartner.")
+@click.option("--organisation-type", help="Activity type: HES, REC, PRC, PUB or OTH.")
+@click.option("--limit", help="Rows or network nodes, for the indicators that take it.")
+@click.option("--order", help="Ranking of top_organisations: participations or ec_contribution.")
+@click.option("--peers", help="Peer countries of peer_benchmark, comma-separated.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", *exports.FORMATS]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of the terminal (required for xlsx).",
+)
+@click.option("--markdown", is_flag=True, help="Print the reference of every indicator.")
+def indicators_command(
+    name: str | None,
+    warehouse: Path | None,
+    fmt: str,
+    output: Path | None,
+    markdown: bool,
+    **params: str | None,
+) -> None:
+    """List the indicators, or compute NAME for a country (the US by default).
+
+    \b
+    bilat indicators
+    bilat indicators headline --country US --programme HE
+    bilat indicators by_state --format csv -o states.csv
+    """
+    if markdown:
+        click.echo(indicators.registry.markdown(), nl=False)
+        return
+    if name is None:
+        _list_indicators()
+        return
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx writes a file: add --output FILE.xlsx")
+    given = {key: value for key, value in params.items() if value is not None}
+    with _user_errors():
+        indicator = indicators.get(name)
+        table = indicator(Warehouse(_warehouse(warehouse)), **given)
+    if fmt == "table":
+        _print_indicator(table)
+        return
+    writers = {
+        "csv": exports.to_csv,
+        "json": exports.to_json,
+    }
+    data = exports.to_xlsx({indicator.name: table}) if fmt == "xlsx" else writers[fmt](table)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    output.write_bytes(data)
+    errors.print(f"{indicator.title}: {table.num_rows} rows written to {output}")
+    errors.print(indicator.definition)
+
+
+def _list_indicators() -> None:
+    listing = Table(title="Indicators (bilat indicators NAME --help for the parameters)")
+    for column in ("name", "title", "options"):
+        listing.add_column(column)
+    for item in indicators.REGISTRY.values():
+        listing.add_row(item.name, item.title, ", ".join(o.name for o in item.options))
+    console.print(listing)
+
+
+def _print_indicator(table: Any) -> None:
+    about = exports.about(table)
+    console.print(
+        f"[bold]{about['title']}[/bold]: {about['country']}, "
+        f"{about['programmes'] or 'no programme loaded'} ({about['filters']})"
+    )
+    console.print(about["definition"], style="dim")
+    rows = exports.records(table)
+    names = table.column_names
+    grid = Table(show_edge=False)
+    if rows and len(rows) <= 4 and len(names) > 8:  # wide and short: one line per column
+        grid.add_column("")
+        for row in rows:
+            grid.add_column(str(row[names[0]]), justify="right")
+        for column in names[1:]:
+            grid.add_row(column, *(_cell(column, row[column]) for row in rows))
+    else:
+        for column in names:
+            grid.add_column(column, justify="right" if _numeric(table, column) else "left")
+        for row in rows:
+            grid.add_row(*(_cell(column, row[column]) for column in names))
+    console.print(grid)
+    for caveat in about.get("caveats", []):
+        console.print(f"- {caveat}", style="dim")
+    console.print(exports.ATTRIBUTION, style="dim")
+
+
+def _numeric(table: Any, column: str) -> bool:
+    kind = table.schema.field(column).type
+    return bool(kind.id in (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12) or "decimal" in str(kind))
+
+
+def _cell(column: str, value: object) -> str:
+    if value is None:
+        return ""
+    if "share" in column and isinstance(value, float):
+        return f"{value:.1%}"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, int) and not isinstance(value, bool) and column not in ("pic", "year"):
+        return f"{value:,}" if "year" not in column else str(value)
+    return str(value)
 
 
 @main.command("settings")

@@ -25,3 +25,18 @@ class ProgrammeUndeterminedError(InputFileError):
 
 class WarehouseMissingError(BilatError):
     """No warehouse has been built at the configured path yet."""
+
+
+class ParameterError(ValueError, BilatError):
+    """A parameter of a query (country, programme, filter value, option) is not accepted.
+
+    The message lists what is accepted; the web layer answers it with 400.
+    """
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"{parameter}: {message}")
+        self.parameter = parameter
+
+
+class UnknownIndicatorError(ParameterError):
+    """No indicator has the name asked for."""

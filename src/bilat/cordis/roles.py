@@ -18,6 +18,16 @@ ROLES = (
     "hostInstitution",
     "beneficiary",
 )
+ROLE_TITLES = {
+    "coordinator": "Coordinator",
+    "participant": "Participant (beneficiary)",
+    "associatedPartner": "Associated partner",
+    "thirdParty": "Third party linked to a beneficiary",
+    "partner": "Partner",
+    "internationalPartner": "International partner",
+    "hostInstitution": "Host institution",
+    "beneficiary": "Beneficiary",
+}
 ACTIVITY_TYPES = {
     "HES": "Higher or secondary education",
     "REC": "Research organisation",

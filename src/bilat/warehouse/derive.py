@@ -3,7 +3,9 @@
 They are what indicators read: `participations` (the participations of each programme from its
 best dataset), `projects` (one row per project known from any table, with what can honestly be
 derived: call year from the topic code, programme part, scheme group), `organisations` (one row
-per PIC with its latest identity), `countries` and `country_status`, `programme_tables`.
+per PIC with its latest identity), `countries` and `country_status`, `programme_tables`, and
+`participation_facts`: each participation with its project's year, part and scheme and its
+country's status, the one wide table every indicator filters.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     run(con, _PROJECTS)
     run(con, _ORGANISATIONS)
     _countries(con)
+    run(con, _FACTS)
     run(con, _PROGRAMME_TABLES)
 
 
@@ -156,6 +159,11 @@ members AS (
            count(DISTINCT pic) AS organisations, min(project_acronym) AS acronym
     FROM participations GROUP BY ALL
 )
+SELECT *,
+       COALESCE(start_year, call_year) AS year,
+       CASE WHEN start_year IS NOT NULL THEN 'start'
+            WHEN call_year IS NOT NULL THEN 'call' END AS year_basis
+FROM (
 SELECT i.programme, i.project_id,
        COALESCE(r.acronym, m.acronym) AS acronym,
        r.title, r.status, r.start_date, r.end_date,
@@ -180,6 +188,22 @@ LEFT JOIN topic t USING (programme, project_id)
 LEFT JOIN members m USING (programme, project_id)
 LEFT JOIN part_map pm ON pm.code = COALESCE(u.code, r.legal_basis)
 LEFT JOIN scheme_map sm ON sm.code = r.funding_scheme
+)
+"""
+
+# Sorted by country so that a query for one country reads few row groups.
+_FACTS = """
+CREATE OR REPLACE TABLE participation_facts AS
+SELECT p.programme, p.project_id, p.pic, p.role, p.activity_type, p.sme,
+       p.country, p.country_iso, s.status AS country_status, p.us_state,
+       p.ec_contribution, p.net_ec_contribution,
+       COALESCE(p.ec_contribution > 0, false) AS funded,
+       j.year, j.year_basis, j.start_year, j.signature_year,
+       j.programme_part_code, j.programme_part, j.pillar, j.funding_scheme, j.scheme_group
+FROM participations p
+LEFT JOIN projects j USING (programme, project_id)
+LEFT JOIN country_status s ON s.programme = p.programme AND s.cordis_code = p.country
+ORDER BY p.country, p.programme, p.project_id
 """
 
 _ORGANISATIONS = """

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from bilat.errors import WarehouseMissingError
 
@@ -65,6 +66,15 @@ class Warehouse:
                 result = cursor.execute(sql, params)
                 names = [column[0] for column in result.description or []]
                 return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+            finally:
+                cursor.close()
+
+    def arrow(self, sql: str, params: object = None) -> pa.Table:
+        """The result of a read-only query as an Arrow table (what indicators return)."""
+        with self._lock:
+            cursor = self._connection().cursor()
+            try:
+                return cursor.sql(sql, params=params).to_arrow_table()
             finally:
                 cursor.close()
 

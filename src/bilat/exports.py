@@ -1,0 +1,101 @@
+"""Tables written out as CSV, JSON or XLSX, with what they are and where they come from.
+
+Indicator tables carry their definition in the Arrow schema metadata; JSON and XLSX keep it
+beside the rows (an `about` object, an `About` sheet) so that a figure passed on in a file
+still says what it counts. CSV stays plain rows, which is what spreadsheets and scripts expect.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pyarrow as pa
+import xlsxwriter
+
+ATTRIBUTION = (
+    "Source: CORDIS, European Commission (© European Union, reused under CC BY 4.0); "
+    "computed with bilat."
+)
+FORMATS = ("csv", "json", "xlsx")
+
+
+def about(table: pa.Table) -> dict[str, Any]:
+    """The table's metadata as plain values (caveats as a list)."""
+    raw = table.schema.metadata or {}
+    found = {key.decode(): value.decode() for key, value in raw.items()}
+    if "caveats" in found:
+        found["caveats"] = json.loads(found["caveats"])
+    return found | {"attribution": ATTRIBUTION}
+
+
+def records(table: pa.Table) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dictionaries: amounts as numbers, dates as ISO text."""
+    return [{key: _plain(value) for key, value in row.items()} for row in table.to_pylist()]
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def to_csv(table: pa.Table) -> bytes:
+    """The rows as UTF-8 CSV with a header row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.column_names)
+    for row in table.to_pylist():
+        writer.writerow(["" if value is None else value for value in row.values()])
+    return buffer.getvalue().encode("utf-8")
+
+
+def to_json(table: pa.Table) -> bytes:
+    """`{"about": {...definition...}, "rows": [...]}` as UTF-8 JSON."""
+    document = {"about": about(table), "rows": records(table)}
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def to_xlsx(sheets: dict[str, pa.Table]) -> bytes:
+    """A workbook with one sheet per table and an `About` sheet with their definitions."""
+    buffer = io.BytesIO()
+    with xlsxwriter.Workbook(buffer, {"in_memory": True}) as book:
+        bold = book.add_format({"bold": True})
+        money = book.add_format({"num_format": "#,##0.00"})
+        share = book.add_format({"num_format": "0.00%"})
+        for name, table in sheets.items():
+            sheet = book.add_worksheet(_sheet_name(name))
+            sheet.write_row(0, 0, table.column_names, bold)
+            for column, field in enumerate(table.schema):
+                style = money if pa.types.is_decimal(field.type) else None
+                if field.name.startswith("share") or field.name.endswith("_share"):
+                    style = share
+                values = [_plain(value) for value in table.column(column).to_pylist()]
+                sheet.write_column(1, column, values, style)
+                sheet.set_column(column, column, max(10, min(40, len(field.name) + 2)))
+            sheet.freeze_panes(1, 0)
+        info = book.add_worksheet("About")
+        info.set_column(0, 0, 16)
+        info.set_column(1, 1, 100)
+        line = 0
+        for name, table in sheets.items():
+            info.write(line, 0, _sheet_name(name), bold)
+            line += 1
+            for key, value in about(table).items():
+                text = "\n".join(value) if isinstance(value, list) else str(value)
+                info.write(line, 0, key)
+                info.write(line, 1, text)
+                line += 1
+            line += 1
+    return buffer.getvalue()
+
+
+def _sheet_name(name: str) -> str:
+    """Excel allows 31 characters and none of []:*?/\\ in a sheet name."""
+    return "".join("_" if char in "[]:*?/\\" else char for char in name)[:31]

@@ -1,0 +1,94 @@
+"""The country beside its peers: the same headline figures for a set of third countries, and
+each one's rank among all non-associated third countries of the programme."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pyarrow as pa
+
+from bilat.indicators import caveats
+from bilat.indicators.measures import aggregates, share
+from bilat.indicators.participation import ORDER_PROGRAMME
+from bilat.indicators.registry import Option, indicator
+from bilat.indicators.scope import Scope, parse_subject
+from bilat.warehouse.store import Warehouse
+
+PEERS = "US,CA,JP,KR,CN,AU,BR,IN,ZA"
+
+
+@indicator(
+    title="Peer benchmark",
+    unit="count, EUR, share and rank",
+    definition=(
+        "The headline figures of a set of peer countries side by side, per programme, with "
+        "each country's rank by participations and by EU contribution among the programme's "
+        "non-associated third countries."
+    ),
+    caveats=(
+        caveats.STATUS,
+        "Countries associated to a programme (Canada and South Korea in Horizon Europe) are "
+        "shown but not ranked there.",
+        caveats.SHARE,
+        caveats.FUNDED,
+    ),
+    options=(
+        Option(
+            "peers",
+            PEERS,
+            "Comma-separated peer countries (codes or names); the subject country is added.",
+        ),
+    ),
+)
+def peer_benchmark(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
+    """One row per programme and peer, in programme order then rank."""
+    peers = parse_subject(warehouse, str(options["peers"]))
+    shown = list(dict.fromkeys((*peers.countries, *scope.subject.countries)))
+    where, params = scope.where()
+    measures = (
+        "participations",
+        "funded_participations",
+        "organisations",
+        "projects",
+        "coordinated_projects",
+        "ec_contribution",
+    )
+    return warehouse.arrow(
+        f"""
+        WITH f AS (SELECT * FROM participation_facts WHERE {where}),
+        everyone AS (SELECT programme, count(*) AS participations,
+                            sum(ec_contribution) AS ec_contribution FROM f GROUP BY programme),
+        per_country AS (SELECT programme, country, any_value(country_status) AS status,
+                               {aggregates(measures)}
+                        FROM f WHERE country IS NOT NULL GROUP BY programme, country),
+        ranked AS (SELECT *,
+            CASE WHEN status = 'third_country' THEN rank() OVER (
+                PARTITION BY programme, status = 'third_country'
+                ORDER BY participations DESC) END AS rank_participations,
+            CASE WHEN status = 'third_country' THEN rank() OVER (
+                PARTITION BY programme, status = 'third_country'
+                ORDER BY ec_contribution DESC) END AS rank_ec_contribution,
+            count(*) FILTER (WHERE status = 'third_country') OVER (PARTITION BY programme)
+                AS third_countries
+            FROM per_country)
+        SELECT p.programme, c.cordis_code AS country, c.iso_code, c.name,
+               COALESCE(r.status, s.status) AS status,
+               {", ".join(f"COALESCE(r.{m}, 0) AS {m}" for m in measures)},
+               {share("COALESCE(r.participations, 0)", "e.participations")}
+                   AS share_participations,
+               {share("COALESCE(r.ec_contribution, 0)", "e.ec_contribution")}
+                   AS share_ec_contribution,
+               r.rank_participations, r.rank_ec_contribution,
+               max(r.third_countries) OVER (PARTITION BY p.programme) AS third_countries
+        FROM everyone e
+        JOIN (SELECT DISTINCT programme FROM f) p USING (programme)
+        CROSS JOIN (SELECT unnest($shown) AS code) wanted
+        JOIN countries c ON c.cordis_code = wanted.code
+        LEFT JOIN country_status s ON s.programme = p.programme AND s.cordis_code = wanted.code
+        LEFT JOIN ranked r ON r.programme = p.programme AND r.country = wanted.code
+        ORDER BY {ORDER_PROGRAMME.replace("programme", "p.programme")},
+                 r.rank_participations NULLS LAST, participations DESC, country
+        """,
+        params | {"shown": shown},
+    )

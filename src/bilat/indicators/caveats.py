@@ -1,0 +1,48 @@
+"""Caveats shared by several indicators, worded once so that every table says the same."""
+
+from __future__ import annotations
+
+SIGNED_ONLY = (
+    "CORDIS lists signed grants only: proposals, applicants and success rates cannot be "
+    "computed from open data."
+)
+FUNDED = (
+    "A participation is funded when its EU contribution (CORDIS ecContribution) is above "
+    "zero; associated partners in Horizon Europe and many third-country participants receive "
+    "none and count as unfunded."
+)
+AMOUNTS = (
+    "EU contribution is CORDIS's ecContribution of each participation; net EU contribution is "
+    "its netEcContribution, which older releases do not publish (FP7 totals are then zero)."
+)
+COUNTRY = (
+    "A participation counts in the country CORDIS gives for that participation; an "
+    "organisation is counted once by its PIC even when it takes part many times."
+)
+SHARE = (
+    "Shares compare the subject with all participations under the same filters in the same "
+    "programme (the ALL row: all programmes together)."
+)
+STATUS = (
+    "Member state, associated or third country is the country's status in each programme, "
+    "from bilat's reference list; association agreements that took effect during a "
+    "programme are counted from the programme's start."
+)
+YEAR = (
+    "Year is the project's start year; where the programme's project table is not loaded "
+    "(Horizon Europe in the bundled data) it is the call year read from the topic code, and "
+    "the year_basis column says which."
+)
+FIELDS = (
+    "Fields of science come from CORDIS's EuroSciVoc classification of projects; a project "
+    "with several fields counts under each, so rows add up to more than the total, and "
+    "projects without a classification appear as 'not classified'."
+)
+STATE = (
+    "The US state is read from the ZIP code, else from the city or address; participations "
+    "where neither tells it are 'unknown'."
+)
+PARTNERS = (
+    "Partners are all other participations in the projects where the subject takes part "
+    "(with the role and organisation-type filters applied to the subject only)."
+)

@@ -1,0 +1,210 @@
+"""With whom the country works: partners in its projects, by country, country group and
+organisation, and the co-participation networks of those projects.
+
+The subject's projects are those where it takes part under every filter (a role filter of
+`coordinator` gives the projects it coordinates); the partners are all other participations in
+those projects, whatever their role. Networks are bounded to a legible number of nodes, and
+each edge is an unordered pair listed once (source < target) weighted by shared projects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pyarrow as pa
+
+from bilat.indicators import caveats
+from bilat.indicators.participation import ORDER_PROGRAMME
+from bilat.indicators.registry import Option, indicator
+from bilat.indicators.scope import Scope
+from bilat.warehouse.store import Warehouse
+
+STATUS_TITLES = {
+    "member_state": "EU member states",
+    "associated": "Associated countries",
+    "third_country": "Other third countries",
+    "unknown": "Country unknown",
+}
+_PARTNER_MEASURES = """count(*) AS participations,
+       count(DISTINCT pic) AS organisations,
+       count(DISTINCT (programme, project_id)) AS projects,
+       COALESCE(sum(ec_contribution), 0) AS ec_contribution,
+       CAST(count(*) AS DOUBLE) / sum(count(*)) OVER () AS share"""
+
+
+def _inside(scope: Scope) -> tuple[str, dict[str, object]]:
+    """CTEs `with_subject` (the subject's projects) and `inside` (every participation in
+    them, `own` when it is the subject's)."""
+    where, params = scope.where()
+    subject, more = scope.subject.condition()
+    return (
+        f"""
+        WITH with_subject AS (SELECT DISTINCT programme, project_id FROM participation_facts
+                              WHERE {where} AND {subject}),
+        inside AS (SELECT f.*, {subject} AS own FROM participation_facts f
+                   JOIN with_subject USING (programme, project_id))
+        """,
+        params | more,
+    )
+
+
+@indicator(
+    title="Partner countries",
+    unit="count, EUR and share",
+    definition=(
+        "The participations of other countries' organisations in the projects where the "
+        "country takes part, per partner country."
+    ),
+    caveats=(caveats.PARTNERS, caveats.COUNTRY, caveats.STATUS),
+)
+def partner_countries(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
+    """One row per partner country; `status` is its status in the latest programme covered."""
+    ctes, params = _inside(scope)
+    latest = ORDER_PROGRAMME.replace("programme", "i.programme")
+    return warehouse.arrow(
+        f"""{ctes}
+        SELECT i.country, c.iso_code, c.name,
+               arg_max(COALESCE(i.country_status, 'unknown'), {latest}) AS status,
+               {_PARTNER_MEASURES}
+        FROM inside i LEFT JOIN countries c ON c.cordis_code = i.country
+        WHERE NOT i.own GROUP BY i.country, c.iso_code, c.name
+        ORDER BY participations DESC, i.country
+        """,
+        params,
+    )
+
+
+@indicator(
+    title="Partner country groups",
+    unit="count, EUR and share",
+    definition=(
+        "The partner participations in the country's projects per group: EU member states, "
+        "associated countries and other third countries."
+    ),
+    caveats=(caveats.PARTNERS, caveats.STATUS),
+)
+def partner_groups(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
+    """One row per status group of the partner's country in the project's programme."""
+    ctes, params = _inside(scope)
+    table = warehouse.arrow(
+        f"""{ctes}
+        SELECT COALESCE(country_status, 'unknown') AS status,
+               count(DISTINCT country) AS countries, {_PARTNER_MEASURES}
+        FROM inside WHERE NOT own GROUP BY 1
+        ORDER BY list_position(['member_state', 'associated', 'third_country', 'unknown'],
+                               status)
+        """,
+        params,
+    )
+    titles = [STATUS_TITLES[status] for status in table.column("status").to_pylist()]
+    return table.add_column(1, "title", pa.array(titles, pa.string()))
+
+
+@indicator(
+    title="Top partner organisations",
+    unit="count and EUR",
+    definition=(
+        "The organisations of other countries that share the most projects with the country."
+    ),
+    caveats=(caveats.PARTNERS, "Names are the organisation's latest in CORDIS."),
+    options=(Option("limit", 20, "How many organisations (1 to 1000).", maximum=1000),),
+)
+def partner_organisations(
+    warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]
+) -> pa.Table:
+    """The first `limit` partners by shared projects, then participations, then PIC."""
+    ctes, params = _inside(scope)
+    return warehouse.arrow(
+        f"""{ctes}
+        SELECT i.pic, o.name, i.country,
+               count(DISTINCT (i.programme, i.project_id)) AS shared_projects,
+               count(*) AS participations,
+               COALESCE(sum(i.ec_contribution), 0) AS ec_contribution
+        FROM inside i LEFT JOIN organisations o USING (pic)
+        WHERE NOT i.own AND i.pic IS NOT NULL
+        GROUP BY i.pic, o.name, i.country
+        ORDER BY shared_projects DESC, participations DESC, i.pic
+        LIMIT $limit
+        """,
+        params | {"limit": options["limit"]},
+    )
+
+
+@indicator(
+    title="Country co-participation network",
+    unit="shared projects",
+    definition=(
+        "Pairs of countries taking part together in the country's projects, weighted by the "
+        "number of those projects they share, among the countries present in most of them."
+    ),
+    caveats=(caveats.PARTNERS, "Each pair is listed once, with source before target."),
+    options=(Option("limit", 25, "How many countries (nodes), 2 to 250.", maximum=250),),
+)
+def country_network(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
+    """Edges among the `limit` countries in most of the subject's projects (subject first)."""
+    ctes, params = _inside(scope)
+    return warehouse.arrow(
+        f"""{ctes},
+        nodes AS (SELECT country, count(DISTINCT (programme, project_id)) AS projects
+                  FROM inside WHERE country IS NOT NULL GROUP BY country
+                  ORDER BY bool_or(own) DESC, projects DESC, country LIMIT $limit),
+        present AS (SELECT DISTINCT programme, project_id, country FROM inside
+                    WHERE country IN (SELECT country FROM nodes))
+        SELECT a.country AS source, b.country AS target,
+               ca.name AS source_name, cb.name AS target_name,
+               na.projects AS source_projects, nb.projects AS target_projects,
+               count(*) AS weight
+        FROM present a
+        JOIN present b ON a.programme = b.programme AND a.project_id = b.project_id
+                      AND a.country < b.country
+        JOIN nodes na ON na.country = a.country JOIN nodes nb ON nb.country = b.country
+        LEFT JOIN countries ca ON ca.cordis_code = a.country
+        LEFT JOIN countries cb ON cb.cordis_code = b.country
+        GROUP BY ALL ORDER BY weight DESC, source, target
+        """,
+        params | {"limit": options["limit"]},
+    )
+
+
+@indicator(
+    title="Organisation co-participation network",
+    unit="shared projects",
+    definition=(
+        "Pairs of organisations taking part together in the country's projects, weighted by "
+        "shared projects, among the country's and its partners' most frequent organisations "
+        "(half the nodes each)."
+    ),
+    caveats=(caveats.PARTNERS, "Each pair is listed once, with source before target."),
+    options=(Option("limit", 40, "How many organisations (nodes), 2 to 300.", maximum=300),),
+)
+def organisation_network(
+    warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]
+) -> pa.Table:
+    """Edges among the subject's and the partners' organisations in most projects."""
+    ctes, params = _inside(scope)
+    return warehouse.arrow(
+        f"""{ctes},
+        ranked AS (SELECT pic, bool_or(own) AS own,
+                          count(DISTINCT (programme, project_id)) AS projects
+                   FROM inside WHERE pic IS NOT NULL GROUP BY pic),
+        nodes AS (SELECT * FROM ranked
+                  QUALIFY row_number() OVER (PARTITION BY own ORDER BY projects DESC, pic)
+                          <= ceil($limit / 2)),
+        present AS (SELECT DISTINCT programme, project_id, pic FROM inside
+                    WHERE pic IN (SELECT pic FROM nodes))
+        SELECT a.pic AS source, b.pic AS target,
+               oa.name AS source_name, ob.name AS target_name,
+               oa.country AS source_country, ob.country AS target_country,
+               na.own AS source_own, nb.own AS target_own,
+               count(*) AS weight
+        FROM present a
+        JOIN present b ON a.programme = b.programme AND a.project_id = b.project_id
+                      AND a.pic < b.pic
+        JOIN nodes na ON na.pic = a.pic JOIN nodes nb ON nb.pic = b.pic
+        LEFT JOIN organisations oa ON oa.pic = a.pic
+        LEFT JOIN organisations ob ON ob.pic = b.pic
+        GROUP BY ALL ORDER BY weight DESC, source, target
+        """,
+        params | {"limit": options["limit"]},
+    )

@@ -1,0 +1,90 @@
+"""Headline figures and yearly series of a country's participation, with its share of each
+programme's total."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pyarrow as pa
+
+from bilat.indicators import caveats
+from bilat.indicators.measures import BY_NAME, PROGRAMME, aggregates, filled, group_by, share
+from bilat.indicators.registry import indicator
+from bilat.indicators.scope import Scope
+from bilat.warehouse.store import Warehouse
+
+# Programmes in time order, with the ALL row last.
+ORDER_PROGRAMME = "CASE programme WHEN 'FP7' THEN 1 WHEN 'H2020' THEN 2 WHEN 'HE' THEN 3 ELSE 4 END"
+# The first year of each programme, for comparing programmes year by year.
+FIRST_YEAR = {"FP7": 2007, "H2020": 2014, "HE": 2021}
+
+
+def _shares(mine: str, everyone: str, names: tuple[str, ...]) -> str:
+    return ",\n       ".join(
+        f"{share(f'COALESCE({mine}.{name}, 0)', f'{everyone}.{name}')} AS share_{name}"
+        for name in names
+    )
+
+
+@indicator(
+    title="Headline figures",
+    unit="count, EUR and share",
+    definition=(
+        "Participations (all, funded, unfunded), unique organisations, projects, projects "
+        "coordinated and EU contribution of the country's organisations, with the country's "
+        "share of the programme's total for each."
+    ),
+    caveats=(caveats.SIGNED_ONLY, caveats.FUNDED, caveats.AMOUNTS, caveats.COUNTRY, caveats.SHARE),
+)
+def headline(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
+    """One row per programme (and ALL when several), every measure and its share."""
+    where, params = scope.where()
+    subject, more = scope.subject.condition()
+    total = len(scope.programmes) > 1
+    names = tuple(BY_NAME)
+    return warehouse.arrow(
+        f"""
+        WITH f AS (SELECT * FROM participation_facts WHERE {where}),
+        everyone AS (SELECT {PROGRAMME}, {aggregates()} FROM f {group_by((), total=total)}),
+        mine AS (SELECT {PROGRAMME}, {aggregates()} FROM f WHERE {subject}
+                 {group_by((), total=total)})
+        SELECT e.programme, {filled("m")}, {_shares("m", "e", names)}
+        FROM everyone e LEFT JOIN mine m USING (programme)
+        ORDER BY {ORDER_PROGRAMME}
+        """,
+        params | more,
+    )
+
+
+@indicator(
+    title="Series per programme and year",
+    unit="count, EUR and share",
+    definition=(
+        "The headline figures of each programme year by year, with the country's share of "
+        "that year's participations and EU contribution, and the year's rank within its "
+        "programme (programme_year 1 = 2007 for FP7, 2014 for H2020, 2021 for HE)."
+    ),
+    caveats=(caveats.YEAR, caveats.FUNDED, caveats.SHARE),
+)
+def series(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
+    """One row per programme and year in which anyone took part."""
+    where, params = scope.where()
+    subject, more = scope.subject.condition()
+    first_year = " ".join(f"WHEN '{p}' THEN {year}" for p, year in FIRST_YEAR.items())
+    return warehouse.arrow(
+        f"""
+        WITH f AS (SELECT * FROM participation_facts WHERE {where} AND year IS NOT NULL),
+        everyone AS (SELECT programme, year, any_value(year_basis) AS year_basis,
+                            {aggregates()} FROM f GROUP BY programme, year),
+        mine AS (SELECT programme, year, {aggregates()} FROM f WHERE {subject}
+                 GROUP BY programme, year)
+        SELECT e.programme, e.year, e.year_basis,
+               e.year - CASE e.programme {first_year} END + 1 AS programme_year,
+               {filled("m")},
+               {_shares("m", "e", ("participations", "ec_contribution"))}
+        FROM everyone e LEFT JOIN mine m USING (programme, year)
+        ORDER BY {ORDER_PROGRAMME}, e.year
+        """,
+        params | more,
+    )
