@@ -26,3 +26,16 @@ def bundled_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def bundled(bundled_path: Path) -> Warehouse:
     """A reader of the bundled warehouse."""
     return Warehouse(bundled_path)
+
+
+@pytest.fixture(scope="session")
+def three_programmes(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """The bundled data plus the small real FP7 and H2020 extracts: all three programmes."""
+    path = tmp_path_factory.mktemp("three") / "warehouse.duckdb"
+    extracts = [
+        TESTDATA / f"cordis-{programme}{table}.csv"
+        for programme in ("fp7", "h2020")
+        for table in ("projects", "organizations")
+    ]
+    ingest([DATA, *extracts], warehouse=path)
+    return Warehouse(path)

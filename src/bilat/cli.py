@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import click
+import pyarrow as pa
 from rich.console import Console
+from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -256,6 +258,8 @@ def _list_indicators() -> None:
 
 
 def _print_indicator(table: Any) -> None:
+    """The table for a terminal: numbers never cut, the programme column only when it varies,
+    wide one-row tables turned on their side."""
     about = exports.about(table)
     console.print(
         f"[bold]{about['title']}[/bold]: {about['country']}, "
@@ -263,28 +267,60 @@ def _print_indicator(table: Any) -> None:
     )
     console.print(about["definition"], style="dim")
     rows = exports.records(table)
-    names = table.column_names
+    names = list(table.column_names)
+    if "programme" in names and len({row["programme"] for row in rows}) <= 1:
+        names.remove("programme")
     grid = Table(show_edge=False)
-    if rows and len(rows) <= 4 and len(names) > 8:  # wide and short: one line per column
+    numeric = {column: _numeric(table, column) for column in names}
+    if rows and len(rows) <= 4 and all(numeric[column] for column in names):
         grid.add_column("")
         for row in rows:
-            grid.add_column(str(row[names[0]]), justify="right")
-        for column in names[1:]:
+            grid.add_column(str(row.get("programme", "")), justify="right")
+        for column in names:
             grid.add_row(column, *(_cell(column, row[column]) for row in rows))
     else:
         for column in names:
-            grid.add_column(column, justify="right" if _numeric(table, column) else "left")
+            grid.add_column(
+                _SHORT.get(column, column.replace("_", " ")),
+                justify="right" if numeric[column] else "left",
+                no_wrap=True,
+            )
         for row in rows:
             grid.add_row(*(_cell(column, row[column]) for column in names))
-    console.print(grid)
+    # Never squeeze numbers into ellipses: a table wider than the terminal is printed at its
+    # natural width (the terminal wraps it; a pipe or file keeps it intact).
+    natural = Measurement.get(console, console.options.update_width(10_000), grid).maximum
+    Console(width=max(console.width, natural)).print(grid)
     for caveat in about.get("caveats", []):
         console.print(f"- {caveat}", style="dim")
     console.print(exports.ATTRIBUTION, style="dim")
 
 
+# Column headers short enough for an 80-column terminal.
+_SHORT = {
+    "participations": "part.",
+    "funded_participations": "funded",
+    "unfunded_participations": "unfunded",
+    "organisations": "orgs",
+    "projects": "projects",
+    "coordinated_projects": "coord.",
+    "ec_contribution": "EU EUR",
+    "net_ec_contribution": "net EUR",
+    "programme_share": "of all",
+    "participations_fp7": "FP7",
+    "participations_h2020": "H2020",
+    "participations_he": "HE",
+    "shared_projects": "shared",
+    "short_name": "short",
+    "activity_type": "type",
+}
+
+
 def _numeric(table: Any, column: str) -> bool:
     kind = table.schema.field(column).type
-    return bool(kind.id in (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12) or "decimal" in str(kind))
+    return bool(
+        pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind)
+    )
 
 
 def _cell(column: str, value: object) -> str:
@@ -293,9 +329,13 @@ def _cell(column: str, value: object) -> str:
     if "share" in column and isinstance(value, float):
         return f"{value:.1%}"
     if isinstance(value, float):
-        return f"{value:,.2f}"
-    if isinstance(value, int) and not isinstance(value, bool) and column not in ("pic", "year"):
-        return f"{value:,}" if "year" not in column else str(value)
+        return f"{value:,.0f}" if "contribution" in column else f"{value:,.2f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (
+            str(value)
+            if "year" in column or column in ("pic", "source", "target")
+            else f"{value:,}"
+        )
     return str(value)
 
 

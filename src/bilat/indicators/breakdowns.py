@@ -24,8 +24,11 @@ from bilat.indicators.registry import Indicator, indicator
 from bilat.indicators.scope import Scope
 from bilat.warehouse.store import Warehouse
 
-_FIELDS_JOIN = """LEFT JOIN (SELECT DISTINCT programme, project_id, level1, level2
-                              FROM project_fields) x USING (programme, project_id)"""
+
+def _fields_join(*levels: str) -> str:
+    """Each participation once per distinct field (at these levels) of its project."""
+    return f"""LEFT JOIN (SELECT DISTINCT programme, project_id, {", ".join(levels)}
+                          FROM project_fields) x USING (programme, project_id)"""
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,7 @@ by_field = _register(
     "by_field",
     "Participations by field of science",
     "The country's participations per top-level EuroSciVoc field of science of the project.",
-    Dimension({"field": "COALESCE(level1, 'not classified')"}, join=_FIELDS_JOIN),
+    Dimension({"field": "COALESCE(level1, 'not classified')"}, join=_fields_join("level1")),
     (caveats.FIELDS,),
 )
 by_subfield = _register(
@@ -197,7 +200,7 @@ by_subfield = _register(
             "field": "COALESCE(level1, 'not classified')",
             "subfield": "COALESCE(level2, 'not classified')",
         },
-        join=_FIELDS_JOIN,
+        join=_fields_join("level1", "level2"),
     ),
     (caveats.FIELDS,),
 )

@@ -1,0 +1,162 @@
+"""Partners, networks and the peer benchmark: totals, symmetry and raw-row counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import combinations
+
+import pytest
+
+from bilat import indicators
+from bilat.warehouse.store import Warehouse
+
+from rawdata import country_status, he_organisations, money
+
+
+def projects_with(country: str) -> set[str]:
+    return {r["projectID"] for r in he_organisations() if r["country"] == country}
+
+
+def inside(country: str) -> list[dict[str, str]]:
+    """Every participation in the projects where `country` takes part."""
+    wanted = projects_with(country)
+    return [r for r in he_organisations() if r["projectID"] in wanted]
+
+
+def test_partner_participations_are_those_in_its_projects_minus_its_own(
+    bundled: Warehouse,
+) -> None:
+    rows = inside("US")
+    own = [r for r in rows if r["country"] == "US"]
+    table = indicators.partner_countries(bundled, country="US").to_pylist()
+    assert sum(row["participations"] for row in table) == len(rows) - len(own)
+    expected = Counter(r["country"] or None for r in rows if r["country"] != "US")
+    assert {row["country"]: row["participations"] for row in table} == dict(expected)
+    germany = next(row for row in table if row["country"] == "DE")
+    assert germany["projects"] == len({r["projectID"] for r in rows if r["country"] == "DE"})
+    assert germany["status"] == "member_state"
+    assert sum(row["share"] for row in table) == pytest.approx(1.0)
+
+
+def test_shared_projects_are_the_same_seen_from_either_country(bundled: Warehouse) -> None:
+    from_us = {r["country"]: r for r in indicators.partner_countries(bundled).to_pylist()}
+    for other in ("DE", "UK", "CN"):
+        seen = {
+            r["country"]: r
+            for r in indicators.partner_countries(bundled, country=other).to_pylist()
+        }
+        assert seen["US"]["projects"] == from_us[other]["projects"]
+        assert seen["US"]["projects"] == len(projects_with("US") & projects_with(other))
+
+
+def test_partner_groups_split_the_partners_by_status_in_the_programme(
+    bundled: Warehouse,
+) -> None:
+    status = country_status("HE")
+    rows = [r for r in inside("US") if r["country"] != "US"]
+    expected = Counter(status.get(r["country"], "third_country") for r in rows)
+    table = indicators.partner_groups(bundled).to_pylist()
+    found = {row["status"]: row["participations"] for row in table}
+    # Two partner rows have no country at all; they form the 'unknown' group.
+    blank = sum(1 for r in rows if not r["country"])
+    assert found == {
+        **{key: n for key, n in expected.items() if key != "third_country"},
+        "third_country": expected["third_country"] - blank,
+        "unknown": blank,
+    }
+    assert sum(found.values()) == sum(
+        r["participations"] for r in indicators.partner_countries(bundled).to_pylist()
+    )
+    assert [row["title"] for row in table][:3] == [
+        "EU member states",
+        "Associated countries",
+        "Other third countries",
+    ]
+
+
+def test_top_partner_organisations_share_the_most_projects(bundled: Warehouse) -> None:
+    rows = [r for r in inside("US") if r["country"] != "US"]
+    shared = Counter()
+    for pic, _project in {(r["organisationID"], r["projectID"]) for r in rows}:
+        shared[pic] += 1
+    table = indicators.partner_organisations(bundled, limit=5).to_pylist()
+    assert len(table) == 5
+    assert table[0]["shared_projects"] == max(shared.values())
+    for row in table:
+        assert row["shared_projects"] == shared[str(row["pic"])]
+    assert [row["shared_projects"] for row in table] == sorted(
+        (row["shared_projects"] for row in table), reverse=True
+    )
+
+
+def test_country_network_lists_each_pair_once_weighted_by_shared_projects(
+    bundled: Warehouse,
+) -> None:
+    edges = indicators.country_network(bundled, limit=10).to_pylist()
+    pairs = [(e["source"], e["target"]) for e in edges]
+    assert all(a < b for a, b in pairs)
+    assert len(pairs) == len(set(pairs))
+    nodes = {code for pair in pairs for code in pair}
+    assert "US" in nodes and len(nodes) <= 10
+    partners = {
+        r["country"]: r["projects"] for r in indicators.partner_countries(bundled).to_pylist()
+    }
+    for edge in edges:
+        if "US" in (edge["source"], edge["target"]):
+            other = edge["target"] if edge["source"] == "US" else edge["source"]
+            assert edge["weight"] == partners[other]
+    # An edge between two partners counts the US projects where both take part.
+    countries_of: dict[str, set[str]] = {}
+    for r in inside("US"):
+        countries_of.setdefault(r["projectID"], set()).add(r["country"])
+    de_it = next(e for e in edges if (e["source"], e["target"]) == ("DE", "IT"))
+    assert de_it["weight"] == sum({"DE", "IT"} <= found for found in countries_of.values())
+
+
+def test_organisation_network_is_bounded_and_counts_shared_projects(bundled: Warehouse) -> None:
+    edges = indicators.organisation_network(bundled, limit=20).to_pylist()
+    nodes = {e["source"] for e in edges} | {e["target"] for e in edges}
+    assert 0 < len(nodes) <= 20
+    pairs = [(e["source"], e["target"]) for e in edges]
+    assert all(a < b for a, b in pairs) and len(pairs) == len(set(pairs))
+    assert any(e["source_own"] or e["target_own"] for e in edges)
+    pics_of: dict[str, set[str]] = {}
+    for r in inside("US"):
+        pics_of.setdefault(r["projectID"], set()).add(r["organisationID"])
+    for edge in edges[:10]:
+        both = {str(edge["source"]), str(edge["target"])}
+        assert edge["weight"] == sum(both <= found for found in pics_of.values())
+    # No pair of nodes that shares a project is missing.
+    for a, b in combinations(sorted(nodes), 2):
+        shared = sum({str(a), str(b)} <= found for found in pics_of.values())
+        assert (shared > 0) == ((a, b) in set(pairs))
+
+
+def test_peer_benchmark_ranks_among_non_associated_third_countries(bundled: Warehouse) -> None:
+    status = country_status("HE")
+    counts = Counter(r["country"] for r in he_organisations() if r["country"])
+    third = {c: n for c, n in counts.items() if c not in status}
+    table = {r["country"]: r for r in indicators.peer_benchmark(bundled).to_pylist()}
+    assert set(table) == {"US", "CA", "JP", "KR", "CN", "AU", "BR", "IN", "ZA"}
+    for code, row in table.items():
+        assert row["participations"] == counts[code]
+        if code in status:  # Canada and South Korea are associated to Horizon Europe
+            assert row["status"] == "associated" and row["rank_participations"] is None
+        else:
+            higher = sum(1 for n in third.values() if n > counts[code])
+            assert row["rank_participations"] == higher + 1
+        assert row["third_countries"] == len(third)
+    assert table["US"]["rank_participations"] == 1
+    ec = Counter()
+    for r in he_organisations():
+        ec[r["country"]] += money(r["ecContribution"])
+    assert table["US"]["ec_contribution"] == ec["US"]
+
+
+def test_peer_benchmark_takes_other_peers_and_adds_the_subject(bundled: Warehouse) -> None:
+    table = indicators.peer_benchmark(bundled, country="CH", peers="Japan, IL").to_pylist()
+    assert {row["country"] for row in table} == {"JP", "IL", "CH"}
+    headline = indicators.headline(bundled, country="JP").to_pylist()[0]
+    japan = next(row for row in table if row["country"] == "JP")
+    for measure in ("participations", "projects", "organisations", "ec_contribution"):
+        assert japan[measure] == headline[measure]
