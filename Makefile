@@ -6,7 +6,7 @@ WAREHOUSE ?= var/warehouse.duckdb
 export BILAT_WAREHOUSE ?= $(CURDIR)/$(WAREHOUSE)
 export DATABASE_URL ?= sqlite:///$(CURDIR)/var/bilat.sqlite3
 
-.PHONY: run test install lint typecheck clean
+.PHONY: run test bench install lint typecheck clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +25,17 @@ run: install
 
 ## Install everything the tests need, check style and types, and run every test
 test: install
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
+## Time every indicator (median, p95, ratio to a floor measured in the same run)
+bench: install
+	$(BIN)/python benchmarks/run.py
+
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 typecheck: install
 	$(BIN)/mypy

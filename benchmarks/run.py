@@ -1,0 +1,91 @@
+"""`make bench`: time every indicator, median and p95, against a floor measured in the same run.
+
+Machines are shared and noisy, so every figure is a median of repeated runs and is shown as a
+ratio to a baseline taken in the same run: here the floor of any indicator, a bare grouped
+count over the participations view. The warehouse is built from the bundled real data, or
+given with --warehouse (e.g. a full-scale generated one). Results also go to var/bench/ as
+JSON, for comparing runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+from bilat import indicators
+from bilat.warehouse.ingest import ingest
+from bilat.warehouse.store import Warehouse
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "var" / "bench"
+
+
+def timings(call: Callable[[], object], runs: int) -> list[float]:
+    """Seconds per call after one warm-up call."""
+    call()
+    found = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        found.append(time.perf_counter() - start)
+    return found
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--warehouse", type=Path, help="an existing warehouse to time")
+    parser.add_argument("--runs", type=int, default=21)
+    args = parser.parse_args()
+    path = args.warehouse
+    if path is None:
+        path = OUT / "bundled.duckdb"
+        ingest([ROOT / "data"], warehouse=path)
+    warehouse = Warehouse(path)
+    floor = timings(
+        lambda: warehouse.arrow("SELECT country, count(*) FROM participations GROUP BY ALL"),
+        args.runs,
+    )
+    floor_median = statistics.median(floor)
+    rows = [("floor: grouped count", statistics.median(floor), p95(floor))]
+    for name, indicator in indicators.REGISTRY.items():
+        found = timings(partial(indicator, warehouse, country="US"), args.runs)
+        rows.append((name, statistics.median(found), p95(found)))
+    print(f"Indicators on {path} ({args.runs} runs each, after one warm-up)")
+    print(f"{'indicator':<26}{'median ms':>10}{'p95 ms':>9}{'x floor':>9}")
+    for name, median, high in rows:
+        print(f"{name:<26}{median * 1e3:>10.1f}{high * 1e3:>9.1f}{median / floor_median:>9.1f}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    result = {
+        "when": stamp,
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "warehouse": str(path),
+        "indicators": [
+            {
+                "name": name,
+                "median_s": median,
+                "p95_s": high,
+                "ratio_to_floor": median / floor_median,
+            }
+            for name, median, high in rows
+        ],
+    }
+    target = OUT / f"indicators-{stamp}.json"
+    target.write_text(json.dumps(result, indent=1))
+    print(f"written to {target}")
+
+
+if __name__ == "__main__":
+    main()
