@@ -15,13 +15,14 @@ from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import xlsxwriter
 
 ATTRIBUTION = (
     "Source: CORDIS, European Commission (© European Union, reused under CC BY 4.0); "
     "computed with bilat."
 )
-FORMATS = ("csv", "json", "xlsx")
+FORMATS = ("csv", "json", "xlsx", "parquet")
 
 
 def about(table: pa.Table) -> dict[str, Any]:
@@ -35,10 +36,11 @@ def about(table: pa.Table) -> dict[str, Any]:
 
 def records(table: pa.Table) -> list[dict[str, Any]]:
     """Rows as JSON-ready dictionaries: amounts as numbers, dates as ISO text."""
-    return [{key: _plain(value) for key, value in row.items()} for row in table.to_pylist()]
+    return [{key: plain(value) for key, value in row.items()} for row in table.to_pylist()]
 
 
-def _plain(value: object) -> object:
+def plain(value: object) -> object:
+    """A value JSON can hold: amounts as numbers, dates as ISO text."""
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, date | datetime):
@@ -62,6 +64,13 @@ def to_json(table: pa.Table) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
+def to_parquet(table: pa.Table) -> bytes:
+    """The table as Parquet; its metadata (definition, scope) goes in the file's schema."""
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    return buffer.getvalue()
+
+
 def to_xlsx(sheets: dict[str, pa.Table]) -> bytes:
     """A workbook with one sheet per table and an `About` sheet with their definitions."""
     buffer = io.BytesIO()
@@ -76,7 +85,7 @@ def to_xlsx(sheets: dict[str, pa.Table]) -> bytes:
                 style = money if pa.types.is_decimal(field.type) else None
                 if field.name.startswith("share") or field.name.endswith("_share"):
                     style = share
-                values = [_plain(value) for value in table.column(column).to_pylist()]
+                values = [plain(value) for value in table.column(column).to_pylist()]
                 sheet.write_column(1, column, values, style)
                 sheet.set_column(column, column, max(10, min(40, len(field.name) + 2)))
             sheet.freeze_panes(1, 0)

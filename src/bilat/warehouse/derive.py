@@ -194,8 +194,9 @@ LEFT JOIN scheme_map sm ON sm.code = r.funding_scheme
 # Sorted by country so that a query for one country reads few row groups.
 _FACTS = """
 CREATE OR REPLACE TABLE participation_facts AS
-SELECT p.programme, p.project_id, p.pic, p.role, p.activity_type, p.sme,
-       p.country, p.country_iso, s.status AS country_status, p.us_state,
+SELECT p.programme, p.project_id, COALESCE(j.acronym, p.project_acronym) AS acronym,
+       p.pic, p.name, p.role, p.activity_type, p.sme,
+       p.country, p.country_iso, s.status AS country_status, p.city, p.us_state,
        p.ec_contribution, p.net_ec_contribution,
        COALESCE(p.ec_contribution > 0, false) AS funded,
        j.year, j.year_basis, j.start_year, j.signature_year,

@@ -24,16 +24,19 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",
     "bilat.web",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bilat.web.errors.UserErrorMiddleware",
 ]
 ROOT_URLCONF = "bilat.web.urls"
 TEMPLATES = [
@@ -64,5 +67,9 @@ USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 STATIC_URL = "static/"
+# Static files (the site's CSS and script, the API docs' Swagger UI) are served by WhiteNoise
+# from the installed packages, so `bilat serve` needs no separate web server or collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 
 BILAT_WAREHOUSE = config.warehouse_path()

@@ -6,9 +6,20 @@ from django.contrib import admin
 from django.urls import path
 
 from bilat.web import views
+from bilat.web.api import api
 
 urlpatterns = [
-    path("", views.sources, name="home"),
+    path("", views.home, name="home"),
+    path("country/", views.country, name="country-default"),
+    path("country/<str:code>/", views.country, name="country"),
+    path("organisation/<str:pic>/", views.organisation, name="organisation"),
+    path("project/<str:programme>/<str:project_id>/", views.project, name="project"),
+    path("explore/", views.explore, name="explore-default"),
+    path("explore/<str:table>/", views.explore, name="explore"),
+    path("explore/<str:table>.<str:fmt>", views.export_listing, name="export-listing"),
+    path("export/<str:name>.<str:fmt>", views.export_indicator, name="export-indicator"),
     path("sources/", views.sources, name="sources"),
+    path("assets/vega.js", views.vega_bundle, name="vega-bundle"),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

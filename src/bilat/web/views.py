@@ -1,16 +1,291 @@
-"""Views: parse the request, call a service, render. No SQL here."""
+"""Views: parse the request, call a service, render. No SQL here.
+
+Errors raised on purpose (an unknown country, a wrong filter) are turned into 400 pages by
+`bilat.web.errors`, so views do not catch them.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from functools import cache, partial
 
+import pyarrow as pa
+import vl_convert
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from bilat import charts, exports, indicators
 from bilat.cordis.layouts import USED_TABLES
 from bilat.cordis.programme_parts import PROGRAMMES
-from bilat.errors import WarehouseMissingError
+from bilat.errors import ParameterError, WarehouseMissingError
+from bilat.indicators.scope import parse_subject
+from bilat.records import listing
+from bilat.records.organisation import organisation as find_organisation
+from bilat.records.organisation import parse_pic
+from bilat.records.project import parse_key
+from bilat.records.project import project as find_project
+from bilat.web import links
+from bilat.web.forms import FilterForm
+from bilat.web.sections import first_row, parameters, section
 from bilat.web.services import warehouse
+from bilat.web.tables import grid
+
+BREAKDOWN = [
+    "programme",
+    "participations",
+    "funded_participations",
+    "organisations",
+    "projects",
+    "ec_contribution",
+    "share",
+    "programme_share",
+]
 
 
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The US at a glance: headline numbers per programme, the trend, links onward."""
+    store = warehouse()
+    params = {"country": "US"}
+    headline = section(store, "headline", params)
+    context = {
+        "headline": headline,
+        "programmes": [row for row in headline.data.to_pylist()] if headline.data else [],
+        "series": section(store, "series", params, chart=charts.trend),
+        "partners": section(
+            store,
+            "partner_countries",
+            params,
+            chart=charts.partners,
+            columns=["country", "name", "participations", "projects"],
+            limit=10,
+        ),
+        "peers": section(
+            store,
+            "peer_benchmark",
+            params,
+            columns=[
+                "programme",
+                "name",
+                "participations",
+                "ec_contribution",
+                "rank_participations",
+            ],
+        ),
+    }
+    return render(request, "web/home.html", context)
+
+
+@require_GET
+def country(request: HttpRequest, code: str = "US") -> HttpResponse:
+    """A country's profile: every indicator for it, with the filters of the query string."""
+    store = warehouse()
+    subject = parse_subject(store, code)
+    params = parameters(request.GET, country=code)
+    bars = {
+        "by_role": ("role", "Role"),
+        "by_organisation_type": ("organisation_type", "Organisation type"),
+        "by_programme_part": ("programme_part", "Programme part"),
+        "by_scheme_group": ("scheme_group", "Scheme group"),
+        "by_field": ("field", "Field of science"),
+    }
+    breakdowns = [
+        section(
+            store,
+            name,
+            params,
+            columns=[key, "title", *BREAKDOWN],
+            chart=partial(charts.bars, category=key, category_title=label),
+        )
+        for name, (key, label) in bars.items()
+    ]
+    context = {
+        "subject": subject,
+        "code": code.upper(),
+        "form": FilterForm(request.GET),
+        "query": request.GET.urlencode(),
+        "headline": (headline := section(store, "headline", params)),
+        "total": first_row(headline),
+        "series": section(store, "series", params, chart=charts.trend),
+        "breakdowns": breakdowns,
+        "states": section(store, "by_state", params, chart=charts.state_map)
+        if "US" in subject.countries
+        else None,
+        "top": section(
+            store,
+            "top_organisations",
+            params,
+            options={"limit": 15},
+            columns=[
+                "rank",
+                "pic",
+                "name",
+                "city",
+                "activity_type",
+                "participations",
+                "projects",
+                "coordinated_projects",
+                "ec_contribution",
+                "participations_fp7",
+                "participations_h2020",
+                "participations_he",
+            ],
+        ),
+        "partners": section(
+            store,
+            "partner_countries",
+            params,
+            chart=charts.partners,
+            columns=[
+                "country",
+                "name",
+                "status",
+                "participations",
+                "organisations",
+                "projects",
+                "ec_contribution",
+                "share",
+            ],
+            limit=30,
+        ),
+        "groups": section(store, "partner_groups", params),
+        "partner_organisations": section(
+            store, "partner_organisations", params, options={"limit": 15}
+        ),
+        "peers": section(store, "peer_benchmark", params),
+        "country_network": section(
+            store,
+            "country_network",
+            params,
+            options={"limit": 20},
+            chart=lambda t: charts.network(
+                t, source_label="source_name", target_label="target_name", group="source"
+            ),
+            limit=20,
+        ),
+        "organisation_network": section(
+            store,
+            "organisation_network",
+            params,
+            options={"limit": 30},
+            chart=lambda t: charts.network(
+                t, source_label="source_name", target_label="target_name", group="country"
+            ),
+            columns=[
+                "source",
+                "source_name",
+                "source_country",
+                "target",
+                "target_name",
+                "target_country",
+                "weight",
+            ],
+            limit=20,
+        ),
+    }
+    return render(request, "web/country.html", context)
+
+
+@require_GET
+def organisation(request: HttpRequest, pic: str) -> HttpResponse:
+    """An organisation by PIC: identity, participations over time, projects, partners."""
+    found = find_organisation(warehouse(), parse_pic(pic))
+    if found is None:
+        raise Http404(f"No participation names the PIC {pic}.")
+    context = {
+        "org": found.identity,
+        "chart": charts.bars(
+            found.by_year, category="year", category_title="Year", colour="programme"
+        )
+        if found.by_year.num_rows
+        else None,
+        "by_year": grid(found.by_year),
+        "projects": grid(found.projects),
+        "partner_organisations": grid(found.partner_organisations),
+        "partner_countries": grid(found.partner_countries),
+    }
+    return render(request, "web/organisation.html", context)
+
+
+@require_GET
+def project(request: HttpRequest, programme: str, project_id: str) -> HttpResponse:
+    """A project: identity, dates, part, scheme, amounts, participants by country."""
+    code, number = parse_key(programme, project_id)
+    found = find_project(warehouse(), code, number)
+    if found is None:
+        raise Http404(f"{code} has no project {project_id} in the warehouse.")
+    context = {
+        "project": found.identity,
+        "programme_title": PROGRAMMES[code],
+        "cordis_url": found.cordis_url,
+        "fields": found.fields,
+        "participants": grid(found.participants),
+        "by_country": grid(found.by_country),
+        "chart": charts.bars(found.by_country, category="name", category_title="Country")
+        if found.by_country.num_rows
+        else None,
+    }
+    return render(request, "web/project.html", context)
+
+
+@require_GET
+def explore(request: HttpRequest, table: str = "participations") -> HttpResponse:
+    """A filterable, sortable, paginated table with facet counts and exports."""
+    store = warehouse()
+    query = listing.parse(store, table, request.GET)
+    page = listing.listing(store, query, page=listing.page_number(request.GET.get("page")))
+    context = {
+        "page": page,
+        "query": query,
+        "grid": grid(page.rows),
+        "form": FilterForm(request.GET),
+        "facets": links.facets(request, page.facets),
+        "sorts": links.sorts(request, page),
+        "params": request.GET.urlencode(),
+        "pages": links.pages(request, page),
+    }
+    return render(request, "web/explore.html", context)
+
+
+@require_GET
+def export_indicator(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+    """An indicator as CSV, XLSX, JSON or Parquet, with the query string's parameters."""
+    indicator = indicators.get(name)
+    params = {key: request.GET[key] for key in request.GET}
+    table = indicator(warehouse(), **params)
+    return download(table, fmt, f"{name}-{params.get('country', 'US')}")
+
+
+@require_GET
+def export_listing(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    """Every row of an explore view (with its filters) as CSV, XLSX, JSON or Parquet."""
+    store = warehouse()
+    query = listing.parse(store, table, request.GET)
+    return download(listing.export(store, query), fmt, table)
+
+
+def download(table: pa.Table, fmt: str, stem: str) -> HttpResponse:
+    """The table as a file in the asked format, named after what it holds."""
+    writers = {
+        "csv": ("text/csv; charset=utf-8", exports.to_csv),
+        "json": ("application/json", exports.to_json),
+        "parquet": ("application/vnd.apache.parquet", exports.to_parquet),
+        "xlsx": (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            lambda t: exports.to_xlsx({stem[:31]: t}),
+        ),
+    }
+    if fmt not in writers:
+        raise ParameterError(
+            "format", f"{fmt!r} is not an export format; use csv, xlsx, json or parquet"
+        )
+    content_type, write = writers[fmt]
+    response = HttpResponse(write(table), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+@require_GET
 def sources(request: HttpRequest) -> HttpResponse:
     """What is loaded: per programme, which CORDIS tables are there and which are missing."""
     store = warehouse()
@@ -37,6 +312,7 @@ def sources(request: HttpRequest) -> HttpResponse:
         "files": files,
         "counts": counts,
         "quarantined": quarantined,
+        "indicators": indicators.REGISTRY.values(),
         "totals": {
             "read": sum(row["rows_read"] for row in files),
             "loaded": sum(row["rows_loaded"] for row in files),
@@ -44,3 +320,17 @@ def sources(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "web/sources.html", context)
+
+
+@cache
+def _bundle() -> bytes:
+    snippet = "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;"
+    return vl_convert.javascript_bundle(snippet).encode("utf-8")
+
+
+@require_GET
+def vega_bundle(request: HttpRequest) -> HttpResponse:
+    """vega, vega-lite and vega-embed in one script, built locally by vl-convert (no CDN)."""
+    response = HttpResponse(_bundle(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -1,0 +1,371 @@
+"""Chart specifications (Vega-Lite, built with Altair; Vega for the force-directed network).
+
+The web pages render them with vega-embed from a bundle served locally, the reports turn the
+same specs into SVG with vl-convert, so a chart reads the same everywhere. Each function takes
+an indicator table and returns a plain dict. Specs are built without schema validation on the
+request path (a test validates every one against the Vega-Lite schema).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pyarrow as pa
+
+from bilat.exports import records
+
+Spec = dict[str, Any]
+# EU blue, then colours that stay distinct for colour-blind readers (Okabe-Ito).
+PALETTE = ["#003399", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
+PROGRAMME_COLOURS = {"FP7": "#56B4E9", "H2020": "#E69F00", "HE": "#003399"}
+STATUS_COLOURS = {
+    "member_state": "#003399",
+    "associated": "#009E73",
+    "third_country": "#E69F00",
+    "unknown": "#999999",
+}
+
+
+def _data(rows: list[dict[str, Any]]) -> Any:
+    """Inline data for a chart (Altair's Data is untyped)."""
+    return alt.Data(values=rows)  # type: ignore[no-untyped-call]
+
+
+def _finish(chart: alt.TopLevelMixin, *, width: int | None, validate: bool) -> Spec:
+    sized = chart.properties(width=width if width is not None else "container")
+    spec: Spec = sized.to_dict(validate=validate)
+    spec.pop("config", None)
+    spec["config"] = {"font": "system-ui, sans-serif", "view": {"stroke": None}}
+    return spec
+
+
+def bars(
+    table: pa.Table,
+    *,
+    category: str,
+    value: str = "participations",
+    category_title: str,
+    value_title: str = "Participations",
+    limit: int = 15,
+    colour: str | None = None,
+    width: int | None = None,
+    validate: bool = False,
+) -> Spec:
+    """Horizontal bars, longest first, at most `limit` of them."""
+    rows = [row for row in records(table) if row.get("programme", "ALL") != "ALL"]
+    if len({row.get("programme") for row in rows}) > 1 and colour is None:
+        colour = "programme"
+    rows = sorted(rows, key=lambda row: -(row[value] or 0))[: limit * (3 if colour else 1)]
+    encoding: dict[str, Any] = {
+        "x": alt.X(f"{value}:Q", title=value_title),
+        "y": alt.Y(f"{category}:N", title=category_title, sort="-x"),
+        "tooltip": [
+            alt.Tooltip(f"{category}:N", title=category_title),
+            alt.Tooltip(f"{value}:Q", title=value_title, format=",.0f"),
+        ],
+    }
+    if colour is not None:
+        domain = [key for key in PROGRAMME_COLOURS if any(r.get(colour) == key for r in rows)]
+        encoding["color"] = alt.Color(
+            f"{colour}:N",
+            title=colour.replace("_", " ").capitalize(),
+            scale=alt.Scale(domain=domain, range=[PROGRAMME_COLOURS[k] for k in domain])
+            if colour == "programme"
+            else alt.Undefined,
+        )
+    chart = alt.Chart(_data(rows)).mark_bar(color=PALETTE[0]).encode(**encoding)
+    return _finish(chart.properties(height=alt.Step(18)), width=width, validate=validate)
+
+
+def trend(
+    table: pa.Table,
+    *,
+    value: str = "participations",
+    value_title: str = "Participations",
+    width: int | None = None,
+    validate: bool = False,
+) -> Spec:
+    """One line per programme over the years, from the `series` indicator."""
+    rows = records(table)
+    domain = [key for key in PROGRAMME_COLOURS if any(r["programme"] == key for r in rows)]
+    chart = (
+        alt.Chart(_data(rows))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title="Year (start, else call year)"),
+            y=alt.Y(f"{value}:Q", title=value_title),
+            color=alt.Color(
+                "programme:N",
+                title="Programme",
+                scale=alt.Scale(domain=domain, range=[PROGRAMME_COLOURS[k] for k in domain]),
+            ),
+            tooltip=[
+                alt.Tooltip("programme:N", title="Programme"),
+                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip(f"{value}:Q", title=value_title, format=",.0f"),
+                alt.Tooltip("share_participations:Q", title="Share of all", format=".2%"),
+            ],
+        )
+        .properties(height=240)
+    )
+    return _finish(chart, width=width, validate=validate)
+
+
+def partners(
+    table: pa.Table, *, limit: int = 20, width: int | None = None, validate: bool = False
+) -> Spec:
+    """Partner countries as bars coloured by their status in the programme."""
+    rows = records(table)[:limit]
+    for row in rows:
+        row["label"] = row["name"] or row["country"] or "unknown"
+    domain = [key for key in STATUS_COLOURS if any(r["status"] == key for r in rows)]
+    chart = (
+        alt.Chart(_data(rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("participations:Q", title="Partner participations"),
+            y=alt.Y("label:N", title=None, sort="-x"),
+            color=alt.Color(
+                "status:N",
+                title="Status",
+                scale=alt.Scale(domain=domain, range=[STATUS_COLOURS[k] for k in domain]),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title="Country"),
+                alt.Tooltip("participations:Q", title="Participations", format=",.0f"),
+                alt.Tooltip("projects:Q", title="Shared projects", format=",.0f"),
+            ],
+        )
+        .properties(height=alt.Step(18))
+    )
+    return _finish(chart, width=width, validate=validate)
+
+
+# A tile-grid map of the United States: each state one square at (column, row), laid out
+# after the states' relative positions (a common cartographic convention).
+STATE_TILES = {
+    "AK": (0, 0), "ME": (11, 0), "VT": (10, 1), "NH": (11, 1), "WA": (1, 2), "ID": (2, 2),
+    "MT": (3, 2), "ND": (4, 2), "MN": (5, 2), "IL": (6, 2), "WI": (7, 2), "MI": (8, 2),
+    "NY": (9, 2), "RI": (10, 2), "MA": (11, 2), "OR": (1, 3), "NV": (2, 3), "WY": (3, 3),
+    "SD": (4, 3), "IA": (5, 3), "IN": (6, 3), "OH": (7, 3), "PA": (8, 3), "NJ": (9, 3),
+    "CT": (10, 3), "CA": (1, 4), "UT": (2, 4), "CO": (3, 4), "NE": (4, 4), "MO": (5, 4),
+    "KY": (6, 4), "WV": (7, 4), "VA": (8, 4), "MD": (9, 4), "DE": (10, 4), "AZ": (2, 5),
+    "NM": (3, 5), "KS": (4, 5), "AR": (5, 5), "TN": (6, 5), "NC": (7, 5), "SC": (8, 5),
+    "DC": (9, 5), "OK": (4, 6), "LA": (5, 6), "MS": (6, 6), "AL": (7, 6), "GA": (8, 6),
+    "HI": (0, 7), "TX": (4, 7), "FL": (9, 7), "PR": (11, 7),
+}  # fmt: skip
+
+
+def state_map(table: pa.Table, *, width: int | None = None, validate: bool = False) -> Spec:
+    """US participations per state on a tile grid, darker for more."""
+    found = {row["state"]: row for row in records(table) if row["state"] in STATE_TILES}
+    rows = []
+    for state, (column, line) in STATE_TILES.items():
+        row = found.get(state, {})
+        rows.append(
+            {
+                "state": state,
+                "name": row.get("state_name") or state,
+                "column": column,
+                "line": line,
+                "participations": row.get("participations", 0),
+            }
+        )
+    base = alt.Chart(_data(rows)).encode(
+        x=alt.X("column:O", axis=None),
+        y=alt.Y("line:O", axis=None),
+    )
+    tiles = base.mark_rect(cornerRadius=3, stroke="#ffffff").encode(
+        color=alt.Color(
+            "participations:Q", title="Participations", scale=alt.Scale(scheme="blues")
+        ),
+        tooltip=[
+            alt.Tooltip("name:N", title="State"),
+            alt.Tooltip("participations:Q", title="Participations", format=",.0f"),
+        ],
+    )
+    labels = base.mark_text(fontSize=11).encode(
+        text="state:N",
+        color=alt.condition("datum.participations > 60", alt.value("white"), alt.value("black")),
+    )
+    chart = alt.layer(tiles, labels).properties(height=300)
+    return _finish(chart, width=width, validate=validate)
+
+
+def network(
+    edges: pa.Table,
+    *,
+    source_label: str,
+    target_label: str,
+    group: str,
+    width: int = 640,
+    height: int = 420,
+) -> Spec:
+    """A force-directed graph (Vega) of a network indicator: node size by degree, edge
+    width by weight, nodes draggable."""
+    rows = records(edges)
+    nodes: dict[object, dict[str, Any]] = {}
+    for row in rows:
+        for end, label in (("source", source_label), ("target", target_label)):
+            node = nodes.setdefault(
+                row[end],
+                {
+                    "id": str(row[end]),
+                    "label": row[label] or str(row[end]),
+                    "group": str(row.get(f"{end}_{group}", row[end])),
+                    "weight": 0,
+                },
+            )
+            node["weight"] += row["weight"]
+    index = {key: number for number, key in enumerate(nodes)}
+    links = [
+        {"source": index[row["source"]], "target": index[row["target"]], "weight": row["weight"]}
+        for row in rows
+    ]
+    return {
+        "$schema": "https://vega.github.io/schema/vega/v6.json",
+        "width": width,
+        "height": height,
+        "autosize": "none",
+        "signals": [
+            {"name": "cx", "update": "width / 2"},
+            {"name": "cy", "update": "height / 2"},
+            {
+                "name": "fix",
+                "value": False,
+                "on": [
+                    {
+                        "events": "symbol:mouseout[!event.buttons], window:mouseup",
+                        "update": "false",
+                    },
+                    {"events": "symbol:mouseover", "update": "fix || true"},
+                    {
+                        "events": "[symbol:mousedown, window:mouseup] > window:mousemove!",
+                        "update": "xy()",
+                        "force": True,
+                    },
+                ],
+            },
+            {
+                "name": "node",
+                "value": None,
+                "on": [{"events": "symbol:mouseover", "update": "fix === true ? item() : node"}],
+            },
+            {
+                "name": "restart",
+                "value": False,
+                "on": [{"events": {"signal": "fix"}, "update": "fix && fix.length"}],
+            },
+        ],
+        "data": [
+            {"name": "node-data", "values": list(nodes.values())},
+            {"name": "link-data", "values": links},
+        ],
+        "scales": [
+            {
+                "name": "colour",
+                "type": "ordinal",
+                "domain": {"data": "node-data", "field": "group"},
+                "range": PALETTE,
+            },
+            {
+                "name": "size",
+                "type": "sqrt",
+                "domain": {"data": "node-data", "field": "weight"},
+                "range": [40, 900],
+            },
+            {
+                "name": "stroke",
+                "type": "linear",
+                "domain": {"data": "link-data", "field": "weight"},
+                "range": [0.5, 6],
+            },
+        ],
+        "marks": [
+            {
+                "name": "nodes",
+                "type": "symbol",
+                "zindex": 1,
+                "from": {"data": "node-data"},
+                "on": [
+                    {
+                        "trigger": "fix",
+                        "modify": "node",
+                        "values": (
+                            "fix === true ? {fx: node.x, fy: node.y} : {fx: fix[0], fy: fix[1]}"
+                        ),
+                    },
+                    {"trigger": "!fix", "modify": "node", "values": "{fx: null, fy: null}"},
+                ],
+                "encode": {
+                    "enter": {
+                        "fill": {"scale": "colour", "field": "group"},
+                        "stroke": {"value": "white"},
+                        "tooltip": {"signal": "datum.label + ' (' + datum.group + ')'"},
+                    },
+                    "update": {
+                        "size": {"scale": "size", "field": "weight"},
+                        "cursor": {"value": "pointer"},
+                    },
+                },
+                "transform": [
+                    {
+                        "type": "force",
+                        "iterations": 300,
+                        "restart": {"signal": "restart"},
+                        "static": False,
+                        "signal": "force",
+                        "forces": [
+                            {"force": "center", "x": {"signal": "cx"}, "y": {"signal": "cy"}},
+                            {"force": "collide", "radius": 14},
+                            {"force": "nbody", "strength": -60},
+                            {"force": "link", "links": "link-data", "distance": 70},
+                        ],
+                    }
+                ],
+            },
+            {
+                "type": "path",
+                "from": {"data": "link-data"},
+                "interactive": False,
+                "encode": {
+                    "update": {
+                        "stroke": {"value": "#8b949e"},
+                        "strokeOpacity": {"value": 0.5},
+                        "strokeWidth": {"scale": "stroke", "field": "weight"},
+                    }
+                },
+                "transform": [
+                    {
+                        "type": "linkpath",
+                        "require": {"signal": "force"},
+                        "shape": "line",
+                        "sourceX": "datum.source.x",
+                        "sourceY": "datum.source.y",
+                        "targetX": "datum.target.x",
+                        "targetY": "datum.target.y",
+                    }
+                ],
+            },
+            {
+                "type": "text",
+                "from": {"data": "nodes"},
+                "interactive": False,
+                "zindex": 2,
+                "encode": {
+                    "enter": {
+                        "fontSize": {"value": 10},
+                        "fill": {"value": "#1b1f24"},
+                        "dx": {"value": 8},
+                        "dy": {"value": 3},
+                    },
+                    "update": {
+                        "x": {"field": "x"},
+                        "y": {"field": "y"},
+                        "text": {"signal": "slice(datum.datum.label, 0, 24)"},
+                    },
+                },
+            },
+        ],
+    }

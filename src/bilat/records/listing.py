@@ -1,0 +1,267 @@
+"""Filterable, sortable, paginated tables of participations and projects, with facet counts.
+
+The explore pages, the API and the exports all call `listing()`: the same filters as the
+indicators (checked by `bilat.indicators.scope`), plus an optional country, a text search, a
+sort column and a page. Facets count the rows under the current filters for each facet
+column, the way Datasette does, so that every count is one click from its filtered view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from bilat.errors import ParameterError
+from bilat.indicators.scope import Scope, Values, resolve
+from bilat.warehouse.store import Warehouse
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 1_000_000
+
+
+@dataclass(frozen=True)
+class Table:
+    """A listable table: its columns, which have facets, the default sort, what `q` searches."""
+
+    name: str
+    columns: tuple[str, ...]
+    facets: tuple[str, ...]
+    default_sort: str
+    search: tuple[str, ...]
+
+
+PARTICIPATIONS = Table(
+    name="participations",
+    columns=(
+        "programme",
+        "project_id",
+        "acronym",
+        "year",
+        "programme_part",
+        "scheme_group",
+        "pic",
+        "name",
+        "country",
+        "city",
+        "us_state",
+        "role",
+        "activity_type",
+        "sme",
+        "ec_contribution",
+        "net_ec_contribution",
+    ),
+    facets=(
+        "programme",
+        "country",
+        "role",
+        "activity_type",
+        "programme_part",
+        "scheme_group",
+        "year",
+    ),
+    default_sort="-ec_contribution",
+    search=("name", "acronym"),
+)
+PROJECTS = Table(
+    name="projects",
+    columns=(
+        "programme",
+        "project_id",
+        "acronym",
+        "title",
+        "year",
+        "programme_part",
+        "scheme_group",
+        "funding_scheme",
+        "participations",
+        "organisations",
+        "ec_max_contribution",
+        "total_cost",
+    ),
+    facets=("programme", "programme_part", "scheme_group", "year"),
+    default_sort="-participations",
+    search=("acronym", "title"),
+)
+ORGANISATIONS = Table(
+    name="organisations",
+    columns=(
+        "pic",
+        "name",
+        "country",
+        "city",
+        "us_state",
+        "activity_type",
+        "participations",
+        "projects",
+        "coordinated_projects",
+        "ec_contribution",
+    ),
+    facets=("country", "activity_type"),
+    default_sort="-participations",
+    search=("name", "city"),
+)
+TABLES = {table.name: table for table in (PARTICIPATIONS, PROJECTS, ORGANISATIONS)}
+
+# Organisations are aggregated from their participations under the filters.
+_ORGANISATION_ROWS = """SELECT pic, arg_max(name, year) AS name, arg_max(country, year) AS country,
+       arg_max(city, year) AS city, arg_max(us_state, year) AS us_state,
+       arg_max(activity_type, year) AS activity_type, count(*) AS participations,
+       count(DISTINCT (programme, project_id)) AS projects,
+       count(DISTINCT (programme, project_id)) FILTER (WHERE role = 'coordinator')
+           AS coordinated_projects,
+       COALESCE(sum(ec_contribution), 0) AS ec_contribution
+FROM participation_facts WHERE {where} AND pic IS NOT NULL GROUP BY pic"""
+
+# Facet values as filter parameters: which query parameter a click on a value sets.
+FACET_PARAMETER = {
+    "programme": "programme",
+    "country": "country",
+    "role": "role",
+    "activity_type": "organisation_type",
+    "programme_part": "programme_part",
+    "scheme_group": "scheme_group",
+    "year": "years",
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a listing with the total count and the facet counts."""
+
+    table: Table
+    rows: pa.Table
+    total: int
+    page: int
+    pages: int
+    sort: str
+    facets: dict[str, list[tuple[object, int]]]
+
+
+@dataclass(frozen=True)
+class Query:
+    """A checked listing request: the scope, whether a country was asked, search and sort."""
+
+    table: Table
+    scope: Scope
+    by_country: bool
+    search: str
+    sort: str
+
+    def relation(self) -> tuple[str, dict[str, object]]:
+        """The listed rows with every filter applied, as a parenthesised SELECT."""
+        if self.table is PROJECTS:
+            condition, params = self.scope.filters.project_condition()
+            if self.by_country:
+                subject, more = self.scope.subject.condition()
+                people, others = self.scope.filters.participation_condition()
+                condition += f""" AND (programme, project_id) IN (
+                    SELECT programme, project_id FROM participation_facts
+                    WHERE {subject} AND {people})"""
+                params = params | more | others
+            rows = f"SELECT * FROM projects WHERE {condition}"
+        else:
+            condition, params = self.scope.where()
+            if self.by_country:
+                subject, more = self.scope.subject.condition()
+                condition, params = f"{condition} AND {subject}", params | more
+            rows = f"SELECT * FROM participation_facts WHERE {condition}"
+            if self.table is ORGANISATIONS:
+                rows = _ORGANISATION_ROWS.format(where=condition)
+        if self.search:
+            fields = " OR ".join(f"{column} ILIKE $search" for column in self.table.search)
+            rows = f"SELECT * FROM ({rows}) WHERE {fields}"
+            params = params | {"search": f"%{self.search}%"}
+        return f"({rows})", params
+
+    def order(self) -> str:
+        column = self.sort.removeprefix("-")
+        direction = "DESC" if self.sort.startswith("-") else "ASC"
+        keys = ", ".join(c for c in ("programme", "project_id", "pic") if c in self.table.columns)
+        return f"{column} {direction} NULLS LAST, {keys}"
+
+
+def parse(
+    warehouse: Warehouse,
+    table: str,
+    params: Mapping[str, str | None],
+) -> Query:
+    """Check a listing request given as query parameters (all optional)."""
+    if table not in TABLES:
+        raise ParameterError("table", f"{table!r} is not listed; use {', '.join(TABLES)}")
+    chosen = TABLES[table]
+    country: Values = params.get("country") or None
+    scope = resolve(
+        warehouse,
+        country=country,
+        programme=params.get("programme"),
+        years=params.get("years"),
+        programme_part=params.get("programme_part"),
+        scheme_group=params.get("scheme_group"),
+        role=params.get("role"),
+        organisation_type=params.get("organisation_type"),
+    )
+    sort = params.get("sort") or chosen.default_sort
+    if sort.removeprefix("-") not in chosen.columns:
+        raise ParameterError(
+            "sort",
+            f"{sort!r} is not a column; use one of {', '.join(chosen.columns)} "
+            "(prefix - for descending)",
+        )
+    search = (params.get("q") or "").strip()
+    return Query(chosen, scope, country is not None, search, sort)
+
+
+def page_number(text: str | None, *, pages: int | None = None) -> int:
+    """A 1-based page number from a query parameter."""
+    if not text:
+        return 1
+    if not text.isdigit() or int(text) < 1:
+        raise ParameterError("page", f"{text!r} is not a page number; use 1, 2, 3...")
+    return int(text)
+
+
+def listing(warehouse: Warehouse, query: Query, *, page: int = 1, size: int = PAGE_SIZE) -> Page:
+    """The rows of one page, the total and the facet counts."""
+    source, params = query.relation()
+    total = int(warehouse.query(f"SELECT count(*) AS n FROM {source}", params)[0]["n"])
+    pages = max(1, -(-total // size))
+    rows = warehouse.arrow(
+        f"""SELECT {", ".join(query.table.columns)} FROM {source}
+            ORDER BY {query.order()} LIMIT $limit OFFSET $offset""",
+        params | {"limit": size, "offset": (page - 1) * size},
+    )
+    return Page(query.table, rows, total, page, pages, query.sort, facets(warehouse, query))
+
+
+def export(warehouse: Warehouse, query: Query) -> pa.Table:
+    """Every row of the listing (up to a million), sorted, for CSV, XLSX or Parquet."""
+    source, params = query.relation()
+    return warehouse.arrow(
+        f"""SELECT {", ".join(query.table.columns)} FROM {source}
+            ORDER BY {query.order()} LIMIT {EXPORT_LIMIT}""",
+        params,
+    )
+
+
+def facets(
+    warehouse: Warehouse, query: Query, *, top: int = 12
+) -> dict[str, list[tuple[object, int]]]:
+    """For each facet column, its most frequent values under the current filters."""
+    source, params = query.relation()
+    columns = query.table.facets
+    found = warehouse.query(
+        f"""SELECT {", ".join(f"{c} AS v_{c}" for c in columns)},
+                   {", ".join(f"grouping({c}) AS g_{c}" for c in columns)}, count(*) AS n
+            FROM {source}
+            GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in columns)})
+            ORDER BY n DESC""",
+        params,
+    )
+    result: dict[str, list[tuple[object, int]]] = {column: [] for column in columns}
+    for row in found:
+        column = next(c for c in columns if row[f"g_{c}"] == 0)
+        if row[f"v_{column}"] is not None and len(result[column]) < top:
+            result[column].append((row[f"v_{column}"], int(row["n"])))
+    return result

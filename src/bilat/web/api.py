@@ -1,0 +1,224 @@
+"""The JSON API (django-ninja): every indicator, and projects, organisations and
+participations with the same filters, paginated; OpenAPI at /api/openapi.json, interactive
+docs at /api/docs from local files.
+
+Errors raised on purpose become 400 (a parameter not accepted, with what is) or 503 (no
+warehouse); values of the wrong type are refused by ninja with 422. Never a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Path, Query, Schema
+from ninja.errors import HttpError
+from pydantic import Field
+
+from bilat import exports, indicators
+from bilat.errors import ParameterError, WarehouseMissingError
+from bilat.records import listing
+from bilat.records.organisation import organisation as find_organisation
+from bilat.records.project import parse_key
+from bilat.records.project import project as find_project
+from bilat.web.services import warehouse
+
+api = NinjaAPI(
+    title="bilat API",
+    version="1",
+    description=(
+        "Indicators of participation in FP7, Horizon 2020 and Horizon Europe from CORDIS "
+        "data (© European Union, CC BY 4.0), for the US or any country or group."
+    ),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ParameterError)
+def _bad_parameter(request: HttpRequest, error: ParameterError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": str(error), "parameter": error.parameter}, status=400
+    )
+
+
+@api.exception_handler(WarehouseMissingError)
+def _no_warehouse(request: HttpRequest, error: WarehouseMissingError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(error)}, status=503)
+
+
+class Filters(Schema):
+    """Filters shared by every endpoint."""
+
+    programme: str | None = Field(None, description="FP7, H2020 or HE, comma-separated")
+    years: str | None = Field(None, description="2021, 2014-2020, 2018- or -2016")
+    programme_part: str | None = Field(None, description="code (HORIZON.1.2) or name (MSCA)")
+    scheme_group: str | None = Field(None, description="collaborative, mobility, ...")
+    role: str | None = Field(None, description="coordinator, participant, ...")
+    organisation_type: str | None = Field(None, description="HES, REC, PRC, PUB or OTH")
+
+
+class Paging(Schema):
+    page: int = Field(1, ge=1, le=100_000)
+    page_size: int = Field(100, ge=1, le=1000)
+
+
+class IndicatorOptions(Schema):
+    limit: int | None = Field(None, ge=1, le=1000, description="rows or nodes, where taken")
+    order: str | None = Field(
+        None, description="top_organisations: participations or ec_contribution"
+    )
+    peers: str | None = Field(None, description="peer_benchmark: comma-separated countries")
+
+
+class IndicatorInfo(Schema):
+    name: str
+    title: str
+    unit: str
+    definition: str
+    caveats: list[str]
+    options: list[str]
+
+
+class Rows(Schema):
+    about: dict[str, Any]
+    total: int
+    page: int
+    page_size: int
+    rows: list[dict[str, Any]]
+
+
+class Listed(Schema):
+    total: int
+    page: int
+    pages: int
+    sort: str
+    rows: list[dict[str, Any]]
+    facets: dict[str, list[tuple[Any, int]]]
+
+
+def _given(schema: Schema) -> dict[str, str]:
+    return {key: value for key, value in schema.dict().items() if value not in (None, "")}
+
+
+@api.get("/indicators", response=list[IndicatorInfo], summary="List the indicators")
+def list_indicators(request: HttpRequest) -> list[IndicatorInfo]:
+    return [
+        IndicatorInfo(
+            name=i.name,
+            title=i.title,
+            unit=i.unit,
+            definition=i.definition,
+            caveats=list(i.caveats),
+            options=[o.name for o in i.options],
+        )
+        for i in indicators.REGISTRY.values()
+    ]
+
+
+@api.get("/indicators/{name}", response=Rows, summary="Compute one indicator")
+def indicator(
+    request: HttpRequest,
+    name: str,
+    filters: Query[Filters],
+    options: Query[IndicatorOptions],
+    paging: Query[Paging],
+    country: str = "US",
+) -> Rows:
+    table = indicators.get(name)(warehouse(), country=country, **_given(filters), **_given(options))
+    start = (paging.page - 1) * paging.page_size
+    rows = exports.records(table.slice(start, paging.page_size))
+    return Rows(
+        about=exports.about(table),
+        total=table.num_rows,
+        page=paging.page,
+        page_size=paging.page_size,
+        rows=rows,
+    )
+
+
+def _listing(
+    table: str,
+    filters: Filters,
+    paging: Paging,
+    country: str | None,
+    q: str | None,
+    sort: str | None,
+) -> Listed:
+    store = warehouse()
+    params = _given(filters) | {"country": country, "q": q, "sort": sort}
+    query = listing.parse(store, table, params)
+    page = listing.listing(store, query, page=paging.page, size=paging.page_size)
+    return Listed(
+        total=page.total,
+        page=page.page,
+        pages=page.pages,
+        sort=page.sort,
+        rows=exports.records(page.rows),
+        facets={k: [(exports.plain(v), n) for v, n in found] for k, found in page.facets.items()},
+    )
+
+
+@api.get("/participations", response=Listed, summary="List participations")
+def participations(
+    request: HttpRequest,
+    filters: Query[Filters],
+    paging: Query[Paging],
+    country: str | None = None,
+    q: str | None = None,
+    sort: str | None = None,
+) -> Listed:
+    return _listing("participations", filters, paging, country, q, sort)
+
+
+@api.get("/projects", response=Listed, summary="List projects")
+def projects(
+    request: HttpRequest,
+    filters: Query[Filters],
+    paging: Query[Paging],
+    country: str | None = None,
+    q: str | None = None,
+    sort: str | None = None,
+) -> Listed:
+    return _listing("projects", filters, paging, country, q, sort)
+
+
+@api.get("/organisations", response=Listed, summary="List organisations")
+def organisations(
+    request: HttpRequest,
+    filters: Query[Filters],
+    paging: Query[Paging],
+    country: str | None = None,
+    q: str | None = None,
+    sort: str | None = None,
+) -> Listed:
+    return _listing("organisations", filters, paging, country, q, sort)
+
+
+@api.get("/projects/{programme}/{project_id}", summary="One project and its participants")
+def project(request: HttpRequest, programme: str, project_id: str) -> dict[str, Any]:
+    code, number = parse_key(programme, project_id)
+    found = find_project(warehouse(), code, number)
+    if found is None:
+        raise HttpError(404, f"{code} has no project {project_id} in the warehouse")
+    return {
+        "project": {k: exports.plain(v) for k, v in found.identity.items()},
+        "cordis_url": found.cordis_url,
+        "fields": found.fields,
+        "participants": exports.records(found.participants),
+    }
+
+
+@api.get("/organisations/{pic}", summary="One organisation, its projects and partners")
+def organisation(
+    request: HttpRequest, pic: Annotated[int, Path(ge=1, le=999_999_999_999)]
+) -> dict[str, Any]:
+    found = find_organisation(warehouse(), pic)
+    if found is None:
+        raise HttpError(404, f"no participation names the PIC {pic}")
+    return {
+        "organisation": {k: exports.plain(v) for k, v in found.identity.items()},
+        "by_year": exports.records(found.by_year),
+        "projects": exports.records(found.projects),
+        "partner_organisations": exports.records(found.partner_organisations),
+        "partner_countries": exports.records(found.partner_countries),
+    }

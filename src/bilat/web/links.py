@@ -1,0 +1,65 @@
+"""Links that change one thing in a listing's query string: a facet value, the sort, the page.
+
+Every other parameter is kept, so that filters survive each click and a view stays a URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from bilat.records import listing
+
+
+def facets(
+    request: HttpRequest, found: dict[str, list[tuple[object, int]]]
+) -> list[dict[str, Any]]:
+    """Each facet value as a link that adds it to the filters."""
+    result = []
+    for column, values in found.items():
+        parameter = listing.FACET_PARAMETER[column]
+        values_links = []
+        for value, count in values:
+            query = request.GET.copy()
+            query[parameter] = str(value)
+            query.pop("page", None)
+            values_links.append(
+                {
+                    "value": value,
+                    "count": count,
+                    "href": f"?{query.urlencode()}",
+                    "active": request.GET.get(parameter) == str(value),
+                }
+            )
+        result.append({"column": column, "parameter": parameter, "links": values_links})
+    return result
+
+
+def sorts(request: HttpRequest, page: listing.Page) -> list[dict[str, Any]]:
+    """Each column header as a link that sorts by it (again: the other way)."""
+    links = []
+    for column in page.table.columns:
+        query = request.GET.copy()
+        query["sort"] = f"-{column}" if page.sort != f"-{column}" else column
+        query.pop("page", None)
+        state = (
+            "descending"
+            if page.sort == f"-{column}"
+            else ("ascending" if page.sort == column else None)
+        )
+        links.append({"column": column, "href": f"?{query.urlencode()}", "state": state})
+    return links
+
+
+def pages(request: HttpRequest, page: listing.Page) -> dict[str, str | None]:
+    """Links to the previous and next pages, keeping the filters."""
+
+    def at(number: int) -> str | None:
+        if not 1 <= number <= page.pages:
+            return None
+        query = request.GET.copy()
+        query["page"] = str(number)
+        return f"?{query.urlencode()}"
+
+    return {"previous": at(page.page - 1), "next": at(page.page + 1)}

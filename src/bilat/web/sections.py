@@ -1,0 +1,93 @@
+"""A page section for one indicator: its table, chart, definition and export links.
+
+Pages are lists of sections; each one computes a registered indicator with the page's
+parameters, so the figure, its definition and its downloads always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import pyarrow as pa
+from django.urls import reverse
+
+from bilat import indicators
+from bilat.charts import Spec
+from bilat.exports import about
+from bilat.warehouse.store import Warehouse
+from bilat.web.tables import Grid, grid
+
+FILTER_KEYS = ("programme", "years", "programme_part", "scheme_group", "role", "organisation_type")
+EXPORT_FORMATS = ("csv", "xlsx", "json", "parquet")
+
+
+@dataclass(frozen=True)
+class Section:
+    """What the section template shows."""
+
+    name: str
+    title: str
+    definition: str
+    caveats: tuple[str, ...]
+    table: Grid
+    rows: int
+    chart: Spec | None = None
+    exports: list[tuple[str, str]] = field(default_factory=list)
+    data: pa.Table | None = None
+    about: dict[str, Any] = field(default_factory=dict)
+
+
+def parameters(query: Mapping[str, str], *, country: str | None = None) -> dict[str, str]:
+    """The indicator parameters carried by a page's query string (empty ones dropped)."""
+    found = {key: query[key] for key in FILTER_KEYS if query.get(key)}
+    if country is not None:
+        found["country"] = country
+    return found
+
+
+def section(
+    warehouse: Warehouse,
+    name: str,
+    params: Mapping[str, str],
+    *,
+    options: Mapping[str, Any] | None = None,
+    chart: Callable[[pa.Table], Spec] | None = None,
+    columns: list[str] | None = None,
+    limit: int | None = None,
+) -> Section:
+    """Compute indicator `name` and present it."""
+    indicator = indicators.get(name)
+    table = indicator(warehouse, **params, **(options or {}))
+    query = urlencode({**params, **{k: str(v) for k, v in (options or {}).items()}})
+    exports = [
+        (
+            fmt.upper() if fmt != "parquet" else "Parquet",
+            f"{reverse('export-indicator', args=[name, fmt])}?{query}",
+        )
+        for fmt in EXPORT_FORMATS
+    ]
+    present = [column for column in columns or table.column_names if column in table.column_names]
+    return Section(
+        name=name,
+        title=indicator.title,
+        definition=indicator.definition,
+        caveats=indicator.caveats,
+        table=grid(table, columns=present, limit=limit),
+        rows=table.num_rows,
+        chart=chart(table) if chart and table.num_rows else None,
+        exports=exports,
+        data=table,
+        about=about(table),
+    )
+
+
+def first_row(section: Section, programme: str = "ALL") -> dict[str, Any]:
+    """The row of one programme (the ALL row, else the only one) of a headline table."""
+    rows = section.data.to_pylist() if section.data is not None else []
+    for row in rows:
+        if row.get("programme") == programme:
+            return dict(row)
+    return dict(rows[-1]) if rows else {}

@@ -1,0 +1,9 @@
+// Render every chart of the page from its Vega or Vega-Lite spec (embedded as JSON), with the
+// locally served vega-embed bundle. Tables beside the charts carry the same figures, so a
+// page without JavaScript loses only the pictures.
+document.querySelectorAll("[data-spec]").forEach(function (element) {
+  var spec = JSON.parse(document.getElementById(element.dataset.spec).textContent);
+  window.vegaEmbed(element, spec, { actions: false, renderer: "svg" }).catch(function (error) {
+    element.textContent = "The chart could not be drawn: " + error.message;
+  });
+});
