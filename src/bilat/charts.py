@@ -14,6 +14,7 @@ import altair as alt
 import pyarrow as pa
 
 from bilat.exports import records
+from bilat.indicators.collaboration import STATUS_TITLES
 
 Spec = dict[str, Any]
 # EU blue, then colours that stay distinct for colour-blind readers (Okabe-Ito).
@@ -119,6 +120,7 @@ def partners(
     rows = records(table)[:limit]
     for row in rows:
         row["label"] = row["name"] or row["country"] or "unknown"
+        row["group"] = STATUS_TITLES.get(row["status"], row["status"])
     domain = [key for key in STATUS_COLOURS if any(r["status"] == key for r in rows)]
     chart = (
         alt.Chart(_data(rows))
@@ -127,9 +129,12 @@ def partners(
             x=alt.X("participations:Q", title="Partner participations"),
             y=alt.Y("label:N", title=None, sort="-x"),
             color=alt.Color(
-                "status:N",
-                title="Status",
-                scale=alt.Scale(domain=domain, range=[STATUS_COLOURS[k] for k in domain]),
+                "group:N",
+                title="Partner's status",
+                scale=alt.Scale(
+                    domain=[STATUS_TITLES[k] for k in domain],
+                    range=[STATUS_COLOURS[k] for k in domain],
+                ),
             ),
             tooltip=[
                 alt.Tooltip("label:N", title="Country"),
@@ -189,8 +194,8 @@ def state_map(table: pa.Table, *, width: int | None = None, validate: bool = Fal
         text="state:N",
         color=alt.condition("datum.participations > 60", alt.value("white"), alt.value("black")),
     )
-    chart = alt.layer(tiles, labels).properties(height=300)
-    return _finish(chart, width=width, validate=validate)
+    chart = alt.layer(tiles, labels).properties(height=330)
+    return _finish(chart, width=width or 560, validate=validate)
 
 
 def network(

@@ -77,7 +77,7 @@ def breakdown(
         table = table.drop_columns(["programme_share"])
     if dimension.titles:
         first = table.column(keys[0]).to_pylist()
-        titles = pa.array([dimension.titles.get(str(value)) for value in first], pa.string())
+        titles = pa.array([dimension.titles.get(str(v), str(v)) for v in first], pa.string())
         table = table.add_column(len(keys) + 1, dimension.title_column, titles)
     return table
 

@@ -31,7 +31,8 @@ STATUS = (
 YEAR = (
     "Year is the project's start year; where the programme's project table is not loaded "
     "(Horizon Europe in the bundled data) it is the call year read from the topic code, and "
-    "the year_basis column says which."
+    "the year_basis column says which. The latest years are incomplete until all their "
+    "grants are signed and published."
 )
 FIELDS = (
     "Fields of science come from CORDIS's EuroSciVoc classification of projects; a project "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import pyarrow as pa
 
@@ -58,6 +58,8 @@ class Option:
 class Indicator:
     """A registered indicator; call it like a function to compute it."""
 
+    # Templates read its attributes; they must not call it.
+    do_not_call_in_templates: ClassVar[bool] = True
     name: str
     title: str
     unit: str

@@ -56,6 +56,7 @@ def section(
     options: Mapping[str, Any] | None = None,
     chart: Callable[[pa.Table], Spec] | None = None,
     columns: list[str] | None = None,
+    headers: Mapping[str, str] | None = None,
     limit: int | None = None,
 ) -> Section:
     """Compute indicator `name` and present it."""
@@ -75,7 +76,7 @@ def section(
         title=indicator.title,
         definition=indicator.definition,
         caveats=indicator.caveats,
-        table=grid(table, columns=present, limit=limit),
+        table=grid(table, columns=present, limit=limit, headers=headers),
         rows=table.num_rows,
         chart=chart(table) if chart and table.num_rows else None,
         exports=exports,

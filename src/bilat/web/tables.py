@@ -7,6 +7,7 @@ organisation) so that templates only loop.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -84,13 +85,20 @@ def title(column: str) -> str:
     return TITLES.get(column, column.replace("_", " ").capitalize())
 
 
-def grid(table: pa.Table, *, columns: list[str] | None = None, limit: int | None = None) -> Grid:
-    """The table's rows formatted; `columns` picks and orders the columns shown."""
+def grid(
+    table: pa.Table,
+    *,
+    columns: list[str] | None = None,
+    limit: int | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Grid:
+    """The table's rows formatted; `columns` picks and orders the columns shown, `headers`
+    renames some."""
     names = columns or list(table.column_names)
     numeric = {name: _is_numeric(table.schema.field(name).type) for name in names}
     rows = table.to_pylist()[:limit]
     return Grid(
-        headers=[(title(name), numeric[name]) for name in names],
+        headers=[((headers or {}).get(name) or title(name), numeric[name]) for name in names],
         rows=[[cell(name, row[name], row, numeric[name]) for name in names] for row in rows],
     )
 

@@ -18,7 +18,7 @@ from bilat import charts, exports, indicators
 from bilat.cordis.layouts import USED_TABLES
 from bilat.cordis.programme_parts import PROGRAMMES
 from bilat.errors import ParameterError, WarehouseMissingError
-from bilat.indicators.scope import parse_subject
+from bilat.indicators.scope import parse_subject, resolve
 from bilat.records import listing
 from bilat.records.organisation import organisation as find_organisation
 from bilat.records.organisation import parse_pic
@@ -30,16 +30,7 @@ from bilat.web.sections import first_row, parameters, section
 from bilat.web.services import warehouse
 from bilat.web.tables import grid
 
-BREAKDOWN = [
-    "programme",
-    "participations",
-    "funded_participations",
-    "organisations",
-    "projects",
-    "ec_contribution",
-    "share",
-    "programme_share",
-]
+BREAKDOWN = ["participations", "projects", "ec_contribution", "programme_share"]
 
 
 @require_GET
@@ -50,7 +41,10 @@ def home(request: HttpRequest) -> HttpResponse:
     headline = section(store, "headline", params)
     context = {
         "headline": headline,
-        "programmes": [row for row in headline.data.to_pylist()] if headline.data else [],
+        "programmes": [
+            row | {"programme_title": PROGRAMMES.get(row["programme"], "All programmes loaded")}
+            for row in (headline.data.to_pylist() if headline.data is not None else [])
+        ],
         "series": section(store, "series", params, chart=charts.trend),
         "partners": section(
             store,
@@ -82,11 +76,14 @@ def country(request: HttpRequest, code: str = "US") -> HttpResponse:
     store = warehouse()
     subject = parse_subject(store, code)
     params = parameters(request.GET, country=code)
+    scope = resolve(store, **params)
+    # The programme column only where rows differ by programme.
+    by_programme = ["programme"] if len(scope.programmes) > 1 else []
     bars = {
-        "by_role": ("role", "Role"),
-        "by_organisation_type": ("organisation_type", "Organisation type"),
+        "by_role": ("title", "Role"),
+        "by_organisation_type": ("title", "Organisation type"),
         "by_programme_part": ("programme_part", "Programme part"),
-        "by_scheme_group": ("scheme_group", "Scheme group"),
+        "by_scheme_group": ("title", "Scheme group"),
         "by_field": ("field", "Field of science"),
     }
     breakdowns = [
@@ -94,10 +91,11 @@ def country(request: HttpRequest, code: str = "US") -> HttpResponse:
             store,
             name,
             params,
-            columns=[key, "title", *BREAKDOWN],
-            chart=partial(charts.bars, category=key, category_title=label),
+            columns=[*by_programme, label, *BREAKDOWN],
+            headers={label: axis},
+            chart=partial(charts.bars, category=label, category_title=axis),
         )
-        for name, (key, label) in bars.items()
+        for name, (label, axis) in bars.items()
     ]
     context = {
         "subject": subject,
@@ -108,7 +106,24 @@ def country(request: HttpRequest, code: str = "US") -> HttpResponse:
         "total": first_row(headline),
         "series": section(store, "series", params, chart=charts.trend),
         "breakdowns": breakdowns,
-        "states": section(store, "by_state", params, chart=charts.state_map)
+        "states": section(
+            store,
+            "by_state",
+            params,
+            chart=charts.state_map,
+            columns=[
+                *by_programme,
+                "state",
+                "state_name",
+                "participations",
+                "funded_participations",
+                "projects",
+                "ec_contribution",
+                "share",
+            ],
+            headers={"state": "Code"},
+            limit=20,
+        )
         if "US" in subject.countries
         else None,
         "top": section(

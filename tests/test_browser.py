@@ -1,0 +1,181 @@
+"""The pages in a real browser: Playwright driving Debian's Chromium against a live server on
+the bundled warehouse. Charts must be drawn, forms must filter, links must lead on, downloads
+must hold the indicator's rows. Screenshots go to var/screenshots/ (kept out of git)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from bilat import indicators
+from bilat.warehouse.store import Warehouse
+from bilat.web import services
+
+from conftest import ROOT
+from rawdata import he_organisations
+
+# Playwright's sync API runs an event loop in this thread; Django's database teardown in the
+# same thread is safe here (nothing else runs concurrently), so allow it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+SHOTS = ROOT / "var" / "screenshots"
+# Flags that keep Chromium quiet on a machine without network or display.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str:
+    found = os.environ.get("BILAT_CHROMIUM") or shutil.which("chromium")
+    if not found:
+        pytest.fail("Chromium is not installed: run `make test`, which installs it", False)
+    return found
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def site(live_server, bundled_path: Path, transactional_db: None) -> Iterator[str]:
+    services.warehouse.cache_clear()
+    with override_settings(BILAT_WAREHOUSE=bundled_path):
+        yield live_server.url
+    services.warehouse.cache_clear()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    opened = context.new_page()
+    problems: list[str] = []
+    opened.on("pageerror", lambda error: problems.append(str(error)))
+    opened.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    yield opened
+    context.close()
+    assert problems == [], problems
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def drawn_marks(page: Page, selector: str = ".chart") -> int:
+    """Marks drawn by vega in SVG under the charts matching `selector`."""
+    page.wait_for_selector(
+        f"{selector} svg .mark-rect, {selector} svg .mark-symbol, {selector} svg .mark-line",
+        timeout=20_000,
+    )
+    return page.locator(
+        f"{selector} svg g.mark-rect path, {selector} svg g.mark-symbol path, "
+        f"{selector} svg g.mark-line path"
+    ).count()
+
+
+def test_overview_draws_its_charts(site: str, page: Page) -> None:
+    page.goto(f"{site}/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("The United States")
+    assert drawn_marks(page, "#series .chart") >= 3
+    assert drawn_marks(page, "#partner_countries .chart") >= 10
+    shot(page, "overview")
+
+
+def test_country_profile_draws_every_chart_and_filters(site: str, page: Page) -> None:
+    page.goto(f"{site}/country/US/")
+    for section in (
+        "by_role",
+        "by_programme_part",
+        "by_state",
+        "partner_countries",
+        "country_network",
+        "organisation_network",
+    ):
+        assert drawn_marks(page, f"#{section} .chart") > 0, section
+    shot(page, "country-profile")
+    page.get_by_label("Role", exact=True).select_option("participant")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**role=participant**")
+    participants = sum(
+        1 for r in he_organisations() if r["country"] == "US" and r["role"] == "participant"
+    )
+    assert page.locator(".cards .card .value").first.inner_text() == str(participants)
+
+
+def test_a_link_leads_from_the_profile_to_an_organisation_and_its_project(
+    site: str, page: Page, bundled: Warehouse
+) -> None:
+    top = indicators.top_organisations(bundled, limit=1).to_pylist()[0]
+    page.goto(f"{site}/country/US/")
+    page.locator("#top_organisations tbody tr").first.get_by_role("link").first.click()
+    page.wait_for_url(f"**/organisation/{top['pic']}/")
+    assert page.get_by_role("heading", level=1).inner_text() == top["name"]
+    assert drawn_marks(page) > 0
+    shot(page, "organisation")
+    page.locator("table a[href^='/project/']").first.click()
+    page.wait_for_url("**/project/HE/**")
+    assert page.get_by_role("link", name="This project on CORDIS").count() == 1
+    shot(page, "project")
+
+
+def test_a_csv_download_holds_the_indicator_rows(site: str, page: Page, bundled: Warehouse) -> None:
+    page.goto(f"{site}/country/US/")
+    with page.expect_download() as download:
+        page.locator("#by_role .downloads").get_by_role("link", name="CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    expected = indicators.by_role(bundled).to_pylist()
+    assert [(r["role"], int(r["participations"])) for r in rows] == [
+        (r["role"], r["participations"]) for r in expected
+    ]
+
+
+def test_explore_facets_narrow_the_table_and_export_it(site: str, page: Page) -> None:
+    page.goto(f"{site}/explore/participations/?country=US")
+    page.locator(".facets a", has_text="thirdParty").click()
+    page.wait_for_url("**role=thirdParty**")
+    third = [r for r in he_organisations() if r["country"] == "US" and r["role"] == "thirdParty"]
+    assert f"{len(third)} participations" in page.locator("main").inner_text()
+    shot(page, "explore")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    assert sorted(r["pic"] for r in rows) == sorted(r["organisationID"] for r in third)
+
+
+def test_sources_and_api_docs_open(site: str, page: Page) -> None:
+    page.goto(f"{site}/sources/")
+    assert "80,276" in page.locator("main").inner_text()
+    shot(page, "sources")
+    page.goto(f"{site}/api/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
+    assert page.locator(".swagger-ui .opblock").count() >= 7
+
+
+def test_pages_fit_a_phone_and_start_with_a_skip_link(site: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(f"{site}/country/US/")
+    drawn_marks(phone, "#by_role .chart")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1, f"the page is {width}px wide on a 390px phone"
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("document.activeElement.textContent") == "Skip to content"
+    shot(phone, "country-profile-phone")
+    context.close()
