@@ -6,7 +6,7 @@ WAREHOUSE ?= var/warehouse.duckdb
 export BILAT_WAREHOUSE ?= $(CURDIR)/$(WAREHOUSE)
 export DATABASE_URL ?= sqlite:///$(CURDIR)/var/bilat.sqlite3
 
-.PHONY: run test bench install lint typecheck clean
+.PHONY: run test bench install system lint typecheck clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,13 +18,21 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# Debian packages the tests need: Chromium for the browser tests (Playwright drives it).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+system:
+	@command -v chromium >/dev/null || { \
+		echo "Installing Debian's Chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
 ## Build the warehouse from the bundled real data and serve on http://127.0.0.1:8000
 run: install
 	$(BIN)/bilat ingest data/
 	$(BIN)/bilat serve --host 127.0.0.1 --port 8000
 
 ## Install everything the tests need, check style and types, and run every test
-test: install
+test: install system
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest

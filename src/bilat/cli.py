@@ -357,6 +357,9 @@ def serve_command(host: str, port: int, warehouse: Path | None) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["bilat", "migrate", "--no-input", "--verbosity", "0"])
+    from bilat.web.views import bundle_script
+
+    bundle_script()  # build the chart script now, not on the first visitor's request
     execute_from_command_line(["bilat", "runserver", "--noreload", f"{host}:{port}"])
 
 

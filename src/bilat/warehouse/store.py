@@ -7,6 +7,7 @@ Web processes, the CLI and reports read through `Warehouse`; none of them writes
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -35,15 +36,25 @@ COUNTED_TABLES = (
 
 
 class Warehouse:
-    """A read-only view of the warehouse file at `path`."""
+    """A read-only view of the warehouse file at `path`.
+
+    Queries run in parallel on cursors of one connection. Small results are remembered until
+    the file changes: the warehouse only changes by being swapped whole, so a repeated
+    indicator or page needs no second query.
+    """
+
+    CACHE_ENTRIES = 512
+    CACHE_MAX_ROWS = 5_000
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._identity: tuple[int, int] | None = None
+        self._cache: OrderedDict[str, pa.Table] = OrderedDict()
 
-    def _connection(self) -> duckdb.DuckDBPyConnection:
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor on the current file, reopening it (and forgetting results) if swapped."""
         try:
             stat = self.path.stat()
         except FileNotFoundError:
@@ -51,32 +62,42 @@ class Warehouse:
                 f"no warehouse at {self.path}; build one with `bilat ingest PATH...`"
             ) from None
         identity = (stat.st_ino, stat.st_mtime_ns)
-        if self._con is None or identity != self._identity:
-            if self._con is not None:
-                self._con.close()
-            self._con = duckdb.connect(str(self.path), read_only=True)
-            self._identity = identity
-        return self._con
-
-    def query(self, sql: str, params: object = None) -> list[Row]:
-        """Rows of a read-only query as dictionaries."""
         with self._lock:
-            cursor = self._connection().cursor()
-            try:
-                result = cursor.execute(sql, params)
-                names = [column[0] for column in result.description or []]
-                return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
-            finally:
-                cursor.close()
+            if self._con is None or identity != self._identity:
+                # DuckDB shares one database per open path: the old file must be closed
+                # before the new one at the same path can be opened.
+                if self._con is not None:
+                    self._con.close()
+                self._con = duckdb.connect(str(self.path), read_only=True)
+                self._identity = identity
+                self._cache.clear()
+            return self._con.cursor()
 
     def arrow(self, sql: str, params: object = None) -> pa.Table:
         """The result of a read-only query as an Arrow table (what indicators return)."""
+        cursor = self._cursor()
+        key = f"{sql}\x00{params!r}"
         with self._lock:
-            cursor = self._connection().cursor()
-            try:
-                return cursor.sql(sql, params=params).to_arrow_table()
-            finally:
-                cursor.close()
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+        if found is not None:
+            cursor.close()
+            return found
+        try:
+            table = cursor.sql(sql, params=params).to_arrow_table()
+        finally:
+            cursor.close()
+        if table.num_rows <= self.CACHE_MAX_ROWS:
+            with self._lock:
+                self._cache[key] = table
+                while len(self._cache) > self.CACHE_ENTRIES:
+                    self._cache.popitem(last=False)
+        return table
+
+    def query(self, sql: str, params: object = None) -> list[Row]:
+        """Rows of a read-only query as dictionaries."""
+        return list(self.arrow(sql, params).to_pylist())
 
     def close(self) -> None:
         """Close the connection (it reopens on the next query)."""
@@ -84,6 +105,7 @@ class Warehouse:
             if self._con is not None:
                 self._con.close()
                 self._con = None
+                self._cache.clear()
 
     def sources(self) -> list[Row]:
         """Every loaded source file with its row accounting, by programme then file."""

@@ -6,7 +6,7 @@ Errors raised on purpose (an unknown country, a wrong filter) are turned into 40
 
 from __future__ import annotations
 
-from functools import cache, partial
+from functools import cache
 
 import pyarrow as pa
 import vl_convert
@@ -24,13 +24,11 @@ from bilat.records.organisation import organisation as find_organisation
 from bilat.records.organisation import parse_pic
 from bilat.records.project import parse_key
 from bilat.records.project import project as find_project
-from bilat.web import links
+from bilat.web import links, profile
 from bilat.web.forms import FilterForm
 from bilat.web.sections import first_row, parameters, section
 from bilat.web.services import warehouse
 from bilat.web.tables import grid
-
-BREAKDOWN = ["participations", "projects", "ec_contribution", "programme_share"]
 
 
 @require_GET
@@ -77,126 +75,17 @@ def country(request: HttpRequest, code: str = "US") -> HttpResponse:
     subject = parse_subject(store, code)
     params = parameters(request.GET, country=code)
     scope = resolve(store, **params)
-    # The programme column only where rows differ by programme.
-    by_programme = ["programme"] if len(scope.programmes) > 1 else []
-    bars = {
-        "by_role": ("title", "Role"),
-        "by_organisation_type": ("title", "Organisation type"),
-        "by_programme_part": ("programme_part", "Programme part"),
-        "by_scheme_group": ("title", "Scheme group"),
-        "by_field": ("field", "Field of science"),
-    }
-    breakdowns = [
-        section(
-            store,
-            name,
-            params,
-            columns=[*by_programme, label, *BREAKDOWN],
-            headers={label: axis},
-            chart=partial(charts.bars, category=label, category_title=axis),
-        )
-        for name, (label, axis) in bars.items()
-    ]
+    found = profile.sections(
+        store, params, us="US" in subject.countries, programmes=len(scope.programmes)
+    )
     context = {
         "subject": subject,
         "code": code.upper(),
         "form": FilterForm(request.GET),
         "query": request.GET.urlencode(),
-        "headline": (headline := section(store, "headline", params)),
-        "total": first_row(headline),
-        "series": section(store, "series", params, chart=charts.trend),
-        "breakdowns": breakdowns,
-        "states": section(
-            store,
-            "by_state",
-            params,
-            chart=charts.state_map,
-            columns=[
-                *by_programme,
-                "state",
-                "state_name",
-                "participations",
-                "funded_participations",
-                "projects",
-                "ec_contribution",
-                "share",
-            ],
-            headers={"state": "Code"},
-            limit=20,
-        )
-        if "US" in subject.countries
-        else None,
-        "top": section(
-            store,
-            "top_organisations",
-            params,
-            options={"limit": 15},
-            columns=[
-                "rank",
-                "pic",
-                "name",
-                "city",
-                "activity_type",
-                "participations",
-                "projects",
-                "coordinated_projects",
-                "ec_contribution",
-                "participations_fp7",
-                "participations_h2020",
-                "participations_he",
-            ],
-        ),
-        "partners": section(
-            store,
-            "partner_countries",
-            params,
-            chart=charts.partners,
-            columns=[
-                "country",
-                "name",
-                "status",
-                "participations",
-                "organisations",
-                "projects",
-                "ec_contribution",
-                "share",
-            ],
-            limit=30,
-        ),
-        "groups": section(store, "partner_groups", params),
-        "partner_organisations": section(
-            store, "partner_organisations", params, options={"limit": 15}
-        ),
-        "peers": section(store, "peer_benchmark", params),
-        "country_network": section(
-            store,
-            "country_network",
-            params,
-            options={"limit": 20},
-            chart=lambda t: charts.network(
-                t, source_label="source_name", target_label="target_name", group="source"
-            ),
-            limit=20,
-        ),
-        "organisation_network": section(
-            store,
-            "organisation_network",
-            params,
-            options={"limit": 30},
-            chart=lambda t: charts.network(
-                t, source_label="source_name", target_label="target_name", group="country"
-            ),
-            columns=[
-                "source",
-                "source_name",
-                "source_country",
-                "target",
-                "target_name",
-                "target_country",
-                "weight",
-            ],
-            limit=20,
-        ),
+        "total": first_row(found["headline"]),
+        "breakdowns": [found[name] for name in profile.BREAKDOWNS],
+        "sections": found,
     }
     return render(request, "web/country.html", context)
 
@@ -338,7 +227,8 @@ def sources(request: HttpRequest) -> HttpResponse:
 
 
 @cache
-def _bundle() -> bytes:
+def bundle_script() -> bytes:
+    """The chart libraries as one script (built once per process, about 2 s)."""
     snippet = "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;"
     return vl_convert.javascript_bundle(snippet).encode("utf-8")
 
@@ -346,6 +236,6 @@ def _bundle() -> bytes:
 @require_GET
 def vega_bundle(request: HttpRequest) -> HttpResponse:
     """vega, vega-lite and vega-embed in one script, built locally by vl-convert (no CDN)."""
-    response = HttpResponse(_bundle(), content_type="text/javascript; charset=utf-8")
+    response = HttpResponse(bundle_script(), content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "public, max-age=86400"
     return response

@@ -1,0 +1,108 @@
+"""The country profile as a list of sections, declared once and computed in parallel.
+
+Each entry says which indicator, which columns, which chart; the sections are computed on a
+few threads (DuckDB releases the GIL while it works), so a profile of fifteen indicators
+costs little more than its slowest one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+import pyarrow as pa
+
+from bilat import charts
+from bilat.charts import Spec
+from bilat.warehouse.store import Warehouse
+from bilat.web.sections import Section, section
+
+THREADS = 4
+MEASURES = ["participations", "projects", "ec_contribution", "programme_share"]
+
+
+def _network(group: str) -> Callable[[pa.Table], Spec]:
+    return partial(
+        charts.network, source_label="source_name", target_label="target_name", group=group
+    )
+
+
+@dataclass(frozen=True)
+class Part:
+    """One section of the profile."""
+
+    name: str
+    columns: list[str] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+    chart: Callable[[pa.Table], Spec] | None = None
+    limit: int | None = None
+    us_only: bool = False
+    per_programme: bool = False  # a programme column when several programmes are shown
+
+
+def _bars(name: str, label: str, axis: str) -> Part:
+    return Part(
+        name,
+        [label, *MEASURES],
+        {label: axis},
+        chart=partial(charts.bars, category=label, category_title=axis),
+        per_programme=True,
+    )
+
+
+PARTS = (
+    Part("headline"),
+    Part("series", chart=charts.trend),
+    _bars("by_role", "title", "Role"),
+    _bars("by_organisation_type", "title", "Organisation type"),
+    _bars("by_programme_part", "programme_part", "Programme part"),
+    _bars("by_scheme_group", "title", "Scheme group"),
+    _bars("by_field", "field", "Field of science"),
+    Part("by_state", ["state", "state_name", "participations", "funded_participations",
+                      "projects", "ec_contribution", "share"], {"state": "Code"},
+         chart=charts.state_map, limit=20, us_only=True, per_programme=True),
+    Part("top_organisations", ["rank", "pic", "name", "city", "activity_type", "participations",
+                               "projects", "coordinated_projects", "ec_contribution",
+                               "participations_fp7", "participations_h2020",
+                               "participations_he"], options={"limit": 15}),
+    Part("partner_countries", ["country", "name", "status", "participations", "organisations",
+                               "projects", "ec_contribution", "share"],
+         chart=charts.partners, limit=30),
+    Part("partner_groups"),
+    Part("partner_organisations", options={"limit": 15}),
+    Part("peer_benchmark"),
+    Part("country_network", options={"limit": 20}, chart=_network("source"), limit=20),
+    Part("organisation_network", ["source", "source_name", "source_country", "target",
+                                  "target_name", "target_country", "weight"],
+         options={"limit": 30}, chart=_network("country"), limit=20),
+)  # fmt: skip
+BREAKDOWNS = ("by_role", "by_organisation_type", "by_programme_part", "by_scheme_group", "by_field")
+
+
+def sections(
+    warehouse: Warehouse, params: Mapping[str, str], *, us: bool, programmes: int
+) -> dict[str, Section]:
+    """Every section of the profile, by indicator name (by_state only for the US)."""
+    wanted = [part for part in PARTS if us or not part.us_only]
+
+    def build(part: Part) -> Section:
+        columns = part.columns
+        if columns is not None and part.per_programme and programmes > 1:
+            columns = ["programme", *columns]
+        return section(
+            warehouse,
+            part.name,
+            params,
+            options=part.options,
+            chart=part.chart,
+            columns=columns,
+            headers=part.headers,
+            limit=part.limit,
+        )
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        return dict(zip((p.name for p in wanted), pool.map(build, wanted), strict=True))
