@@ -7,9 +7,10 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from bilat.errors import InputFileError, UnknownFormatError
+from bilat.errors import InputFileError, UnknownFormatError, WarehouseOutdatedError
 from bilat.warehouse.ingest import ingest
 from bilat.warehouse.store import Warehouse
 
@@ -101,3 +102,16 @@ def test_a_newer_snapshot_replaces_that_programme_only(small: Path, tmp_path: Pa
     assert counts[("H2020", "topics")] == 35_389
     assert counts[("HE", "legalbasis")] == 20_512
     assert store.query("SELECT count(*) AS n FROM participations") == [{"n": 1998}]
+
+
+def test_a_warehouse_built_by_an_earlier_bilat_is_refused_then_rederived(small: Path) -> None:
+    with duckdb.connect(str(small)) as con:  # what a warehouse of an earlier version lacks
+        con.execute("DROP TABLE bilat_meta")
+        con.execute("DROP TABLE participation_facts")
+    with pytest.raises(WarehouseOutdatedError, match="run `bilat ingest` on the same files"):
+        Warehouse(small).query("SELECT 1")
+    report = ingest([DATA / "horizon-europe" / "legalBasis.csv.gz"], warehouse=small)
+    assert report.rederived and not report.loaded
+    assert Warehouse(small).query("SELECT count(*) AS n FROM participation_facts") == [{"n": 0}]
+    again = ingest([DATA / "horizon-europe" / "legalBasis.csv.gz"], warehouse=small)
+    assert not again.changed

@@ -16,6 +16,10 @@ import pyarrow as pa
 from bilat.exports import records
 from bilat.indicators.collaboration import STATUS_TITLES
 
+# Altair validates every object as it is built, which costs up to 150 ms a chart on the request
+# path; specs are validated once, whole, in the tests (`validate=True`) instead.
+alt.utils.schemapi.disable_debug_mode()
+
 Spec = dict[str, Any]
 # EU blue, then colours that stay distinct for colour-blind readers (Okabe-Ito).
 PALETTE = ["#003399", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]

@@ -121,7 +121,9 @@ def _print_ingest(report: IngestReport, target: Path) -> None:
         console.print(f"unchanged (already loaded): {label}")
     for label, reason in report.skipped:
         console.print(f"skipped: {label}: {reason}")
-    if not report.loaded:
+    if report.rederived:
+        console.print(f"Derived tables of {target} rebuilt for this version of bilat.")
+    elif not report.loaded:
         console.print(f"Nothing changed in {target}.")
 
 

@@ -27,6 +27,10 @@ class WarehouseMissingError(BilatError):
     """No warehouse has been built at the configured path yet."""
 
 
+class WarehouseOutdatedError(WarehouseMissingError):
+    """The warehouse was built by an earlier bilat whose derived tables differ."""
+
+
 class ParameterError(ValueError, BilatError):
     """A parameter of a query (country, programme, filter value, option) is not accepted.
 

@@ -19,6 +19,10 @@ from bilat.cordis.programme_parts import normalise_code, programme_part
 from bilat.cordis.reference import rows
 from bilat.warehouse.sql import run
 
+# Bumped whenever a derived table changes shape: a warehouse built by an earlier bilat is then
+# re-derived by the next ingest, and refused by readers until it is.
+VERSION = 2
+
 # A point given to organisations in this many distinct cities of one country is a
 # geocoder's country centre, not a place.
 SHARED_POINT_CITIES = 5
@@ -35,6 +39,11 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     _countries(con)
     run(con, _FACTS)
     run(con, _PROGRAMME_TABLES)
+    run(
+        con,
+        "CREATE OR REPLACE TABLE bilat_meta AS SELECT $version AS derived_version",
+        {"version": VERSION},
+    )
 
 
 def _flag_placeholder_points(con: duckdb.DuckDBPyConnection) -> None:

@@ -52,11 +52,12 @@ class IngestReport:
     loaded: list[ParsedFile] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    rederived: bool = False  # no file changed, but the derived tables were out of date
 
     @property
     def changed(self) -> bool:
         """Whether a new warehouse was swapped in."""
-        return bool(self.loaded)
+        return bool(self.loaded) or self.rederived
 
 
 @dataclass
@@ -90,7 +91,22 @@ def ingest(
     if changed:
         _build(warehouse, changed, progress)
         report.loaded = [item for group in changed for item in group.files]
+    elif warehouse.exists() and derived_version(warehouse) != derive.VERSION:
+        _build(warehouse, [], progress)
+        report.rederived = True
     return report
+
+
+def derived_version(warehouse: Path) -> int | None:
+    """The version of the derived tables in a warehouse file (None before versions)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        found = run(
+            con,
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'bilat_meta'",
+        )
+        if not found[0][0]:
+            return None
+        return int(run(con, "SELECT derived_version FROM bilat_meta")[0][0])
 
 
 def _parse_all(

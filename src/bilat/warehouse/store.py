@@ -14,7 +14,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from bilat.errors import WarehouseMissingError
+from bilat.errors import WarehouseMissingError, WarehouseOutdatedError
+from bilat.warehouse.derive import VERSION
 
 Row = dict[str, Any]
 
@@ -35,6 +36,19 @@ COUNTED_TABLES = (
 )
 
 
+def _check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse a warehouse whose derived tables an earlier bilat built."""
+    tables = con.sql("SELECT table_name FROM information_schema.tables").fetchall()
+    found = None
+    if ("bilat_meta",) in tables:
+        found = con.sql("SELECT derived_version FROM bilat_meta").fetchall()[0][0]
+    if found != VERSION:
+        raise WarehouseOutdatedError(
+            f"the warehouse at {path} was built by an earlier bilat; run `bilat ingest` on "
+            "the same files again to rebuild its derived tables"
+        )
+
+
 class Warehouse:
     """A read-only view of the warehouse file at `path`.
 
@@ -52,24 +66,25 @@ class Warehouse:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._identity: tuple[int, int] | None = None
         self._cache: OrderedDict[str, pa.Table] = OrderedDict()
+        self.forgotten = 0  # counts forget() calls, so that caches built on this one follow
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor on the current file, reopening it (and forgetting results) if swapped."""
-        try:
-            stat = self.path.stat()
-        except FileNotFoundError:
-            raise WarehouseMissingError(
-                f"no warehouse at {self.path}; build one with `bilat ingest PATH...`"
-            ) from None
-        identity = (stat.st_ino, stat.st_mtime_ns)
+        identity = self.generation
         with self._lock:
             if self._con is None or identity != self._identity:
                 # DuckDB shares one database per open path: the old file must be closed
                 # before the new one at the same path can be opened.
                 if self._con is not None:
                     self._con.close()
-                self._con = duckdb.connect(str(self.path), read_only=True)
-                self._identity = identity
+                self._con = None
+                con = duckdb.connect(str(self.path), read_only=True)
+                try:
+                    _check_version(con, self.path)
+                except WarehouseOutdatedError:
+                    con.close()
+                    raise
+                self._con, self._identity = con, identity
                 self._cache.clear()
             return self._con.cursor()
 
@@ -98,6 +113,23 @@ class Warehouse:
     def query(self, sql: str, params: object = None) -> list[Row]:
         """Rows of a read-only query as dictionaries."""
         return list(self.arrow(sql, params).to_pylist())
+
+    @property
+    def generation(self) -> tuple[int, int]:
+        """Identifies the file's current content: it changes when an ingest swaps it."""
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            raise WarehouseMissingError(
+                f"no warehouse at {self.path}; build one with `bilat ingest PATH...`"
+            ) from None
+        return (stat.st_ino, stat.st_mtime_ns)
+
+    def forget(self) -> None:
+        """Drop the remembered results (the next queries run again)."""
+        with self._lock:
+            self._cache.clear()
+            self.forgotten += 1
 
     def close(self) -> None:
         """Close the connection (it reopens on the next query)."""

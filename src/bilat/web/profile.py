@@ -7,6 +7,8 @@ costs little more than its slowest one.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -83,11 +85,23 @@ PARTS = (
 BREAKDOWNS = ("by_role", "by_organisation_type", "by_programme_part", "by_scheme_group", "by_field")
 
 
+# Built sections, remembered while the warehouse file is the same: charts and tables are then
+# not rebuilt for every visitor of the same profile.
+_MEMORY: OrderedDict[tuple[object, ...], Section] = OrderedDict()
+_MEMORY_ENTRIES = 600
+_LOCK = threading.Lock()
+
+
 def sections(
     warehouse: Warehouse, params: Mapping[str, str], *, us: bool, programmes: int
 ) -> dict[str, Section]:
     """Every section of the profile, by indicator name (by_state only for the US)."""
     wanted = [part for part in PARTS if us or not part.us_only]
+    generation = (warehouse.path, warehouse.generation, warehouse.forgotten)
+    request = tuple(sorted(params.items()))
+    with _LOCK:
+        found = {p.name: _MEMORY.get((generation, p.name, request)) for p in wanted}
+    missing = [part for part in wanted if found[part.name] is None]
 
     def build(part: Part) -> Section:
         columns = part.columns
@@ -104,5 +118,13 @@ def sections(
             limit=part.limit,
         )
 
-    with ThreadPoolExecutor(THREADS) as pool:
-        return dict(zip((p.name for p in wanted), pool.map(build, wanted), strict=True))
+    if missing:
+        with ThreadPoolExecutor(THREADS) as pool:
+            built = dict(zip((p.name for p in missing), pool.map(build, missing), strict=True))
+        with _LOCK:
+            for name, made in built.items():
+                _MEMORY[(generation, name, request)] = made
+            while len(_MEMORY) > _MEMORY_ENTRIES:
+                _MEMORY.popitem(last=False)
+        found.update(built)
+    return {name: made for name, made in found.items() if made is not None}

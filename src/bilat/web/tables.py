@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import pyarrow as pa
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from bilat.cordis.roles import ACTIVITY_TYPES, ROLE_TITLES
 
@@ -77,6 +80,31 @@ class Grid:
     def empty(self) -> bool:
         return not self.rows
 
+    def html(self) -> SafeString:
+        """The table as HTML, built here rather than by template loops: pages show thousands
+        of cells and this is several times faster."""
+        if not self.rows:
+            return mark_safe('<p class="muted">No rows under these filters.</p>')
+        head = "".join(
+            f'<th scope="col"{_NUM if numeric else ""}>{escape(text)}</th>'
+            for text, numeric in self.headers
+        )
+        body = "".join("<tr>" + "".join(_td(cell) for cell in row) + "</tr>" for row in self.rows)
+        return mark_safe(
+            f'<div class="wrap"><table><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>"
+        )
+
+
+_NUM = ' class="num"'
+
+
+def _td(cell: Cell) -> str:
+    text = str(escape(cell.text))
+    if cell.href:
+        text = f'<a href="{escape(cell.href)}">{text}</a>'
+    return f"<td{_NUM if cell.numeric else ''}>{text}</td>"
+
 
 def title(column: str) -> str:
     """The header of a column."""
@@ -109,16 +137,26 @@ def _is_numeric(kind: pa.DataType) -> bool:
     )
 
 
+@cache
+def _pattern(name: str, placeholders: int) -> str:
+    """A page's URL with `{}` holes: reverse() once, not once per cell."""
+    return (
+        reverse(name, args=[f"__{i}__" for i in range(placeholders)])
+        .replace("__0__", "{0}")
+        .replace("__1__", "{1}")
+    )
+
+
 def cell(column: str, value: Any, row: dict[str, Any], numeric: bool) -> Cell:
     """Format one value; link PICs, projects and countries to their pages."""
     if value is None:
         return Cell("", numeric)
     if column in ("pic", "source", "target") and isinstance(value, int):
-        return Cell(str(value), False, reverse("organisation", args=[value]))
+        return Cell(str(value), False, _pattern("organisation", 1).format(value))
     if column == "project_id" and row.get("programme") in ("FP7", "H2020", "HE"):
-        return Cell(str(value), False, reverse("project", args=[row["programme"], value]))
+        return Cell(str(value), False, _pattern("project", 2).format(row["programme"], value))
     if column == "country" and isinstance(value, str):
-        return Cell(value, False, reverse("country", args=[value]))
+        return Cell(value, False, _pattern("country", 1).format(value))
     return Cell(text(column, value), numeric)
 
 
