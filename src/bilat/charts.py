@@ -13,7 +13,7 @@ from typing import Any
 import altair as alt
 import pyarrow as pa
 
-from bilat.exports import records
+from bilat.exports import about, records
 from bilat.indicators.collaboration import STATUS_TITLES
 
 # Altair validates every object as it is built, which costs up to 150 ms a chart on the request
@@ -207,22 +207,29 @@ def network(
     *,
     source_label: str,
     target_label: str,
-    group: str,
+    subject: frozenset[str] = frozenset(),
+    max_edges: int = 60,
     width: int = 640,
-    height: int = 420,
+    height: int = 440,
+    static: bool = False,
 ) -> Spec:
-    """A force-directed graph (Vega) of a network indicator: node size by degree, edge
-    width by weight, nodes draggable."""
-    rows = records(edges)
+    """A force-directed graph (Vega) of a network indicator: node size by its shared
+    projects, edge width by weight, the subject's nodes in EU blue and partners in orange,
+    only the `max_edges` strongest edges drawn so that the graph stays legible. Nodes can be
+    dragged; `static` lays the graph out at once, for SVG."""
+    rows = sorted(records(edges), key=lambda row: -row["weight"])[:max_edges]
+    subject = subject or frozenset(about(edges).get("countries", "").split(","))
     nodes: dict[object, dict[str, Any]] = {}
     for row in rows:
         for end, label in (("source", source_label), ("target", target_label)):
+            own = row.get(f"{end}_own")
+            mine = bool(own) if own is not None else str(row[end]) in subject
             node = nodes.setdefault(
                 row[end],
                 {
                     "id": str(row[end]),
                     "label": row[label] or str(row[end]),
-                    "group": str(row.get(f"{end}_{group}", row[end])),
+                    "group": "subject" if mine else "partner",
                     "weight": 0,
                 },
             )
@@ -275,8 +282,8 @@ def network(
             {
                 "name": "colour",
                 "type": "ordinal",
-                "domain": {"data": "node-data", "field": "group"},
-                "range": PALETTE,
+                "domain": ["subject", "partner"],
+                "range": [PALETTE[0], PALETTE[1]],
             },
             {
                 "name": "size",
@@ -311,7 +318,7 @@ def network(
                     "enter": {
                         "fill": {"scale": "colour", "field": "group"},
                         "stroke": {"value": "white"},
-                        "tooltip": {"signal": "datum.label + ' (' + datum.group + ')'"},
+                        "tooltip": {"signal": "datum.label"},
                     },
                     "update": {
                         "size": {"scale": "size", "field": "weight"},
@@ -323,13 +330,13 @@ def network(
                         "type": "force",
                         "iterations": 300,
                         "restart": {"signal": "restart"},
-                        "static": False,
+                        "static": static,
                         "signal": "force",
                         "forces": [
                             {"force": "center", "x": {"signal": "cx"}, "y": {"signal": "cy"}},
-                            {"force": "collide", "radius": 14},
-                            {"force": "nbody", "strength": -60},
-                            {"force": "link", "links": "link-data", "distance": 70},
+                            {"force": "collide", "radius": 16},
+                            {"force": "nbody", "strength": -160},
+                            {"force": "link", "links": "link-data", "distance": 110},
                         ],
                     }
                 ],

@@ -116,6 +116,7 @@ class Indicator:
             "definition": self.definition,
             "caveats": json.dumps(list(self.caveats)),
             "country": scope.subject.label,
+            "countries": ",".join(scope.subject.countries),
             "programmes": ", ".join(scope.programmes),
             "filters": scope.filters.describe(),
         }

@@ -26,10 +26,8 @@ THREADS = 4
 MEASURES = ["participations", "projects", "ec_contribution", "programme_share"]
 
 
-def _network(group: str) -> Callable[[pa.Table], Spec]:
-    return partial(
-        charts.network, source_label="source_name", target_label="target_name", group=group
-    )
+def _network(edges: pa.Table) -> Spec:
+    return charts.network(edges, source_label="source_name", target_label="target_name")
 
 
 @dataclass(frozen=True)
@@ -77,10 +75,10 @@ PARTS = (
     Part("partner_groups"),
     Part("partner_organisations", options={"limit": 15}),
     Part("peer_benchmark"),
-    Part("country_network", options={"limit": 20}, chart=_network("source"), limit=20),
+    Part("country_network", options={"limit": 20}, chart=_network, limit=20),
     Part("organisation_network", ["source", "source_name", "source_country", "target",
                                   "target_name", "target_country", "weight"],
-         options={"limit": 30}, chart=_network("country"), limit=20),
+         options={"limit": 30}, chart=_network, limit=20),
 )  # fmt: skip
 BREAKDOWNS = ("by_role", "by_organisation_type", "by_programme_part", "by_scheme_group", "by_field")
 
