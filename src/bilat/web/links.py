@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from bilat.records import listing
+from bilat.web.tables import title
 
 
 def facets(
@@ -26,13 +27,20 @@ def facets(
             query.pop("page", None)
             values_links.append(
                 {
-                    "value": value,
+                    "value": str(value),
                     "count": count,
                     "href": f"?{query.urlencode()}",
                     "active": request.GET.get(parameter) == str(value),
                 }
             )
-        result.append({"column": column, "parameter": parameter, "links": values_links})
+        result.append(
+            {
+                "column": column,
+                "title": title(column),
+                "parameter": parameter,
+                "links": values_links,
+            }
+        )
     return result
 
 
@@ -48,7 +56,14 @@ def sorts(request: HttpRequest, page: listing.Page) -> list[dict[str, Any]]:
             if page.sort == f"-{column}"
             else ("ascending" if page.sort == column else None)
         )
-        links.append({"column": column, "href": f"?{query.urlencode()}", "state": state})
+        links.append(
+            {
+                "column": column,
+                "title": title(column),
+                "href": f"?{query.urlencode()}",
+                "state": state,
+            }
+        )
     return links
 
 

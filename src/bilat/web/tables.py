@@ -119,10 +119,14 @@ def grid(
     columns: list[str] | None = None,
     limit: int | None = None,
     headers: Mapping[str, str] | None = None,
+    drop_empty: bool = False,
 ) -> Grid:
     """The table's rows formatted; `columns` picks and orders the columns shown, `headers`
-    renames some."""
+    renames some, `drop_empty` leaves out columns with no value at all (a project title where
+    the project table is not loaded)."""
     names = columns or list(table.column_names)
+    if drop_empty:
+        names = [name for name in names if table.column(name).null_count < table.num_rows]
     numeric = {name: _is_numeric(table.schema.field(name).type) for name in names}
     rows = table.to_pylist()[:limit]
     return Grid(

@@ -103,10 +103,10 @@ def organisation(request: HttpRequest, pic: str) -> HttpResponse:
         )
         if found.by_year.num_rows
         else None,
-        "by_year": grid(found.by_year),
-        "projects": grid(found.projects),
-        "partner_organisations": grid(found.partner_organisations),
-        "partner_countries": grid(found.partner_countries),
+        "by_year": grid(found.by_year, drop_empty=True),
+        "projects": grid(found.projects, drop_empty=True),
+        "partner_organisations": grid(found.partner_organisations, drop_empty=True),
+        "partner_countries": grid(found.partner_countries, drop_empty=True),
     }
     return render(request, "web/organisation.html", context)
 
@@ -123,8 +123,8 @@ def project(request: HttpRequest, programme: str, project_id: str) -> HttpRespon
         "programme_title": PROGRAMMES[code],
         "cordis_url": found.cordis_url,
         "fields": found.fields,
-        "participants": grid(found.participants),
-        "by_country": grid(found.by_country),
+        "participants": grid(found.participants, drop_empty=True),
+        "by_country": grid(found.by_country, drop_empty=True),
         "chart": charts.bars(found.by_country, category="name", category_title="Country")
         if found.by_country.num_rows
         else None,
