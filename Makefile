@@ -6,7 +6,7 @@ WAREHOUSE ?= var/warehouse.duckdb
 export BILAT_WAREHOUSE ?= $(CURDIR)/$(WAREHOUSE)
 export DATABASE_URL ?= sqlite:///$(CURDIR)/var/bilat.sqlite3
 
-.PHONY: run test bench install system lint typecheck clean
+.PHONY: run test bench install system system-run lint typecheck clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,16 +18,18 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# Debian packages the tests need: Chromium for the browser tests (Playwright drives it).
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages: what PDF reports need (Pango, fonts), and for the tests also Chromium (driven
+# by Playwright) and poppler (PDF pages to PNG).
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 system:
-	@command -v chromium >/dev/null || { \
-		echo "Installing Debian's Chromium for the browser tests"; \
-		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@sh scripts/debian-packages $(TEST_PACKAGES)
+
+system-run:
+	@sh scripts/debian-packages $(RUN_PACKAGES)
 
 ## Build the warehouse from the bundled real data and serve on http://127.0.0.1:8000
-run: install
+run: install system-run
 	$(BIN)/bilat ingest data/
 	$(BIN)/bilat serve --host 127.0.0.1 --port 8000
 

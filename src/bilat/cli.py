@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,23 @@ import click
 import pyarrow as pa
 from rich.console import Console
 from rich.measure import Measurement
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from bilat import config, exports, indicators
 from bilat.errors import BilatError
+from bilat.reports.make import FORMATS as REPORT_FORMATS
+from bilat.reports.make import REPORTS
+from bilat.reports.make import WRITERS as REPORT_WRITERS
+from bilat.reports.make import build as build_report
+from bilat.reports.make import pdf as report_pdf
 from bilat.warehouse.ingest import IngestReport, ingest
 from bilat.warehouse.store import Warehouse
 
@@ -339,6 +352,73 @@ def _cell(column: str, value: object) -> str:
             else f"{value:,}"
         )
     return str(value)
+
+
+@main.command("report")
+@click.argument("name", type=click.Choice(list(REPORTS)))
+@warehouse_option
+@click.option("--country", default="US", show_default=True, help="Country code, name or group.")
+@click.option("--programme", help="FP7, H2020 or HE (default: every programme loaded).")
+@click.option(
+    "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="pdf", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: NAME-COUNTRY[-PROGRAMME].FORMAT here).",
+)
+@click.option(
+    "--date",
+    "generated",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Generation date printed on the title page (default: none, so that the "
+    "same data gives the same file).",
+)
+def report_command(
+    name: str,
+    warehouse: Path | None,
+    country: str,
+    programme: str | None,
+    fmt: str,
+    output: Path | None,
+    generated: datetime | None,
+) -> None:
+    """Write a monitoring report (us-participation or cooperation-monitoring) as PDF, HTML
+    or XLSX, for any country (the US by default)."""
+    stem = "-".join(part for part in (name, country.replace(",", "_"), programme) if part)
+    target = output or Path(f"{stem}.{fmt}")
+    with _user_errors(), _steps() as step:
+        document = build_report(
+            Warehouse(_warehouse(warehouse)),
+            name,
+            country=country,
+            programme=programme,
+            generated=generated.date() if generated else None,
+            progress=step,
+        )
+        step(f"writing {fmt}")
+        data = report_pdf(document, step) if fmt == "pdf" else REPORT_WRITERS[fmt](document)
+    target.write_bytes(data)
+    console.print(
+        f"{REPORTS[name].title} for {document.country} ({document.programmes}): "
+        f"{len(document.tables)} tables, {len(document.figures)} figures, written to {target}"
+    )
+
+
+@contextmanager
+def _steps() -> Iterator[Any]:
+    """A spinner with the current step on stderr, for work whose length is not known."""
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+    )
+    task = progress.add_task("starting", total=None)
+    with progress:
+        yield lambda message: progress.update(task, description=message)
 
 
 @main.command("settings")

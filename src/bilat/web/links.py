@@ -9,8 +9,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from bilat.formatting import title
 from bilat.records import listing
-from bilat.web.tables import title
 
 
 def facets(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -18,46 +17,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from bilat.cordis.roles import ACTIVITY_TYPES, ROLE_TITLES
-
-TITLES = {
-    "programme": "Programme",
-    "participations": "Participations",
-    "funded_participations": "Funded",
-    "unfunded_participations": "Unfunded",
-    "organisations": "Organisations",
-    "projects": "Projects",
-    "coordinated_projects": "Coordinated",
-    "ec_contribution": "EU contribution",
-    "net_ec_contribution": "Net EU contribution",
-    "ec_max_contribution": "Maximum EU contribution",
-    "total_cost": "Total cost",
-    "share": "Share of the country's",
-    "programme_share": "Share of all",
-    "share_participations": "Share of participations",
-    "share_ec_contribution": "Share of EU contribution",
-    "programme_part": "Programme part",
-    "programme_part_code": "Legal basis",
-    "scheme_group": "Scheme group",
-    "funding_scheme": "Funding scheme",
-    "organisation_type": "Organisation type",
-    "activity_type": "Type",
-    "state_name": "State",
-    "us_state": "State",
-    "project_id": "Project",
-    "pic": "PIC",
-    "shared_projects": "Shared projects",
-    "rank_participations": "Rank (participations)",
-    "rank_ec_contribution": "Rank (EU contribution)",
-    "third_countries": "Third countries ranked",
-    "year_basis": "Year from",
-    "programme_year": "Programme year",
-    "participations_fp7": "FP7",
-    "participations_h2020": "H2020",
-    "participations_he": "HE",
-}
-# Columns whose codes have a readable title beside them.
-VALUE_TITLES = {"role": ROLE_TITLES, "activity_type": ACTIVITY_TYPES}
+from bilat.formatting import text, title
 
 
 @dataclass(frozen=True)
@@ -104,13 +64,6 @@ def _td(cell: Cell) -> str:
     if cell.href:
         text = f'<a href="{escape(cell.href)}">{text}</a>'
     return f"<td{_NUM if cell.numeric else ''}>{text}</td>"
-
-
-def title(column: str) -> str:
-    """The header of a column."""
-    if column.startswith("share_") and column not in TITLES:
-        return "Share: " + TITLES.get(column.removeprefix("share_"), column).lower()
-    return TITLES.get(column, column.replace("_", " ").capitalize())
 
 
 def grid(
@@ -162,20 +115,3 @@ def cell(column: str, value: Any, row: dict[str, Any], numeric: bool) -> Cell:
     if column == "country" and isinstance(value, str):
         return Cell(value, False, _pattern("country", 1).format(value))
     return Cell(text(column, value), numeric)
-
-
-def text(column: str, value: Any) -> str:
-    """A value as the pages write it: 1,234; €1,234,567; 12.3%."""
-    if isinstance(value, float) and "share" in column:
-        return f"{value:.1%}"
-    if isinstance(value, Decimal):
-        return f"€{value:,.0f}"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int) and "year" not in column and "rank" not in column:
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    if column in VALUE_TITLES:
-        return VALUE_TITLES[column].get(str(value), str(value))
-    return str(value)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("explore/<str:table>/", views.explore, name="explore"),
     path("explore/<str:table>.<str:fmt>", views.export_listing, name="export-listing"),
     path("export/<str:name>.<str:fmt>", views.export_indicator, name="export-indicator"),
+    path("report/<str:name>.<str:fmt>", views.report, name="report"),
     path("sources/", views.sources, name="sources"),
     path("assets/vega.js", views.vega_bundle, name="vega-bundle"),
     path("api/", api.urls),

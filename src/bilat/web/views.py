@@ -7,6 +7,7 @@ Errors raised on purpose (an unknown country, a wrong filter) are turned into 40
 from __future__ import annotations
 
 from functools import cache
+from urllib.parse import urlencode
 
 import pyarrow as pa
 import vl_convert
@@ -24,6 +25,7 @@ from bilat.records.organisation import organisation as find_organisation
 from bilat.records.organisation import parse_pic
 from bilat.records.project import parse_key
 from bilat.records.project import project as find_project
+from bilat.reports import make as reports
 from bilat.web import links, profile
 from bilat.web.forms import FilterForm
 from bilat.web.sections import first_row, parameters, section
@@ -86,6 +88,11 @@ def country(request: HttpRequest, code: str = "US") -> HttpResponse:
         "total": first_row(found["headline"]),
         "breakdowns": [found[name] for name in profile.BREAKDOWNS],
         "sections": found,
+        "report_formats": list(REPORT_TYPES),
+        "report_query": urlencode(
+            {"country": code}
+            | ({"programme": params["programme"]} if "programme" in params else {})
+        ),
     }
     return render(request, "web/country.html", context)
 
@@ -185,6 +192,27 @@ def download(table: pa.Table, fmt: str, stem: str) -> HttpResponse:
         )
     content_type, write = writers[fmt]
     response = HttpResponse(write(table), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+REPORT_TYPES = {
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@require_GET
+def report(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+    """A monitoring report for the country (and programme) of the query string."""
+    if fmt not in REPORT_TYPES:
+        raise ParameterError("format", f"{fmt!r} is not a report format; use pdf, html or xlsx")
+    country = request.GET.get("country") or "US"
+    programme = request.GET.get("programme") or None
+    document = reports.build(warehouse(), name, country=country, programme=programme)
+    response = HttpResponse(reports.WRITERS[fmt](document), content_type=REPORT_TYPES[fmt])
+    stem = "-".join(part for part in (name, country, programme) if part)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response
 

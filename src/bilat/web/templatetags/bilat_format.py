@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django import template
 
+from bilat.formatting import euros
+
 register = template.Library()
 
 
@@ -18,14 +20,7 @@ def percent(value: float | None) -> str:
 @register.filter
 def euro(value: Decimal | float | None) -> str:
     """52761214.82 → €52.8 million; smaller amounts in full."""
-    if value is None:
-        return ""
-    amount = float(value)
-    if amount >= 1e9:
-        return f"€{amount / 1e9:,.2f} billion"
-    if amount >= 1e6:
-        return f"€{amount / 1e6:,.1f} million"
-    return f"€{amount:,.0f}"
+    return "" if value is None else euros(value)
 
 
 @register.filter

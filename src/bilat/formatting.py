@@ -1,0 +1,125 @@
+"""How bilat writes figures and column names, on pages and in reports alike.
+
+1,234 participations; €52,761,215; a share as 12.3%; codes such as roles and activity types
+by their titles. One place, so that a figure reads the same in every output.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from bilat.cordis.roles import ACTIVITY_TYPES, ROLE_TITLES
+
+TITLES = {
+    "programme": "Programme",
+    "participations": "Participations",
+    "funded_participations": "Funded",
+    "unfunded_participations": "Unfunded",
+    "organisations": "Organisations",
+    "projects": "Projects",
+    "coordinated_projects": "Coordinated",
+    "ec_contribution": "EU contribution",
+    "net_ec_contribution": "Net EU contribution",
+    "ec_max_contribution": "Maximum EU contribution",
+    "total_cost": "Total cost",
+    "share": "Share of the country's",
+    "programme_share": "Share of all",
+    "share_participations": "Share of participations",
+    "share_ec_contribution": "Share of EU contribution",
+    "programme_part": "Programme part",
+    "programme_part_code": "Legal basis",
+    "scheme_group": "Scheme group",
+    "funding_scheme": "Funding scheme",
+    "organisation_type": "Organisation type",
+    "activity_type": "Type",
+    "state_name": "State",
+    "us_state": "State",
+    "project_id": "Project",
+    "pic": "PIC",
+    "shared_projects": "Shared projects",
+    "rank_participations": "Rank (participations)",
+    "rank_ec_contribution": "Rank (EU contribution)",
+    "third_countries": "Third countries ranked",
+    "year_basis": "Year from",
+    "programme_year": "Programme year",
+    "participations_fp7": "FP7",
+    "participations_h2020": "H2020",
+    "participations_he": "HE",
+}
+# Columns whose codes have a readable title beside them.
+STATUS_TITLES = {
+    "member_state": "EU member state",
+    "associated": "Associated",
+    "third_country": "Third country",
+    "unknown": "Unknown",
+}
+VALUE_TITLES = {"role": ROLE_TITLES, "activity_type": ACTIVITY_TYPES, "status": STATUS_TITLES}
+
+
+def title(column: str) -> str:
+    """The header of a column."""
+    if column.startswith("share_") and column not in TITLES:
+        return "Share: " + TITLES.get(column.removeprefix("share_"), column).lower()
+    return TITLES.get(column, column.replace("_", " ").capitalize())
+
+
+def text(column: str, value: Any) -> str:
+    """A value as the pages write it: 1,234; €1,234,567; 12.3%."""
+    if isinstance(value, float) and "share" in column:
+        return f"{value:.1%}"
+    if isinstance(value, Decimal):
+        return f"€{value:,.0f}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int) and "year" not in column and "rank" not in column:
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if column in VALUE_TITLES:
+        return VALUE_TITLES[column].get(str(value), str(value))
+    return str(value)
+
+
+def euros(value: Decimal | float | None) -> str:
+    """An amount for a sentence: €52.8 million, €1.25 billion, €250,000."""
+    if value is None:
+        return "no amount"
+    amount = float(value)
+    if abs(amount) >= 1e9:
+        return f"€{amount / 1e9:,.2f} billion"
+    if abs(amount) >= 1e6:
+        return f"€{amount / 1e6:,.1f} million"
+    return f"€{amount:,.0f}"
+
+
+_WITH_ARTICLE = (
+    "United ",
+    "Netherlands",
+    "Czech",
+    "Philippines",
+    "Russian",
+    "Republic",
+    "Dominican",
+    "Central African",
+    "Gambia",
+    "Bahamas",
+    "Maldives",
+    "Comoros",
+    "EU ",
+    "Countries ",
+    "Third ",
+    "Holy See",
+    "Faroe",
+    "Solomon",
+    "Marshall",
+)
+
+
+def with_article(name: str) -> str:
+    """A country's name as a sentence needs it: the United States, but Canada.
+
+    >>> with_article("United States"), with_article("Canada")
+    ('the United States', 'Canada')
+    """
+    return f"the {name}" if name.startswith(_WITH_ARTICLE) else name

@@ -1,0 +1,183 @@
+"""A report as data: chapters of paragraphs, numbered tables and numbered figures.
+
+The report definitions fill a `Document` through a `Builder`, which computes indicators, turns
+their tables into numbered report tables and their charts into SVG figures (the same Vega-Lite
+specs as the web pages, drawn by vl-convert), and remembers which indicators were used so
+that the method chapter can give their definitions. Renderers turn the document into HTML,
+PDF or XLSX.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pyarrow as pa
+import vl_convert
+
+from bilat import indicators
+from bilat.charts import Spec
+from bilat.formatting import text, title
+from bilat.indicators.registry import Indicator
+from bilat.warehouse.store import Warehouse
+
+# The Vega-Lite version the specs are written for (Altair's), for vl-convert.
+VEGA_LITE = "6.4"
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    kind: str = "p"  # p, finding, note
+
+
+@dataclass(frozen=True)
+class Figure:
+    number: int
+    title: str
+    svg: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    number: int
+    title: str
+    headers: list[tuple[str, bool]]
+    rows: list[list[tuple[str, bool]]]
+    data: pa.Table
+    note: str = ""
+
+
+Block = Paragraph | Figure | Table
+
+
+@dataclass
+class Chapter:
+    slug: str
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    """Everything a renderer needs; nothing in it depends on when it was made."""
+
+    name: str
+    title: str
+    subtitle: str
+    country: str
+    programmes: str
+    filters: str
+    chapters: list[Chapter] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    used: list[Indicator] = field(default_factory=list)
+    generated: date | None = None
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for c in self.chapters for b in c.blocks if isinstance(b, Table)]
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [b for c in self.chapters for b in c.blocks if isinstance(b, Figure)]
+
+
+class Builder:
+    """Computes indicators once each and numbers the tables and figures made from them."""
+
+    def __init__(
+        self,
+        warehouse: Warehouse,
+        params: Mapping[str, Any],
+        progress: Progress | None = None,
+        *,
+        programmes: int = 1,
+    ) -> None:
+        self.warehouse = warehouse
+        self.params = dict(params)
+        self.programmes = programmes
+        self.progress = progress or (lambda message: None)
+        self.used: dict[str, Indicator] = {}
+        self._tables = 0
+        self._figures = 0
+        self._computed: dict[tuple[str, tuple[tuple[str, Any], ...]], pa.Table] = {}
+
+    def indicator(self, name: str, **given: Any) -> pa.Table:
+        """An indicator for the report's country and filters (computed once); `given`
+        options or parameters override the report's."""
+        merged = self.params | given
+        key = (name, tuple(sorted(merged.items())))
+        if key not in self._computed:
+            self.progress(f"computing {name}")
+            item = indicators.get(name)
+            self.used.setdefault(name, item)
+            self._computed[key] = item(self.warehouse, **merged)
+        return self._computed[key]
+
+    def table(
+        self,
+        caption: str,
+        data: pa.Table,
+        columns: list[str],
+        *,
+        headers: Mapping[str, str] | None = None,
+        limit: int | None = None,
+        note: str = "",
+    ) -> Table:
+        """A numbered table of the given columns (all rows go to the XLSX workbook); the
+        programme column only when the rows are of several programmes."""
+        self._tables += 1
+        programmes = (
+            set(data.column("programme").to_pylist())
+            if "programme" in (data.column_names)
+            else set()
+        )
+        if len(programmes) <= 1:
+            columns = [c for c in columns if c != "programme"]
+        present = [c for c in columns if c in data.column_names]
+        shown = data.select(present)
+        numeric = {
+            c: pa.types.is_integer(shown.schema.field(c).type)
+            or pa.types.is_floating(shown.schema.field(c).type)
+            or pa.types.is_decimal(shown.schema.field(c).type)
+            for c in present
+        }
+        rows = [
+            [(text(c, row[c]) if row[c] is not None else "", numeric[c]) for c in present]
+            for row in shown.to_pylist()[:limit]
+        ]
+        if limit is not None and shown.num_rows > limit:
+            note = f"{note} First {limit} of {shown.num_rows} rows; the workbook has all.".strip()
+        names = [((headers or {}).get(c) or title(c), numeric[c]) for c in present]
+        return Table(self._tables, caption, names, rows, shown, note)
+
+    def figure(self, caption: str, spec: Spec, *, note: str = "", vega: bool = False) -> Figure:
+        """A numbered figure: the chart spec drawn as SVG."""
+        self._figures += 1
+        self.progress(f"drawing figure {self._figures}")
+        if vega:
+            svg = vl_convert.vega_to_svg(spec)
+        else:
+            svg = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE)
+        return Figure(self._figures, caption, _own_ids(svg, f"f{self._figures}-"), note)
+
+
+def _own_ids(svg: str, prefix: str) -> str:
+    """Rename the ids inside one SVG (clip paths, gradients) to `prefix` + their order of
+    appearance: figures inline in one HTML file then cannot point at each other's, and the
+    renderer's process-wide counters cannot make the same report differ from one run to the
+    next."""
+    names: dict[str, str] = {}
+    for found in re.findall(r'\bid="([^"]+)"', svg):
+        names.setdefault(found, f"{prefix}{len(names)}")
+    if not names:
+        return svg
+    pattern = re.compile(
+        r'(\bid="|url\(#|href="#)(' + "|".join(map(re.escape, names)) + r')(?=[")])'
+    )
+    return pattern.sub(lambda m: m.group(1) + names[m.group(2)], svg)

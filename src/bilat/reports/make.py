@@ -1,0 +1,151 @@
+"""Building a report and writing it as HTML (one self-contained file), PDF or XLSX.
+
+The same document gives all three: the HTML has its CSS inline and its figures as inline
+SVG; the PDF is that HTML laid out on A4 by WeasyPrint, with page numbers and a table of
+contents that gives pages; the workbook holds every table of the report, whole. Nothing in the
+output depends on the time it was made, unless a generation date is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from bilat import __version__, exports
+from bilat.cordis.programme_parts import PROGRAMMES
+from bilat.errors import ParameterError
+from bilat.formatting import with_article
+from bilat.indicators.scope import resolve
+from bilat.reports import cooperation, us_participation
+from bilat.reports.chapters import method
+from bilat.reports.document import Builder, Document, Progress
+from bilat.warehouse.store import Warehouse
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A report that bilat writes."""
+
+    name: str
+    title: str
+    description: str
+
+
+REPORTS = {
+    "us-participation": Kind(
+        "us-participation",
+        "Participation report",
+        "Headline figures, types of action, programme parts, organisations, roles and funding, "
+        "US states, EU partners, and the comparison with the previous programme.",
+    ),
+    "cooperation-monitoring": Kind(
+        "cooperation-monitoring",
+        "Cooperation monitoring report",
+        "Trend across FP7, H2020 and Horizon Europe, peer benchmark, thematic strengths, "
+        "collaboration network, and findings written from the data.",
+    ),
+}
+FORMATS = ("pdf", "html", "xlsx")
+_PREVIOUS = {"H2020": "FP7", "HE": "H2020"}
+
+
+def build(
+    warehouse: Warehouse,
+    name: str,
+    *,
+    country: str = "US",
+    programme: str | None = None,
+    generated: date | None = None,
+    progress: Progress | None = None,
+) -> Document:
+    """Compute every table and figure of report `name`."""
+    if name not in REPORTS:
+        raise ParameterError("report", f"{name!r} is not a report; use {', '.join(REPORTS)}")
+    scope = resolve(warehouse, country=country, programme=programme)
+    params = {"country": country} | ({"programme": programme} if programme else {})
+    builder = Builder(warehouse, params, progress, programmes=len(scope.programmes))
+    label = with_article(scope.subject.label)
+    covered = ", ".join(PROGRAMMES[p] for p in scope.programmes) or "no programme loaded"
+    if name == "us-participation":
+        only = scope.programmes[0] if programme and len(scope.programmes) == 1 else None
+        previous = _PREVIOUS.get(only or "")
+        loaded = resolve(warehouse, country=country).programmes
+        chapters = us_participation.chapters(
+            builder,
+            label,
+            us="US" in scope.subject.countries,
+            previous=previous if previous in loaded else None,
+            missing=None if previous in loaded or not previous else PROGRAMMES[previous],
+        )
+        title = f"Participation of {label} in the EU framework programmes"
+    else:
+        chapters = cooperation.chapters(builder, label)
+        title = f"EU cooperation with {label} in research and innovation"
+    sources = [
+        row | {"name": Path(row["member"] or row["path"]).name} for row in warehouse.sources()
+    ]
+    chapters.append(method(builder, sources))
+    return Document(
+        name=name,
+        title=title[0].upper() + title[1:],
+        subtitle=f"{REPORTS[name].title}: {covered}",
+        country=scope.subject.label,
+        programmes=covered,
+        filters=scope.filters.describe(),
+        chapters=chapters,
+        sources=sources,
+        used=list(builder.used.values()),
+        generated=generated,
+    )
+
+
+def _environment() -> jinja2.Environment:
+    folder = resources.files("bilat.reports").joinpath("templates")
+    return jinja2.Environment(
+        loader=jinja2.FunctionLoader(lambda name: folder.joinpath(name).read_text("utf-8")),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def html(document: Document) -> str:
+    """The report as one self-contained HTML file."""
+    snapshots = sorted({row["snapshot_date"] for row in document.sources if row["snapshot_date"]})
+    return (
+        _environment()
+        .get_template("report.html")
+        .render(
+            doc=document,
+            version=__version__,
+            snapshot=snapshots[-1].isoformat() if snapshots else None,
+        )
+    )
+
+
+def pdf(document: Document, progress: Progress | None = None) -> bytes:
+    """The report laid out on A4 pages."""
+    import weasyprint  # imported here: it needs Pango, which only PDF output does
+
+    if progress:
+        progress("laying out the PDF")
+    return bytes(weasyprint.HTML(string=html(document)).write_pdf())
+
+
+def xlsx(document: Document) -> bytes:
+    """Every table of the report, whole, one sheet each."""
+    return exports.to_xlsx(
+        {f"T{table.number} {table.title}"[:31]: table.data for table in document.tables}
+    )
+
+
+WRITERS: dict[str, Callable[[Document], bytes]] = {
+    "html": lambda document: html(document).encode("utf-8"),
+    "pdf": pdf,
+    "xlsx": xlsx,
+}
