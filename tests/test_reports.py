@@ -22,8 +22,8 @@ from bilat import indicators
 from bilat.cli import main
 from bilat.reports import make
 from bilat.reports.document import Document
-from bilat.web import services
 from bilat.warehouse.store import Warehouse
+from bilat.web import services
 
 from conftest import ROOT
 
