@@ -37,6 +37,7 @@ run: install system-run
 test: install system
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/mypy benchmarks/run.py
 	$(BIN)/python -m pytest
 
 ## Time every indicator (median, p95, ratio to a floor measured in the same run)
@@ -49,6 +50,7 @@ lint: install
 
 typecheck: install
 	$(BIN)/mypy
+	$(BIN)/mypy benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -76,14 +76,29 @@ def pages(path: Path, runs: int) -> list[tuple[str, float, float, float]]:
     forget = services.warehouse().forget
     rows = []
     for url in PAGES:
-        cold = timings(lambda url=url: client.get(url), max(3, runs // 3), before=forget)
-        warm = timings(lambda url=url: client.get(url), runs)
+        cold = timings(partial(client.get, url), max(3, runs // 3), before=forget)
+        warm = timings(partial(client.get, url), runs)
         rows.append((url, statistics.median(cold), statistics.median(warm), p95(warm)))
     return rows
 
 
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[-1]
+
+
+def reports(warehouse: Warehouse, runs: int) -> list[tuple[str, float, float]]:
+    """(report and format, median, max) of writing each report from a warm warehouse."""
+    from bilat.reports import make
+
+    def write(name: str, fmt: str) -> bytes:
+        return make.WRITERS[fmt](make.build(warehouse, name))
+
+    rows = []
+    for name in make.REPORTS:
+        for fmt in ("pdf", "html"):
+            found = timings(partial(write, name, fmt), runs, before=warehouse.forget)
+            rows.append((f"{name} {fmt}", statistics.median(found), max(found)))
+    return rows
 
 
 def main() -> None:
@@ -120,6 +135,11 @@ def main() -> None:
         print(
             f"{url:<40}{cold * 1e3:>9.1f}{cold / base:>8.1f}{warm * 1e3:>9.1f}{high * 1e3:>10.1f}"
         )
+    report_rows = reports(warehouse, max(3, args.runs // 5))
+    print(f"\nReports ({max(3, args.runs // 5)} runs each)")
+    print(f"{'report':<40}{'median s':>10}{'max s':>8}")
+    for name, median, high in report_rows:
+        print(f"{name:<40}{median:>10.2f}{high:>8.2f}")
     OUT.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     result = {
@@ -134,6 +154,10 @@ def main() -> None:
                 "ratio_to_floor": median / floor_median,
             }
             for name, median, high in rows
+        ],
+        "reports": [
+            {"report": name, "median_s": median, "max_s": high}
+            for name, median, high in report_rows
         ],
         "pages": [
             {"page": url, "cold_median_s": cold, "warm_median_s": warm, "warm_p95_s": high}
