@@ -35,6 +35,7 @@ from bilat.reports.make import REPORTS
 from bilat.reports.make import WRITERS as REPORT_WRITERS
 from bilat.reports.make import build as build_report
 from bilat.reports.make import pdf as report_pdf
+from bilat.synthetic import SCALES, generate
 from bilat.warehouse.ingest import IngestReport, ingest
 from bilat.warehouse.store import Warehouse
 
@@ -419,6 +420,31 @@ def _steps() -> Iterator[Any]:
     task = progress.add_task("starting", total=None)
     with progress:
         yield lambda message: progress.update(task, description=message)
+
+
+@main.command("generate")
+@click.option(
+    "--scale",
+    type=click.Choice(list(SCALES)),
+    default="full",
+    show_default=True,
+    help="full: the published CORDIS sizes; tenth and small for quick runs.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the three zips into.",
+)
+@click.option("--seed", type=int, default=2024, show_default=True)
+def generate_command(scale: str, output: Path, seed: int) -> None:
+    """Write generated CORDIS zips (FP7, H2020, HE) for benchmarks; never real data."""
+    with _steps() as step:
+        written = generate(output, scale=scale, seed=seed, progress=step)
+    for path in written:
+        console.print(f"{path} ({path.stat().st_size / 1e6:.1f} MB)")
+    console.print("Generated data: for benchmarks and scale tests only, not real CORDIS data.")
 
 
 @main.command("settings")

@@ -27,8 +27,10 @@ from bilat.warehouse.store import Warehouse
 
 def _fields_join(*levels: str) -> str:
     """Each participation once per distinct field (at these levels) of its project."""
-    return f"""LEFT JOIN (SELECT DISTINCT programme, project_id, {", ".join(levels)}
-                          FROM project_fields) x USING (programme, project_id)"""
+    source = "project_field_levels"
+    if len(levels) == 1:
+        source = f"(SELECT DISTINCT programme, project_id, {levels[0]} FROM {source})"
+    return f"LEFT JOIN {source} x USING (programme, project_id)"
 
 
 @dataclass(frozen=True)

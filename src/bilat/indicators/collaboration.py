@@ -28,7 +28,7 @@ STATUS_TITLES = {
 }
 _PARTNER_MEASURES = """count(*) AS participations,
        count(DISTINCT pic) AS organisations,
-       count(DISTINCT (programme, project_id)) AS projects,
+       count(DISTINCT project_id) AS projects,
        COALESCE(sum(ec_contribution), 0) AS ec_contribution,
        CAST(count(*) AS DOUBLE) / sum(count(*)) OVER () AS share"""
 
@@ -118,7 +118,7 @@ def partner_organisations(
     return warehouse.arrow(
         f"""{ctes}
         SELECT i.pic, o.name, i.country,
-               count(DISTINCT (i.programme, i.project_id)) AS shared_projects,
+               count(DISTINCT i.project_id) AS shared_projects,
                count(*) AS participations,
                COALESCE(sum(i.ec_contribution), 0) AS ec_contribution
         FROM inside i LEFT JOIN organisations o USING (pic)
@@ -146,7 +146,7 @@ def country_network(warehouse: Warehouse, scope: Scope, options: Mapping[str, An
     ctes, params = _inside(scope)
     return warehouse.arrow(
         f"""{ctes},
-        nodes AS (SELECT country, count(DISTINCT (programme, project_id)) AS projects
+        nodes AS (SELECT country, count(DISTINCT project_id) AS projects
                   FROM inside WHERE country IS NOT NULL GROUP BY country
                   ORDER BY bool_or(own) DESC, projects DESC, country LIMIT $limit),
         present AS (SELECT DISTINCT programme, project_id, country FROM inside
@@ -186,7 +186,7 @@ def organisation_network(
     return warehouse.arrow(
         f"""{ctes},
         ranked AS (SELECT pic, bool_or(own) AS own,
-                          count(DISTINCT (programme, project_id)) AS projects
+                          count(DISTINCT project_id) AS projects
                    FROM inside WHERE pic IS NOT NULL GROUP BY pic),
         nodes AS (SELECT * FROM ranked
                   QUALIFY row_number() OVER (PARTITION BY own ORDER BY projects DESC, pic)

@@ -108,8 +108,8 @@ TABLES = {table.name: table for table in (PARTICIPATIONS, PROJECTS, ORGANISATION
 _ORGANISATION_ROWS = """SELECT pic, arg_max(name, year) AS name, arg_max(country, year) AS country,
        arg_max(city, year) AS city, arg_max(us_state, year) AS us_state,
        arg_max(activity_type, year) AS activity_type, count(*) AS participations,
-       count(DISTINCT (programme, project_id)) AS projects,
-       count(DISTINCT (programme, project_id)) FILTER (WHERE role = 'coordinator')
+       count(DISTINCT project_id) AS projects,
+       count(DISTINCT project_id) FILTER (WHERE role = 'coordinator')
            AS coordinated_projects,
        COALESCE(sum(ec_contribution), 0) AS ec_contribution
 FROM participation_facts WHERE {where} AND pic IS NOT NULL GROUP BY pic"""

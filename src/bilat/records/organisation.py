@@ -57,7 +57,7 @@ def organisation(warehouse: Warehouse, pic: int) -> Organisation | None:
     partner_organisations = warehouse.arrow(
         f"""{partners}
             SELECT pic, any_value(name) AS name, any_value(country) AS country,
-                   count(DISTINCT (programme, project_id)) AS shared_projects
+                   count(DISTINCT project_id) AS shared_projects
             FROM others WHERE pic IS NOT NULL GROUP BY pic
             ORDER BY shared_projects DESC, pic LIMIT {PARTNER_LIMIT}""",
         params,
@@ -65,7 +65,7 @@ def organisation(warehouse: Warehouse, pic: int) -> Organisation | None:
     partner_countries = warehouse.arrow(
         f"""{partners}
             SELECT o.country, c.name, count(*) AS participations,
-                   count(DISTINCT (o.programme, o.project_id)) AS shared_projects
+                   count(DISTINCT o.project_id) AS shared_projects
             FROM others o LEFT JOIN countries c ON c.cordis_code = o.country
             GROUP BY ALL ORDER BY participations DESC, o.country""",
         params,

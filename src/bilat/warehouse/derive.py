@@ -21,7 +21,7 @@ from bilat.warehouse.sql import run
 
 # Bumped whenever a derived table changes shape: a warehouse built by an earlier bilat is then
 # re-derived by the next ingest, and refused by readers until it is.
-VERSION = 2
+VERSION = 3
 
 # A point given to organisations in this many distinct cities of one country is a
 # geocoder's country centre, not a place.
@@ -38,6 +38,7 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     run(con, _ORGANISATIONS)
     _countries(con)
     run(con, _FACTS)
+    run(con, _FIELD_LEVELS)
     run(con, _PROGRAMME_TABLES)
     run(
         con,
@@ -299,6 +300,14 @@ def _countries(con: duckdb.DuckDBPyConnection) -> None:
         """,
     )
 
+
+# The distinct top-level and second-level fields of each project, which breakdowns by field
+# join to participations: computed once here, not at each query.
+_FIELD_LEVELS = """
+CREATE OR REPLACE TABLE project_field_levels AS
+SELECT DISTINCT programme, project_id, level1, level2 FROM project_fields
+ORDER BY programme, project_id
+"""
 
 _PROGRAMME_TABLES = """
 CREATE OR REPLACE TABLE programme_tables AS
