@@ -17,7 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from bilat import charts
+from bilat import charts, indicators
 from bilat.charts import Spec
 from bilat.warehouse.store import Warehouse
 from bilat.web.sections import Section, section
@@ -101,7 +101,10 @@ def sections(
         found = {p.name: _MEMORY.get((generation, p.name, request)) for p in wanted}
     missing = [part for part in wanted if found[part.name] is None]
 
-    def build(part: Part) -> Section:
+    def compute(part: Part) -> pa.Table:
+        return indicators.get(part.name)(warehouse, **params, **part.options)
+
+    def present(part: Part, table: pa.Table) -> Section:
         columns = part.columns
         if columns is not None and part.per_programme and programmes > 1:
             columns = ["programme", *columns]
@@ -114,11 +117,17 @@ def sections(
             columns=columns,
             headers=part.headers,
             limit=part.limit,
+            table=table,
         )
 
     if missing:
+        # Threads for the queries only (DuckDB releases the GIL); charts and tables are built
+        # here, on the request's thread.
         with ThreadPoolExecutor(THREADS) as pool:
-            built = dict(zip((p.name for p in missing), pool.map(build, missing), strict=True))
+            tables = list(pool.map(compute, missing))
+        built = {
+            part.name: present(part, table) for part, table in zip(missing, tables, strict=True)
+        }
         with _LOCK:
             for name, made in built.items():
                 _MEMORY[(generation, name, request)] = made

@@ -58,10 +58,12 @@ def section(
     columns: list[str] | None = None,
     headers: Mapping[str, str] | None = None,
     limit: int | None = None,
+    table: pa.Table | None = None,
 ) -> Section:
-    """Compute indicator `name` and present it."""
+    """Compute indicator `name` (unless its `table` is given) and present it."""
     indicator = indicators.get(name)
-    table = indicator(warehouse, **params, **(options or {}))
+    if table is None:
+        table = indicator(warehouse, **params, **(options or {}))
     query = urlencode({**params, **{k: str(v) for k, v in (options or {}).items()}})
     exports = [
         (
