@@ -84,7 +84,7 @@ def main() -> None:
         work.mkdir(exist_ok=True)
         loads = loading.measure(zips, work, runs=3)
         result["ingest"] = loads
-        bilat, floor, pandas_ = (loads[k] for k in loads)
+        bilat, floor, pandas_, _fastest = (loads[k] for k in loads)
         table(
             "Ingest of the full-scale zips (median of 3, each in its own process)",
             ("loader", "median s", "peak MB"),
@@ -99,7 +99,7 @@ def main() -> None:
             f"{mark(vs_pandas >= TARGETS['ingest_vs_pandas'])}), peak "
             f"{bilat['peak_mb']:.0f} MB ({mark(bilat['peak_mb'] < TARGETS['ingest_peak_mb'])})"
         )
-        path = work / "bilat.duckdb"
+        path = work / "bilat-0.db"
         csvs = loading.extract(zips, work / "csv")
     warehouse = Warehouse(path)
     counts = warehouse.query("SELECT count(*) AS n FROM participation_facts")[0]["n"]

@@ -457,8 +457,16 @@ def settings_command() -> None:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes; above 1, gunicorn serves (as in production) instead of "
+    "Django's development server.",
+)
 @warehouse_option
-def serve_command(host: str, port: int, warehouse: Path | None) -> None:
+def serve_command(host: str, port: int, workers: int, warehouse: Path | None) -> None:
     """Serve the web pages on http://HOST:PORT (migrating the coordination database first)."""
     os.environ["BILAT_WAREHOUSE"] = str(_warehouse(warehouse))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilat.web.settings")
@@ -468,7 +476,26 @@ def serve_command(host: str, port: int, warehouse: Path | None) -> None:
     from bilat.web.views import bundle_script
 
     bundle_script()  # build the chart script now, not on the first visitor's request
-    execute_from_command_line(["bilat", "runserver", "--noreload", f"{host}:{port}"])
+    if workers == 1:
+        execute_from_command_line(["bilat", "runserver", "--noreload", f"{host}:{port}"])
+        return
+    from gunicorn.app.wsgiapp import run
+
+    # --preload: the app (and its chart script) is built once, before the workers fork.
+    sys.argv = [
+        "gunicorn",
+        "bilat.web.wsgi:application",
+        "--preload",
+        "--workers",
+        str(workers),
+        "--threads",
+        "4",
+        "--bind",
+        f"{host}:{port}",
+        "--access-logfile",
+        "-",
+    ]
+    run()
 
 
 if __name__ == "__main__":  # pragma: no cover
