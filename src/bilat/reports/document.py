@@ -9,8 +9,11 @@ PDF or XLSX.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,6 +23,7 @@ import vl_convert
 
 from bilat import indicators
 from bilat.charts import Spec
+from bilat.errors import ParameterError
 from bilat.formatting import text, title
 from bilat.indicators.registry import Indicator
 from bilat.warehouse.store import Warehouse
@@ -106,18 +110,39 @@ class Builder:
         self._tables = 0
         self._figures = 0
         self._computed: dict[tuple[str, tuple[tuple[str, Any], ...]], pa.Table] = {}
+        self._lock = threading.Lock()
 
     def indicator(self, name: str, **given: Any) -> pa.Table:
         """An indicator for the report's country and filters (computed once); `given`
-        options or parameters override the report's."""
-        merged = self.params | given
+        options or parameters override the report's. Recorded as used, in the order the
+        chapters ask for them, for the method chapter."""
+        table = self._compute(name, given)
+        self.used.setdefault(name, indicators.get(name))
+        return table
+
+    def _compute(self, name: str, given: Mapping[str, Any]) -> pa.Table:
+        merged = self.params | dict(given)
         key = (name, tuple(sorted(merged.items())))
-        if key not in self._computed:
-            self.progress(f"computing {name}")
-            item = indicators.get(name)
-            self.used.setdefault(name, item)
-            self._computed[key] = item(self.warehouse, **merged)
-        return self._computed[key]
+        with self._lock:
+            found = self._computed.get(key)
+        if found is None:
+            found = indicators.get(name)(self.warehouse, **merged)
+            with self._lock:
+                self._computed[key] = found
+                self.progress(f"computed {name}")
+        return found
+
+    def prefetch(self, wanted: list[tuple[str, dict[str, Any]]]) -> None:
+        """Compute these indicators on a few threads (DuckDB releases the GIL), so that a
+        report waits for its slowest query rather than for the sum of them. One that does
+        not apply (US states for another country) is left for its chapter not to ask."""
+
+        def compute(item: tuple[str, dict[str, Any]]) -> None:
+            with contextlib.suppress(ParameterError):
+                self._compute(*item)
+
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(compute, wanted))
 
     def table(
         self,

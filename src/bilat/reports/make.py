@@ -51,6 +51,37 @@ REPORTS = {
     ),
 }
 FORMATS = ("pdf", "html", "xlsx")
+# The indicators each report reads, computed together before the chapters are written (the
+# method chapter lists them in the order the chapters use them, which stays the same).
+_WANTED: dict[str, list[tuple[str, dict[str, object]]]] = {
+    "us-participation": [
+        (name, {})
+        for name in (
+            "headline",
+            "by_scheme_group",
+            "by_programme_part",
+            "by_organisation_type",
+            "by_role",
+            "by_state",
+            "partner_groups",
+            "partner_countries",
+        )
+    ]
+    + [("top_organisations", {"limit": 25}), ("partner_organisations", {"limit": 20})],
+    "cooperation-monitoring": [
+        (name, {})
+        for name in (
+            "headline",
+            "series",
+            "peer_benchmark",
+            "by_programme_part",
+            "by_field",
+            "partner_groups",
+            "partner_countries",
+        )
+    ]
+    + [("country_network", {"limit": 20})],
+}
 _PREVIOUS = {"H2020": "FP7", "HE": "H2020"}
 
 
@@ -70,6 +101,7 @@ def build(
     params = {"country": country} | ({"programme": programme} if programme else {})
     builder = Builder(warehouse, params, progress, programmes=len(scope.programmes))
     label = with_article(scope.subject.label)
+    builder.prefetch(_WANTED[name])
     covered = ", ".join(PROGRAMMES[p] for p in scope.programmes) or "no programme loaded"
     if name == "us-participation":
         only = scope.programmes[0] if programme and len(scope.programmes) == 1 else None
