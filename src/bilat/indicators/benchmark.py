@@ -56,7 +56,7 @@ def peer_benchmark(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any
     )
     return warehouse.arrow(
         f"""
-        WITH f AS (SELECT * FROM participation_facts WHERE {where}),
+        WITH f AS NOT MATERIALIZED (SELECT * FROM participation_facts WHERE {where}),
         everyone AS (SELECT programme, count(*) AS participations,
                             sum(ec_contribution) AS ec_contribution FROM f GROUP BY programme),
         per_country AS (SELECT programme, country, any_value(country_status) AS status,

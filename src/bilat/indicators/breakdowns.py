@@ -59,8 +59,9 @@ def breakdown(
     )
     table = warehouse.arrow(
         f"""
-        WITH f AS (SELECT * FROM participation_facts WHERE {where} AND {dimension.only}),
-        d AS (SELECT {selected}, f.* FROM f {dimension.join}),
+        WITH f AS NOT MATERIALIZED (SELECT * FROM participation_facts
+                                    WHERE {where} AND {dimension.only}),
+        d AS NOT MATERIALIZED (SELECT {selected}, f.* FROM f {dimension.join}),
         everyone AS (SELECT {PROGRAMME}, {", ".join(keys)}, count(*) AS participations
                      FROM d {group_by(keys, total=total)}),
         mine AS (SELECT {PROGRAMME}, {", ".join(keys)}, {aggregates(BREAKDOWN)}

@@ -45,7 +45,7 @@ def headline(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> 
     names = tuple(BY_NAME)
     return warehouse.arrow(
         f"""
-        WITH f AS (SELECT * FROM participation_facts WHERE {where}),
+        WITH f AS NOT MATERIALIZED (SELECT * FROM participation_facts WHERE {where}),
         everyone AS (SELECT {PROGRAMME}, {aggregates()} FROM f {group_by((), total=total)}),
         mine AS (SELECT {PROGRAMME}, {aggregates()} FROM f WHERE {subject}
                  {group_by((), total=total)})
@@ -74,7 +74,8 @@ def series(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa
     first_year = " ".join(f"WHEN '{p}' THEN {year}" for p, year in FIRST_YEAR.items())
     return warehouse.arrow(
         f"""
-        WITH f AS (SELECT * FROM participation_facts WHERE {where} AND year IS NOT NULL),
+        WITH f AS NOT MATERIALIZED (SELECT * FROM participation_facts
+                                    WHERE {where} AND year IS NOT NULL),
         everyone AS (SELECT programme, year, any_value(year_basis) AS year_basis,
                             {aggregates()} FROM f GROUP BY programme, year),
         mine AS (SELECT programme, year, {aggregates()} FROM f WHERE {subject}

@@ -151,7 +151,7 @@ def resolve(
     """Check and normalise every parameter; raise ParameterError naming what is accepted."""
     loaded = tuple(
         row["programme"]
-        for row in warehouse.query(
+        for row in warehouse.lookup(
             "SELECT DISTINCT programme FROM participation_facts ORDER BY programme"
         )
     )
@@ -263,7 +263,7 @@ def parse_subject(warehouse: Warehouse, values: Values) -> Subject:
     if len(items) == 1 and items[0].upper() in GROUPS:
         status, label = GROUPS[items[0].upper()]
         return Subject(label, status=status)
-    known = warehouse.query("SELECT cordis_code, iso_code, name FROM countries ORDER BY 1")
+    known = warehouse.lookup("SELECT cordis_code, iso_code, name FROM countries ORDER BY 1")
     lookup: dict[str, dict[str, object]] = {}
     for row in known:
         for key in (row["iso_code"], row["name"], row["cordis_code"]):

@@ -67,6 +67,7 @@ class Warehouse:
         self._identity: tuple[int, int] | None = None
         self._cache: OrderedDict[str, pa.Table] = OrderedDict()
         self.forgotten = 0  # counts forget() calls, so that caches built on this one follow
+        self._lookups: dict[tuple[tuple[int, int], str], list[Row]] = {}
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor on the current file, reopening it (and forgetting results) if swapped."""
@@ -113,6 +114,23 @@ class Warehouse:
     def query(self, sql: str, params: object = None) -> list[Row]:
         """Rows of a read-only query as dictionaries."""
         return list(self.arrow(sql, params).to_pylist())
+
+    def lookup(self, sql: str) -> list[Row]:
+        """Rows of a small reference query (the programmes loaded, the country list), kept
+        until the file changes, even across forget(): every parameter check reads them."""
+        key = (self.generation, sql)
+        with self._lock:
+            found = self._lookups.get(key)
+        if found is None:
+            cursor = self._cursor()
+            try:
+                found = cursor.sql(sql).to_arrow_table().to_pylist()
+            finally:
+                cursor.close()
+            with self._lock:
+                self._lookups = {k: v for k, v in self._lookups.items() if k[0] == key[0]}
+                self._lookups[key] = found
+        return list(found)
 
     @property
     def generation(self) -> tuple[int, int]:
