@@ -88,7 +88,7 @@ def run(program: str, target: Path, inputs: list[Path]) -> tuple[float, int]:
 def measure(zips: list[Path], work: Path, runs: int) -> dict[str, dict[str, float]]:
     """Median seconds and peak memory of each loader over `runs` runs."""
     csvs = extract(zips, work / "csv")
-    results = {}
+    results: dict[str, dict[str, float]] = {}
     for name, program, inputs in (
         ("bilat ingest (zips)", BILAT, zips),
         ("duckdb read_csv (floor)", FLOOR, csvs),
