@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import pyarrow as pa
 from rich.console import Console
 from rich.measure import Measurement
 from rich.progress import (
@@ -30,6 +29,7 @@ from rich.table import Table
 
 from bilat import config, exports, indicators
 from bilat.errors import BilatError
+from bilat.formatting import is_number
 from bilat.reports.make import FORMATS as REPORT_FORMATS
 from bilat.reports.make import REPORTS
 from bilat.reports.make import WRITERS as REPORT_WRITERS
@@ -287,7 +287,7 @@ def _print_indicator(table: Any) -> None:
     if "programme" in names and len({row["programme"] for row in rows}) <= 1:
         names.remove("programme")
     grid = Table(show_edge=False)
-    numeric = {column: _numeric(table, column) for column in names}
+    numeric = {column: is_number(table.schema.field(column).type) for column in names}
     if rows and len(rows) <= 4 and all(numeric[column] for column in names):
         grid.add_column("")
         for row in rows:
@@ -330,13 +330,6 @@ _SHORT = {
     "short_name": "short",
     "activity_type": "type",
 }
-
-
-def _numeric(table: Any, column: str) -> bool:
-    kind = table.schema.field(column).type
-    return bool(
-        pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind)
-    )
 
 
 def _cell(column: str, value: object) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pyarrow as pa
+
 from bilat.cordis.roles import ACTIVITY_TYPES, ROLE_TITLES
 
 TITLES = {
@@ -123,3 +125,10 @@ def with_article(name: str) -> str:
     ('the United States', 'Canada')
     """
     return f"the {name}" if name.startswith(_WITH_ARTICLE) else name
+
+
+def is_number(kind: pa.DataType) -> bool:
+    """Whether a column holds numbers (shown right-aligned, never cut)."""
+    return bool(
+        pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind)
+    )

@@ -24,7 +24,7 @@ import vl_convert
 from bilat import indicators
 from bilat.charts import Spec
 from bilat.errors import ParameterError
-from bilat.formatting import text, title
+from bilat.formatting import is_number, text, title
 from bilat.indicators.registry import Indicator
 from bilat.warehouse.store import Warehouse
 
@@ -166,12 +166,7 @@ class Builder:
             columns = [c for c in columns if c != "programme"]
         present = [c for c in columns if c in data.column_names]
         shown = data.select(present)
-        numeric = {
-            c: pa.types.is_integer(shown.schema.field(c).type)
-            or pa.types.is_floating(shown.schema.field(c).type)
-            or pa.types.is_decimal(shown.schema.field(c).type)
-            for c in present
-        }
+        numeric = {c: is_number(shown.schema.field(c).type) for c in present}
         rows = [
             [(text(c, row[c]) if row[c] is not None else "", numeric[c]) for c in present]
             for row in shown.to_pylist()[:limit]

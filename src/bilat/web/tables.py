@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from bilat.formatting import text, title
+from bilat.formatting import is_number, text, title
 
 
 @dataclass(frozen=True)
@@ -80,17 +80,11 @@ def grid(
     names = columns or list(table.column_names)
     if drop_empty:
         names = [name for name in names if table.column(name).null_count < table.num_rows]
-    numeric = {name: _is_numeric(table.schema.field(name).type) for name in names}
+    numeric = {name: is_number(table.schema.field(name).type) for name in names}
     rows = table.to_pylist()[:limit]
     return Grid(
         headers=[((headers or {}).get(name) or title(name), numeric[name]) for name in names],
         rows=[[cell(name, row[name], row, numeric[name]) for name in names] for row in rows],
-    )
-
-
-def _is_numeric(kind: pa.DataType) -> bool:
-    return bool(
-        pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind)
     )
 
 
