@@ -28,6 +28,16 @@ VERSION = 3
 SHARED_POINT_CITIES = 5
 
 
+def version_of(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The version of the derived tables behind `con` (None before versions existed)."""
+    found = run(
+        con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'bilat_meta'"
+    )
+    if not found[0][0]:
+        return None
+    return int(run(con, "SELECT derived_version FROM bilat_meta")[0][0])
+
+
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute every derived table from the base tables."""
     _flag_placeholder_points(con)

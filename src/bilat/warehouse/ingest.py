@@ -100,13 +100,7 @@ def ingest(
 def derived_version(warehouse: Path) -> int | None:
     """The version of the derived tables in a warehouse file (None before versions)."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        found = run(
-            con,
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'bilat_meta'",
-        )
-        if not found[0][0]:
-            return None
-        return int(run(con, "SELECT derived_version FROM bilat_meta")[0][0])
+        return derive.version_of(con)
 
 
 def _parse_all(

@@ -15,7 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from bilat.errors import WarehouseMissingError, WarehouseOutdatedError
-from bilat.warehouse.derive import VERSION
+from bilat.warehouse.derive import VERSION, version_of
 
 Row = dict[str, Any]
 
@@ -38,11 +38,7 @@ COUNTED_TABLES = (
 
 def _check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Refuse a warehouse whose derived tables an earlier bilat built."""
-    tables = con.sql("SELECT table_name FROM information_schema.tables").fetchall()
-    found = None
-    if ("bilat_meta",) in tables:
-        found = con.sql("SELECT derived_version FROM bilat_meta").fetchall()[0][0]
-    if found != VERSION:
+    if version_of(con) != VERSION:
         raise WarehouseOutdatedError(
             f"the warehouse at {path} was built by an earlier bilat; run `bilat ingest` on "
             "the same files again to rebuild its derived tables"
