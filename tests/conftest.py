@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.test import Client, override_settings
 
 from bilat.warehouse.ingest import ingest
 from bilat.warehouse.store import Warehouse
+from bilat.web import services
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -39,3 +43,25 @@ def three_programmes(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     ]
     ingest([DATA, *extracts], warehouse=path)
     return Warehouse(path)
+
+
+@contextmanager
+def serving(path: Path) -> Iterator[None]:
+    """The web layer reading the warehouse at `path` (its per-process reader reset)."""
+    services.warehouse.cache_clear()
+    with override_settings(BILAT_WAREHOUSE=path):
+        yield
+    services.warehouse.cache_clear()
+
+
+@pytest.fixture
+def site_warehouse(bundled_path: Path) -> Iterator[Path]:
+    """The web pages and API serving the bundled warehouse."""
+    with serving(bundled_path):
+        yield bundled_path
+
+
+@pytest.fixture
+def client(site_warehouse: Path) -> Client:
+    """A Django test client of the site serving the bundled warehouse."""
+    return Client()

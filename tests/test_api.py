@@ -4,37 +4,21 @@ message, and schemathesis over the OpenAPI document finding no server error."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import schemathesis
-from django.test import Client, override_settings
+from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from bilat import indicators
 from bilat.warehouse.store import Warehouse
-from bilat.web import services
 from bilat.web.wsgi import application
 
 from rawdata import he_organisations
 
 # Django closes database connections at the end of each request; allow it.
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def warehouse_set(bundled_path: Path) -> Iterator[None]:
-    services.warehouse.cache_clear()
-    with override_settings(BILAT_WAREHOUSE=bundled_path):
-        yield
-    services.warehouse.cache_clear()
-
-
-@pytest.fixture
-def client(warehouse_set: None) -> Client:
-    return Client()
 
 
 def test_every_indicator_is_listed_with_its_definition(client: Client) -> None:
@@ -120,7 +104,7 @@ def test_openapi_document_and_local_docs(client: Client) -> None:
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 
-@pytest.mark.usefixtures("warehouse_set")
+@pytest.mark.usefixtures("site_warehouse")
 @schema.parametrize()
 @settings(
     max_examples=15,

@@ -12,12 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.test import override_settings
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from bilat import indicators
 from bilat.warehouse.store import Warehouse
-from bilat.web import services
 
 from conftest import ROOT
 from rawdata import he_organisations
@@ -54,11 +52,8 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def site(live_server, bundled_path: Path, transactional_db: None) -> Iterator[str]:
-    services.warehouse.cache_clear()
-    with override_settings(BILAT_WAREHOUSE=bundled_path):
-        yield live_server.url
-    services.warehouse.cache_clear()
+def site(live_server, site_warehouse: Path, transactional_db: None) -> str:
+    return live_server.url
 
 
 @pytest.fixture

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import io
 import subprocess
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from django.test import Client, override_settings
+from django.test import Client
 from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
 
@@ -23,7 +22,6 @@ from bilat.cli import main
 from bilat.reports import make
 from bilat.reports.document import Document
 from bilat.warehouse.store import Warehouse
-from bilat.web import services
 
 from conftest import ROOT
 
@@ -183,14 +181,6 @@ def test_the_command_writes_each_format(bundled_path: Path, tmp_path: Path) -> N
     )
     assert wrong.exit_code == 1
     assert "'Narnia' is not a known country" in wrong.output
-
-
-@pytest.fixture
-def client(bundled_path: Path) -> Iterator[Client]:
-    services.warehouse.cache_clear()
-    with override_settings(BILAT_WAREHOUSE=bundled_path):
-        yield Client()
-    services.warehouse.cache_clear()
 
 
 def test_the_country_profile_links_to_its_reports(client: Client) -> None:

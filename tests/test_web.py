@@ -4,18 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from django.test import Client, override_settings
+from django.test import Client
 
-from bilat.web import services
-
-
-@pytest.fixture
-def client(bundled_path: Path) -> Client:
-    services.warehouse.cache_clear()
-    with override_settings(BILAT_WAREHOUSE=bundled_path):
-        yield Client()
-    services.warehouse.cache_clear()
+from conftest import serving
 
 
 def test_sources_page_lists_tables_counts_and_what_is_missing(client: Client) -> None:
@@ -29,9 +20,7 @@ def test_sources_page_lists_tables_counts_and_what_is_missing(client: Client) ->
 
 
 def test_page_says_when_no_warehouse_was_built(tmp_path: Path) -> None:
-    services.warehouse.cache_clear()
-    with override_settings(BILAT_WAREHOUSE=tmp_path / "absent.duckdb"):
+    with serving(tmp_path / "absent.duckdb"):
         response = Client().get("/")
-    services.warehouse.cache_clear()
     assert response.status_code == 503
     assert "bilat ingest" in response.content.decode()

@@ -11,27 +11,15 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 
 import pyarrow.parquet as pq
-import pytest
-from django.test import Client, override_settings
+from django.test import Client
 from python_calamine import CalamineWorkbook
 
 from bilat import indicators
 from bilat.warehouse.store import Warehouse
-from bilat.web import services
 
 from rawdata import he_organisations
-
-
-@pytest.fixture
-def client(bundled_path: Path) -> Iterator[Client]:
-    services.warehouse.cache_clear()
-    with override_settings(BILAT_WAREHOUSE=bundled_path):
-        yield Client()
-    services.warehouse.cache_clear()
 
 
 def text_of(response) -> str:
