@@ -9,7 +9,7 @@ from typing import Any
 import pyarrow as pa
 
 from bilat.indicators import caveats
-from bilat.indicators.measures import aggregates, share
+from bilat.indicators.measures import BREAKDOWN, aggregates, share
 from bilat.indicators.participation import ORDER_PROGRAMME
 from bilat.indicators.registry import Option, indicator
 from bilat.indicators.scope import Scope, parse_subject
@@ -46,14 +46,7 @@ def peer_benchmark(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any
     peers = parse_subject(warehouse, str(options["peers"]))
     shown = list(dict.fromkeys((*peers.countries, *scope.subject.countries)))
     where, params = scope.where()
-    measures = (
-        "participations",
-        "funded_participations",
-        "organisations",
-        "projects",
-        "coordinated_projects",
-        "ec_contribution",
-    )
+    measures = BREAKDOWN
     return warehouse.arrow(
         f"""
         WITH f AS NOT MATERIALIZED (SELECT * FROM participation_facts WHERE {where}),

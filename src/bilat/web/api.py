@@ -158,40 +158,25 @@ def _listing(
     )
 
 
-@api.get("/participations", response=Listed, summary="List participations")
-def participations(
-    request: HttpRequest,
-    filters: Query[Filters],
-    paging: Query[Paging],
-    country: str | None = None,
-    q: str | None = None,
-    sort: str | None = None,
-) -> Listed:
-    return _listing("participations", filters, paging, country, q, sort)
+def _listing_endpoint(table: str) -> None:
+    """GET /api/<table>: participations, projects and organisations take the same query."""
+
+    def endpoint(
+        request: HttpRequest,
+        filters: Query[Filters],
+        paging: Query[Paging],
+        country: str | None = None,
+        q: str | None = None,
+        sort: str | None = None,
+    ) -> Listed:
+        return _listing(table, filters, paging, country, q, sort)
+
+    endpoint.__name__ = table
+    api.get(f"/{table}", response=Listed, summary=f"List {table}")(endpoint)
 
 
-@api.get("/projects", response=Listed, summary="List projects")
-def projects(
-    request: HttpRequest,
-    filters: Query[Filters],
-    paging: Query[Paging],
-    country: str | None = None,
-    q: str | None = None,
-    sort: str | None = None,
-) -> Listed:
-    return _listing("projects", filters, paging, country, q, sort)
-
-
-@api.get("/organisations", response=Listed, summary="List organisations")
-def organisations(
-    request: HttpRequest,
-    filters: Query[Filters],
-    paging: Query[Paging],
-    country: str | None = None,
-    q: str | None = None,
-    sort: str | None = None,
-) -> Listed:
-    return _listing("organisations", filters, paging, country, q, sort)
+for _table in listing.TABLES:
+    _listing_endpoint(_table)
 
 
 @api.get("/projects/{programme}/{project_id}", summary="One project and its participants")
