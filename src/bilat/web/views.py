@@ -6,6 +6,7 @@ Errors raised on purpose (an unknown country, a wrong filter) are turned into 40
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from urllib.parse import urlencode
 
@@ -88,7 +89,7 @@ def country(request: HttpRequest, code: str = "US") -> HttpResponse:
         "total": first_row(found["headline"]),
         "breakdowns": [found[name] for name in profile.BREAKDOWNS],
         "sections": found,
-        "report_formats": list(REPORT_TYPES),
+        "report_formats": list(reports.FORMATS),
         "report_query": urlencode(
             {"country": code}
             | ({"programme": params["programme"]} if "programme" in params else {})
@@ -175,46 +176,48 @@ def export_listing(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     return download(listing.export(store, query), fmt, table)
 
 
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "parquet": "application/vnd.apache.parquet",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+}
+
+
+def attachment(data: bytes, fmt: str, stem: str) -> HttpResponse:
+    """A file to download, named `stem.fmt`."""
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
 def download(table: pa.Table, fmt: str, stem: str) -> HttpResponse:
     """The table as a file in the asked format, named after what it holds."""
-    writers = {
-        "csv": ("text/csv; charset=utf-8", exports.to_csv),
-        "json": ("application/json", exports.to_json),
-        "parquet": ("application/vnd.apache.parquet", exports.to_parquet),
-        "xlsx": (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            lambda t: exports.to_xlsx({stem[:31]: t}),
-        ),
+    writers: dict[str, Callable[[pa.Table], bytes]] = {
+        "csv": exports.to_csv,
+        "json": exports.to_json,
+        "parquet": exports.to_parquet,
+        "xlsx": lambda t: exports.to_xlsx({stem[:31]: t}),
     }
     if fmt not in writers:
         raise ParameterError(
             "format", f"{fmt!r} is not an export format; use csv, xlsx, json or parquet"
         )
-    content_type, write = writers[fmt]
-    response = HttpResponse(write(table), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
-
-
-REPORT_TYPES = {
-    "pdf": "application/pdf",
-    "html": "text/html; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+    return attachment(writers[fmt](table), fmt, stem)
 
 
 @require_GET
 def report(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     """A monitoring report for the country (and programme) of the query string."""
-    if fmt not in REPORT_TYPES:
+    if fmt not in reports.FORMATS:
         raise ParameterError("format", f"{fmt!r} is not a report format; use pdf, html or xlsx")
     country = request.GET.get("country") or "US"
     programme = request.GET.get("programme") or None
     document = reports.build(warehouse(), name, country=country, programme=programme)
-    response = HttpResponse(reports.WRITERS[fmt](document), content_type=REPORT_TYPES[fmt])
     stem = "-".join(part for part in (name, country, programme) if part)
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+    return attachment(reports.WRITERS[fmt](document), fmt, stem)
 
 
 @require_GET
