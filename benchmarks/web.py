@@ -119,17 +119,19 @@ def _hammer(base: str, urls: tuple[str, ...], clients: int, seconds: float) -> d
             url = base + urls[number % len(urls)]
             number += 1
             start = time.perf_counter()
+            problem = None
             try:
                 with urllib.request.urlopen(url, timeout=30) as response:
                     response.read()
-                    ok = response.status == 200
+                    if response.status != 200:
+                        problem = f"{url}: status {response.status}"
             except OSError as error:
-                ok, reason = False, str(error)
+                problem = f"{url}: {error}"
             spent = time.perf_counter() - start
             with lock:
                 latencies.append(spent)
-                if not ok:
-                    errors.append(reason if "reason" in locals() else url)
+                if problem is not None:
+                    errors.append(problem)
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     started = time.perf_counter()
