@@ -166,7 +166,7 @@ def main() -> None:
         ],
     )
 
-    def pdf(name: str) -> bytes:
+    def pdf(name: str) -> object:
         return make.pdf(make.build(warehouse, name))
 
     reports = []
