@@ -112,3 +112,20 @@ def test_readme_documents_every_indicator() -> None:
     )
     for item in indicators.REGISTRY.values():
         assert item.title and item.unit and item.definition.endswith(".") and item.caveats
+
+
+def test_parquet_output_is_written_to_a_file(
+    bundled_path: Path, tmp_path: Path, bundled: Warehouse
+) -> None:
+    import pyarrow.parquet as pq
+
+    target = tmp_path / "roles.parquet"
+    code, output = run(
+        "by_role", "--format", "parquet", "-o", str(target), "--warehouse", str(bundled_path)
+    )
+    assert code == 0, output
+    found = pq.read_table(target)
+    assert found.column("participations").to_pylist() == [745, 104, 17]
+    assert found.schema.metadata[b"indicator"] == b"by_role"
+    code, output = run("by_role", "--format", "parquet", "--warehouse", str(bundled_path))
+    assert code == 2 and "add --output FILE.parquet" in output

@@ -242,8 +242,8 @@ def indicators_command(
     if name is None:
         _list_indicators()
         return
-    if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx writes a file: add --output FILE.xlsx")
+    if fmt in ("xlsx", "parquet") and output is None:
+        raise click.UsageError(f"--format {fmt} writes a file: add --output FILE.{fmt}")
     given = {key: value for key, value in params.items() if value is not None}
     with _user_errors():
         indicator = indicators.get(name)
@@ -251,11 +251,7 @@ def indicators_command(
     if fmt == "table":
         _print_indicator(table)
         return
-    writers = {
-        "csv": exports.to_csv,
-        "json": exports.to_json,
-    }
-    data = exports.to_xlsx({indicator.name: table}) if fmt == "xlsx" else writers[fmt](table)
+    data = exports.write(table, fmt, name=indicator.name)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
         return

@@ -105,6 +105,13 @@ def to_xlsx(sheets: dict[str, pa.Table]) -> bytes:
     return buffer.getvalue()
 
 
+def write(table: pa.Table, fmt: str, *, name: str) -> bytes:
+    """The table in one of FORMATS; `name` titles its XLSX sheet."""
+    if fmt == "xlsx":
+        return to_xlsx({name: table})
+    return {"csv": to_csv, "json": to_json, "parquet": to_parquet}[fmt](table)
+
+
 def _sheet_name(name: str) -> str:
     """Excel allows 31 characters and none of []:*?/\\ in a sheet name."""
     return "".join("_" if char in "[]:*?/\\" else char for char in name)[:31]

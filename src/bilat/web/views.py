@@ -6,7 +6,6 @@ Errors raised on purpose (an unknown country, a wrong filter) are turned into 40
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
 from urllib.parse import urlencode
 
@@ -195,17 +194,11 @@ def attachment(data: bytes, fmt: str, stem: str) -> HttpResponse:
 
 def download(table: pa.Table, fmt: str, stem: str) -> HttpResponse:
     """The table as a file in the asked format, named after what it holds."""
-    writers: dict[str, Callable[[pa.Table], bytes]] = {
-        "csv": exports.to_csv,
-        "json": exports.to_json,
-        "parquet": exports.to_parquet,
-        "xlsx": lambda t: exports.to_xlsx({stem[:31]: t}),
-    }
-    if fmt not in writers:
+    if fmt not in exports.FORMATS:
         raise ParameterError(
             "format", f"{fmt!r} is not an export format; use csv, xlsx, json or parquet"
         )
-    return attachment(writers[fmt](table), fmt, stem)
+    return attachment(exports.write(table, fmt, name=stem), fmt, stem)
 
 
 @require_GET
