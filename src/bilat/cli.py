@@ -344,8 +344,19 @@ def _cell(column: str, value: object) -> str:
     return str(value)
 
 
+def _django(*, migrate: bool = True) -> None:
+    """Set Django up for a command that reads or writes the coordination data."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilat.web.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    if migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+
+
 @main.command("report")
-@click.argument("name", type=click.Choice(list(REPORTS)))
+@click.argument("name", type=click.Choice([*REPORTS, "awareness"]))
 @warehouse_option
 @click.option("--country", default="US", show_default=True, help="Country code, name or group.")
 @click.option("--programme", help="FP7, H2020 or HE (default: every programme loaded).")
@@ -365,6 +376,18 @@ def _cell(column: str, value: object) -> str:
     help="Generation date printed on the title page (default: none, so that the "
     "same data gives the same file).",
 )
+@click.option(
+    "--from",
+    "start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="awareness: first day of the period (default: 1 January of this year).",
+)
+@click.option(
+    "--to",
+    "end",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="awareness: last day of the period (default: 31 December of this year).",
+)
 def report_command(
     name: str,
     warehouse: Path | None,
@@ -373,9 +396,15 @@ def report_command(
     fmt: str,
     output: Path | None,
     generated: datetime | None,
+    start: datetime | None,
+    end: datetime | None,
 ) -> None:
     """Write a monitoring report (us-participation or cooperation-monitoring) as PDF, HTML
-    or XLSX, for any country (the US by default)."""
+    or XLSX, for any country (the US by default); or the awareness-raising and events
+    activity report of a period (awareness, PDF or HTML), from the coordination data."""
+    if name == "awareness":
+        _awareness_report(fmt, output, start, end)
+        return
     stem = "-".join(part for part in (name, country.replace(",", "_"), programme) if part)
     target = output or Path(f"{stem}.{fmt}")
     with _user_errors(), _steps() as step:
@@ -393,6 +422,30 @@ def report_command(
     console.print(
         f"{REPORTS[name].title} for {document.country} ({document.programmes}): "
         f"{len(document.tables)} tables, {len(document.figures)} figures, written to {target}"
+    )
+
+
+def _awareness_report(
+    fmt: str, output: Path | None, start: datetime | None, end: datetime | None
+) -> None:
+    if fmt == "xlsx":
+        raise click.BadParameter(
+            "the awareness report is written as pdf or html", param_hint="--format"
+        )
+    year = datetime.now().year
+    first = start.date() if start else datetime(year, 1, 1).date()
+    last = end.date() if end else datetime(year, 12, 31).date()
+    target = output or Path(f"awareness-{first}-{last}.{fmt}")
+    _django()
+    from bilat.coordination.awareness import report as awareness
+
+    with _user_errors(), _steps() as step:
+        document = awareness.build(first, last, progress=step)
+        data = report_pdf(document, step) if fmt == "pdf" else REPORT_WRITERS[fmt](document)
+    target.write_bytes(data)
+    console.print(
+        f"Awareness report {first} to {last}: {len(document.tables)} tables, "
+        f"{len(document.figures)} figures, written to {target}"
     )
 
 
@@ -441,6 +494,50 @@ def settings_command() -> None:
     """Show every setting, its environment variable, current value and meaning."""
     for setting in config.SETTINGS:
         click.echo(f"{setting.env}={setting.value()}\n    {setting.help}")
+
+
+@main.command("demo")
+def demo_command() -> None:
+    """Fill the coordination side with example data (invented people and events, marked as
+    examples) and a demo editor account; for trying bilat out, never for a real deployment."""
+    _django()
+    from bilat.coordination import demo
+
+    created = demo.load()
+    if not created:
+        console.print("The example data is already loaded.")
+        return
+    console.print(
+        "Example coordination data loaded ("
+        + ", ".join(f"{n} {what}" for what, n in created.items())
+        + f"). Log in as {demo.EDITOR[0]!r} with password {demo.EDITOR[1]!r} to edit it."
+    )
+
+
+@main.command("user")
+@click.argument("username")
+@click.option("--email", default="", help="E-mail address of the account.")
+@click.option(
+    "--role",
+    type=click.Choice(["editor", "admin"]),
+    required=True,
+    help="editor: manages the coordination data; admin: also users and roles.",
+)
+@click.password_option(help="Password (asked for when not given).")
+def user_command(username: str, email: str, role: str, password: str) -> None:
+    """Create an editor or admin account, or give an existing one that role."""
+    _django()
+    from django.contrib.auth.models import Group, User
+
+    from bilat.coordination.roles import EDITORS
+
+    user, created = User.objects.get_or_create(username=username, defaults={"email": email})
+    user.is_staff = True
+    user.is_superuser = role == "admin"
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get_or_create(name=EDITORS)[0])
+    console.print(f"{'Created' if created else 'Updated'} {role} account {username!r}.")
 
 
 @main.command("serve")

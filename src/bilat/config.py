@@ -41,6 +41,11 @@ SETTINGS: tuple[Setting, ...] = (
         "shared deployment.",
     ),
     Setting(
+        "BILAT_UPLOADS",
+        str(DATA_DIR / "uploads"),
+        "Folder of documents uploaded to events (minutes, slides).",
+    ),
+    Setting(
         "BILAT_SECRET_KEY",
         "insecure-development-key-change-me",
         "Django secret key; set a long random value in any deployment.",

@@ -44,3 +44,12 @@ class ParameterError(ValueError, BilatError):
 
 class UnknownIndicatorError(ParameterError):
     """No indicator has the name asked for."""
+
+
+class CoordinationError(ValueError, BilatError):
+    """A change the coordination data refuses (a duplicate registration, a full event, an
+    end before the start...). Nothing was changed; `field` names what to correct."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

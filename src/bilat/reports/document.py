@@ -81,6 +81,11 @@ class Document:
     sources: list[dict[str, Any]] = field(default_factory=list)
     used: list[Indicator] = field(default_factory=list)
     generated: date | None = None
+    # Reports not drawn from CORDIS (the awareness report) give their own title-page facts,
+    # credit line and table source; None keeps the observatory's.
+    facts: list[tuple[str, str]] | None = None
+    credit: str | None = None
+    table_source: str = "Source: CORDIS; bilat."
 
     @property
     def tables(self) -> list[Table]:
@@ -91,58 +96,13 @@ class Document:
         return [b for c in self.chapters for b in c.blocks if isinstance(b, Figure)]
 
 
-class Builder:
-    """Computes indicators once each and numbers the tables and figures made from them."""
+class Numbering:
+    """Numbers the tables and figures of a report in the order they are made."""
 
-    def __init__(
-        self,
-        warehouse: Warehouse,
-        params: Mapping[str, Any],
-        progress: Progress | None = None,
-        *,
-        programmes: int = 1,
-    ) -> None:
-        self.warehouse = warehouse
-        self.params = dict(params)
-        self.programmes = programmes
+    def __init__(self, progress: Progress | None = None) -> None:
         self.progress = progress or (lambda message: None)
-        self.used: dict[str, Indicator] = {}
         self._tables = 0
         self._figures = 0
-        self._computed: dict[tuple[str, tuple[tuple[str, Any], ...]], pa.Table] = {}
-        self._lock = threading.Lock()
-
-    def indicator(self, name: str, **given: Any) -> pa.Table:
-        """An indicator for the report's country and filters (computed once); `given`
-        options or parameters override the report's. Recorded as used, in the order the
-        chapters ask for them, for the method chapter."""
-        table = self._compute(name, given)
-        self.used.setdefault(name, indicators.get(name))
-        return table
-
-    def _compute(self, name: str, given: Mapping[str, Any]) -> pa.Table:
-        merged = self.params | dict(given)
-        key = (name, tuple(sorted(merged.items())))
-        with self._lock:
-            found = self._computed.get(key)
-        if found is None:
-            found = indicators.get(name)(self.warehouse, **merged)
-            with self._lock:
-                self._computed[key] = found
-                self.progress(f"computed {name}")
-        return found
-
-    def prefetch(self, wanted: list[tuple[str, dict[str, Any]]]) -> None:
-        """Compute these indicators on a few threads (DuckDB releases the GIL), so that a
-        report waits for its slowest query rather than for the sum of them. One that does
-        not apply (US states for another country) is left for its chapter not to ask."""
-
-        def compute(item: tuple[str, dict[str, Any]]) -> None:
-            with contextlib.suppress(ParameterError):
-                self._compute(*item)
-
-        with ThreadPoolExecutor(4) as pool:
-            list(pool.map(compute, wanted))
 
     def table(
         self,
@@ -185,6 +145,58 @@ class Builder:
         else:
             svg = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE)
         return Figure(self._figures, caption, _own_ids(svg, f"f{self._figures}-"), note)
+
+
+class Builder(Numbering):
+    """Computes indicators once each and numbers the tables and figures made from them."""
+
+    def __init__(
+        self,
+        warehouse: Warehouse,
+        params: Mapping[str, Any],
+        progress: Progress | None = None,
+        *,
+        programmes: int = 1,
+    ) -> None:
+        super().__init__(progress)
+        self.warehouse = warehouse
+        self.params = dict(params)
+        self.programmes = programmes
+        self.used: dict[str, Indicator] = {}
+        self._computed: dict[tuple[str, tuple[tuple[str, Any], ...]], pa.Table] = {}
+        self._lock = threading.Lock()
+
+    def indicator(self, name: str, **given: Any) -> pa.Table:
+        """An indicator for the report's country and filters (computed once); `given`
+        options or parameters override the report's. Recorded as used, in the order the
+        chapters ask for them, for the method chapter."""
+        table = self._compute(name, given)
+        self.used.setdefault(name, indicators.get(name))
+        return table
+
+    def _compute(self, name: str, given: Mapping[str, Any]) -> pa.Table:
+        merged = self.params | dict(given)
+        key = (name, tuple(sorted(merged.items())))
+        with self._lock:
+            found = self._computed.get(key)
+        if found is None:
+            found = indicators.get(name)(self.warehouse, **merged)
+            with self._lock:
+                self._computed[key] = found
+                self.progress(f"computed {name}")
+        return found
+
+    def prefetch(self, wanted: list[tuple[str, dict[str, Any]]]) -> None:
+        """Compute these indicators on a few threads (DuckDB releases the GIL), so that a
+        report waits for its slowest query rather than for the sum of them. One that does
+        not apply (US states for another country) is left for its chapter not to ask."""
+
+        def compute(item: tuple[str, dict[str, Any]]) -> None:
+            with contextlib.suppress(ParameterError):
+                self._compute(*item)
+
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(compute, wanted))
 
 
 def _own_ids(svg: str, prefix: str) -> str:

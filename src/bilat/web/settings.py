@@ -26,6 +26,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "bilat.web",
+    "bilat.coordination.audit",
+    "bilat.coordination.stakeholders",
+    "bilat.coordination.events",
+    "bilat.coordination.recommendations",
+    "bilat.coordination.awareness",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -73,3 +78,12 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 BILAT_WAREHOUSE = config.warehouse_path()
+
+# Coordination: who may do what (`bilat.coordination.roles`), and uploaded event documents,
+# which are served through a view that checks the event is published, never as static files.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "me"
+LOGOUT_REDIRECT_URL = "home"
+MEDIA_ROOT = config.get("BILAT_UPLOADS")
+MEDIA_URL = "/documents/"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,0 +1,17 @@
+"""URLs of the editors' awareness log and activity report."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from bilat.coordination.awareness import views
+
+urlpatterns = [
+    path("coordination/awareness/", views.log, name="awareness"),
+    path("coordination/awareness/report.<str:fmt>", views.report, name="awareness-report"),
+    path(
+        "coordination/awareness/<int:pk>/reach-from-attendance/",
+        views.reach_from_event,
+        name="reach-from-attendance",
+    ),
+]

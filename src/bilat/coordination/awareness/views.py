@@ -1,0 +1,68 @@
+"""The awareness log for editors, and its activity report for a period."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bilat.coordination.awareness import report as activity_report
+from bilat.coordination.awareness.forms import PeriodForm
+from bilat.coordination.awareness.models import Activity
+from bilat.coordination.awareness.operations import reach_from_attendance
+from bilat.coordination.roles import editor_required
+from bilat.errors import CoordinationError, ParameterError
+from bilat.reports import make
+from bilat.web.views import attachment
+
+
+def _period(request: HttpRequest) -> PeriodForm:
+    today = timezone.localdate()
+    initial = {"start": date(today.year, 1, 1), "end": date(today.year, 12, 31)}
+    return PeriodForm(request.GET or None, initial=initial)
+
+
+@editor_required
+def log(request: HttpRequest) -> HttpResponse:
+    """Every activity with its reach; the report form for a period."""
+    activities = Activity.objects.select_related("event").annotate(
+        people=Sum("reach__people"), organisations=Sum("reach__organisations")
+    )
+    return render(
+        request, "awareness/log.html", {"activities": activities, "period": _period(request)}
+    )
+
+
+@editor_required
+def report(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The activity report of the period in the query string, as HTML or PDF."""
+    if fmt not in ("html", "pdf"):
+        raise ParameterError("format", f"{fmt!r} is not a report format; use html or pdf")
+    form = _period(request)
+    if not form.is_valid():
+        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        raise ParameterError("period", f"The report needs a valid period: {errors}")
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    document = activity_report.build(start, end)
+    data = make.pdf(document) if fmt == "pdf" else make.html(document).encode("utf-8")
+    return attachment(data, fmt, f"awareness-{start}-{end}")
+
+
+@editor_required
+@require_POST
+def reach_from_event(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(Activity, pk=pk)
+    try:
+        rows = reach_from_attendance(request.user, activity)
+    except CoordinationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"Reach of {activity.title} set from attendance ({len(rows)} rows)."
+        )
+    return redirect("awareness")

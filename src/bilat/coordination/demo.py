@@ -1,0 +1,370 @@
+"""Example coordination data, so that a new installation shows the coordination side filled in.
+
+Everything here is invented and marked as such: the people have names made up from common
+first and last names and example.org addresses (a domain reserved for examples), the
+organisations are fictional, and every event title ends in "(example)". The one real
+organisation, the University of California, comes from the public CORDIS data with its PIC,
+to show the link to the observatory; no person or event is attached to it. Never load this
+into a real deployment.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, time, timedelta
+
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+
+from bilat.coordination.awareness.models import Activity, Reach
+from bilat.coordination.awareness.operations import reach_from_attendance
+from bilat.coordination.events.models import Event, Kind, Place, Registration, Session, Status
+from bilat.coordination.events.operations import mark_attendance, register
+from bilat.coordination.recommendations.models import Recommendation
+from bilat.coordination.recommendations.operations import change_status, create_recommendation
+from bilat.coordination.roles import EDITORS
+from bilat.coordination.stakeholders.models import Organisation, Person, Purpose, Theme
+from bilat.coordination.stakeholders.operations import PersonData, give_consent, save_person
+
+MARK = "(example)"
+EDITOR = ("editor", "bilat-demo")  # user name and password of the demo editor
+FIRST = (
+    "Anna",
+    "Ben",
+    "Carla",
+    "David",
+    "Elena",
+    "Frank",
+    "Greta",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Klara",
+    "Luis",
+    "Maya",
+    "Noah",
+    "Olga",
+    "Paul",
+    "Rosa",
+    "Sam",
+    "Tara",
+    "Victor",
+)
+LAST = (
+    "Alvarez",
+    "Becker",
+    "Costa",
+    "Dubois",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hansen",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Larsen",
+    "Moreau",
+    "Nowak",
+    "Olsen",
+    "Peters",
+)
+ORGANISATIONS = (
+    ("Rhine Valley University (example)", "DE", "university"),
+    ("Baltic Institute for Marine Research (example)", "FI", "research"),
+    ("Lusitania Health Tech SME (example)", "PT", "sme"),
+    ("Agency for Research Funding of Ruritania (example)", "BE", "funding"),
+    ("Great Lakes State University (example)", "US", "university"),
+    ("Pacific Coast Climate Lab (example)", "US", "research"),
+    ("Bay Area Quantum Devices Inc. (example)", "US", "company"),
+    ("Federal Science Policy Office (example)", "US", "policy"),
+)
+THEMES = (
+    "computer and information sciences",
+    "health sciences",
+    "earth and related environmental sciences",
+    "physical sciences",
+    "clinical medicine",
+)
+
+
+def loaded() -> bool:
+    return Event.objects.filter(title__endswith=MARK).exists()
+
+
+@transaction.atomic
+def load(today: date | None = None, *, seed: int = 2026) -> dict[str, int]:
+    """Create the example data (once); returns what was created."""
+    if loaded():
+        return {}
+    today = today or date.today()
+    rng = random.Random(seed)
+    _editor()
+    for name in THEMES:
+        Theme.objects.get_or_create(name=name)
+    Organisation.objects.get_or_create(
+        name="The Regents of the University of California",
+        country="US",
+        defaults={"side": "US", "sector": "university", "city": "Oakland", "pic": 999467340},
+    )
+    people = _people(rng)
+    events = _events(today)
+    past = [e for e in events if e.ends < today]
+    for event in events:
+        for person in rng.sample(people, k=min(len(people), (event.capacity or 40) - 2)):
+            register(None, event, person, source="example data")
+        if event in past:
+            confirmed = event.registrations.filter(status=Status.CONFIRMED)
+            mark_attendance(None, event, {r.pk: rng.random() < 0.8 for r in confirmed})
+    _agenda(events[0], people, rng)
+    _recommendations(past)
+    _awareness(past, today)
+    return {
+        "people": len(people),
+        "events": len(events),
+        "registrations": Registration.objects.count(),
+    }
+
+
+def _editor() -> None:
+    user, created = User.objects.get_or_create(username=EDITOR[0], defaults={"is_staff": True})
+    if created:
+        user.set_password(EDITOR[1])
+        user.save()
+    user.groups.add(Group.objects.get_or_create(name=EDITORS)[0])
+
+
+def _people(rng: random.Random) -> list[Person]:
+    people = []
+    for i in range(36):
+        first, last = FIRST[i % len(FIRST)], LAST[(i * 7) % len(LAST)]
+        name, country, sector = ORGANISATIONS[i % len(ORGANISATIONS)]
+        data = PersonData(
+            first_name=first,
+            last_name=last,
+            email=f"{first}.{last}.{i}@example.org".lower(),
+            organisation=name,
+            country=country,
+            sector=sector,
+            position=rng.choice(("Professor", "Researcher", "Programme officer", "CEO", "")),
+            themes=rng.sample(THEMES, k=2),
+            consents=[Purpose.REGISTRATION, Purpose.DIRECTORY],
+        )
+        person, _ = save_person(None, data, source="example data")
+        person.notes = "Example data: not a real person."
+        person.save(update_fields=["notes"])
+        people.append(person)
+    return people
+
+
+def _event(
+    slug: str,
+    title: str,
+    kind: str,
+    starts: date,
+    place: str,
+    city: str,
+    country: str,
+    capacity: int | None,
+    themes: tuple[str, ...],
+    summary: str,
+    outcome: str = "",
+) -> Event:
+    event = Event.objects.create(
+        slug=slug,
+        title=f"{title} {MARK}",
+        kind=kind,
+        starts=starts,
+        ends=starts + timedelta(days=1 if kind == Kind.CONFERENCE else 0),
+        place=place,
+        city=city,
+        country=country,
+        capacity=capacity,
+        summary=f"Example data. {summary}",
+        outcome=outcome,
+    )
+    event.themes.set(Theme.objects.filter(name__in=themes))
+    event.organisers.set(Organisation.objects.filter(name__endswith=MARK)[:2])
+    return event
+
+
+def _events(today: date) -> list[Event]:
+    return [
+        _event(
+            "eu-us-conference-example",
+            "EU-US Research and Innovation Conference",
+            Kind.CONFERENCE,
+            today - timedelta(days=150),
+            Place.EU,
+            "Brussels",
+            "BE",
+            60,
+            THEMES,
+            "High-level conference of funders and researchers from both sides.",
+            "Funders agreed to compare their rules on cost eligibility for US partners.",
+        ),
+        _event(
+            "ai-health-workshop-example",
+            "Thematic workshop: AI in health",
+            Kind.THEMATIC,
+            today - timedelta(days=90),
+            Place.US,
+            "Boston",
+            "US",
+            30,
+            ("computer and information sciences", "clinical medicine"),
+            "Researchers in AI for health met to find partners for Horizon Europe calls.",
+            "Data sharing rules for health data are the main obstacle named.",
+        ),
+        _event(
+            "horizon-europe-funding-example",
+            "Funding workshop: Horizon Europe for US researchers",
+            Kind.FUNDING,
+            today - timedelta(days=40),
+            Place.ONLINE,
+            "",
+            "",
+            None,
+            ("physical sciences",),
+            "How US organisations can take part in Horizon Europe and what they are paid.",
+        ),
+        _event(
+            "climate-oceans-workshop-example",
+            "Thematic workshop: climate and oceans",
+            Kind.THEMATIC,
+            today + timedelta(days=30),
+            Place.EU,
+            "Helsinki",
+            "FI",
+            40,
+            ("earth and related environmental sciences",),
+            "Marine and climate researchers from both sides of the Atlantic.",
+        ),
+        _event(
+            "msca-webinar-example",
+            "Webinar: Marie Sklodowska-Curie fellowships",
+            Kind.WEBINAR,
+            today + timedelta(days=60),
+            Place.ONLINE,
+            "",
+            "",
+            None,
+            (),
+            "Fellowships for researchers moving between the US and Europe.",
+        ),
+    ]
+
+
+def _agenda(event: Event, people: list[Person], rng: random.Random) -> None:
+    titles = (
+        "Opening: the state of EU-US cooperation",
+        "Panel: funding rules on both sides",
+        "Parallel sessions by theme",
+        "Conclusions and recommendations",
+    )
+    for i, title in enumerate(titles):
+        session = Session.objects.create(
+            event=event,
+            day=event.starts,
+            starts=time(9 + 2 * i),
+            ends=time(10 + 2 * i, 30),
+            title=title,
+        )
+        speakers = rng.sample(people, k=2)
+        session.speakers.set(speakers)
+        give_consent(None, speakers[0], [Purpose.SPEAKER], source="example data")
+
+
+def _recommendations(events: list[Event]) -> None:
+    written = [
+        (
+            "Publish a joint guide to cost eligibility for US partners",
+            "US partners do not know which of their costs Horizon Europe pays. The Commission "
+            "and US agencies should publish a joint guide.",
+            "funding_rules",
+            "both",
+            "agency",
+            "high",
+            "EU Delegation to the US",
+            "/country/US/?programme=HE",
+            "endorsed",
+        ),
+        (
+            "Agree on a template for sharing health data across the Atlantic",
+            "Health researchers need a data sharing agreement that satisfies both GDPR and HIPAA.",
+            "data",
+            "both",
+            "government",
+            "high",
+            "Joint working group on data",
+            "",
+            "in_progress",
+        ),
+        (
+            "Announce Horizon Europe calls to US universities through their research offices",
+            "Research offices of US universities rarely hear of open calls.",
+            "awareness",
+            "EU",
+            "commission",
+            "medium",
+            "National Contact Points",
+            "/explore/participations/?country=US",
+            "implemented",
+        ),
+        (
+            "Ease short-term visas for researchers attending project meetings",
+            "Visa delays stop researchers from attending kick-off meetings.",
+            "mobility",
+            "US",
+            "government",
+            "low",
+            "Science attachés",
+            "",
+            "proposed",
+        ),
+    ]
+    for i, (title, text, barrier, addressee, funder, priority, owner, link, status) in enumerate(
+        written
+    ):
+        recommendation = create_recommendation(
+            None,
+            Recommendation(
+                title=f"{title} {MARK}",
+                text=text,
+                barrier=barrier,
+                addressee=addressee,
+                funder_type=funder,
+                priority=priority,
+                owner=owner,
+            ),
+            events=[events[i % len(events)]],
+            evidence=[("US participation in Horizon Europe", link)] if link else [],
+        )
+        path = ["endorsed", "in_progress", "implemented"]
+        for step in path[: path.index(status) + 1] if status in path else []:
+            change_status(None, recommendation, step, "example data")
+
+
+def _awareness(past: list[Event], today: date) -> None:
+    for event in past:
+        activity = Activity.objects.create(
+            kind="event", title=event.title, date=event.starts, event=event
+        )
+        reach_from_attendance(None, activity)
+    newsletter = Activity.objects.create(
+        kind="newsletter", title=f"Newsletter no. 4 {MARK}", date=today - timedelta(days=20)
+    )
+    for side, sector, people in (
+        ("EU", "university", 420),
+        ("US", "university", 310),
+        ("US", "funding", 45),
+        ("EU", "sme", 120),
+    ):
+        Reach.objects.create(
+            activity=newsletter, side=side, sector=sector, people=people, organisations=people // 6
+        )
+    talk = Activity.objects.create(
+        kind="talk",
+        title=f"Talk at a US research office meeting {MARK}",
+        date=today - timedelta(days=70),
+    )
+    Reach.objects.create(activity=talk, side="US", sector="university", people=85, organisations=40)

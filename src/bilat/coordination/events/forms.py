@@ -1,0 +1,38 @@
+"""Forms of the events side: the public event filter and the attendance sheet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from bilat.coordination.events.models import Kind, Place, Registration
+from bilat.coordination.stakeholders.models import Theme
+
+
+class EventFilter(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "Any type"), *Kind.choices], required=False)
+    place = forms.ChoiceField(choices=[("", "Anywhere"), *Place.choices], required=False)
+    theme = forms.ModelChoiceField(
+        Theme.objects.all(), required=False, empty_label="Any theme", to_field_name="name"
+    )
+
+
+class AttendanceForm(forms.Form):
+    """One tick box per confirmed registration: ticked came, unticked did not."""
+
+    def __init__(self, *args: Any, registrations: list[Registration], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.registrations = registrations
+        for registration in registrations:
+            self.fields[f"r{registration.pk}"] = forms.BooleanField(
+                required=False,
+                initial=bool(registration.attended),
+                label=str(registration.person or "Erased person"),
+            )
+
+    def attended(self) -> dict[int, bool | None]:
+        return {r.pk: bool(self.cleaned_data[f"r{r.pk}"]) for r in self.registrations}
+
+    def rows(self) -> list[tuple[Registration, forms.BoundField]]:
+        return [(r, self[f"r{r.pk}"]) for r in self.registrations]

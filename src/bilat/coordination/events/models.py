@@ -1,0 +1,137 @@
+"""Events (conferences, workshops, webinars, info days), their agenda, documents and
+registrations.
+
+An event page is public once published; registrations never are. A registration keeps a copy
+of the registrant's side, sector, country and organisation type, so that the statistics of a
+past event survive the erasure of the person.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from bilat.coordination.stakeholders.models import Organisation, Person, Theme
+from bilat.coordination.vocabulary import Sector, Side
+
+
+class Kind(models.TextChoices):
+    CONFERENCE = "conference", "Conference"
+    THEMATIC = "thematic_workshop", "Thematic workshop"
+    FUNDING = "funding_workshop", "Funding-opportunity workshop"
+    WEBINAR = "webinar", "Webinar"
+    INFO_DAY = "info_day", "Info day"
+
+
+WORKSHOPS = (Kind.THEMATIC, Kind.FUNDING)
+
+
+class Place(models.TextChoices):
+    EU = "EU", "EU side"
+    US = "US", "US side"
+    ONLINE = "online", "Online"
+
+
+class Event(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=250)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    starts = models.DateField()
+    ends = models.DateField()
+    place = models.CharField(max_length=6, choices=Place.choices)
+    city = models.CharField(max_length=120, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code")
+    venue = models.CharField(max_length=250, blank=True)
+    themes = models.ManyToManyField(Theme, blank=True)
+    organisers = models.ManyToManyField(Organisation, blank=True)
+    summary = models.TextField(blank=True, help_text="Public description")
+    outcome = models.TextField(blank=True, help_text="Public summary of what came out of it")
+    capacity = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: no limit")
+    waiting_list = models.BooleanField(
+        default=True, help_text="When full, further registrations wait for a place."
+    )
+    registration_open = models.BooleanField(default=True)
+    published = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ("-starts", "title")
+        constraints = (
+            models.CheckConstraint(condition=Q(ends__gte=models.F("starts")), name="event_dates"),
+        )
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_workshop(self) -> bool:
+        return self.kind in WORKSHOPS
+
+
+class Session(models.Model):
+    """One item of the agenda."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    day = models.DateField()
+    starts = models.TimeField()
+    ends = models.TimeField(null=True, blank=True)
+    title = models.CharField(max_length=250)
+    speakers = models.ManyToManyField(Person, blank=True, related_name="talks")
+
+    class Meta:
+        ordering = ("day", "starts")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Document(models.Model):
+    class Type(models.TextChoices):
+        MINUTES = "minutes", "Minutes"
+        SLIDES = "slides", "Slides"
+        REPORT = "report", "Report"
+        OTHER = "other", "Other"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=250)
+    type = models.CharField(max_length=10, choices=Type.choices, default=Type.OTHER)
+    link = models.URLField(blank=True)
+    upload = models.FileField(upload_to="documents/%Y/", blank=True)
+    public = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Status(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed"
+    WAITING = "waiting", "Waiting list"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Registration(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="registrations"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
+    attended = models.BooleanField(null=True, blank=True, help_text="Empty: not marked yet")
+    created = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=40, help_text="public form, editor, import...")
+    # What the statistics need, copied when registering (kept after an erasure).
+    side = models.CharField(max_length=5, choices=Side.choices)
+    sector = models.CharField(max_length=12, choices=Sector.choices)
+    country = models.CharField(max_length=2, blank=True)
+    organisation_type = models.CharField(max_length=3)
+
+    class Meta:
+        ordering = ("event", "created", "id")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("event", "person"),
+                condition=Q(person__isnull=False),
+                name="one_registration_per_person",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.person or 'erased person'}"

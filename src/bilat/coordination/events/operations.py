@@ -1,0 +1,105 @@
+"""Verbs that change events and registrations; each one writes the change log.
+
+Registering checks, in one transaction with the event row locked, that the person is not
+registered yet and that there is a place: a full event puts people on its waiting list (or
+refuses them when it has none), and a cancellation gives the first waiting person the place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db import transaction
+
+from bilat.coordination.audit.operations import Actor, record
+from bilat.coordination.events.models import Event, Registration, Status
+from bilat.coordination.stakeholders.models import Person
+from bilat.errors import CoordinationError
+
+
+def check_dates(starts: object, ends: object) -> None:
+    if starts is not None and ends is not None and ends < starts:  # type: ignore[operator]
+        raise CoordinationError(
+            f"The event ends ({ends}) before it starts ({starts}).", field="ends"
+        )
+
+
+def places_left(event: Event) -> int | None:
+    """Free places; None when the event has no capacity limit."""
+    if event.capacity is None:
+        return None
+    taken = event.registrations.filter(status=Status.CONFIRMED).count()
+    return max(event.capacity - taken, 0)
+
+
+@transaction.atomic
+def register(actor: Actor, event: Event, person: Person, *, source: str) -> Registration:
+    """Register `person` for `event`: confirmed, or on the waiting list when it is full."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if not event.registration_open:
+        raise CoordinationError(f"Registration for {event.title} is closed.")
+    existing = event.registrations.filter(person=person).first()
+    if existing is not None and existing.status != Status.CANCELLED:
+        where = "on the waiting list" if existing.status == Status.WAITING else "registered"
+        raise CoordinationError(
+            f"{person.email} is already {where} for {event.title}.", field="email"
+        )
+    left = places_left(event)
+    status = Status.CONFIRMED
+    if left == 0:
+        if not event.waiting_list:
+            raise CoordinationError(
+                f"{event.title} is full ({event.capacity} places) and has no waiting list."
+            )
+        status = Status.WAITING
+    organisation = person.organisation
+    registration = existing or Registration(event=event, person=person)
+    registration.status = status
+    registration.source = source
+    registration.side = person.side
+    registration.sector = person.sector
+    registration.country = person.country or (organisation.country if organisation else "")
+    registration.organisation_type = organisation.organisation_type if organisation else "OTH"
+    registration.save()
+    record(actor, "register", registration, ["status"], note=status)
+    return registration
+
+
+@transaction.atomic
+def cancel(actor: Actor, registration: Registration) -> Registration | None:
+    """Cancel a registration; returns the waiting registration that got the place, if any."""
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    was_confirmed = registration.status == Status.CONFIRMED
+    registration.status = Status.CANCELLED
+    registration.save(update_fields=["status"])
+    record(actor, "cancel", registration, ["status"])
+    if not was_confirmed:
+        return None
+    waiting = event.registrations.filter(status=Status.WAITING).order_by("created", "id").first()
+    if waiting is not None and places_left(event) != 0:
+        waiting.status = Status.CONFIRMED
+        waiting.save(update_fields=["status"])
+        record(actor, "promote", waiting, ["status"], note="place freed by a cancellation")
+    return waiting
+
+
+@transaction.atomic
+def mark_attendance(actor: Actor, event: Event, attended: Mapping[int, bool | None]) -> int:
+    """Set who came (registration id → True, False or None for not marked); returns how
+    many registrations changed. Only confirmed registrations of this event can be marked."""
+    changed = 0
+    rows = event.registrations.filter(pk__in=list(attended), status=Status.CONFIRMED)
+    found = {r.pk: r for r in rows}
+    unknown = set(attended) - set(found)
+    if unknown:
+        raise CoordinationError(
+            f"Registrations {sorted(unknown)} are not confirmed registrations of {event.title}."
+        )
+    for pk, value in attended.items():
+        registration = found[pk]
+        if registration.attended != value:
+            registration.attended = value
+            registration.save(update_fields=["attended"])
+            record(actor, "attendance", registration, ["attended"])
+            changed += 1
+    return changed

@@ -1,0 +1,24 @@
+"""URLs of the public event pages and feeds, and of the editors' event management."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from bilat.coordination.events import views
+
+urlpatterns = [
+    path("events/", views.events, name="events"),
+    path("events/calendar.ics", views.feed, name="events-feed"),
+    path("events/<slug:slug>/", views.event, name="event"),
+    path("events/<slug:slug>/register/", views.register_form, name="event-register"),
+    path("events/<slug:slug>.ics", views.event_ics, name="event-ics"),
+    path("documents/<int:pk>/", views.document, name="event-document"),
+    path("coordination/", views.dashboard, name="coordination"),
+    path("coordination/events/<slug:slug>/", views.manage, name="manage-event"),
+    path(
+        "coordination/events/<slug:slug>/registrations.csv",
+        views.registrations_csv,
+        name="event-registrations",
+    ),
+    path("coordination/workshops/", views.series, name="workshop-series"),
+]

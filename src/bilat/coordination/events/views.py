@@ -1,0 +1,235 @@
+"""Event pages: the public programme, event pages, registration and calendar feeds; the
+editors' event management (registrations, attendance, statistics) and the workshop series.
+
+Public pages show no registrant; speakers are named only when they agreed to it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from bilat.coordination.events import statistics
+from bilat.coordination.events.calendar import calendar
+from bilat.coordination.events.forms import AttendanceForm, EventFilter
+from bilat.coordination.events.models import Document, Event, Status
+from bilat.coordination.events.operations import mark_attendance, places_left, register
+from bilat.coordination.recommendations.models import Recommendation
+from bilat.coordination.roles import editor_required, is_editor
+from bilat.coordination.stakeholders.forms import PersonForm
+from bilat.coordination.stakeholders.models import Person, Purpose
+from bilat.coordination.stakeholders.operations import save_person
+from bilat.errors import CoordinationError
+
+
+@require_GET
+def events(request: HttpRequest) -> HttpResponse:
+    """Upcoming and past events, filtered by type, place and theme."""
+    form = EventFilter(request.GET or None)
+    found = Event.objects.filter(published=True).prefetch_related("themes")
+    if form.is_valid():
+        chosen = {k: v for k, v in form.cleaned_data.items() if v}
+        if "theme" in chosen:
+            chosen["themes"] = chosen.pop("theme")
+        found = found.filter(**chosen)
+    today = timezone.localdate()
+    context = {
+        "form": form,
+        "upcoming": found.filter(ends__gte=today).order_by("starts"),
+        "past": found.filter(ends__lt=today),
+    }
+    return render(request, "events/events.html", context)
+
+
+def _event(request: HttpRequest, slug: str) -> Event:
+    event = get_object_or_404(Event, slug=slug)
+    if not event.published and not is_editor(request.user):
+        raise Http404("No such event.")
+    return event
+
+
+@require_GET
+def event(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public page of an event: what, when, where, agenda, documents, outcome."""
+    found = _event(request, slug)
+    sessions = found.sessions.prefetch_related("speakers__organisation", "speakers__consent_set")
+    agenda = [
+        (session, [p for p in session.speakers.all() if Purpose.SPEAKER in p.consents()])
+        for session in sessions
+    ]
+    context = {
+        "event": found,
+        "agenda": agenda,
+        "documents": found.documents.filter(public=True),
+        "places_left": places_left(found),
+        "recommendations": found.recommendations.filter(published=True),
+        "editor": is_editor(request.user),
+        "today": timezone.localdate(),
+    }
+    return render(request, "events/event.html", context)
+
+
+def register_form(request: HttpRequest, slug: str) -> HttpResponse:
+    """Register for an event; a signed-in participant finds their details filled in."""
+    found = _event(request, slug)
+    own = Person.objects.filter(user_id=request.user.pk).first() if request.user.pk else None
+    initial = PersonForm.initial_of(own) if own else {}
+    form = PersonForm(request.POST or None, initial=initial, require_registration=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():  # a refused registration keeps no trace of the person
+                person, _ = save_person(request.user, form.data_of(), source="public form")
+                registration = register(request.user, found, person, source="public form")
+        except CoordinationError as error:
+            form.add_error(None, str(error))
+        else:
+            if registration.status == Status.WAITING:
+                messages.warning(request, "The event is full: you are on its waiting list.")
+            else:
+                messages.success(request, f"You are registered for {found.title}.")
+            return redirect("event", slug=found.slug)
+    context = {"event": found, "form": form, "places_left": places_left(found)}
+    return render(request, "events/register.html", context)
+
+
+def _ics(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@require_GET
+def feed(request: HttpRequest) -> HttpResponse:
+    """Every published event, for calendar subscriptions."""
+    found = Event.objects.filter(published=True).order_by("starts")
+    data = calendar(
+        found,
+        lambda e: request.build_absolute_uri(reverse("event", args=[e.slug])),
+        domain=request.get_host().split(":")[0],
+    )
+    return _ics(data, "bilat-events.ics")
+
+
+@require_GET
+def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _event(request, slug)
+    data = calendar(
+        [found],
+        lambda e: request.build_absolute_uri(reverse("event", args=[e.slug])),
+        domain=request.get_host().split(":")[0],
+    )
+    return _ics(data, f"{found.slug}.ics")
+
+
+@require_GET
+def document(request: HttpRequest, pk: int) -> FileResponse:
+    """An uploaded document, when its event is published and it is public (or to editors)."""
+    found = get_object_or_404(Document.objects.select_related("event"), pk=pk)
+    allowed = found.public and found.event.published
+    if not found.upload or not (allowed or is_editor(request.user)):
+        raise Http404("No such document.")
+    return FileResponse(found.upload.open("rb"), as_attachment=False)
+
+
+@editor_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The coordination team's start page."""
+    today = timezone.localdate()
+    context = {
+        "upcoming": Event.objects.filter(ends__gte=today).order_by("starts"),
+        "past": Event.objects.filter(ends__lt=today)[:10],
+        "people": Person.objects.count(),
+        "recommendations": Recommendation.objects.count(),
+    }
+    return render(request, "events/dashboard.html", context)
+
+
+@editor_required
+def manage(request: HttpRequest, slug: str) -> HttpResponse:
+    """An event's registrations, attendance sheet and statistics; add a registrant."""
+    found = get_object_or_404(Event, slug=slug)
+    confirmed = list(found.registrations.filter(status=Status.CONFIRMED).select_related("person"))
+    attendance = AttendanceForm(
+        request.POST if "attendance" in request.POST else None, registrations=confirmed
+    )
+    if attendance.is_bound and attendance.is_valid():
+        changed = mark_attendance(request.user, found, attendance.attended())
+        messages.success(request, f"Attendance saved ({changed} changed).")
+        return redirect("manage-event", slug=slug)
+    adding = PersonForm(request.POST if "add" in request.POST else None, require_registration=True)
+    if adding.is_bound and adding.is_valid():
+        try:
+            with transaction.atomic():
+                person, _ = save_person(request.user, adding.data_of(), source="editor")
+                added = register(request.user, found, person, source="editor")
+        except CoordinationError as error:
+            adding.add_error(None, str(error))
+        else:
+            messages.success(request, f"{person} is {added.get_status_display().lower()}.")
+            return redirect("manage-event", slug=slug)
+    context = {
+        "event": found,
+        "attendance": attendance,
+        "adding": adding,
+        "others": found.registrations.exclude(status=Status.CONFIRMED).select_related("person"),
+        "stats": statistics.event_statistics(found),
+        "dimensions": statistics.DIMENSIONS,
+        "places_left": places_left(found),
+    }
+    return render(request, "events/manage.html", context)
+
+
+@editor_required
+def registrations_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """The registration list of an event, for the badges and the sign-in sheet."""
+    found = get_object_or_404(Event, slug=slug)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "first_name",
+            "last_name",
+            "email",
+            "organisation",
+            "country",
+            "side",
+            "sector",
+            "status",
+            "attended",
+            "registered",
+        ]
+    )
+    for r in found.registrations.select_related("person__organisation"):
+        p = r.person
+        org = p.organisation.name if p and p.organisation else ""
+        writer.writerow(
+            [
+                p.first_name if p else "",
+                p.last_name if p else "(erased)",
+                p.email if p else "",
+                org,
+                r.country,
+                r.side,
+                r.sector,
+                r.status,
+                "" if r.attended is None else ("yes" if r.attended else "no"),
+                r.created.isoformat(timespec="seconds"),
+            ]
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-registrations.csv"'
+    return response
+
+
+@editor_required
+def series(request: HttpRequest) -> HttpResponse:
+    """Every thematic and funding-opportunity workshop, and what they add up to."""
+    return render(request, "events/series.html", {"series": statistics.workshop_series()})

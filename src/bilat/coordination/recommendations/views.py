@@ -1,0 +1,149 @@
+"""The public recommendations register (filterable, exportable) and the editors' pages to
+write recommendations and move them along."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from bilat.coordination.audit.operations import record
+from bilat.coordination.events.models import Event
+from bilat.coordination.recommendations.forms import (
+    RecommendationForm,
+    RegisterFilter,
+    StatusForm,
+)
+from bilat.coordination.recommendations.models import Evidence, Recommendation
+from bilat.coordination.recommendations.operations import change_status, create_recommendation
+from bilat.coordination.roles import editor_required, is_editor
+from bilat.errors import CoordinationError
+from bilat.web.views import download
+
+
+def _filtered(request: HttpRequest) -> tuple[RegisterFilter, QuerySet[Recommendation]]:
+    form = RegisterFilter(request.GET or None)
+    found = Recommendation.objects.filter(published=True).prefetch_related("source_events")
+    if form.is_valid():
+        chosen = {k: v for k, v in form.cleaned_data.items() if v}
+        if "event" in chosen:
+            chosen["source_events"] = chosen.pop("event")
+        found = found.filter(**chosen)
+    return form, found
+
+
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    """Every published recommendation, with its status, barrier, addressee and owner."""
+    form, found = _filtered(request)
+    query = request.GET.urlencode()
+    context = {"form": form, "recommendations": found, "query": query}
+    return render(request, "recommendations/register.html", context)
+
+
+@require_GET
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The register as filtered, in CSV, JSON, XLSX or Parquet."""
+    _, found = _filtered(request)
+    rows = [
+        {
+            "reference": r.reference,
+            "title": r.title,
+            "text": r.text,
+            "barrier": r.get_barrier_display(),
+            "addressee": r.get_addressee_display(),
+            "funder_type": r.get_funder_type_display(),
+            "priority": r.get_priority_display(),
+            "owner": r.owner,
+            "status": r.get_status_display(),
+            "source_events": "; ".join(e.title for e in r.source_events.all()),
+            "created": r.created.date().isoformat(),
+            "updated": r.updated.date().isoformat(),
+        }
+        for r in found
+    ]
+    columns = [
+        "reference",
+        "title",
+        "text",
+        "barrier",
+        "addressee",
+        "funder_type",
+        "priority",
+        "owner",
+        "status",
+        "source_events",
+        "created",
+        "updated",
+    ]
+    table = pa.Table.from_pylist(rows, schema=pa.schema([(c, pa.string()) for c in columns]))
+    table = table.replace_schema_metadata(
+        {"title": "Recommendations register", "source": "bilat coordination (public register)"}
+    )
+    return download(table, fmt, "recommendations")
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One recommendation with its dated history; editors can move its status here."""
+    found = get_object_or_404(Recommendation, pk=pk)
+    editor = is_editor(request.user)
+    if not found.published and not editor:
+        raise Http404("No such recommendation.")
+    form = StatusForm(request.POST or None, initial={"status": found.status})
+    if request.method == "POST":
+        if not editor:
+            raise Http404("No such page.")
+        if form.is_valid():
+            try:
+                change_status(
+                    request.user, found, form.cleaned_data["status"], form.cleaned_data["note"]
+                )
+            except CoordinationError as error:
+                form.add_error("status", str(error))
+            else:
+                messages.success(request, f"{found.reference} is now {found.get_status_display()}.")
+                return redirect("recommendation", pk=pk)
+    context = {
+        "r": found,
+        "history": found.history.select_related("by"),
+        "evidence": found.evidence.all(),
+        "events": found.source_events.filter(published=True),
+        "editor": editor,
+        "form": form,
+    }
+    return render(request, "recommendations/detail.html", context)
+
+
+@editor_required
+def new(request: HttpRequest) -> HttpResponse:
+    """Write a recommendation; `?event=slug` starts it from that event."""
+    source = Event.objects.filter(slug=request.GET.get("event", "")).first()
+    initial = {"source_events": [source.pk]} if source else {}
+    form = RecommendationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        created = create_recommendation(
+            request.user,
+            form.save(commit=False),
+            events=form.cleaned_data["source_events"],
+            evidence=form.evidence(),
+        )
+        messages.success(request, f"{created.reference} is in the register.")
+        return redirect("recommendation", pk=created.pk)
+    return render(request, "recommendations/edit.html", {"form": form, "source": source})
+
+
+@editor_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(Recommendation, pk=pk)
+    form = RecommendationForm(request.POST or None, instance=found)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        for label, link in form.evidence():
+            Evidence.objects.create(recommendation=found, label=label, link=link)
+        record(request.user, "update", found, form.changed_data)
+        messages.success(request, f"{found.reference} is saved.")
+        return redirect("recommendation", pk=pk)
+    return render(request, "recommendations/edit.html", {"form": form, "r": found})

@@ -1,0 +1,62 @@
+"""Who may do what on the coordination side.
+
+- The public sees the observatory, published event pages and the recommendations register.
+- Registered participants (an account linked to their directory entry) see and change their
+  own data and consent, and register for events.
+- Editors (members of the "Editors" group, which are staff so the admin opens for them)
+  manage stakeholders, events, registrations, recommendations and the awareness log.
+- Admins (superusers) manage users and roles in the admin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+EDITORS = "Editors"
+COORDINATION_APPS = ("stakeholders", "events", "recommendations", "awareness")
+
+
+def is_editor(user: AbstractBaseUser | AnonymousUser) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    cached: bool | None = getattr(user, "_bilat_editor", None)
+    if cached is None:
+        cached = user.groups.filter(name=EDITORS).exists()  # type: ignore[union-attr]
+        user._bilat_editor = cached  # type: ignore[union-attr]
+    return cached
+
+
+def editor_required(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """Anonymous visitors are sent to log in; signed-in non-editors get 403."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_editor(request.user):
+            raise PermissionDenied("Only editors of the coordination team can open this page.")
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def ensure_editors_group(**kwargs: Any) -> None:
+    """The Editors group with every permission on the coordination data (run after each
+    migration, so new models are covered)."""
+    group, _ = Group.objects.get_or_create(name=EDITORS)
+    wanted = Permission.objects.filter(content_type__app_label__in=COORDINATION_APPS)
+    group.permissions.add(*wanted)
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="audit", codename="view_change")
+    )

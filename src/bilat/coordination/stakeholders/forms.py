@@ -1,0 +1,111 @@
+"""Forms of the stakeholder side: a person's details and consent, sign-up, CSV import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
+
+from bilat.coordination import places
+from bilat.coordination.stakeholders.models import Person, Purpose
+from bilat.coordination.stakeholders.operations import PersonData, find_person
+from bilat.coordination.vocabulary import Sector
+
+
+def country_choices() -> list[tuple[str, str]]:
+    ordered = sorted(places.names().items(), key=lambda item: item[1])
+    return [("", "Choose a country"), *ordered]
+
+
+class PersonForm(forms.Form):
+    """A person's details and what they agree to. `registration` consent is required when the
+    form registers for an event."""
+
+    first_name = forms.CharField(max_length=120)
+    last_name = forms.CharField(max_length=120)
+    email = forms.EmailField(label="E-mail")
+    organisation = forms.CharField(max_length=250, required=False)
+    sector = forms.ChoiceField(choices=Sector.choices, initial=Sector.OTHER)
+    country = forms.ChoiceField(choices=country_choices)
+    position = forms.CharField(max_length=200, required=False)
+    consents = forms.MultipleChoiceField(
+        choices=Purpose.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="I agree that bilat's coordination team may",
+    )
+
+    def __init__(self, *args: Any, require_registration: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.require_registration = require_registration
+
+    def clean_consents(self) -> list[str]:
+        consents: list[str] = self.cleaned_data["consents"]
+        if self.require_registration and Purpose.REGISTRATION not in consents:
+            raise forms.ValidationError(
+                "Registering needs your consent to handle your registration."
+            )
+        return consents
+
+    def data_of(self) -> PersonData:
+        c = self.cleaned_data
+        return PersonData(
+            first_name=c["first_name"],
+            last_name=c["last_name"],
+            email=c["email"],
+            organisation=c["organisation"],
+            country=c["country"],
+            sector=c["sector"],
+            position=c["position"],
+            consents=c["consents"],
+        )
+
+    @classmethod
+    def initial_of(cls, person: Person) -> dict[str, Any]:
+        return {
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "email": person.email,
+            "organisation": person.organisation.name if person.organisation else "",
+            "sector": person.sector,
+            "country": person.country,
+            "position": person.position,
+            "consents": sorted(person.consents()),
+        }
+
+
+class SignupForm(UserCreationForm):  # type: ignore[type-arg]
+    """An account for a participant; the username is the e-mail address."""
+
+    first_name = forms.CharField(max_length=120)
+    last_name = forms.CharField(max_length=120)
+    email = forms.EmailField(label="E-mail")
+
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name")
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(username__iexact=email).exists():
+            raise forms.ValidationError("An account with this e-mail exists: log in instead.")
+        person = find_person(email)
+        if person is not None and person.user_id is not None:
+            raise forms.ValidationError("An account with this e-mail exists: log in instead.")
+        return email
+
+    def save(self, commit: bool = True) -> User:
+        user: User = super().save(commit=False)
+        user.username = self.cleaned_data["email"]
+        if commit:
+            user.save()
+        return user
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="bilat's template, or a registration export of Indico or pretix (CSV).",
+    )

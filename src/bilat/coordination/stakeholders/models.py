@@ -1,0 +1,117 @@
+"""The stakeholder directory: organisations and people on both sides, and people's consent.
+
+People are personal data: only editors see them, each person can see, export and erase their
+own record, and nothing about them is public. Organisations are not personal data.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from bilat.coordination.vocabulary import ORGANISATION_TYPE, Sector, Side
+
+
+class Theme(models.Model):
+    """A field of science (EuroSciVoc labels, as in the observatory) that people follow and
+    events cover."""
+
+    name = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=250)
+    side = models.CharField(max_length=5, choices=Side.choices, default=Side.OTHER)
+    sector = models.CharField(max_length=12, choices=Sector.choices, default=Sector.OTHER)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code")
+    city = models.CharField(max_length=120, blank=True)
+    website = models.URLField(blank=True)
+    pic = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        db_index=True,
+        verbose_name="PIC",
+        help_text="Participant identification code in CORDIS: shows its participation record.",
+    )
+    themes = models.ManyToManyField(Theme, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("name",)
+        constraints = (
+            models.UniqueConstraint(fields=("name", "country"), name="organisation_name_country"),
+        )
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def organisation_type(self) -> str:
+        """The CORDIS activity type of this organisation's sector."""
+        return ORGANISATION_TYPE[Sector(self.sector)]
+
+
+class Person(models.Model):
+    first_name = models.CharField(max_length=120)
+    last_name = models.CharField(max_length=120)
+    email = models.EmailField(unique=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    position = models.CharField(max_length=200, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code")
+    side = models.CharField(max_length=5, choices=Side.choices, default=Side.OTHER)
+    themes = models.ManyToManyField(Theme, blank=True)
+    notes = models.TextField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("last_name", "first_name")
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def sector(self) -> str:
+        return self.organisation.sector if self.organisation else Sector.OTHER
+
+    def consents(self) -> set[str]:
+        """The purposes this person agrees to now."""
+        return {c.purpose for c in self.consent_set.all() if c.withdrawn is None}
+
+
+class Purpose(models.TextChoices):
+    REGISTRATION = "registration", "Handle my event registrations"
+    DIRECTORY = "directory", "Keep me in the directory of EU-US cooperation contacts"
+    NEWSLETTER = "newsletter", "Send me the newsletter"
+    SPEAKER = "speaker", "Show my name and organisation as a speaker on public event pages"
+
+
+class Consent(models.Model):
+    """One purpose a person agreed to, when and through what; withdrawing keeps the record."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    given = models.DateTimeField()
+    withdrawn = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=40, help_text="public form, editor, import...")
+
+    class Meta:
+        ordering = ("person", "purpose", "-given")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({self.given:%Y-%m-%d})"

@@ -1,0 +1,194 @@
+"""Verbs that change the stakeholder directory; each one writes the change log.
+
+People are matched by e-mail address (case does not matter): saving a person whose address is
+known updates that person instead of creating a second one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from bilat.coordination import places
+from bilat.coordination.audit.operations import Actor, record
+from bilat.coordination.stakeholders.models import (
+    Consent,
+    Organisation,
+    Person,
+    Purpose,
+    Theme,
+)
+from bilat.coordination.vocabulary import Sector
+from bilat.errors import CoordinationError
+
+
+@dataclass
+class PersonData:
+    """What is known about a person from a form or an import row."""
+
+    first_name: str
+    last_name: str
+    email: str
+    organisation: str = ""
+    country: str = ""
+    sector: str = ""
+    position: str = ""
+    themes: list[str] = field(default_factory=list)
+    consents: list[str] = field(default_factory=list)
+
+
+def normal_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_person(email: str) -> Person | None:
+    return Person.objects.filter(email__iexact=normal_email(email)).first()
+
+
+def themes(names: Iterable[str]) -> list[Theme]:
+    """The themes of these names, created when new."""
+    return [Theme.objects.get_or_create(name=n.strip())[0] for n in names if n.strip()]
+
+
+def organisation_for(
+    actor: Actor, name: str, country: str, sector: str = ""
+) -> Organisation | None:
+    """The organisation of this name in this country, created (and logged) when new."""
+    name = " ".join(name.split())
+    if not name:
+        return None
+    found = Organisation.objects.filter(name__iexact=name, country=country).first()
+    if found:
+        return found
+    organisation = Organisation.objects.create(
+        name=name,
+        country=country,
+        side=places.side_of(country) if country else "other",
+        sector=sector or Sector.OTHER,
+    )
+    record(actor, "create", organisation)
+    return organisation
+
+
+@transaction.atomic
+def save_person(actor: Actor, data: PersonData, *, source: str) -> tuple[Person, bool]:
+    """Create the person, or update the one with the same e-mail; add consents and themes.
+    Returns the person and whether it was created."""
+    country = (places.country_code(data.country) or "") if data.country else ""
+    if data.country and not country:
+        raise CoordinationError(f"{data.country!r} is not a country bilat knows", field="country")
+    organisation = organisation_for(actor, data.organisation, country, data.sector)
+    person = find_person(data.email)
+    values: dict[str, Any] = {
+        "first_name": data.first_name.strip(),
+        "last_name": data.last_name.strip(),
+        "position": data.position.strip(),
+    }
+    if country:
+        values |= {"country": country, "side": places.side_of(country)}
+    if organisation:
+        values["organisation"] = organisation
+    created = person is None
+    if person is None:
+        person = Person.objects.create(email=normal_email(data.email), **values)
+        record(actor, "create", person, ["email", *values], note=f"from {source}")
+    else:
+        changed = [k for k, v in values.items() if v and getattr(person, k) != v]
+        for key in changed:
+            setattr(person, key, values[key])
+        if changed:
+            person.save()
+            record(actor, "update", person, changed, note=f"from {source}")
+    person.themes.add(*themes(data.themes))
+    give_consent(actor, person, data.consents, source=source)
+    return person, created
+
+
+def give_consent(actor: Actor, person: Person, purposes: Iterable[str], *, source: str) -> None:
+    """Record consent to each purpose not already given."""
+    current = person.consents()
+    for purpose in purposes:
+        if purpose not in Purpose.values:
+            raise CoordinationError(f"{purpose!r} is not a consent purpose", field="consents")
+        if purpose in current:
+            continue
+        consent = Consent.objects.create(
+            person=person, purpose=purpose, given=timezone.now(), source=source
+        )
+        record(actor, "consent", consent, ["purpose"], note=purpose)
+
+
+def withdraw_consent(actor: Actor, person: Person, purpose: str) -> None:
+    """Withdraw a consent; its record stays, dated, as proof of what was agreed when."""
+    for consent in person.consent_set.filter(purpose=purpose, withdrawn__isnull=True):
+        consent.withdrawn = timezone.now()
+        consent.save(update_fields=["withdrawn"])
+        record(actor, "withdraw", consent, ["withdrawn"], note=purpose)
+
+
+def set_consents(actor: Actor, person: Person, wanted: Iterable[str], *, source: str) -> None:
+    """Make the person's current consents exactly `wanted`."""
+    wanted = set(wanted)
+    for purpose in person.consents() - wanted:
+        withdraw_consent(actor, person, purpose)
+    give_consent(actor, person, sorted(wanted), source=source)
+
+
+def export_person(person: Person) -> dict[str, Any]:
+    """Everything bilat holds about a person, as the JSON they may ask for (GDPR art. 15)."""
+    organisation = person.organisation
+    return {
+        "exported": timezone.now().isoformat(timespec="seconds"),
+        "person": {
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "email": person.email,
+            "position": person.position,
+            "country": person.country,
+            "side": person.side,
+            "organisation": organisation.name if organisation else None,
+            "themes": [t.name for t in person.themes.all()],
+            "notes": person.notes,
+            "account": person.user.get_username() if person.user else None,
+            "created": person.created.isoformat(timespec="seconds"),
+        },
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "given": c.given.isoformat(timespec="seconds"),
+                "withdrawn": c.withdrawn.isoformat(timespec="seconds") if c.withdrawn else None,
+                "source": c.source,
+            }
+            for c in person.consent_set.all()
+        ],
+        "registrations": [
+            {
+                "event": r.event.title,
+                "starts": r.event.starts.isoformat(),
+                "status": r.status,
+                "attended": r.attended,
+                "registered": r.created.isoformat(timespec="seconds"),
+            }
+            for r in person.registrations.select_related("event")
+        ],
+        "talks": [
+            {"event": s.event.title, "session": s.title, "day": s.day.isoformat()}
+            for s in person.talks.select_related("event")
+        ],
+    }
+
+
+@transaction.atomic
+def erase_person(actor: Actor, person: Person) -> None:
+    """Remove a person everywhere (GDPR art. 17): their record, consents, speaker slots and
+    account. Their registrations stay without them, so past events keep their counts. A
+    staff account (an editor's) is left for an admin to close."""
+    user = person.user
+    record(actor, "erase", person, note="person erased on request")
+    person.delete()
+    if user is not None and not user.is_staff:
+        user.delete()

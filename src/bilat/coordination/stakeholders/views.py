@@ -1,0 +1,244 @@
+"""Pages of the stakeholder side: a participant's own data (sign-up, see, change, export,
+erase), and the editors' directory and CSV import. Personal data never leaves these pages
+for anyone but the person and the editors."""
+
+from __future__ import annotations
+
+import base64
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from bilat.coordination.events.models import Event, Registration
+from bilat.coordination.events.operations import cancel
+from bilat.coordination.roles import editor_required
+from bilat.coordination.stakeholders import imports
+from bilat.coordination.stakeholders.forms import ImportForm, PersonForm, SignupForm
+from bilat.coordination.stakeholders.models import Organisation, Person, Theme
+from bilat.coordination.stakeholders.operations import (
+    PersonData,
+    erase_person,
+    export_person,
+    save_person,
+    set_consents,
+)
+from bilat.coordination.vocabulary import Sector, Side
+from bilat.errors import BilatError, CoordinationError
+from bilat.records.organisation import organisation as cordis_organisation
+from bilat.web.services import warehouse
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    """An account for a participant, linked to their directory entry (same e-mail)."""
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        c = form.cleaned_data
+        data = PersonData(c["first_name"], c["last_name"], c["email"])
+        person, _ = save_person(user, data, source="sign-up")
+        person.user = user
+        person.save(update_fields=["user"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Your account is ready. Check your details and consent.")
+        return redirect("me")
+    return render(request, "stakeholders/signup.html", {"form": form})
+
+
+def _own_person(request: HttpRequest) -> Person | None:
+    return Person.objects.filter(user_id=request.user.pk).first()
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """A participant's own record: details, consent, registrations."""
+    person = _own_person(request)
+    if person is None:
+        return render(request, "stakeholders/me.html", {"person": None})
+    form = PersonForm(request.POST or None, initial=PersonForm.initial_of(person))
+    if request.method == "POST" and form.is_valid():
+        data = form.data_of()
+        data.email = person.email  # the address is the account: changed by an editor only
+        try:
+            save_person(request.user, data, source="own page")
+        except CoordinationError as error:
+            form.add_error(error.field, str(error))
+        else:
+            set_consents(request.user, person, data.consents, source="own page")
+            messages.success(request, "Your details are saved.")
+            return redirect("me")
+    registrations = person.registrations.select_related("event").order_by("-event__starts")
+    context = {"person": person, "form": form, "registrations": registrations}
+    return render(request, "stakeholders/me.html", context)
+
+
+@login_required
+def me_export(request: HttpRequest) -> HttpResponse:
+    person = _own_person(request)
+    if person is None:
+        return redirect("me")
+    return _json_download(export_person(person), "my-data-bilat.json")
+
+
+@login_required
+@require_POST
+def me_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = get_object_or_404(Registration, pk=pk, person__user_id=request.user.pk)
+    cancel(request.user, registration)
+    messages.success(request, f"Your registration for {registration.event.title} is cancelled.")
+    return redirect("me")
+
+
+@login_required
+def me_erase(request: HttpRequest) -> HttpResponse:
+    """Erase one's own record and account, after a confirmation."""
+    person = _own_person(request)
+    if request.method == "POST" and person is not None and request.POST.get("confirm") == "yes":
+        erase_person(request.user, person)
+        messages.success(request, "Your data has been erased from bilat.")
+        return redirect("home")
+    return render(request, "stakeholders/erase.html", {"person": person, "own": True})
+
+
+def _json_download(data: object, name: str) -> HttpResponse:
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+DIRECTORY_FILTERS = {"side": "side", "sector": "organisation__sector", "theme": "themes__name"}
+
+
+@editor_required
+def people(request: HttpRequest) -> HttpResponse:
+    """The directory, filtered by side, sector, theme and a search."""
+    found = Person.objects.select_related("organisation").prefetch_related("themes")
+    query = request.GET.get("q", "").strip()
+    if query:
+        found = found.filter(
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(organisation__name__icontains=query)
+        )
+    for param, lookup in DIRECTORY_FILTERS.items():
+        value = request.GET.get(param)
+        if value:
+            found = found.filter(**{lookup: value})
+    context = {
+        "people": found.annotate(n_registrations=Count("registrations"))[:500],
+        "total": found.count(),
+        "sides": Side.choices,
+        "sectors": Sector.choices,
+        "themes": Theme.objects.all(),
+        "organisations": Organisation.objects.annotate(n_people=Count("people")).order_by("name"),
+    }
+    return render(request, "stakeholders/people.html", context)
+
+
+@editor_required
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(Person.objects.select_related("organisation", "user"), pk=pk)
+    context = {
+        "person": found,
+        "consents": found.consent_set.all(),
+        "registrations": found.registrations.select_related("event"),
+        "talks": found.talks.select_related("event"),
+    }
+    return render(request, "stakeholders/person.html", context)
+
+
+@editor_required
+def person_export(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(Person, pk=pk)
+    return _json_download(export_person(found), f"person-{pk}-bilat.json")
+
+
+@editor_required
+def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(Person, pk=pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        erase_person(request.user, found)
+        messages.success(request, f"Person #{pk} has been erased.")
+        return redirect("people")
+    return render(request, "stakeholders/erase.html", {"person": found, "own": False})
+
+
+@editor_required
+def organisation(request: HttpRequest, pk: int) -> HttpResponse:
+    """A directory organisation, its people, events, and its CORDIS record when it has a PIC."""
+    found = get_object_or_404(Organisation, pk=pk)
+    record = None
+    if found.pic:
+        try:
+            record = cordis_organisation(warehouse(), found.pic)
+        except BilatError as error:
+            messages.warning(request, str(error))
+    context = {
+        "organisation": found,
+        "people": found.people.all(),
+        "events": Event.objects.filter(organisers=found),
+        "record": record,
+    }
+    return render(request, "stakeholders/organisation.html", context)
+
+
+SESSION_KEY = "bilat-import"
+
+
+@editor_required
+def import_people(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV, see what it would do, then confirm (or not)."""
+    events = Event.objects.order_by("-starts")
+    if request.method == "POST" and "confirm" in request.POST:
+        return _apply_import(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            preview = imports.read(upload.name, content)
+        except CoordinationError as error:
+            form.add_error("file", str(error))
+        else:
+            request.session[SESSION_KEY] = {
+                "name": upload.name,
+                "content": base64.b64encode(content).decode("ascii"),
+            }
+    context = {"form": form, "preview": preview, "events": events}
+    return render(request, "stakeholders/import.html", context)
+
+
+def _apply_import(request: HttpRequest) -> HttpResponse:
+    stored = request.session.pop(SESSION_KEY, None)
+    if stored is None:
+        messages.error(request, "Nothing to import: upload the file again.")
+        return redirect("import-people")
+    preview = imports.read(stored["name"], base64.b64decode(stored["content"]))
+    slug = request.POST.get("event") or ""
+    event = get_object_or_404(Event, slug=slug) if slug else None
+    try:
+        done = imports.apply(request.user, preview, event=event)
+    except CoordinationError as error:
+        messages.error(request, f"Nothing was imported: {error}")
+        return redirect("import-people")
+    summary = ", ".join(f"{n} {what}" for what, n in sorted(done.items())) or "nothing to do"
+    messages.success(request, f"Imported {stored['name']}: {summary}.")
+    return redirect("people")
+
+
+def template_csv(request: HttpRequest) -> HttpResponse:
+    """The import template, with one example row (not a real person)."""
+    header = ",".join(imports.TEMPLATE_COLUMNS)
+    example = (
+        "Ada,Example,ada@example.org,Example University,DE,university,Professor,"
+        "computer and information sciences,registration;directory"
+    )
+    response = HttpResponse(f"{header}\n{example}\n", content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="bilat-people-template.csv"'
+    return response
