@@ -19,26 +19,31 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 # Debian packages: what PDF reports need (Pango, fonts), and for the tests also Chromium (driven
-# by Playwright) and poppler (PDF pages to PNG).
+# by Playwright), poppler (PDF pages to PNG) and PostgreSQL (the coordination suite runs on it).
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
-TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils postgresql
 system:
 	@sh scripts/debian-packages $(TEST_PACKAGES)
 
 system-run:
 	@sh scripts/debian-packages $(RUN_PACKAGES)
 
-## Build the warehouse from the bundled real data and serve on http://127.0.0.1:8000
+## Build the warehouse from the bundled real data, add the example coordination data, and
+## serve on http://127.0.0.1:8000
 run: install system-run
 	$(BIN)/bilat ingest data/
+	$(BIN)/bilat demo
 	$(BIN)/bilat serve --host 127.0.0.1 --port 8000
 
-## Install everything the tests need, check style and types, and run every test
+## Install everything the tests need, check style and types, and run every test: all of them on
+## SQLite, then the coordination suite again on a PostgreSQL server started on a local port
 test: install system
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	cd benchmarks && ../$(BIN)/mypy --strict --ignore-missing-imports run.py
-	$(BIN)/python -m pytest
+	BILAT_EXPECT_DATABASE=sqlite $(BIN)/python -m pytest
+	BILAT_EXPECT_DATABASE=postgresql DATABASE_URL=$$(sh scripts/postgres start) \
+		$(BIN)/python -m pytest -m coordination
 
 ## Full-scale benchmarks against baselines measured in the same run (about 10 minutes)
 bench: install system

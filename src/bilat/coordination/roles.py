@@ -30,8 +30,8 @@ def is_editor(user: AbstractBaseUser | AnonymousUser) -> bool:
         return True
     cached: bool | None = getattr(user, "_bilat_editor", None)
     if cached is None:
-        cached = user.groups.filter(name=EDITORS).exists()  # type: ignore[union-attr]
-        user._bilat_editor = cached  # type: ignore[union-attr]
+        cached = user.groups.filter(name=EDITORS).exists()  # type: ignore[attr-defined]
+        user._bilat_editor = cached  # type: ignore[attr-defined]
     return cached
 
 

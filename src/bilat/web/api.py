@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from bilat import exports, indicators
+from bilat.coordination.api import router as coordination_router
 from bilat.errors import ParameterError, WarehouseMissingError
 from bilat.records import listing
 from bilat.records.organisation import organisation as find_organisation
@@ -28,7 +29,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "Indicators of participation in FP7, Horizon 2020 and Horizon Europe from CORDIS "
-        "data (© European Union, CC BY 4.0), for the US or any country or group."
+        "data (© European Union, CC BY 4.0), for the US or any country or group; and the "
+        "coordination side's published events and recommendations register."
     ),
     urls_namespace="api",
 )
@@ -207,3 +209,6 @@ def organisation(
         "partner_organisations": exports.records(found.partner_organisations),
         "partner_countries": exports.records(found.partner_countries),
     }
+
+
+api.add_router("/", coordination_router)

@@ -45,7 +45,7 @@ def report(request: HttpRequest, fmt: str) -> HttpResponse:
         raise ParameterError("format", f"{fmt!r} is not a report format; use html or pdf")
     form = _period(request)
     if not form.is_valid():
-        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         raise ParameterError("period", f"The report needs a valid period: {errors}")
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     document = activity_report.build(start, end)

@@ -33,4 +33,4 @@ def calendar(events: Iterable[Event], url_of: Callable[[Event], str], *, domain:
         entry.add("categories", [event.get_kind_display()])
         entry.add("url", url_of(event))
         cal.add_component(entry)
-    return cal.to_ical()
+    return bytes(cal.to_ical())

@@ -8,6 +8,7 @@ past event survive the erasure of the person.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -62,9 +63,12 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def is_workshop(self) -> bool:
-        return self.kind in WORKSHOPS
+    def clean(self) -> None:
+        """An event cannot end before it starts (the database refuses it too)."""
+        if self.starts and self.ends and self.ends < self.starts:
+            raise ValidationError(
+                {"ends": f"The event ends ({self.ends}) before it starts ({self.starts})."}
+            )
 
 
 class Session(models.Model):

@@ -17,13 +17,6 @@ from bilat.coordination.stakeholders.models import Person
 from bilat.errors import CoordinationError
 
 
-def check_dates(starts: object, ends: object) -> None:
-    if starts is not None and ends is not None and ends < starts:  # type: ignore[operator]
-        raise CoordinationError(
-            f"The event ends ({ends}) before it starts ({starts}).", field="ends"
-        )
-
-
 def places_left(event: Event) -> int | None:
     """Free places; None when the event has no capacity limit."""
     if event.capacity is None:

@@ -4,6 +4,7 @@ also goes to the recommendation's own dated history, with who made it."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import transaction
@@ -46,7 +47,7 @@ def check_link(link: str) -> str:
     )
 
 
-def _actor_user(actor: Actor) -> object:
+def _actor_user(actor: Actor) -> Any:
     return actor if actor is not None and actor.is_authenticated else None
 
 

@@ -50,6 +50,8 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 def _own_person(request: HttpRequest) -> Person | None:
+    if request.user.pk is None:
+        return None
     return Person.objects.filter(user_id=request.user.pk).first()
 
 

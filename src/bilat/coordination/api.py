@@ -1,0 +1,142 @@
+"""The coordination side of the JSON API: published events and the public recommendations
+register for everyone; the stakeholder directory for signed-in editors only (401 for an
+anonymous call, 403 for anyone else). Nothing about a registrant is ever in a public answer:
+an event gives counts of places, not names."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from bilat.coordination.events.models import Event
+from bilat.coordination.events.operations import places_left
+from bilat.coordination.recommendations.models import Recommendation
+from bilat.coordination.roles import is_editor
+from bilat.coordination.stakeholders.models import Person
+
+router = Router(tags=["coordination"])
+
+
+class EventOut(Schema):
+    slug: str
+    title: str
+    kind: str
+    starts: date
+    ends: date
+    place: str
+    city: str
+    country: str
+    themes: list[str]
+    summary: str
+    outcome: str
+    registration_open: bool
+    places_left: int | None
+
+
+class RecommendationOut(Schema):
+    reference: str
+    title: str
+    text: str
+    barrier: str
+    addressee: str
+    funder_type: str
+    priority: str
+    owner: str
+    status: str
+    source_events: list[str]
+    evidence: list[str]
+
+
+class PersonOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    email: str
+    organisation: str | None
+    side: str
+    country: str
+    consents: list[str]
+
+
+def _event(e: Event) -> EventOut:
+    return EventOut(
+        slug=e.slug,
+        title=e.title,
+        kind=e.kind,
+        starts=e.starts,
+        ends=e.ends,
+        place=e.place,
+        city=e.city,
+        country=e.country,
+        themes=[t.name for t in e.themes.all()],
+        summary=e.summary,
+        outcome=e.outcome,
+        registration_open=e.registration_open,
+        places_left=places_left(e),
+    )
+
+
+@router.get("/events", response=list[EventOut], summary="Published events")
+def events(request: HttpRequest) -> list[EventOut]:
+    found = Event.objects.filter(published=True).prefetch_related("themes").order_by("starts")
+    return [_event(e) for e in found]
+
+
+@router.get("/events/{slug}", response=EventOut, summary="One published event")
+def event(request: HttpRequest, slug: str) -> EventOut:
+    return _event(get_object_or_404(Event, slug=slug, published=True))
+
+
+@router.get(
+    "/recommendations", response=list[RecommendationOut], summary="The recommendations register"
+)
+def recommendations(request: HttpRequest) -> list[RecommendationOut]:
+    found = Recommendation.objects.filter(published=True).prefetch_related(
+        "source_events", "evidence"
+    )
+    return [
+        RecommendationOut(
+            reference=r.reference,
+            title=r.title,
+            text=r.text,
+            barrier=r.barrier,
+            addressee=r.addressee,
+            funder_type=r.funder_type,
+            priority=r.priority,
+            owner=r.owner,
+            status=r.status,
+            source_events=[e.slug for e in r.source_events.all() if e.published],
+            evidence=[e.link for e in r.evidence.all()],
+        )
+        for r in found
+    ]
+
+
+@router.get(
+    "/people",
+    response=list[PersonOut],
+    auth=django_auth,
+    summary="The stakeholder directory (editors only)",
+)
+def people(request: HttpRequest) -> list[PersonOut]:
+    if not is_editor(request.user):
+        raise HttpError(403, "Only editors of the coordination team can read the directory.")
+    found = Person.objects.select_related("organisation").prefetch_related("consent_set")
+    return [
+        PersonOut(
+            id=p.pk,
+            first_name=p.first_name,
+            last_name=p.last_name,
+            email=p.email,
+            organisation=p.organisation.name if p.organisation else None,
+            side=p.side,
+            country=p.country,
+            consents=sorted(p.consents()),
+        )
+        for p in found
+    ]

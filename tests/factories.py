@@ -1,0 +1,70 @@
+"""Factory functions for coordination objects (Indico's style: `make_event(**kwargs)`), so
+each test states only what matters to it."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.models import Group, User
+
+from bilat.coordination.events.models import Event, Kind, Place
+from bilat.coordination.roles import EDITORS
+from bilat.coordination.stakeholders.models import Person
+from bilat.coordination.stakeholders.operations import PersonData, save_person
+
+_numbers = itertools.count(1)
+
+
+def make_event(**given: Any) -> Event:
+    n = next(_numbers)
+    values: dict[str, Any] = {
+        "slug": f"workshop-{n}",
+        "title": f"Thematic workshop {n}",
+        "kind": Kind.THEMATIC,
+        "starts": date.today() + timedelta(days=30),
+        "place": Place.US,
+        "city": "Boston",
+        "country": "US",
+    }
+    values |= given
+    values.setdefault("ends", values["starts"])
+    return Event.objects.create(**values)
+
+
+def make_person(
+    email: str | None = None,
+    *,
+    country: str = "US",
+    sector: str = "university",
+    organisation: str = "Example University",
+    consents: tuple[str, ...] = ("registration",),
+    **given: Any,
+) -> Person:
+    n = next(_numbers)
+    data = PersonData(
+        first_name=given.pop("first_name", f"First{n}"),
+        last_name=given.pop("last_name", f"Last{n}"),
+        email=email or f"person{n}@example.org",
+        organisation=organisation,
+        country=country,
+        sector=sector,
+        consents=list(consents),
+        **given,
+    )
+    person, _ = save_person(None, data, source="test")
+    return person
+
+
+def make_editor(username: str = "editor", password: str = "editor-password") -> User:
+    user = User.objects.create_user(username, password=password, is_staff=True)
+    user.groups.add(Group.objects.get_or_create(name=EDITORS)[0])
+    return user
+
+
+def make_participant(person: Person, password: str = "participant-password") -> User:
+    user = User.objects.create_user(person.email, email=person.email, password=password)
+    person.user = user
+    person.save(update_fields=["user"])
+    return user
