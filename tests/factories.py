@@ -38,7 +38,7 @@ def make_person(
     *,
     country: str = "US",
     sector: str = "university",
-    organisation: str = "Example University",
+    organisation: str | None = None,
     consents: tuple[str, ...] = ("registration",),
     **given: Any,
 ) -> Person:
@@ -47,7 +47,7 @@ def make_person(
         first_name=given.pop("first_name", f"First{n}"),
         last_name=given.pop("last_name", f"Last{n}"),
         email=email or f"person{n}@example.org",
-        organisation=organisation,
+        organisation=organisation or f"Example {sector} in {country}",
         country=country,
         sector=sector,
         consents=list(consents),
