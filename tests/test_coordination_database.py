@@ -26,16 +26,26 @@ def test_runs_on_the_database_make_test_asked_for():
 def test_an_event_that_ends_before_it_starts_is_refused_by_the_database():
     with pytest.raises(IntegrityError), transaction.atomic():
         Event.objects.create(
-            slug="bad", title="Bad", kind="webinar", starts=date(2026, 5, 2),
-            ends=date(2026, 5, 1), place="online",
+            slug="bad",
+            title="Bad",
+            kind="webinar",
+            starts=date(2026, 5, 2),
+            ends=date(2026, 5, 1),
+            place="online",
         )
     assert not Event.objects.filter(slug="bad").exists()
 
 
 def test_a_person_cannot_be_registered_twice_for_one_event_in_the_database():
     event, person = make_event(), make_person()
-    row = {"event": event, "person": person, "side": "US", "sector": "university",
-           "organisation_type": "HES", "source": "test"}
+    row = {
+        "event": event,
+        "person": person,
+        "side": "US",
+        "sector": "university",
+        "organisation_type": "HES",
+        "source": "test",
+    }
     Registration.objects.create(**row)
     with pytest.raises(IntegrityError), transaction.atomic():
         Registration.objects.create(**row)

@@ -93,8 +93,11 @@ def test_statistics_count_by_side_sector_country_and_organisation_type():
         make_person(country="FR", sector="funding"),  # fourth: waiting list
     ]
     registrations = [register(None, event, p, source="test") for p in people]
-    mark_attendance(None, event, {registrations[0].pk: True, registrations[2].pk: False,
-                                  registrations[1].pk: True})
+    mark_attendance(
+        None,
+        event,
+        {registrations[0].pk: True, registrations[2].pk: False, registrations[1].pk: True},
+    )
     stats = event_statistics(event)
     assert (stats.registered, stats.waiting, stats.attended) == (3, 1, 2)
 
@@ -102,13 +105,17 @@ def test_statistics_count_by_side_sector_country_and_organisation_type():
         return [(r.label, r.registered, r.waiting, r.attended) for r in stats.breakdowns[key]]
 
     assert table("side") == [("US side", 2, 0, 2), ("EU side", 1, 1, 0)]
-    assert table("sector") == [("University", 2, 0, 1), ("SME", 1, 0, 1),
-                               ("Funding body", 0, 1, 0)]
-    assert table("country") == [("United States", 2, 0, 2), ("Germany", 1, 0, 0),
-                                ("France", 0, 1, 0)]
-    assert table("organisation_type") == [("Higher or secondary education", 2, 0, 1),
-                                          ("Private for-profit", 1, 0, 1),
-                                          ("Public body", 0, 1, 0)]
+    assert table("sector") == [("University", 2, 0, 1), ("SME", 1, 0, 1), ("Funding body", 0, 1, 0)]
+    assert table("country") == [
+        ("United States", 2, 0, 2),
+        ("Germany", 1, 0, 0),
+        ("France", 0, 1, 0),
+    ]
+    assert table("organisation_type") == [
+        ("Higher or secondary education", 2, 0, 1),
+        ("Private for-profit", 1, 0, 1),
+        ("Public body", 0, 1, 0),
+    ]
 
 
 def test_the_workshop_series_counts_repeat_participants_and_themes():

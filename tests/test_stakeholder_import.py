@@ -36,10 +36,17 @@ def test_the_template_preview_says_what_each_row_will_do_and_why():
         (6, "reject", "country: 'Atlantis' is not a country bilat knows"),
         (7, "reject", "email: same e-mail as line 2"),
         (8, "reject", "name: first and last name are both needed"),
-        (9, "reject", "sector: 'laboratory' is not one of funding, university, research, "
-                      "sme, company, policy, association, other"),
-        (10, "reject", "consents: 'spam' is not one of registration, directory, newsletter, "
-                       "speaker"),
+        (
+            9,
+            "reject",
+            "sector: 'laboratory' is not one of funding, university, research, "
+            "sme, company, policy, association, other",
+        ),
+        (
+            10,
+            "reject",
+            "consents: 'spam' is not one of registration, directory, newsletter, speaker",
+        ),
     ]
     assert found.counts == {"create": 1, "merge": 1, "reject": 6}
     assert found.rows[1].data is not None
@@ -55,7 +62,8 @@ def test_applying_creates_and_merges_the_accepted_rows():
     assert (ada.country, ada.side, ada.organisation.sector) == ("DE", "EU", "university")
     assert ada.consents() == {"registration", "directory"}
     assert sorted(t.name for t in ada.themes.all()) == [
-        "computer and information sciences", "health sciences"
+        "computer and information sciences",
+        "health sciences",
     ]
     ben.refresh_from_db()
     assert (ben.first_name, ben.country) == ("Ben", "US")
@@ -73,7 +81,9 @@ def test_indico_and_pretix_exports_are_read():
     hana = indico.rows[0].data
     assert hana is not None
     assert (hana.first_name, hana.last_name, hana.organisation) == (
-        "Hana", "Example", "Pacific Coast Climate Lab"
+        "Hana",
+        "Example",
+        "Pacific Coast Climate Lab",
     )
     pretix = preview("pretix-orders.csv")
     assert pretix.layout == "pretix"

@@ -78,14 +78,20 @@ def _summary(
     chapter.blocks.append(
         Paragraph(
             f"From {start:%d %B %Y} to {end:%d %B %Y}, the coordination team logged "
-            f"{activities.count()} awareness-raising activities, which reached "
+            f"{_count(activities.count(), 'awareness-raising activity', 'activities')}, which reached "
             f"{totals['people'] or 0:,} people ({by_side.get('EU', 0):,} on the EU side, "
             f"{by_side.get('US', 0):,} on the US side) and {totals['organisations'] or 0:,} "
-            f"organisations. It held {len(held)} events{later}, attended by {attended:,} people.",
+            f"organisations. It held {_count(len(held), 'event')}{later}, attended by "
+            f"{_count(attended, 'person', 'people')}.",
             kind="finding",
         )
     )
     return chapter
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """`1 event`, `2 events`: a number with its noun in the right form."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
 def _activities(numbering: Numbering, activities: QuerySet[Activity]) -> Chapter:
