@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.test import Client, override_settings
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from bilat.warehouse.ingest import ingest
 from bilat.warehouse.store import Warehouse
@@ -65,3 +68,56 @@ def site_warehouse(bundled_path: Path) -> Iterator[Path]:
 def client(site_warehouse: Path) -> Client:
     """A Django test client of the site serving the bundled warehouse."""
     return Client()
+
+
+# Playwright's sync API runs an event loop in this thread; Django's database teardown in the
+# same thread is safe here (nothing else runs concurrently), so allow it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+SHOTS = ROOT / "var" / "screenshots"
+# Flags that keep Chromium quiet on a machine without network or display.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str:
+    found = os.environ.get("BILAT_CHROMIUM") or shutil.which("chromium")
+    if not found:
+        pytest.fail("Chromium is not installed: run `make test`, which installs it", False)
+    return found
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def site(live_server, site_warehouse: Path, transactional_db: None) -> str:
+    return live_server.url
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    opened = context.new_page()
+    problems: list[str] = []
+    opened.on("pageerror", lambda error: problems.append(str(error)))
+    opened.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    yield opened
+    context.close()
+    assert problems == [], problems
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

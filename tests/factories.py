@@ -58,7 +58,10 @@ def make_person(
 
 
 def make_editor(username: str = "editor", password: str = "editor-password") -> User:
-    user = User.objects.create_user(username, password=password, is_staff=True)
+    user = User.objects.filter(username=username).first() or User(username=username)
+    user.is_staff = True
+    user.set_password(password)
+    user.save()
     user.groups.add(Group.objects.get_or_create(name=EDITORS)[0])
     return user
 

@@ -32,7 +32,7 @@ def test_registration_is_confirmed_while_there_are_places():
 def test_a_duplicate_registration_is_refused_and_changes_nothing():
     event, person = make_event(capacity=5), make_person("ada@example.org")
     first = register(None, event, person, source="test")
-    with pytest.raises(CoordinationError, match="ada@example.org is already registered"):
+    with pytest.raises(CoordinationError, match=r"ada@example\.org is already registered"):
         register(None, event, person, source="test")
     assert list(Registration.objects.all()) == [first]
 

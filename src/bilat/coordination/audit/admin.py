@@ -17,6 +17,9 @@ from bilat.coordination.audit.operations import record
 class LoggedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """A model admin whose saves and deletes (inlines included) go to the change log."""
 
+    # Addresses typed without a scheme are taken as https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # noqa: RUF012
+
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:  # type: ignore[type-arg]
         super().save_model(request, obj, form, change)
         record(request.user, "update" if change else "create", obj, form.changed_data)

@@ -78,7 +78,8 @@ def _summary(
     chapter.blocks.append(
         Paragraph(
             f"From {start:%d %B %Y} to {end:%d %B %Y}, the coordination team logged "
-            f"{_count(activities.count(), 'awareness-raising activity', 'activities')}, which reached "
+            f"{_count(activities.count(), 'awareness-raising activity', 'activities')}, "
+            "which reached "
             f"{totals['people'] or 0:,} people ({by_side.get('EU', 0):,} on the EU side, "
             f"{by_side.get('US', 0):,} on the US side) and {totals['organisations'] or 0:,} "
             f"organisations. It held {_count(len(held), 'event')}{later}, attended by "

@@ -17,6 +17,7 @@ class SessionInline(admin.StackedInline):  # type: ignore[type-arg]
 class DocumentInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Document
     extra = 1
+    formfield_overrides = LoggedAdmin.formfield_overrides
 
 
 @admin.register(Event)

@@ -1,0 +1,152 @@
+"""The coordination side in a real browser (Playwright driving Debian's Chromium against a
+live server): a visitor registers for a workshop; an editor marks attendance and writes a
+recommendation from it; the public register shows it; an anonymous visitor sees no personal
+data on pages or API; an erasure removes the person everywhere. Screenshots go to
+var/screenshots/."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from bilat.coordination.events.models import Event, Registration
+from bilat.coordination.recommendations.models import Recommendation
+from bilat.coordination.stakeholders.models import Person
+
+from conftest import shot
+from factories import make_editor, make_event, make_person
+
+pytestmark = [pytest.mark.coordination]
+VISITOR = {"First name": "Rosa", "Last name": "Visitor", "E-mail": "rosa.visitor@example.org",
+           "Organisation": "Great Lakes State University", "Position": "Professor"}
+
+
+@pytest.fixture
+def workshop(site: str) -> Event:
+    make_editor("coordinator", "a-long-editor-password")
+    make_person("other.person@example.org", country="DE")
+    return make_event(title="Thematic workshop: AI in health", capacity=20, city="Boston")
+
+
+@pytest.fixture
+def editor(browser: Browser, site: str, workshop: Event) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label("Username").fill("coordinator")
+    page.get_by_label("Password").fill("a-long-editor-password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("link", name="Coordination")).to_be_visible()
+    yield page
+    context.close()
+
+
+def register_visitor(page: Page, site: str, workshop: Event) -> None:
+    page.goto(f"{site}/events/")
+    page.get_by_role("link", name=workshop.title).click()
+    page.get_by_role("link", name="Register").click()
+    for label, value in VISITOR.items():
+        page.get_by_role("textbox", name=f"{label}:").fill(value)
+    page.get_by_label("Sector").select_option(label="University")
+    page.get_by_label("Country").select_option(label="United States")
+    page.get_by_label("Handle my event registrations").check()
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_role("status")).to_contain_text(f"You are registered for {workshop.title}")
+
+
+def test_visitor_registers_and_editor_marks_attendance_and_writes_a_recommendation(
+    site: str, page: Page, editor: Page, workshop: Event
+) -> None:
+    register_visitor(page, site, workshop)
+    shot(page, "coordination-registered")
+    registration = Registration.objects.get(person__email=VISITOR["E-mail"])
+    assert (registration.status, registration.side, registration.sector) == (
+        "confirmed", "US", "university"
+    )
+
+    editor.goto(f"{site}/coordination/events/{workshop.slug}/")
+    editor.get_by_label("Rosa Visitor").check()
+    editor.get_by_role("button", name="Save attendance").click()
+    expect(editor.get_by_role("status")).to_contain_text("Attendance saved (1 changed)")
+    expect(editor.locator("#n-attended")).to_have_text("1")
+    shot(editor, "coordination-manage-event")
+    editor.get_by_role("link", name="Add a recommendation from this event").click()
+    expect(editor.get_by_label(workshop.title)).to_be_checked()
+    editor.get_by_label("Title").fill("Agree on a template for sharing health data")
+    editor.get_by_label("Text").fill("Researchers need one agreement that satisfies both sides.")
+    editor.get_by_label("Barrier").select_option(label="Data sharing")
+    editor.get_by_label("Addressee").select_option(label="Both sides")
+    editor.get_by_label("Owner").fill("Joint working group on data")
+    editor.get_by_label("Evidence: link").fill("/country/US/?programme=HE")
+    editor.get_by_role("button", name="Save").click()
+    expect(editor.get_by_role("status")).to_contain_text("is in the register")
+    assert Registration.objects.get(pk=registration.pk).attended is True
+    recommendation = Recommendation.objects.get()
+    assert list(recommendation.source_events.all()) == [workshop]
+
+    page.goto(f"{site}/recommendations/")
+    page.get_by_label("Barrier").select_option(label="Data sharing")
+    page.get_by_role("button", name="Filter").click()
+    row = page.get_by_role("row").filter(has_text="Agree on a template for sharing health data")
+    expect(row).to_contain_text("Joint working group on data")
+    expect(row).to_contain_text(workshop.title)
+    row.get_by_role("link", name="Agree on a template for sharing health data").click()
+    expect(page.get_by_role("link", name="US participation")).to_have_count(0)
+    expect(page.get_by_role("link", name="/country/US/?programme=HE")).to_have_count(1)
+    shot(page, "coordination-recommendation")
+
+
+def test_an_anonymous_visitor_sees_no_personal_data(
+    site: str, page: Page, workshop: Event
+) -> None:
+    register_visitor(page, site, workshop)
+    page.context.clear_cookies()
+    secrets = [VISITOR["E-mail"], "Visitor", "other.person@example.org"]
+    for url in ("/events/", f"/events/{workshop.slug}/", "/recommendations/"):
+        page.goto(f"{site}{url}")
+        text = page.content()
+        assert not any(secret in text for secret in secrets), url
+    for url in ("/api/events", f"/api/events/{workshop.slug}", "/events/calendar.ics",
+                "/recommendations.csv"):
+        response = page.request.get(f"{site}{url}")
+        assert response.ok, url
+        assert not any(secret in response.text() for secret in secrets), url
+    api = page.request.get(f"{site}/api/people")
+    assert api.status == 401
+    assert "example.org" not in api.text()
+    page.goto(f"{site}/coordination/people/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+    page.goto(f"{site}/coordination/events/{workshop.slug}/registrations.csv")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+
+
+def test_erasing_a_person_removes_them_everywhere_and_keeps_the_counts(
+    site: str, page: Page, editor: Page, workshop: Event
+) -> None:
+    register_visitor(page, site, workshop)
+    editor.goto(f"{site}/coordination/events/{workshop.slug}/")
+    editor.get_by_label("Rosa Visitor").check()
+    editor.get_by_role("button", name="Save attendance").click()
+    editor.goto(f"{site}/coordination/people/")
+    editor.get_by_role("link", name="Visitor, Rosa").click()
+    editor.get_by_role("link", name="Erase this person…").click()
+    editor.get_by_role("button", name="Erase for good").click()
+    expect(editor.get_by_role("status")).to_contain_text("has been erased")
+    expect(editor.get_by_role("link", name="Visitor, Rosa")).to_have_count(0)
+
+    editor.goto(f"{site}/coordination/events/{workshop.slug}/")
+    expect(editor.locator("#n-registered")).to_have_text("1")
+    expect(editor.locator("#n-attended")).to_have_text("1")
+    expect(editor.get_by_text("Erased person")).to_have_count(1)
+    for url in (f"/coordination/events/{workshop.slug}/", "/coordination/people/",
+                "/coordination/changes/", "/api/people"):
+        response = editor.goto(f"{site}{url}")
+        assert response is not None and response.ok
+        assert "Visitor" not in response.text() and "rosa.visitor" not in response.text(), url
+    people = json.loads(editor.goto(f"{site}/api/people").text())  # type: ignore[union-attr]
+    assert [p["email"] for p in people] == ["other.person@example.org"]
+    assert not Person.objects.filter(email=VISITOR["E-mail"]).exists()
+    shot(editor, "coordination-after-erasure")

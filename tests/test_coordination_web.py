@@ -1,0 +1,245 @@
+"""The coordination pages and API as each role sees them: the public never sees personal
+data (pages, feed, API), participants see and change only their own, editors the rest;
+every edit through the admin is logged; forms are protected against cross-site requests."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from bilat.coordination import demo
+from bilat.coordination.audit.models import Change
+from bilat.coordination.events.models import Event, Registration
+from bilat.coordination.stakeholders.models import Person
+
+from factories import make_editor, make_event, make_participant, make_person
+
+pytestmark = [pytest.mark.coordination, pytest.mark.django_db]
+PUBLIC = [
+    "/",
+    "/events/",
+    "/events/calendar.ics",
+    "/recommendations/",
+    "/recommendations.csv",
+    "/recommendations.json",
+    "/api/events",
+    "/api/recommendations",
+]
+EDITORS_ONLY = [
+    "/coordination/",
+    "/coordination/people/",
+    "/coordination/import/",
+    "/coordination/workshops/",
+    "/coordination/awareness/",
+    "/coordination/changes/",
+]
+
+
+@pytest.fixture
+def demo_data(site_warehouse):
+    demo.load()
+
+
+def public_pages(client: Client) -> dict[str, str]:
+    urls = [*PUBLIC]
+    for event in Event.objects.filter(published=True):
+        urls += [
+            f"/events/{event.slug}/",
+            f"/events/{event.slug}/register/",
+            f"/events/{event.slug}.ics",
+            f"/api/events/{event.slug}",
+        ]
+    urls += [f"/recommendations/{pk}/" for pk in range(1, 5)]
+    pages = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        pages[url] = response.content.decode()
+    return pages
+
+
+def test_an_anonymous_visitor_sees_no_personal_data_anywhere(demo_data):
+    people = list(Person.objects.all())
+    assert len(people) == 36
+    pages = public_pages(Client())
+    for url, text in pages.items():
+        for person in people:
+            assert person.email not in text, url
+            assert person.last_name + "," not in text, url
+        assert not re.search(r"[\w.]+@example\.org", text), url
+    # The one speaker who agreed to be named is named, and no other speaker.
+    agenda = pages["/events/eu-us-conference-example/"]
+    named = [p for p in people if p.talks.exists() and "speaker" in p.consents()]
+    unnamed = [p for p in people if p.talks.exists() and "speaker" not in p.consents()]
+    assert named and unnamed
+    assert all(str(p) in agenda for p in named)
+    assert not any(str(p) in agenda for p in unnamed)
+
+
+def test_the_directory_api_answers_editors_only(demo_data):
+    assert Client().get("/api/people").status_code == 401
+    participant = Client()
+    participant.force_login(make_participant(make_person()))
+    assert participant.get("/api/people").status_code == 403
+    editor = Client()
+    editor.force_login(make_editor())
+    people = json.loads(editor.get("/api/people").content)
+    assert len(people) == Person.objects.count()
+    assert all(p["email"].endswith("@example.org") for p in people)
+
+
+@pytest.mark.parametrize("url", EDITORS_ONLY)
+def test_editor_pages_send_visitors_to_log_in_and_refuse_participants(url):
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
+    participant = Client()
+    participant.force_login(make_participant(make_person()))
+    assert participant.get(url).status_code == 403
+    editor = Client()
+    editor.force_login(make_editor())
+    assert editor.get(url).status_code == 200
+
+
+def test_the_public_registration_form_registers_and_refuses_a_duplicate_cleanly():
+    event = make_event(capacity=1, waiting_list=False)
+    form = {
+        "first_name": "Ada",
+        "last_name": "Example",
+        "email": "ada@example.org",
+        "organisation": "Rhine Valley University",
+        "sector": "university",
+        "country": "DE",
+        "consents": ["registration"],
+    }
+    client = Client()
+    done = client.post(f"/events/{event.slug}/register/", form, follow=True)
+    assert f"You are registered for {event.title}." in done.content.decode()
+    again = client.post(f"/events/{event.slug}/register/", form)
+    assert "ada@example.org is already registered" in again.content.decode()
+    full = client.post(f"/events/{event.slug}/register/", form | {"email": "ben@example.org"})
+    assert "is full (1 places) and has no waiting list" in full.content.decode()
+    no_consent = client.post(
+        f"/events/{event.slug}/register/", form | {"email": "cy@example.org", "consents": []}
+    )
+    assert "Registering needs your consent" in no_consent.content.decode()
+    assert list(Person.objects.values_list("email", flat=True)) == ["ada@example.org"]
+    assert Registration.objects.count() == 1
+
+
+def test_a_participant_sees_changes_exports_and_erases_their_own_data():
+    person = make_person("ada@example.org", consents=("registration", "newsletter"))
+    other = make_person("ben@example.org")
+    register_for = make_event()
+    from bilat.coordination.events.operations import register
+
+    register(None, register_for, person, source="test")
+    client = Client()
+    client.force_login(make_participant(person))
+    page = client.get("/me/").content.decode()
+    assert "ada@example.org" in page and register_for.title in page
+    assert "ben@example.org" not in page
+    form = {
+        "first_name": "Ada",
+        "last_name": "Example",
+        "email": "ignored@example.org",
+        "organisation": "",
+        "sector": "other",
+        "country": "FR",
+        "consents": ["registration"],
+    }
+    client.post("/me/", form)
+    person.refresh_from_db()
+    assert (person.country, person.email, person.consents()) == (
+        "FR",
+        "ada@example.org",
+        {"registration"},
+    )
+    exported = json.loads(client.get("/me/data.json").content)
+    assert exported["person"]["email"] == "ada@example.org"
+    assert [r["event"] for r in exported["registrations"]] == [register_for.title]
+    client.post("/me/erase/", {"confirm": "yes"})
+    assert not Person.objects.filter(email="ada@example.org").exists()
+    assert not User.objects.filter(username="ada@example.org").exists()
+    assert Person.objects.get() == other
+    assert Registration.objects.get().person is None
+
+
+def test_signing_up_links_the_account_to_the_directory_entry():
+    known = make_person("ada@example.org")
+    client = Client()
+    client.post(
+        "/accounts/signup/",
+        {
+            "email": "ADA@example.org",
+            "first_name": "Ada",
+            "last_name": "Example",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
+    )
+    known.refresh_from_db()
+    assert known.user is not None and known.user.username == "ada@example.org"
+    assert client.get("/me/").status_code == 200
+
+
+def test_admin_edits_are_written_to_the_change_log():
+    client = Client()
+    editor = make_editor()
+    client.force_login(editor)
+    add = client.post(
+        "/admin/events/event/add/",
+        {
+            "slug": "info-day",
+            "title": "Info day",
+            "kind": "info_day",
+            "starts": "2026-06-01",
+            "ends": "2026-05-01",
+            "place": "EU",
+            "city": "Brussels",
+            "country": "BE",
+            "registration_open": "on",
+            "published": "on",
+            "waiting_list": "on",
+            "sessions-TOTAL_FORMS": "0",
+            "sessions-INITIAL_FORMS": "0",
+            "documents-TOTAL_FORMS": "0",
+            "documents-INITIAL_FORMS": "0",
+        },
+    )
+    assert "The event ends (2026-05-01) before it starts (2026-06-01)." in add.content.decode()
+    assert not Event.objects.exists() and not Change.objects.exists()
+    data = {
+        "slug": "info-day",
+        "title": "Info day",
+        "kind": "info_day",
+        "starts": "2026-06-01",
+        "ends": "2026-06-01",
+        "place": "EU",
+        "city": "Brussels",
+        "country": "BE",
+        "registration_open": "on",
+        "published": "on",
+        "waiting_list": "on",
+        "sessions-TOTAL_FORMS": "0",
+        "sessions-INITIAL_FORMS": "0",
+        "documents-TOTAL_FORMS": "0",
+        "documents-INITIAL_FORMS": "0",
+    }
+    assert client.post("/admin/events/event/add/", data).status_code == 302
+    event = Event.objects.get()
+    client.post(f"/admin/events/event/{event.pk}/change/", data | {"city": "Leuven"})
+    logged = [(c.action, c.user, c.fields) for c in Change.objects.order_by("id")]
+    assert logged[0][:2] == ("create", editor)
+    assert logged[1] == ("update", editor, ["city"])
+
+
+def test_forms_refuse_a_post_without_the_csrf_token():
+    event = make_event()
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(f"/events/{event.slug}/register/", {"email": "a@example.org"})
+    assert response.status_code == 403
+    assert not Person.objects.exists()
