@@ -20,8 +20,13 @@ from conftest import shot
 from factories import make_editor, make_event, make_person
 
 pytestmark = [pytest.mark.coordination]
-VISITOR = {"First name": "Rosa", "Last name": "Visitor", "E-mail": "rosa.visitor@example.org",
-           "Organisation": "Great Lakes State University", "Position": "Professor"}
+VISITOR = {
+    "First name": "Rosa",
+    "Last name": "Visitor",
+    "E-mail": "rosa.visitor@example.org",
+    "Organisation": "Great Lakes State University",
+    "Position": "Professor",
+}
 
 
 @pytest.fixture
@@ -64,7 +69,9 @@ def test_visitor_registers_and_editor_marks_attendance_and_writes_a_recommendati
     shot(page, "coordination-registered")
     registration = Registration.objects.get(person__email=VISITOR["E-mail"])
     assert (registration.status, registration.side, registration.sector) == (
-        "confirmed", "US", "university"
+        "confirmed",
+        "US",
+        "university",
     )
 
     editor.goto(f"{site}/coordination/events/{workshop.slug}/")
@@ -99,9 +106,7 @@ def test_visitor_registers_and_editor_marks_attendance_and_writes_a_recommendati
     shot(page, "coordination-recommendation")
 
 
-def test_an_anonymous_visitor_sees_no_personal_data(
-    site: str, page: Page, workshop: Event
-) -> None:
+def test_an_anonymous_visitor_sees_no_personal_data(site: str, page: Page, workshop: Event) -> None:
     register_visitor(page, site, workshop)
     page.context.clear_cookies()
     secrets = [VISITOR["E-mail"], "Visitor", "other.person@example.org"]
@@ -109,8 +114,12 @@ def test_an_anonymous_visitor_sees_no_personal_data(
         page.goto(f"{site}{url}")
         text = page.content()
         assert not any(secret in text for secret in secrets), url
-    for url in ("/api/events", f"/api/events/{workshop.slug}", "/events/calendar.ics",
-                "/recommendations.csv"):
+    for url in (
+        "/api/events",
+        f"/api/events/{workshop.slug}",
+        "/events/calendar.ics",
+        "/recommendations.csv",
+    ):
         response = page.request.get(f"{site}{url}")
         assert response.ok, url
         assert not any(secret in response.text() for secret in secrets), url
@@ -141,8 +150,12 @@ def test_erasing_a_person_removes_them_everywhere_and_keeps_the_counts(
     expect(editor.locator("#n-registered")).to_have_text("1")
     expect(editor.locator("#n-attended")).to_have_text("1")
     expect(editor.get_by_text("Erased person")).to_have_count(1)
-    for url in (f"/coordination/events/{workshop.slug}/", "/coordination/people/",
-                "/coordination/changes/", "/api/people"):
+    for url in (
+        f"/coordination/events/{workshop.slug}/",
+        "/coordination/people/",
+        "/coordination/changes/",
+        "/api/people",
+    ):
         response = editor.goto(f"{site}{url}")
         assert response is not None and response.ok
         assert "Visitor" not in response.text() and "rosa.visitor" not in response.text(), url

@@ -14,6 +14,7 @@ from django.test import Client
 from bilat.coordination import demo
 from bilat.coordination.audit.models import Change
 from bilat.coordination.events.models import Event, Registration
+from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.stakeholders.models import Person
 
 from factories import make_editor, make_event, make_participant, make_person
@@ -53,7 +54,8 @@ def public_pages(client: Client) -> dict[str, str]:
             f"/events/{event.slug}.ics",
             f"/api/events/{event.slug}",
         ]
-    urls += [f"/recommendations/{pk}/" for pk in range(1, 5)]
+    recommendations = Recommendation.objects.filter(published=True).values_list("pk", flat=True)
+    urls += [f"/recommendations/{pk}/" for pk in recommendations]
     pages = {}
     for url in urls:
         response = client.get(url)

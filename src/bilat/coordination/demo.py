@@ -110,7 +110,9 @@ def load(today: date | None = None, *, seed: int = 2026) -> dict[str, int]:
     events = _events(today)
     past = [e for e in events if e.ends < today]
     for event in events:
-        for person in rng.sample(people, k=min(len(people), (event.capacity or 40) - 2)):
+        # Three more than the places of a limited event: its waiting list shows.
+        wanted = event.capacity + 3 if event.capacity else 30
+        for person in rng.sample(people, k=min(len(people), wanted)):
             register(None, event, person, source="example data")
         if event in past:
             confirmed = event.registrations.filter(status=Status.CONFIRMED)
