@@ -39,6 +39,11 @@ class EventStatistics:
     attended: int
     breakdowns: dict[str, list[Row]] = field(default_factory=dict)
 
+    @property
+    def titled(self) -> list[tuple[str, list[Row]]]:
+        """The breakdowns with their titles, in the order of DIMENSIONS."""
+        return [(DIMENSIONS[key][0], rows) for key, rows in self.breakdowns.items()]
+
 
 def _label(dimension: str, value: str) -> str:
     labels = DIMENSIONS[dimension][1]

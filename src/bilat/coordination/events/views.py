@@ -181,7 +181,6 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         "adding": adding,
         "others": found.registrations.exclude(status=Status.CONFIRMED).select_related("person"),
         "stats": statistics.event_statistics(found),
-        "dimensions": statistics.DIMENSIONS,
         "places_left": places_left(found),
     }
     return render(request, "events/manage.html", context)
