@@ -8,6 +8,7 @@ and their attendance, and the recommendations made. It names no person.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import pyarrow as pa
@@ -95,6 +96,32 @@ def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
+# Columns that hold counts; every other column of the report's tables is text.
+COUNTS = {"activities", "people", "organisations", "registered", "attended", "eu_side", "us_side"}
+HEADERS = {
+    "date": "Date",
+    "kind": "Kind",
+    "side": "Side",
+    "sector": "Sector",
+    "event": "Event",
+    "type": "Type",
+    "place": "Place",
+    "reference": "Ref.",
+    "eu_side": "Attended, EU side",
+    "us_side": "Attended, US side",
+}
+
+
+def _table(columns: list[str], rows: Sequence[Mapping[str, object]]) -> pa.Table:
+    """Rows as an Arrow table whose columns keep their types when there are no rows."""
+    schema = pa.schema([(c, pa.int64() if c in COUNTS else pa.string()) for c in columns])
+    return pa.Table.from_pylist(list(rows), schema=schema)
+
+
+def _add(chapter: Chapter, numbering: Numbering, caption: str, table: pa.Table) -> None:
+    chapter.blocks.append(numbering.table(caption, table, table.column_names, headers=HEADERS))
+
+
 def _activities(numbering: Numbering, activities: QuerySet[Activity]) -> Chapter:
     chapter = Chapter("activities", "Activities")
     listed = activities.annotate(
@@ -106,48 +133,27 @@ def _activities(numbering: Numbering, activities: QuerySet[Activity]) -> Chapter
     for a in listed:
         per_kind[a.kind] += 1
         people[a.kind] += a.people or 0
-    summary = pa.Table.from_pylist(
-        [
-            {"kind": kinds[k], "activities": n, "people": people[k]}
-            for k, n in per_kind.most_common()
-        ],
-        schema=pa.schema(
-            [("kind", pa.string()), ("activities", pa.int64()), ("people", pa.int64())]
-        ),
+    summary = [
+        {"kind": kinds[k], "activities": n, "people": people[k]} for k, n in per_kind.most_common()
+    ]
+    _add(
+        chapter, numbering, "Activities by kind", _table(["kind", "activities", "people"], summary)
     )
-    chapter.blocks.append(
-        numbering.table(
-            "Activities by kind", summary, summary.column_names, headers={"kind": "Kind"}
-        )
-    )
-    rows = pa.Table.from_pylist(
-        [
-            {
-                "date": a.date.isoformat(),
-                "kind": kinds[a.kind],
-                "title": a.title,
-                "people": a.people or 0,
-                "organisations": a.organisations or 0,
-            }
-            for a in listed
-        ],
-        schema=pa.schema(
-            [
-                ("date", pa.string()),
-                ("kind", pa.string()),
-                ("title", pa.string()),
-                ("people", pa.int64()),
-                ("organisations", pa.int64()),
-            ]
-        ),
-    )
-    chapter.blocks.append(
-        numbering.table(
-            "Every activity of the period",
-            rows,
-            rows.column_names,
-            headers={"date": "Date", "kind": "Kind"},
-        )
+    rows = [
+        {
+            "date": a.date.isoformat(),
+            "kind": kinds[a.kind],
+            "title": a.title,
+            "people": a.people or 0,
+            "organisations": a.organisations or 0,
+        }
+        for a in listed
+    ]
+    _add(
+        chapter,
+        numbering,
+        "Every activity of the period",
+        _table(["date", "kind", "title", "people", "organisations"], rows),
     )
     return chapter
 
@@ -159,25 +165,8 @@ def _reach(numbering: Numbering, reach: QuerySet[Reach]) -> Chapter:
         .annotate(people=Sum("people"), organisations=Sum("organisations"))
         .order_by("side", "sector")
     )
-    table = pa.Table.from_pylist(
-        [
-            {
-                "side": SIDES[g["side"]],
-                "sector": SECTORS[g["sector"]],
-                "people": g["people"],
-                "organisations": g["organisations"],
-            }
-            for g in grouped
-        ],
-        schema=pa.schema(
-            [
-                ("side", pa.string()),
-                ("sector", pa.string()),
-                ("people", pa.int64()),
-                ("organisations", pa.int64()),
-            ]
-        ),
-    )
+    rows = [g | {"side": SIDES[g["side"]], "sector": SECTORS[g["sector"]]} for g in grouped]
+    table = _table(["side", "sector", "people", "organisations"], rows)
     if table.num_rows:
         spec = charts.bars(
             table,
@@ -188,70 +177,35 @@ def _reach(numbering: Numbering, reach: QuerySet[Reach]) -> Chapter:
             colour="side",
         )
         chapter.blocks.append(numbering.figure("People reached by sector and side", spec))
-    chapter.blocks.append(
-        numbering.table(
-            "Reach by side and sector",
-            table,
-            table.column_names,
-            headers={"side": "Side", "sector": "Sector"},
-        )
-    )
+    _add(chapter, numbering, "Reach by side and sector", table)
     return chapter
 
 
 def _events(numbering: Numbering, events: QuerySet[Event]) -> Chapter:
     chapter = Chapter("events", "Events held")
+    confirmed = Q(registrations__status=Status.CONFIRMED)
+    came = confirmed & Q(registrations__attended=True)
     counted = events.annotate(
-        registered=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED)),
-        attended=Count(
-            "registrations",
-            filter=Q(registrations__status=Status.CONFIRMED, registrations__attended=True),
-        ),
-        eu=Count("registrations", filter=Q(registrations__attended=True, registrations__side="EU")),
-        us=Count("registrations", filter=Q(registrations__attended=True, registrations__side="US")),
+        registered=Count("registrations", filter=confirmed),
+        attended=Count("registrations", filter=came),
+        eu=Count("registrations", filter=came & Q(registrations__side="EU")),
+        us=Count("registrations", filter=came & Q(registrations__side="US")),
     )
-    table = pa.Table.from_pylist(
-        [
-            {
-                "date": e.starts.isoformat(),
-                "event": e.title,
-                "type": e.get_kind_display(),
-                "place": e.city or e.get_place_display(),
-                "registered": e.registered,
-                "attended": e.attended,
-                "eu_side": e.eu,
-                "us_side": e.us,
-            }
-            for e in counted
-        ],
-        schema=pa.schema(
-            [
-                ("date", pa.string()),
-                ("event", pa.string()),
-                ("type", pa.string()),
-                ("place", pa.string()),
-                ("registered", pa.int64()),
-                ("attended", pa.int64()),
-                ("eu_side", pa.int64()),
-                ("us_side", pa.int64()),
-            ]
-        ),
-    )
-    chapter.blocks.append(
-        numbering.table(
-            "Events, registrations and attendance",
-            table,
-            table.column_names,
-            headers={
-                "date": "Date",
-                "event": "Event",
-                "type": "Type",
-                "place": "Place",
-                "eu_side": "Attended, EU side",
-                "us_side": "Attended, US side",
-            },
-        )
-    )
+    rows = [
+        {
+            "date": e.starts.isoformat(),
+            "event": e.title,
+            "type": e.get_kind_display(),
+            "place": e.city or e.get_place_display(),
+            "registered": e.registered,
+            "attended": e.attended,
+            "eu_side": e.eu,
+            "us_side": e.us,
+        }
+        for e in counted
+    ]
+    columns = ["date", "event", "type", "place", "registered", "attended", "eu_side", "us_side"]
+    _add(chapter, numbering, "Events, registrations and attendance", _table(columns, rows))
     return chapter
 
 
@@ -261,33 +215,22 @@ def _recommendations(numbering: Numbering, start: date, end: date) -> Chapter:
     moved = StatusChange.objects.filter(at__date__range=(start, end)).exclude(old="")
     chapter.blocks.append(
         Paragraph(
-            f"{made.count()} recommendations were written in the period, and {moved.count()} "
-            "status changes were recorded."
+            f"{_count(made.count(), 'recommendation')} written in the period; "
+            f"{_count(moved.count(), 'status change')} recorded."
         )
     )
-    table = pa.Table.from_pylist(
-        [
-            {
-                "reference": r.reference,
-                "title": r.title,
-                "barrier": r.get_barrier_display(),
-                "addressee": r.get_addressee_display(),
-                "status": r.get_status_display(),
-            }
-            for r in made
-        ],
-        schema=pa.schema(
-            [(c, pa.string()) for c in ("reference", "title", "barrier", "addressee", "status")]
-        ),
-    )
-    chapter.blocks.append(
-        numbering.table(
-            "Recommendations written in the period",
-            table,
-            table.column_names,
-            headers={"reference": "Ref."},
-        )
-    )
+    rows = [
+        {
+            "reference": r.reference,
+            "title": r.title,
+            "barrier": r.get_barrier_display(),
+            "addressee": r.get_addressee_display(),
+            "status": r.get_status_display(),
+        }
+        for r in made
+    ]
+    columns = ["reference", "title", "barrier", "addressee", "status"]
+    _add(chapter, numbering, "Recommendations written in the period", _table(columns, rows))
     return chapter
 
 

@@ -6,9 +6,7 @@ Public pages show no registrant; speakers are named only when they agreed to it.
 
 from __future__ import annotations
 
-import csv
-import io
-
+import pyarrow as pa
 from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -22,24 +20,22 @@ from bilat.coordination.events.calendar import calendar
 from bilat.coordination.events.forms import AttendanceForm, EventFilter
 from bilat.coordination.events.models import Document, Event, Status
 from bilat.coordination.events.operations import mark_attendance, places_left, register
+from bilat.coordination.filtering import filtered
 from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.roles import editor_required, is_editor
 from bilat.coordination.stakeholders.forms import PersonForm
 from bilat.coordination.stakeholders.models import Person, Purpose
 from bilat.coordination.stakeholders.operations import save_person
 from bilat.errors import CoordinationError
+from bilat.web.views import download
 
 
 @require_GET
 def events(request: HttpRequest) -> HttpResponse:
     """Upcoming and past events, filtered by type, place and theme."""
     form = EventFilter(request.GET or None)
-    found = Event.objects.filter(published=True).prefetch_related("themes")
-    if form.is_valid():
-        chosen = {k: v for k, v in form.cleaned_data.items() if v}
-        if "theme" in chosen:
-            chosen["themes"] = chosen.pop("theme")
-        found = found.filter(**chosen)
+    published = Event.objects.filter(published=True).prefetch_related("themes")
+    found = filtered(published, form, {"theme": "themes"})
     today = timezone.localdate()
     context = {
         "form": form,
@@ -186,46 +182,43 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/manage.html", context)
 
 
+REGISTRATION_COLUMNS = (
+    "first_name",
+    "last_name",
+    "email",
+    "organisation",
+    "country",
+    "side",
+    "sector",
+    "status",
+    "attended",
+    "registered",
+)
+
+
 @editor_required
 def registrations_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The registration list of an event, for the badges and the sign-in sheet."""
     found = get_object_or_404(Event, slug=slug)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "first_name",
-            "last_name",
-            "email",
-            "organisation",
-            "country",
-            "side",
-            "sector",
-            "status",
-            "attended",
-            "registered",
-        ]
-    )
+    rows = []
     for r in found.registrations.select_related("person__organisation"):
         p = r.person
-        org = p.organisation.name if p and p.organisation else ""
-        writer.writerow(
-            [
-                p.first_name if p else "",
-                p.last_name if p else "(erased)",
-                p.email if p else "",
-                org,
-                r.country,
-                r.side,
-                r.sector,
-                r.status,
-                "" if r.attended is None else ("yes" if r.attended else "no"),
-                r.created.isoformat(timespec="seconds"),
-            ]
+        rows.append(
+            {
+                "first_name": p.first_name if p else "",
+                "last_name": p.last_name if p else "(erased)",
+                "email": p.email if p else "",
+                "organisation": p.organisation.name if p and p.organisation else "",
+                "country": r.country,
+                "side": r.side,
+                "sector": r.sector,
+                "status": r.status,
+                "attended": "" if r.attended is None else ("yes" if r.attended else "no"),
+                "registered": r.created.isoformat(timespec="seconds"),
+            }
         )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slug}-registrations.csv"'
-    return response
+    schema = pa.schema([(c, pa.string()) for c in REGISTRATION_COLUMNS])
+    return download(pa.Table.from_pylist(rows, schema=schema), "csv", f"{slug}-registrations")
 
 
 @editor_required

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from bilat.coordination.audit.operations import record
 from bilat.coordination.events.models import Event
+from bilat.coordination.filtering import filtered
 from bilat.coordination.recommendations.forms import (
     RecommendationForm,
     RegisterFilter,
@@ -26,12 +27,8 @@ from bilat.web.views import download
 
 def _filtered(request: HttpRequest) -> tuple[RegisterFilter, QuerySet[Recommendation]]:
     form = RegisterFilter(request.GET or None)
-    found = Recommendation.objects.filter(published=True).prefetch_related("source_events")
-    if form.is_valid():
-        chosen = {k: v for k, v in form.cleaned_data.items() if v}
-        if "event" in chosen:
-            chosen["source_events"] = chosen.pop("event")
-        found = found.filter(**chosen)
+    published = Recommendation.objects.filter(published=True).prefetch_related("source_events")
+    found = filtered(published, form, {"event": "source_events"})
     return form, found
 
 
