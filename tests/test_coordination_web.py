@@ -247,3 +247,19 @@ def test_editors_download_an_events_registrations_and_erased_people_stay_anonymo
         ("Example", "ada@example.org", "US", "confirmed"),
         ("(erased)", "", "EU", "waiting"),
     ]
+
+
+def test_participants_cancel_their_own_registrations_only():
+    from bilat.coordination.events.operations import register
+
+    event = make_event(capacity=1)
+    mine = register(None, event, make_person("ada@example.org"), source="test")
+    waiting = register(None, event, make_person("ben@example.org"), source="test")
+    client = Client()
+    client.force_login(make_participant(Person.objects.get(email="ben@example.org")))
+    assert client.post(f"/me/registrations/{mine.pk}/cancel/").status_code == 404
+    client.force_login(make_participant(Person.objects.get(email="ada@example.org")))
+    client.post(f"/me/registrations/{mine.pk}/cancel/")
+    mine.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (mine.status, waiting.status) == ("cancelled", "confirmed")

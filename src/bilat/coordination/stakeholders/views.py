@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bilat.coordination.events.models import Event, Registration
@@ -74,7 +75,12 @@ def me(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your details are saved.")
             return redirect("me")
     registrations = person.registrations.select_related("event").order_by("-event__starts")
-    context = {"person": person, "form": form, "registrations": registrations}
+    context = {
+        "person": person,
+        "form": form,
+        "registrations": registrations,
+        "today": timezone.localdate(),
+    }
     return render(request, "stakeholders/me.html", context)
 
 
@@ -90,6 +96,9 @@ def me_export(request: HttpRequest) -> HttpResponse:
 @require_POST
 def me_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     registration = get_object_or_404(Registration, pk=pk, person__user_id=request.user.pk)
+    if registration.event.ends < timezone.localdate():
+        messages.error(request, f"{registration.event.title} is over: nothing to cancel.")
+        return redirect("me")
     cancel(request.user, registration)
     messages.success(request, f"Your registration for {registration.event.title} is cancelled.")
     return redirect("me")
