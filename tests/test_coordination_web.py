@@ -15,7 +15,7 @@ from bilat.coordination import demo
 from bilat.coordination.audit.models import Change
 from bilat.coordination.events.models import Event, Registration
 from bilat.coordination.recommendations.models import Recommendation
-from bilat.coordination.stakeholders.models import Person
+from bilat.coordination.stakeholders.models import Organisation, Person
 
 from factories import make_editor, make_event, make_participant, make_person
 
@@ -263,3 +263,28 @@ def test_participants_cancel_their_own_registrations_only():
     mine.refresh_from_db()
     waiting.refresh_from_db()
     assert (mine.status, waiting.status) == ("cancelled", "confirmed")
+
+
+def test_a_visitors_form_cannot_rewrite_a_known_persons_record():
+    known = make_person("ada@example.org", first_name="Ada", last_name="Lovelace", country="GB")
+    event = make_event()
+    form = {
+        "first_name": "Mallory",
+        "last_name": "Intruder",
+        "email": "ada@example.org",
+        "organisation": "Somewhere Else",
+        "sector": "other",
+        "country": "US",
+        "consents": ["registration"],
+    }
+    Client().post(f"/events/{event.slug}/register/", form)
+    known.refresh_from_db()
+    assert (known.first_name, known.last_name, known.country) == ("Ada", "Lovelace", "GB")
+    assert event.registrations.get().person == known
+    assert not Organisation.objects.filter(name="Somewhere Else").exists()
+    participant = Client()
+    participant.force_login(make_participant(known))
+    second = make_event()
+    participant.post(f"/events/{second.slug}/register/", form | {"first_name": "Ada"})
+    known.refresh_from_db()
+    assert (known.last_name, known.country) == ("Intruder", "US")  # their own record

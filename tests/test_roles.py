@@ -8,6 +8,8 @@ import pytest
 from click.testing import CliRunner
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client, override_settings
 
 from bilat.cli import main
@@ -52,6 +54,16 @@ def test_an_organisation_with_a_pic_shows_its_cordis_record(client):
     assert f'<dd class="value">{expected}</dd>' in html
 
 
+def close(response: object) -> None:
+    """Close a file response (its file) without ending the test's database connection, as
+    Django's test client does for the responses it reads itself."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()  # type: ignore[attr-defined]
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def test_uploaded_documents_follow_their_event(tmp_path):
     with override_settings(MEDIA_ROOT=tmp_path):
         event = make_event()
@@ -65,7 +77,7 @@ def test_uploaded_documents_follow_their_event(tmp_path):
         response = visitor.get(f"/documents/{document.pk}/")
         assert response.status_code == 200
         assert b"".join(response.streaming_content) == b"What was agreed."
-        response.close()
+        close(response)
         event.published = False
         event.save()
         assert visitor.get(f"/documents/{document.pk}/").status_code == 404
@@ -74,4 +86,4 @@ def test_uploaded_documents_follow_their_event(tmp_path):
         editor.force_login(make_editor())
         allowed = editor.get(f"/documents/{document.pk}/")
         assert allowed.status_code == 200
-        allowed.close()
+        close(allowed)

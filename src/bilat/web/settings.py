@@ -5,6 +5,8 @@ SQLite by default; set DATABASE_URL=postgres://user:pass@host:port/db for a shar
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +66,14 @@ _database_url = config.get("DATABASE_URL")
 if _database_url.startswith("sqlite:///"):
     Path(_database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Writers wait their turn (BEGIN IMMEDIATE, up to 20 s) instead of failing with "database
+    # is locked" when two requests register at once; tests get a file too, not a shared
+    # in-memory database, whose table locks do not wait.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"bilat-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en"

@@ -82,7 +82,12 @@ def register_form(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():  # a refused registration keeps no trace of the person
-                person, _ = save_person(request.user, form.data_of(), source="public form")
+                data = form.data_of()
+                # Only a signed-in participant may change their own record through this form.
+                own_address = own is not None and own.email == data.email.strip().lower()
+                person, _ = save_person(
+                    request.user, data, source="public form", overwrite=own_address
+                )
                 registration = register(request.user, found, person, source="public form")
         except CoordinationError as error:
             form.add_error(None, str(error))

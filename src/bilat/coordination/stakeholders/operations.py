@@ -75,14 +75,22 @@ def organisation_for(
 
 
 @transaction.atomic
-def save_person(actor: Actor, data: PersonData, *, source: str) -> tuple[Person, bool]:
+def save_person(
+    actor: Actor, data: PersonData, *, source: str, overwrite: bool = True
+) -> tuple[Person, bool]:
     """Create the person, or update the one with the same e-mail; add consents and themes.
-    Returns the person and whether it was created."""
+    Returns the person and whether it was created.
+
+    `overwrite=False` (a visitor's public form) leaves a known person's details as they are:
+    whoever types an address in a form must not be able to rewrite that person's record."""
     country = (places.country_code(data.country) or "") if data.country else ""
     if data.country and not country:
         raise CoordinationError(f"{data.country!r} is not a country bilat knows", field="country")
-    organisation = organisation_for(actor, data.organisation, country, data.sector)
     person = find_person(data.email)
+    if person is not None and not overwrite:
+        give_consent(actor, person, data.consents, source=source)
+        return person, False
+    organisation = organisation_for(actor, data.organisation, country, data.sector)
     values: dict[str, Any] = {
         "first_name": data.first_name.strip(),
         "last_name": data.last_name.strip(),
