@@ -4,9 +4,12 @@ message, and schemathesis over the OpenAPI document finding no server error."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -104,7 +107,19 @@ def test_openapi_document_and_local_docs(client: Client) -> None:
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 
-@pytest.mark.usefixtures("site_warehouse")
+@pytest.fixture
+def connection_kept() -> Iterator[None]:
+    """Keep the test's database connection across schemathesis' WSGI calls, as Django's test
+    client does: the start and end of each request would otherwise close it, and the test
+    transaction with it."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("site_warehouse", "connection_kept")
 @schema.parametrize()
 @settings(
     max_examples=15,

@@ -156,3 +156,24 @@ def test_a_malformed_upload_gets_the_message_and_changes_nothing(tmp_path):
         page = client.post("/coordination/import/", {"file": upload})
     assert "malformed.csv: line 1 has none of the headers" in page.content.decode()
     assert not Person.objects.exists()
+
+
+def test_the_cli_previews_then_imports():
+    from click.testing import CliRunner
+
+    from bilat.cli import main
+
+    path = str(FILES / "people-template.csv")
+    dry = CliRunner().invoke(main, ["import-people", path, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "2 to create, 0 to merge, 6 rejected." in dry.output
+    assert not Person.objects.exists()
+    refused = CliRunner().invoke(main, ["import-people", path], input="n\n")
+    assert refused.exit_code == 1 and not Person.objects.exists()
+    event = make_event()
+    done = CliRunner().invoke(main, ["import-people", path, "--yes", "--event", event.slug])
+    assert done.exit_code == 0, done.output
+    assert "Imported: 2 created, 2 registered" in done.output
+    assert event.registrations.count() == 2
+    wrong = CliRunner().invoke(main, ["import-people", path, "--event", "nope"])
+    assert wrong.exit_code == 2 and "no event has the slug 'nope'" in wrong.output

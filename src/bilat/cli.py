@@ -514,6 +514,43 @@ def demo_command() -> None:
     )
 
 
+@main.command("import-people")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--event", "slug", help="Also register everyone imported for this event (slug).")
+@click.option("--dry-run", is_flag=True, help="Show what would happen and write nothing.")
+@click.option("--yes", is_flag=True, help="Do not ask before writing.")
+def import_people_command(path: Path, slug: str | None, dry_run: bool, yes: bool) -> None:
+    """Import people into the stakeholder directory from CSV (bilat's template, or an Indico
+    or pretix registration export): each line is created, merged (same e-mail) or rejected,
+    with the reason; nothing is written unless every accepted line can be."""
+    _django()
+    from bilat.coordination.events.models import Event
+    from bilat.coordination.stakeholders import imports
+
+    with _user_errors():
+        preview = imports.read(path.name, path.read_bytes())
+        event = Event.objects.filter(slug=slug).first() if slug else None
+        if slug and event is None:
+            raise click.BadParameter(f"no event has the slug {slug!r}", param_hint="--event")
+        table = Table("line", "action", "e-mail", "why", title=f"{path} ({preview.layout})")
+        for row in preview.rows:
+            table.add_row(str(row.line), row.action, row.email, row.reason)
+        console.print(table)
+        for note in preview.notes:
+            console.print(note)
+        counts = preview.counts
+        console.print(
+            f"{counts['create']} to create, {counts['merge']} to merge, "
+            f"{counts['reject']} rejected."
+        )
+        if dry_run or not (counts["create"] or counts["merge"]):
+            return
+        if not yes:
+            click.confirm("Import them?", abort=True)
+        done = imports.apply(None, preview, event=event)
+    console.print("Imported: " + ", ".join(f"{n} {what}" for what, n in sorted(done.items())))
+
+
 @main.command("user")
 @click.argument("username")
 @click.option("--email", default="", help="E-mail address of the account.")
