@@ -288,3 +288,28 @@ def test_a_visitors_form_cannot_rewrite_a_known_persons_record():
     participant.post(f"/events/{second.slug}/register/", form | {"first_name": "Ada"})
     known.refresh_from_db()
     assert (known.last_name, known.country) == ("Intruder", "US")  # their own record
+
+
+def test_registrants_get_an_email_saying_where_they_stand():
+    from django.core import mail
+
+    event = make_event(title="Oceans workshop", capacity=1)
+    client = Client()
+    form = {"first_name": "Ada", "last_name": "Example", "organisation": "", "sector": "other",
+            "country": "DE", "consents": ["registration"]}
+    client.post(f"/events/{event.slug}/register/", form | {"email": "ada@example.org"})
+    client.post(f"/events/{event.slug}/register/", form | {"email": "ben@example.org"})
+    confirmed, waiting = mail.outbox
+    assert (confirmed.to, confirmed.subject) == (["ada@example.org"], "Registered: Oceans workshop")
+    assert f"http://testserver/events/{event.slug}/" in confirmed.body
+    [(name, ics, kind)] = confirmed.attachments
+    assert (name, kind) == (f"{event.slug}.ics", "text/calendar")
+    assert "SUMMARY:Oceans workshop" in ics
+    assert (waiting.to, waiting.subject) == (["ben@example.org"], "Waiting list: Oceans workshop")
+    assert waiting.attachments == []
+    participant = Client()
+    participant.force_login(make_participant(Person.objects.get(email="ada@example.org")))
+    mine = Registration.objects.get(person__email="ada@example.org")
+    participant.post(f"/me/registrations/{mine.pk}/cancel/")
+    promoted = mail.outbox[-1]
+    assert (promoted.to, promoted.subject) == (["ben@example.org"], "Registered: Oceans workshop")

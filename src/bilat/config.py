@@ -46,6 +46,17 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder of documents uploaded to events (minutes, slides).",
     ),
     Setting(
+        "BILAT_EMAIL",
+        "console",
+        "How e-mails to registrants leave: console (written to the server's log) or "
+        "smtp://user:password@host:port (smtps:// for TLS).",
+    ),
+    Setting(
+        "BILAT_EMAIL_FROM",
+        "bilat <noreply@localhost>",
+        "Sender of the e-mails to registrants.",
+    ),
+    Setting(
         "BILAT_SECRET_KEY",
         "insecure-development-key-change-me",
         "Django secret key; set a long random value in any deployment.",

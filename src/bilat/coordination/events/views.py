@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET
 from bilat.coordination.events import statistics
 from bilat.coordination.events.calendar import calendar
 from bilat.coordination.events.forms import AttendanceForm, EventFilter
-from bilat.coordination.events.models import Document, Event, Status
+from bilat.coordination.events.models import Document, Event, Registration, Status
+from bilat.coordination.events.notices import send_registration
 from bilat.coordination.events.operations import mark_attendance, places_left, register
 from bilat.coordination.filtering import filtered
 from bilat.coordination.recommendations.models import Recommendation
@@ -92,6 +93,7 @@ def register_form(request: HttpRequest, slug: str) -> HttpResponse:
         except CoordinationError as error:
             form.add_error(None, str(error))
         else:
+            notify(request, registration)
             if registration.status == Status.WAITING:
                 messages.warning(request, "The event is full: you are on its waiting list.")
             else:
@@ -99,6 +101,12 @@ def register_form(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("event", slug=found.slug)
     context = {"event": found, "form": form, "places_left": places_left(found)}
     return render(request, "events/register.html", context)
+
+
+def notify(request: HttpRequest, registration: Registration) -> None:
+    """E-mail the registrant where they stand, with a link to the event's page."""
+    url = request.build_absolute_uri(reverse("event", args=[registration.event.slug]))
+    send_registration(registration, url, domain=request.get_host().split(":")[0])
 
 
 def _ics(data: bytes, name: str) -> HttpResponse:
@@ -174,6 +182,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         except CoordinationError as error:
             adding.add_error(None, str(error))
         else:
+            notify(request, added)
             messages.success(request, f"{person} is {added.get_status_display().lower()}.")
             return redirect("manage-event", slug=slug)
     context = {

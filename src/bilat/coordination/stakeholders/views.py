@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from bilat.coordination.events.models import Event, Registration
 from bilat.coordination.events.operations import cancel
+from bilat.coordination.events.views import notify
 from bilat.coordination.roles import editor_required
 from bilat.coordination.stakeholders import imports
 from bilat.coordination.stakeholders.forms import ImportForm, PersonForm, SignupForm
@@ -99,7 +100,9 @@ def me_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if registration.event.ends < timezone.localdate():
         messages.error(request, f"{registration.event.title} is over: nothing to cancel.")
         return redirect("me")
-    cancel(request.user, registration)
+    promoted = cancel(request.user, registration)
+    if promoted is not None:
+        notify(request, promoted)
     messages.success(request, f"Your registration for {registration.event.title} is cancelled.")
     return redirect("me")
 
