@@ -49,7 +49,7 @@ SETTINGS: tuple[Setting, ...] = (
         "BILAT_EMAIL",
         "console",
         "How e-mails to registrants leave: console (written to the server's log) or "
-        "smtp://user:password@host:port (smtps:// for TLS).",
+        "smtp://user:password@host:port (STARTTLS on port 587; smtps:// for TLS from the start).",
     ),
     Setting(
         "BILAT_EMAIL_FROM",
