@@ -37,6 +37,7 @@ EDITORS_ONLY = [
     "/coordination/workshops/",
     "/coordination/awareness/",
     "/coordination/changes/",
+    "/coordination/people.csv",
 ]
 
 
@@ -295,8 +296,14 @@ def test_registrants_get_an_email_saying_where_they_stand():
 
     event = make_event(title="Oceans workshop", capacity=1)
     client = Client()
-    form = {"first_name": "Ada", "last_name": "Example", "organisation": "", "sector": "other",
-            "country": "DE", "consents": ["registration"]}
+    form = {
+        "first_name": "Ada",
+        "last_name": "Example",
+        "organisation": "",
+        "sector": "other",
+        "country": "DE",
+        "consents": ["registration"],
+    }
     client.post(f"/events/{event.slug}/register/", form | {"email": "ada@example.org"})
     client.post(f"/events/{event.slug}/register/", form | {"email": "ben@example.org"})
     confirmed, waiting = mail.outbox

@@ -109,3 +109,25 @@ def test_the_change_log_names_fields_and_never_their_values():
     assert "email" in logged[1].fields
     text = json.dumps([[c.fields, c.note, c.object_id] for c in Change.objects.all()])
     assert "lovelace" not in text.lower() and "Ada" not in text
+
+
+def test_the_directory_filters_by_current_consent_and_exports_a_mailing_list():
+    import csv
+    import io
+
+    from django.test import Client
+
+    subscribed = make_person("ada@example.org", consents=("registration", "newsletter"))
+    make_person("ben@example.org", consents=("registration",))
+    left = make_person("cy@example.org", consents=("newsletter",))
+    set_consents(None, left, [], source="test")  # withdrew: not on the list any more
+    client = Client()
+    client.force_login(make_editor())
+    page = client.get("/coordination/people/", {"consent": "newsletter"}).content.decode()
+    assert "ada@example.org" in page and "ben@example.org" not in page
+    assert "cy@example.org" not in page
+    text = client.get("/coordination/people.csv", {"consent": "newsletter"}).content.decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [(r["email"], r["consents"]) for r in rows] == [
+        (subscribed.email, "newsletter; registration")
+    ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("me/erase/", views.me_erase, name="me-erase"),
     path("me/registrations/<int:pk>/cancel/", views.me_cancel, name="me-cancel"),
     path("coordination/people/", views.people, name="people"),
+    path("coordination/people.csv", views.people_csv, name="people-csv"),
     path("coordination/people/<int:pk>/", views.person, name="person"),
     path("coordination/people/<int:pk>/data.json", views.person_export, name="person-export"),
     path("coordination/people/<int:pk>/erase/", views.person_erase, name="person-erase"),

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import base64
 
+import pyarrow as pa
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +23,7 @@ from bilat.coordination.events.views import notify
 from bilat.coordination.roles import editor_required
 from bilat.coordination.stakeholders import imports
 from bilat.coordination.stakeholders.forms import ImportForm, PersonForm, SignupForm
-from bilat.coordination.stakeholders.models import Organisation, Person, Theme
+from bilat.coordination.stakeholders.models import Organisation, Person, Purpose, Theme
 from bilat.coordination.stakeholders.operations import (
     PersonData,
     erase_person,
@@ -33,6 +35,7 @@ from bilat.coordination.vocabulary import Sector, Side
 from bilat.errors import BilatError, CoordinationError
 from bilat.records.organisation import organisation as cordis_organisation
 from bilat.web.services import warehouse
+from bilat.web.views import download
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -125,12 +128,23 @@ def _json_download(data: object, name: str) -> HttpResponse:
 
 
 DIRECTORY_FILTERS = {"side": "side", "sector": "organisation__sector", "theme": "themes__name"}
+DIRECTORY_COLUMNS = (
+    "first_name",
+    "last_name",
+    "email",
+    "organisation",
+    "position",
+    "country",
+    "side",
+    "sector",
+    "themes",
+    "consents",
+)
 
 
-@editor_required
-def people(request: HttpRequest) -> HttpResponse:
-    """The directory, filtered by side, sector, theme and a search."""
-    found = Person.objects.select_related("organisation").prefetch_related("themes")
+def _directory(request: HttpRequest) -> QuerySet[Person]:
+    """The people matching the search, side, sector, theme and current consent asked for."""
+    found = Person.objects.select_related("organisation").prefetch_related("themes", "consent_set")
     query = request.GET.get("q", "").strip()
     if query:
         found = found.filter(
@@ -143,15 +157,52 @@ def people(request: HttpRequest) -> HttpResponse:
         value = request.GET.get(param)
         if value:
             found = found.filter(**{lookup: value})
+    consent = request.GET.get("consent")
+    if consent:
+        found = found.filter(consent__purpose=consent, consent__withdrawn__isnull=True)
+    return found.distinct().order_by("last_name", "first_name", "pk")
+
+
+@editor_required
+def people(request: HttpRequest) -> HttpResponse:
+    """The directory, filtered, 100 people a page."""
+    found = _directory(request).annotate(n_registrations=Count("registrations", distinct=True))
+    page = Paginator(found, 100).get_page(request.GET.get("page"))
+    others = request.GET.copy()
+    others.pop("page", None)
     context = {
-        "people": found.annotate(n_registrations=Count("registrations"))[:500],
-        "total": found.count(),
+        "page": page,
+        "query": others.urlencode(),
         "sides": Side.choices,
         "sectors": Sector.choices,
+        "purposes": Purpose.choices,
         "themes": Theme.objects.all(),
         "organisations": Organisation.objects.annotate(n_people=Count("people")).order_by("name"),
     }
     return render(request, "stakeholders/people.html", context)
+
+
+@editor_required
+def people_csv(request: HttpRequest) -> HttpResponse:
+    """The filtered directory as CSV: a mailing list of those who agreed to the newsletter
+    is `?consent=newsletter`."""
+    rows = [
+        {
+            "first_name": p.first_name,
+            "last_name": p.last_name,
+            "email": p.email,
+            "organisation": p.organisation.name if p.organisation else "",
+            "position": p.position,
+            "country": p.country,
+            "side": p.side,
+            "sector": p.sector,
+            "themes": "; ".join(t.name for t in p.themes.all()),
+            "consents": "; ".join(sorted(p.consents())),
+        }
+        for p in _directory(request)
+    ]
+    schema = pa.schema([(c, pa.string()) for c in DIRECTORY_COLUMNS])
+    return download(pa.Table.from_pylist(rows, schema=schema), "csv", "stakeholders")
 
 
 @editor_required
