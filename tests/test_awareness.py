@@ -81,6 +81,9 @@ def test_the_report_tables_add_up_the_log_of_the_period(workshop):
         {"side": "EU side", "sector": "University", "people": 60, "organisations": 30},
         {"side": "US side", "sector": "Funding body", "people": 40, "organisations": 12},
     ]
+    [figure] = document.figures  # one bar per side and sector reached
+    assert figure.svg.count('aria-roledescription="bar"') == 2
+    assert 'aria-label="People reached: 60; Sector: University; Side: EU side"' in figure.svg
     [event_row] = by_title["Events, registrations and attendance"]
     assert (event_row["registered"], event_row["attended"]) == (4, 2)
     assert (event_row["eu_side"], event_row["us_side"]) == (1, 1)

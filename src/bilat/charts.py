@@ -58,7 +58,7 @@ def bars(
     validate: bool = False,
 ) -> Spec:
     """Horizontal bars, longest first, at most `limit` of them."""
-    rows = [row for row in records(table) if row.get("programme", "ALL") != "ALL"]
+    rows = [row for row in records(table) if row.get("programme") != "ALL"]
     if len({row.get("programme") for row in rows}) > 1 and colour is None:
         colour = "programme"
     rows = sorted(rows, key=lambda row: -(row[value] or 0))[: limit * (3 if colour else 1)]

@@ -356,7 +356,7 @@ def _django(*, migrate: bool = True) -> None:
 
 
 @main.command("report")
-@click.argument("name", type=click.Choice([*REPORTS, "awareness"]))
+@click.argument("name", type=click.Choice([*REPORTS, "awareness", "event-outcome"]))
 @warehouse_option
 @click.option("--country", default="US", show_default=True, help="Country code, name or group.")
 @click.option("--programme", help="FP7, H2020 or HE (default: every programme loaded).")
@@ -388,6 +388,7 @@ def _django(*, migrate: bool = True) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="awareness: last day of the period (default: 31 December of this year).",
 )
+@click.option("--event", "slug", help="event-outcome: the event (its slug, as in its address).")
 def report_command(
     name: str,
     warehouse: Path | None,
@@ -398,12 +399,17 @@ def report_command(
     generated: datetime | None,
     start: datetime | None,
     end: datetime | None,
+    slug: str | None,
 ) -> None:
     """Write a monitoring report (us-participation or cooperation-monitoring) as PDF, HTML
     or XLSX, for any country (the US by default); or the awareness-raising and events
-    activity report of a period (awareness, PDF or HTML), from the coordination data."""
+    activity report of a period (awareness) or the outcome report of an event
+    (event-outcome --event SLUG), PDF or HTML, from the coordination data."""
     if name == "awareness":
         _awareness_report(fmt, output, start, end)
+        return
+    if name == "event-outcome":
+        _event_report(fmt, output, slug)
         return
     stem = "-".join(part for part in (name, country.replace(",", "_"), programme) if part)
     target = output or Path(f"{stem}.{fmt}")
@@ -445,6 +451,31 @@ def _awareness_report(
     target.write_bytes(data)
     console.print(
         f"Awareness report {first} to {last}: {len(document.tables)} tables, "
+        f"{len(document.figures)} figures, written to {target}"
+    )
+
+
+def _event_report(fmt: str, output: Path | None, slug: str | None) -> None:
+    if fmt == "xlsx":
+        raise click.BadParameter(
+            "the outcome report is written as pdf or html", param_hint="--format"
+        )
+    if not slug:
+        raise click.BadParameter("name the event with --event SLUG", param_hint="--event")
+    _django()
+    from bilat.coordination.events import report as event_report
+    from bilat.coordination.events.models import Event
+
+    event = Event.objects.filter(slug=slug).first()
+    if event is None:
+        raise click.BadParameter(f"no event has the slug {slug!r}", param_hint="--event")
+    target = output or Path(f"{slug}-outcome.{fmt}")
+    with _steps() as step:
+        document = event_report.build(event, progress=step)
+        data = report_pdf(document, step) if fmt == "pdf" else REPORT_WRITERS[fmt](document)
+    target.write_bytes(data)
+    console.print(
+        f"Outcome report of {event.title}: {len(document.tables)} tables, "
         f"{len(document.figures)} figures, written to {target}"
     )
 

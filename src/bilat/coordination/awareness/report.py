@@ -8,16 +8,15 @@ and their attendance, and the recommendations made. It names no person.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
 from datetime import date
 
-import pyarrow as pa
 from django.db.models import Count, Q, QuerySet, Sum
 
 from bilat import charts
 from bilat.coordination.awareness.models import Activity, Kind, Reach
 from bilat.coordination.events.models import Event, Status
 from bilat.coordination.recommendations.models import Recommendation, StatusChange
+from bilat.coordination.reporting import add, count, table
 from bilat.coordination.vocabulary import Sector, Side
 from bilat.errors import CoordinationError
 from bilat.reports.document import Chapter, Document, Numbering, Paragraph, Progress
@@ -79,47 +78,16 @@ def _summary(
     chapter.blocks.append(
         Paragraph(
             f"From {start:%d %B %Y} to {end:%d %B %Y}, the coordination team logged "
-            f"{_count(activities.count(), 'awareness-raising activity', 'activities')}, "
+            f"{count(activities.count(), 'awareness-raising activity', 'activities')}, "
             "which reached "
             f"{totals['people'] or 0:,} people ({by_side.get('EU', 0):,} on the EU side, "
             f"{by_side.get('US', 0):,} on the US side) and {totals['organisations'] or 0:,} "
-            f"organisations. It held {_count(len(held), 'event')}{later}, attended by "
-            f"{_count(attended, 'person', 'people')}.",
+            f"organisations. It held {count(len(held), 'event')}{later}, attended by "
+            f"{count(attended, 'person', 'people')}.",
             kind="finding",
         )
     )
     return chapter
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    """`1 event`, `2 events`: a number with its noun in the right form."""
-    return f"{n:,} {one if n == 1 else many or one + 's'}"
-
-
-# Columns that hold counts; every other column of the report's tables is text.
-COUNTS = {"activities", "people", "organisations", "registered", "attended", "eu_side", "us_side"}
-HEADERS = {
-    "date": "Date",
-    "kind": "Kind",
-    "side": "Side",
-    "sector": "Sector",
-    "event": "Event",
-    "type": "Type",
-    "place": "Place",
-    "reference": "Ref.",
-    "eu_side": "Attended, EU side",
-    "us_side": "Attended, US side",
-}
-
-
-def _table(columns: list[str], rows: Sequence[Mapping[str, object]]) -> pa.Table:
-    """Rows as an Arrow table whose columns keep their types when there are no rows."""
-    schema = pa.schema([(c, pa.int64() if c in COUNTS else pa.string()) for c in columns])
-    return pa.Table.from_pylist(list(rows), schema=schema)
-
-
-def _add(chapter: Chapter, numbering: Numbering, caption: str, table: pa.Table) -> None:
-    chapter.blocks.append(numbering.table(caption, table, table.column_names, headers=HEADERS))
 
 
 def _activities(numbering: Numbering, activities: QuerySet[Activity]) -> Chapter:
@@ -136,9 +104,7 @@ def _activities(numbering: Numbering, activities: QuerySet[Activity]) -> Chapter
     summary = [
         {"kind": kinds[k], "activities": n, "people": people[k]} for k, n in per_kind.most_common()
     ]
-    _add(
-        chapter, numbering, "Activities by kind", _table(["kind", "activities", "people"], summary)
-    )
+    add(chapter, numbering, "Activities by kind", table(["kind", "activities", "people"], summary))
     rows = [
         {
             "date": a.date.isoformat(),
@@ -149,11 +115,11 @@ def _activities(numbering: Numbering, activities: QuerySet[Activity]) -> Chapter
         }
         for a in listed
     ]
-    _add(
+    add(
         chapter,
         numbering,
         "Every activity of the period",
-        _table(["date", "kind", "title", "people", "organisations"], rows),
+        table(["date", "kind", "title", "people", "organisations"], rows),
     )
     return chapter
 
@@ -166,10 +132,10 @@ def _reach(numbering: Numbering, reach: QuerySet[Reach]) -> Chapter:
         .order_by("side", "sector")
     )
     rows = [g | {"side": SIDES[g["side"]], "sector": SECTORS[g["sector"]]} for g in grouped]
-    table = _table(["side", "sector", "people", "organisations"], rows)
-    if table.num_rows:
+    data = table(["side", "sector", "people", "organisations"], rows)
+    if data.num_rows:
         spec = charts.bars(
-            table,
+            data,
             category="sector",
             value="people",
             category_title="Sector",
@@ -177,7 +143,7 @@ def _reach(numbering: Numbering, reach: QuerySet[Reach]) -> Chapter:
             colour="side",
         )
         chapter.blocks.append(numbering.figure("People reached by sector and side", spec))
-    _add(chapter, numbering, "Reach by side and sector", table)
+    add(chapter, numbering, "Reach by side and sector", data)
     return chapter
 
 
@@ -205,7 +171,7 @@ def _events(numbering: Numbering, events: QuerySet[Event]) -> Chapter:
         for e in counted
     ]
     columns = ["date", "event", "type", "place", "registered", "attended", "eu_side", "us_side"]
-    _add(chapter, numbering, "Events, registrations and attendance", _table(columns, rows))
+    add(chapter, numbering, "Events, registrations and attendance", table(columns, rows))
     return chapter
 
 
@@ -215,8 +181,8 @@ def _recommendations(numbering: Numbering, start: date, end: date) -> Chapter:
     moved = StatusChange.objects.filter(at__date__range=(start, end)).exclude(old="")
     chapter.blocks.append(
         Paragraph(
-            f"{_count(made.count(), 'recommendation')} written in the period; "
-            f"{_count(moved.count(), 'status change')} recorded."
+            f"{count(made.count(), 'recommendation')} written in the period; "
+            f"{count(moved.count(), 'status change')} recorded."
         )
     )
     rows = [
@@ -230,7 +196,7 @@ def _recommendations(numbering: Numbering, start: date, end: date) -> Chapter:
         for r in made
     ]
     columns = ["reference", "title", "barrier", "addressee", "status"]
-    _add(chapter, numbering, "Recommendations written in the period", _table(columns, rows))
+    add(chapter, numbering, "Recommendations written in the period", table(columns, rows))
     return chapter
 
 

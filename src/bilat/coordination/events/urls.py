@@ -20,5 +20,10 @@ urlpatterns = [
         views.registrations_csv,
         name="event-registrations",
     ),
+    path(
+        "coordination/events/<slug:slug>/report.<str:fmt>",
+        views.outcome_report,
+        name="event-report",
+    ),
     path("coordination/workshops/", views.series, name="workshop-series"),
 ]

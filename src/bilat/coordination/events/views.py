@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from bilat.coordination.events import report as event_report
 from bilat.coordination.events import statistics
 from bilat.coordination.events.calendar import calendar
 from bilat.coordination.events.forms import AttendanceForm, EventFilter
@@ -27,8 +28,9 @@ from bilat.coordination.roles import editor_required, is_editor
 from bilat.coordination.stakeholders.forms import PersonForm
 from bilat.coordination.stakeholders.models import Person, Purpose
 from bilat.coordination.stakeholders.operations import save_person
-from bilat.errors import CoordinationError
-from bilat.web.views import download
+from bilat.errors import CoordinationError, ParameterError
+from bilat.reports import make
+from bilat.web.views import attachment, download
 
 
 @require_GET
@@ -233,6 +235,16 @@ def registrations_csv(request: HttpRequest, slug: str) -> HttpResponse:
         )
     schema = pa.schema([(c, pa.string()) for c in REGISTRATION_COLUMNS])
     return download(pa.Table.from_pylist(rows, schema=schema), "csv", f"{slug}-registrations")
+
+
+@editor_required
+def outcome_report(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The event's outcome report, as HTML or PDF."""
+    if fmt not in ("html", "pdf"):
+        raise ParameterError("format", f"{fmt!r} is not a report format; use html or pdf")
+    document = event_report.build(get_object_or_404(Event, slug=slug))
+    data = make.pdf(document) if fmt == "pdf" else make.html(document).encode("utf-8")
+    return attachment(data, fmt, f"{slug}-outcome")
 
 
 @editor_required

@@ -1,0 +1,49 @@
+"""What the coordination reports (awareness activity, event outcome) share: their tables,
+built from rows of counts and text, and numbers written with their nouns."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pyarrow as pa
+
+from bilat.reports.document import Chapter, Numbering
+
+# Columns that hold counts; every other column of these reports' tables is text.
+COUNTS = {"activities", "people", "organisations", "registered", "waiting", "attended",
+          "eu_side", "us_side"}  # fmt: skip
+HEADERS = {
+    "date": "Date",
+    "kind": "Kind",
+    "side": "Side",
+    "sector": "Sector",
+    "event": "Event",
+    "type": "Type",
+    "place": "Place",
+    "reference": "Ref.",
+    "eu_side": "Attended, EU side",
+    "us_side": "Attended, US side",
+}
+
+
+def count(n: int, one: str, many: str | None = None) -> str:
+    """`1 event`, `2 events`: a number with its noun in the right form."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
+def table(columns: Sequence[str], rows: Sequence[Mapping[str, object]]) -> pa.Table:
+    """Rows as an Arrow table whose columns keep their types when there are no rows."""
+    schema = pa.schema([(c, pa.int64() if c in COUNTS else pa.string()) for c in columns])
+    return pa.Table.from_pylist(list(rows), schema=schema)
+
+
+def add(
+    chapter: Chapter,
+    numbering: Numbering,
+    caption: str,
+    data: pa.Table,
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    """Append a numbered table of every column of `data` to the chapter."""
+    names = HEADERS | dict(headers or {})
+    chapter.blocks.append(numbering.table(caption, data, data.column_names, headers=names))
