@@ -50,3 +50,13 @@ def test_a_person_cannot_be_registered_twice_for_one_event_in_the_database():
     with pytest.raises(IntegrityError), transaction.atomic():
         Registration.objects.create(**row)
     assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_the_migrations_describe_the_models():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()

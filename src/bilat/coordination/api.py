@@ -83,7 +83,7 @@ def _event(e: Event) -> EventOut:
 
 @router.get("/events", response=list[EventOut], summary="Published events")
 def events(request: HttpRequest) -> list[EventOut]:
-    found = Event.objects.filter(published=True).prefetch_related("themes").order_by("starts")
+    found = Event.objects.filter(published=True).prefetch_related("themes").order_by("starts", "pk")
     return [_event(e) for e in found]
 
 

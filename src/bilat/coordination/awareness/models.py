@@ -26,7 +26,7 @@ class Activity(models.Model):
     description = models.TextField(blank=True)
 
     class Meta:
-        ordering = ("-date", "title")
+        ordering = ("-date", "title", "pk")
         verbose_name_plural = "activities"
 
     def __str__(self) -> str:

@@ -32,7 +32,7 @@ def build(start: date, end: date, *, progress: Progress | None = None) -> Docume
     numbering = Numbering(progress)
     activities = Activity.objects.filter(date__range=(start, end))
     reach = Reach.objects.filter(activity__in=activities)
-    events = Event.objects.filter(starts__range=(start, end)).order_by("starts")
+    events = Event.objects.filter(starts__range=(start, end)).order_by("starts", "pk")
     chapters = [
         _summary(activities, reach, events, start, end),
         _activities(numbering, activities),

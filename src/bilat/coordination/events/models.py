@@ -55,7 +55,7 @@ class Event(models.Model):
     published = models.BooleanField(default=True)
 
     class Meta:
-        ordering = ("-starts", "title")
+        ordering = ("-starts", "title", "pk")
         constraints = (
             models.CheckConstraint(condition=Q(ends__gte=models.F("starts")), name="event_dates"),
         )
@@ -82,7 +82,7 @@ class Session(models.Model):
     speakers = models.ManyToManyField(Person, blank=True, related_name="talks")
 
     class Meta:
-        ordering = ("day", "starts")
+        ordering = ("day", "starts", "pk")
 
     def __str__(self) -> str:
         return self.title

@@ -111,7 +111,7 @@ def workshop_series() -> Series:
             ),
         )
         .prefetch_related("themes")
-        .order_by("starts")
+        .order_by("starts", "pk")
     )
     rows = [SeriesEvent(e, e.n_registered, e.n_attended) for e in workshops]
     came = Registration.objects.filter(

@@ -42,7 +42,7 @@ def events(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     context = {
         "form": form,
-        "upcoming": found.filter(ends__gte=today).order_by("starts"),
+        "upcoming": found.filter(ends__gte=today).order_by("starts", "pk"),
         "past": found.filter(ends__lt=today),
     }
     return render(request, "events/events.html", context)
@@ -120,7 +120,7 @@ def _ics(data: bytes, name: str) -> HttpResponse:
 @require_GET
 def feed(request: HttpRequest) -> HttpResponse:
     """Every published event, for calendar subscriptions."""
-    found = Event.objects.filter(published=True).order_by("starts")
+    found = Event.objects.filter(published=True).order_by("starts", "pk")
     data = calendar(
         found,
         lambda e: request.build_absolute_uri(reverse("event", args=[e.slug])),
@@ -155,7 +155,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The coordination team's start page."""
     today = timezone.localdate()
     context = {
-        "upcoming": Event.objects.filter(ends__gte=today).order_by("starts"),
+        "upcoming": Event.objects.filter(ends__gte=today).order_by("starts", "pk"),
         "past": Event.objects.filter(ends__lt=today)[:10],
         "people": Person.objects.count(),
         "recommendations": Recommendation.objects.count(),

@@ -19,7 +19,7 @@ class Theme(models.Model):
     name = models.CharField(max_length=120, unique=True)
 
     class Meta:
-        ordering = ("name",)
+        ordering = ("name", "pk")
 
     def __str__(self) -> str:
         return self.name
@@ -43,7 +43,7 @@ class Organisation(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ("name",)
+        ordering = ("name", "pk")
         constraints = (
             models.UniqueConstraint(fields=("name", "country"), name="organisation_name_country"),
         )
@@ -79,7 +79,7 @@ class Person(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ("last_name", "first_name")
+        ordering = ("last_name", "first_name", "pk")
         verbose_name_plural = "people"
 
     def __str__(self) -> str:
@@ -111,7 +111,7 @@ class Consent(models.Model):
     source = models.CharField(max_length=40, help_text="public form, editor, import...")
 
     class Meta:
-        ordering = ("person", "purpose", "-given")
+        ordering = ("person", "purpose", "-given", "pk")
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} ({self.given:%Y-%m-%d})"

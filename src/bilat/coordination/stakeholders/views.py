@@ -258,7 +258,7 @@ SESSION_KEY = "bilat-import"
 @editor_required
 def import_people(request: HttpRequest) -> HttpResponse:
     """Upload a CSV, see what it would do, then confirm (or not)."""
-    events = Event.objects.order_by("-starts")
+    events = Event.objects.order_by("-starts", "pk")
     if request.method == "POST" and "confirm" in request.POST:
         return _apply_import(request)
     form = ImportForm(request.POST or None, request.FILES or None)
