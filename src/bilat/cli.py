@@ -431,35 +431,41 @@ def report_command(
     )
 
 
-def _awareness_report(
-    fmt: str, output: Path | None, start: datetime | None, end: datetime | None
-) -> None:
+def _coordination_report(fmt: str, target: Path, build: Any, what: str) -> None:
+    """Build a report of the coordination data with `build(progress)`, write it as PDF or
+    HTML to `target`, and say what was written."""
     if fmt == "xlsx":
-        raise click.BadParameter(
-            "the awareness report is written as pdf or html", param_hint="--format"
-        )
-    year = datetime.now().year
-    first = start.date() if start else datetime(year, 1, 1).date()
-    last = end.date() if end else datetime(year, 12, 31).date()
-    target = output or Path(f"awareness-{first}-{last}.{fmt}")
-    _django()
-    from bilat.coordination.awareness import report as awareness
+        raise click.BadParameter(f"the {what} is written as pdf or html", param_hint="--format")
+    from bilat.coordination.reporting import write_report
 
     with _user_errors(), _steps() as step:
-        document = awareness.build(first, last, progress=step)
-        data = report_pdf(document, step) if fmt == "pdf" else REPORT_WRITERS[fmt](document)
+        document = build(step)
+        data = write_report(document, fmt, step)
     target.write_bytes(data)
     console.print(
-        f"Awareness report {first} to {last}: {len(document.tables)} tables, "
+        f"{what[0].upper()}{what[1:]}: {len(document.tables)} tables, "
         f"{len(document.figures)} figures, written to {target}"
     )
 
 
+def _awareness_report(
+    fmt: str, output: Path | None, start: datetime | None, end: datetime | None
+) -> None:
+    year = datetime.now().year
+    first = start.date() if start else datetime(year, 1, 1).date()
+    last = end.date() if end else datetime(year, 12, 31).date()
+    _django()
+    from bilat.coordination.awareness import report as awareness
+
+    _coordination_report(
+        fmt,
+        output or Path(f"awareness-{first}-{last}.{fmt}"),
+        lambda step: awareness.build(first, last, progress=step),
+        f"awareness report {first} to {last}",
+    )
+
+
 def _event_report(fmt: str, output: Path | None, slug: str | None) -> None:
-    if fmt == "xlsx":
-        raise click.BadParameter(
-            "the outcome report is written as pdf or html", param_hint="--format"
-        )
     if not slug:
         raise click.BadParameter("name the event with --event SLUG", param_hint="--event")
     _django()
@@ -469,14 +475,11 @@ def _event_report(fmt: str, output: Path | None, slug: str | None) -> None:
     event = Event.objects.filter(slug=slug).first()
     if event is None:
         raise click.BadParameter(f"no event has the slug {slug!r}", param_hint="--event")
-    target = output or Path(f"{slug}-outcome.{fmt}")
-    with _steps() as step:
-        document = event_report.build(event, progress=step)
-        data = report_pdf(document, step) if fmt == "pdf" else REPORT_WRITERS[fmt](document)
-    target.write_bytes(data)
-    console.print(
-        f"Outcome report of {event.title}: {len(document.tables)} tables, "
-        f"{len(document.figures)} figures, written to {target}"
+    _coordination_report(
+        fmt,
+        output or Path(f"{slug}-outcome.{fmt}"),
+        lambda step: event_report.build(event, progress=step),
+        f"outcome report of {event.title}",
     )
 
 

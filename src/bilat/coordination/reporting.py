@@ -3,11 +3,16 @@ built from rows of counts and text, and numbers written with their nouns."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import pyarrow as pa
 
-from bilat.reports.document import Chapter, Numbering
+from bilat.coordination.recommendations.models import Recommendation
+from bilat.errors import ParameterError
+from bilat.reports import make
+from bilat.reports.document import Chapter, Document, Numbering, Progress
+
+FORMATS = ("pdf", "html")
 
 # Columns that hold counts; every other column of these reports' tables is text.
 COUNTS = {"activities", "people", "organisations", "registered", "waiting", "attended",
@@ -47,3 +52,25 @@ def add(
     """Append a numbered table of every column of `data` to the chapter."""
     names = HEADERS | dict(headers or {})
     chapter.blocks.append(numbering.table(caption, data, data.column_names, headers=names))
+
+
+def recommendations(found: Iterable[Recommendation]) -> pa.Table:
+    """Recommendations as a report table: reference, title, barrier, addressee, status."""
+    rows = [
+        {
+            "reference": r.reference,
+            "title": r.title,
+            "barrier": r.get_barrier_display(),
+            "addressee": r.get_addressee_display(),
+            "status": r.get_status_display(),
+        }
+        for r in found
+    ]
+    return table(["reference", "title", "barrier", "addressee", "status"], rows)
+
+
+def write_report(document: Document, fmt: str, progress: Progress | None = None) -> bytes:
+    """A coordination report as PDF or one HTML file."""
+    if fmt not in FORMATS:
+        raise ParameterError("format", f"{fmt!r} is not a format of this report; use pdf or html")
+    return make.pdf(document, progress) if fmt == "pdf" else make.html(document).encode("utf-8")

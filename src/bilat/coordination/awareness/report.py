@@ -16,7 +16,7 @@ from bilat import charts
 from bilat.coordination.awareness.models import Activity, Kind, Reach
 from bilat.coordination.events.models import Event, Status
 from bilat.coordination.recommendations.models import Recommendation, StatusChange
-from bilat.coordination.reporting import add, count, table
+from bilat.coordination.reporting import add, count, recommendations, table
 from bilat.coordination.vocabulary import Sector, Side
 from bilat.errors import CoordinationError
 from bilat.reports.document import Chapter, Document, Numbering, Paragraph, Progress
@@ -185,18 +185,7 @@ def _recommendations(numbering: Numbering, start: date, end: date) -> Chapter:
             f"{count(moved.count(), 'status change')} recorded."
         )
     )
-    rows = [
-        {
-            "reference": r.reference,
-            "title": r.title,
-            "barrier": r.get_barrier_display(),
-            "addressee": r.get_addressee_display(),
-            "status": r.get_status_display(),
-        }
-        for r in made
-    ]
-    columns = ["reference", "title", "barrier", "addressee", "status"]
-    add(chapter, numbering, "Recommendations written in the period", table(columns, rows))
+    add(chapter, numbering, "Recommendations written in the period", recommendations(made))
     return chapter
 
 

@@ -15,9 +15,9 @@ from bilat.coordination.awareness import report as activity_report
 from bilat.coordination.awareness.forms import PeriodForm
 from bilat.coordination.awareness.models import Activity
 from bilat.coordination.awareness.operations import reach_from_attendance
+from bilat.coordination.reporting import write_report
 from bilat.coordination.roles import editor_required
 from bilat.errors import CoordinationError, ParameterError
-from bilat.reports import make
 from bilat.web.views import attachment
 
 
@@ -41,16 +41,13 @@ def log(request: HttpRequest) -> HttpResponse:
 @editor_required
 def report(request: HttpRequest, fmt: str) -> HttpResponse:
     """The activity report of the period in the query string, as HTML or PDF."""
-    if fmt not in ("html", "pdf"):
-        raise ParameterError("format", f"{fmt!r} is not a report format; use html or pdf")
     form = _period(request)
     if not form.is_valid():
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         raise ParameterError("period", f"The report needs a valid period: {errors}")
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     document = activity_report.build(start, end)
-    data = make.pdf(document) if fmt == "pdf" else make.html(document).encode("utf-8")
-    return attachment(data, fmt, f"awareness-{start}-{end}")
+    return attachment(write_report(document, fmt), fmt, f"awareness-{start}-{end}")
 
 
 @editor_required

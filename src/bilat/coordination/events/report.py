@@ -7,7 +7,7 @@ from __future__ import annotations
 from bilat import charts
 from bilat.coordination.events.models import Event
 from bilat.coordination.events.statistics import DIMENSIONS, event_statistics
-from bilat.coordination.reporting import add, count, table
+from bilat.coordination.reporting import add, count, recommendations, table
 from bilat.coordination.stakeholders.models import Purpose
 from bilat.reports.document import Chapter, Document, Numbering, Paragraph, Progress
 
@@ -134,22 +134,12 @@ def _outcome(numbering: Numbering, event: Event) -> Chapter:
     documents = [d.title for d in event.documents.filter(public=True)]
     if documents:
         chapter.blocks.append(Paragraph("Documents: " + "; ".join(documents) + "."))
-    rows = [
-        {
-            "reference": r.reference,
-            "title": r.title,
-            "barrier": r.get_barrier_display(),
-            "addressee": r.get_addressee_display(),
-            "status": r.get_status_display(),
-        }
-        for r in event.recommendations.filter(published=True).order_by("id")
-    ]
-    columns = ["reference", "title", "barrier", "addressee", "status"]
+    found = event.recommendations.filter(published=True).order_by("id")
     add(
         chapter,
         numbering,
         "Recommendations from the event",
-        table(columns, rows),
+        recommendations(found),
         {"title": "Recommendation"},
     )
     return chapter

@@ -24,12 +24,12 @@ from bilat.coordination.events.notices import send_registration
 from bilat.coordination.events.operations import mark_attendance, places_left, register
 from bilat.coordination.filtering import filtered
 from bilat.coordination.recommendations.models import Recommendation
+from bilat.coordination.reporting import write_report
 from bilat.coordination.roles import editor_required, is_editor
 from bilat.coordination.stakeholders.forms import PersonForm
 from bilat.coordination.stakeholders.models import Person, Purpose
 from bilat.coordination.stakeholders.operations import save_person
-from bilat.errors import CoordinationError, ParameterError
-from bilat.reports import make
+from bilat.errors import CoordinationError
 from bilat.web.views import attachment, download
 
 
@@ -240,11 +240,8 @@ def registrations_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @editor_required
 def outcome_report(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The event's outcome report, as HTML or PDF."""
-    if fmt not in ("html", "pdf"):
-        raise ParameterError("format", f"{fmt!r} is not a report format; use html or pdf")
     document = event_report.build(get_object_or_404(Event, slug=slug))
-    data = make.pdf(document) if fmt == "pdf" else make.html(document).encode("utf-8")
-    return attachment(data, fmt, f"{slug}-outcome")
+    return attachment(write_report(document, fmt), fmt, f"{slug}-outcome")
 
 
 @editor_required
