@@ -167,7 +167,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
     """An event's registrations, attendance sheet and statistics; add a registrant."""
     found = get_object_or_404(Event, slug=slug)
-    confirmed = list(found.registrations.filter(status=Status.CONFIRMED).select_related("person"))
+    confirmed = list(
+        found.registrations.filter(status=Status.CONFIRMED).select_related("person__organisation")
+    )
     attendance = AttendanceForm(
         request.POST if "attendance" in request.POST else None, registrations=confirmed
     )
