@@ -148,3 +148,19 @@ def test_the_calendar_feed_lists_published_events_and_no_registrant():
     assert entry.decoded("dtstart") == date(2026, 6, 1)
     assert entry.decoded("dtend") == date(2026, 6, 3)  # exclusive end of an all-day event
     assert str(entry["url"]).endswith(f"/events/{shown.slug}/")
+
+
+def test_the_calendar_feed_takes_the_event_lists_filters():
+    make_event(title="Workshop A")
+    make_event(title="Webinar B", kind="webinar", place="online")
+    response = Client().get("/events/calendar.ics", {"kind": "webinar"})
+    entries = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert [str(e["summary"]) for e in entries] == ["Webinar B"]
+
+
+def test_an_address_is_stored_in_lower_case_however_it_is_written():
+    person = make_person("Ada.Lovelace@Example.ORG")
+    person.email = " ADA@EXAMPLE.org "
+    person.save()
+    person.refresh_from_db()
+    assert person.email == "ada@example.org"

@@ -119,8 +119,10 @@ def _ics(data: bytes, name: str) -> HttpResponse:
 
 @require_GET
 def feed(request: HttpRequest) -> HttpResponse:
-    """Every published event, for calendar subscriptions."""
-    found = Event.objects.filter(published=True).order_by("starts", "pk")
+    """Every published event, for calendar subscriptions; the event list's filters narrow it
+    (`?kind=thematic_workshop` subscribes to the thematic workshops only)."""
+    published = Event.objects.filter(published=True).order_by("starts", "pk")
+    found = filtered(published, EventFilter(request.GET or None), {"theme": "themes"})
     data = calendar(
         found,
         lambda e: request.build_absolute_uri(reverse("event", args=[e.slug])),

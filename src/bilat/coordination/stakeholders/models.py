@@ -6,6 +6,8 @@ own record, and nothing about them is public. Organisations are not personal dat
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -84,6 +86,12 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # One person per address whatever its case (people are matched by e-mail), however
+        # the record is written: forms, the admin, imports.
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
 
     @property
     def sector(self) -> str:
