@@ -87,3 +87,8 @@ def test_uploaded_documents_follow_their_event(tmp_path):
         allowed = editor.get(f"/documents/{document.pk}/")
         assert allowed.status_code == 200
         close(allowed)
+        assert document.upload.url.startswith("/uploads/documents/")
+        as_admin_links = editor.get(document.upload.url)  # the admin's "Currently:" link
+        assert as_admin_links.status_code == 200
+        close(as_admin_links)
+        assert visitor.get(document.upload.url).status_code == 302  # to the login page

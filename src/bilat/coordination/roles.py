@@ -17,7 +17,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 EDITORS = "Editors"
 COORDINATION_APPS = ("stakeholders", "events", "recommendations", "awareness")
@@ -36,12 +37,12 @@ def is_editor(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 
 def editor_required(
-    view: Callable[..., HttpResponse],
-) -> Callable[..., HttpResponse]:
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     """Anonymous visitors are sent to log in; signed-in non-editors get 403."""
 
     @wraps(view)
-    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not is_editor(request.user):

@@ -96,7 +96,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "me"
 LOGOUT_REDIRECT_URL = "home"
 MEDIA_ROOT = config.get("BILAT_UPLOADS")
-MEDIA_URL = "/documents/"
+MEDIA_URL = "/uploads/"  # editors only (the admin links there); the public use /documents/<id>/
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # E-mail to registrants (`BILAT_EMAIL`): the console by default, SMTP when given as a URL.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("events/<slug:slug>/register/", views.register_form, name="event-register"),
     path("events/<slug:slug>.ics", views.event_ics, name="event-ics"),
     path("documents/<int:pk>/", views.document, name="event-document"),
+    path("uploads/<path:name>", views.upload, name="upload"),
     path("coordination/", views.dashboard, name="coordination"),
     path("coordination/events/<slug:slug>/", views.manage, name="manage-event"),
     path(

@@ -153,6 +153,13 @@ def document(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @editor_required
+def upload(request: HttpRequest, name: str) -> FileResponse:
+    """An uploaded file by its stored name, as the admin links to it: editors only."""
+    found = get_object_or_404(Document, upload=name)
+    return FileResponse(found.upload.open("rb"), as_attachment=False)
+
+
+@editor_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The coordination team's start page."""
     today = timezone.localdate()
