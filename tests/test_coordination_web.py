@@ -90,9 +90,15 @@ def test_the_directory_api_answers_editors_only(demo_data):
     assert participant.get("/api/people").status_code == 403
     editor = Client()
     editor.force_login(make_editor())
-    people = json.loads(editor.get("/api/people").content)
-    assert len(people) == Person.objects.count()
+    first = json.loads(editor.get("/api/people", {"limit": 30}).content)
+    rest = json.loads(editor.get("/api/people", {"limit": 30, "offset": 30}).content)
+    assert first["count"] == rest["count"] == Person.objects.count() == 37
+    people = first["items"] + rest["items"]
+    assert sorted(p["email"] for p in people) == sorted(
+        Person.objects.values_list("email", flat=True)
+    )
     assert all(p["email"].endswith("@example.org") for p in people)
+    assert {"registration", "directory"} <= set(people[0]["consents"])
 
 
 @pytest.mark.parametrize("url", EDITORS_ONLY)

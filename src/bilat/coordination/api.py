@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
 from bilat.coordination.events.models import Event
@@ -61,6 +63,14 @@ class PersonOut(Schema):
     side: str
     country: str
     consents: list[str]
+
+    @staticmethod
+    def resolve_organisation(person: Person) -> str | None:
+        return person.organisation.name if person.organisation else None
+
+    @staticmethod
+    def resolve_consents(person: Person) -> list[str]:
+        return sorted(person.consents())
 
 
 def _event(e: Event) -> EventOut:
@@ -121,22 +131,10 @@ def recommendations(request: HttpRequest) -> list[RecommendationOut]:
     "/people",
     response=list[PersonOut],
     auth=django_auth,
-    summary="The stakeholder directory (editors only)",
+    summary="The stakeholder directory (editors only), 100 people a page",
 )
-def people(request: HttpRequest) -> list[PersonOut]:
+@paginate(LimitOffsetPagination)
+def people(request: HttpRequest) -> QuerySet[Person]:
     if not is_editor(request.user):
         raise HttpError(403, "Only editors of the coordination team can read the directory.")
-    found = Person.objects.select_related("organisation").prefetch_related("consent_set")
-    return [
-        PersonOut(
-            id=p.pk,
-            first_name=p.first_name,
-            last_name=p.last_name,
-            email=p.email,
-            organisation=p.organisation.name if p.organisation else None,
-            side=p.side,
-            country=p.country,
-            consents=sorted(p.consents()),
-        )
-        for p in found
-    ]
+    return Person.objects.select_related("organisation").prefetch_related("consent_set")
