@@ -5,6 +5,7 @@ for anyone but the person and the editors."""
 from __future__ import annotations
 
 import base64
+from collections import defaultdict
 
 import pyarrow as pa
 from django.contrib import messages
@@ -23,7 +24,13 @@ from bilat.coordination.events.views import notify
 from bilat.coordination.roles import editor_required
 from bilat.coordination.stakeholders import imports
 from bilat.coordination.stakeholders.forms import ImportForm, PersonForm, SignupForm
-from bilat.coordination.stakeholders.models import Organisation, Person, Purpose, Theme
+from bilat.coordination.stakeholders.models import (
+    Consent,
+    Organisation,
+    Person,
+    Purpose,
+    Theme,
+)
 from bilat.coordination.stakeholders.operations import (
     PersonData,
     erase_person,
@@ -127,6 +134,7 @@ def _json_download(data: object, name: str) -> HttpResponse:
     return response
 
 
+ORGANISATIONS_SHOWN = 30
 DIRECTORY_FILTERS = {"side": "side", "sector": "organisation__sector", "theme": "themes__name"}
 DIRECTORY_COLUMNS = (
     "first_name",
@@ -144,7 +152,7 @@ DIRECTORY_COLUMNS = (
 
 def _directory(request: HttpRequest) -> QuerySet[Person]:
     """The people matching the search, side, sector, theme and current consent asked for."""
-    found = Person.objects.select_related("organisation").prefetch_related("themes", "consent_set")
+    found = Person.objects.all()
     query = request.GET.get("q", "").strip()
     if query:
         found = found.filter(
@@ -160,14 +168,25 @@ def _directory(request: HttpRequest) -> QuerySet[Person]:
     consent = request.GET.get("consent")
     if consent:
         found = found.filter(consent__purpose=consent, consent__withdrawn__isnull=True)
-    return found.distinct().order_by("last_name", "first_name", "pk")
+    if request.GET.get("theme") or consent:  # joins that can repeat a person
+        found = found.distinct()
+    return found.order_by("last_name", "first_name", "pk")
 
 
 @editor_required
 def people(request: HttpRequest) -> HttpResponse:
-    """The directory, filtered, 100 people a page."""
-    found = _directory(request).annotate(n_registrations=Count("registrations", distinct=True))
+    """The directory, filtered, 100 people a page; the organisations with most people."""
+    found = _directory(request).select_related("organisation").prefetch_related("themes")
     page = Paginator(found, 100).get_page(request.GET.get("page"))
+    # Registrations are counted for the people shown, not for the whole directory.
+    counts = dict(
+        Registration.objects.filter(person__in=[p.pk for p in page])
+        .values_list("person")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for shown in page:
+        shown.n_registrations = counts.get(shown.pk, 0)  # type: ignore[attr-defined]
     others = request.GET.copy()
     others.pop("page", None)
     context = {
@@ -177,7 +196,10 @@ def people(request: HttpRequest) -> HttpResponse:
         "sectors": Sector.choices,
         "purposes": Purpose.choices,
         "themes": Theme.objects.all(),
-        "organisations": Organisation.objects.annotate(n_people=Count("people")).order_by("name"),
+        "organisations": Organisation.objects.annotate(n_people=Count("people")).order_by(
+            "-n_people", "name"
+        )[:ORGANISATIONS_SHOWN],
+        "organisations_total": Organisation.objects.count(),
     }
     return render(request, "stakeholders/people.html", context)
 
@@ -185,21 +207,49 @@ def people(request: HttpRequest) -> HttpResponse:
 @editor_required
 def people_csv(request: HttpRequest) -> HttpResponse:
     """The filtered directory as CSV: a mailing list of those who agreed to the newsletter
-    is `?consent=newsletter`."""
+    is `?consent=newsletter`. Read as plain rows, not model objects: a directory of tens of
+    thousands of people downloads in well under a second."""
+    found = _directory(request)
+    themes: defaultdict[int, list[str]] = defaultdict(list)
+    for person, name in Person.themes.through.objects.filter(person__in=found).values_list(
+        "person_id", "theme__name"
+    ):
+        themes[person].append(name)
+    consents: defaultdict[int, list[str]] = defaultdict(list)
+    for person, purpose in (
+        Consent.objects.filter(person__in=found, withdrawn__isnull=True)
+        .values_list("person_id", "purpose")
+        .order_by("purpose")
+        .distinct()
+    ):
+        consents[person].append(purpose)
+    fields = (
+        "pk",
+        "first_name",
+        "last_name",
+        "email",
+        "organisation__name",
+        "position",
+        "country",
+        "side",
+        "organisation__sector",
+    )
     rows = [
         {
-            "first_name": p.first_name,
-            "last_name": p.last_name,
-            "email": p.email,
-            "organisation": p.organisation.name if p.organisation else "",
-            "position": p.position,
-            "country": p.country,
-            "side": p.side,
-            "sector": p.sector,
-            "themes": "; ".join(t.name for t in p.themes.all()),
-            "consents": "; ".join(sorted(p.consents())),
+            "first_name": first,
+            "last_name": last,
+            "email": email,
+            "organisation": organisation or "",
+            "position": position,
+            "country": country,
+            "side": side,
+            "sector": sector or Sector.OTHER,
+            "themes": "; ".join(sorted(themes[pk])),
+            "consents": "; ".join(consents[pk]),
         }
-        for p in _directory(request)
+        for pk, first, last, email, organisation, position, country, side, sector in (
+            found.values_list(*fields)
+        )
     ]
     schema = pa.schema([(c, pa.string()) for c in DIRECTORY_COLUMNS])
     return download(pa.Table.from_pylist(rows, schema=schema), "csv", "stakeholders")
