@@ -114,8 +114,12 @@ def workshop_series() -> Series:
         .order_by("starts", "pk")
     )
     rows = [SeriesEvent(e, e.n_registered, e.n_attended) for e in workshops]
+    # By the workshops' ids, which the registrations' event index finds directly.
     came = Registration.objects.filter(
-        event__kind__in=WORKSHOPS, status=Status.CONFIRMED, attended=True, person__isnull=False
+        event_id__in=[row.event.pk for row in rows],
+        status=Status.CONFIRMED,
+        attended=True,
+        person__isnull=False,
     ).values_list("person_id", flat=True)
     per_person = Counter(came)
     themes: defaultdict[str, int] = defaultdict(int)

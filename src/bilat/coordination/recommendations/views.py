@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,10 +35,13 @@ def _filtered(request: HttpRequest) -> tuple[RegisterFilter, QuerySet[Recommenda
 
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
-    """Every published recommendation, with its status, barrier, addressee and owner."""
+    """Every published recommendation, with its status, barrier, addressee and owner, 100 a
+    page (the downloads hold them all)."""
     form, found = _filtered(request)
-    query = request.GET.urlencode()
-    context = {"form": form, "recommendations": found, "query": query}
+    others = request.GET.copy()
+    others.pop("page", None)
+    page = Paginator(found, 100).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "query": others.urlencode()}
     return render(request, "recommendations/register.html", context)
 
 
