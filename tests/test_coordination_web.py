@@ -326,3 +326,20 @@ def test_registrants_get_an_email_saying_where_they_stand():
     participant.post(f"/me/registrations/{mine.pk}/cancel/")
     promoted = mail.outbox[-1]
     assert (promoted.to, promoted.subject) == (["ben@example.org"], "Registered: Oceans workshop")
+
+
+def test_a_robot_that_fills_the_hidden_box_is_refused():
+    event = make_event()
+    form = {
+        "first_name": "Spam",
+        "last_name": "Bot",
+        "email": "bot@example.org",
+        "organisation": "",
+        "sector": "other",
+        "country": "DE",
+        "consents": ["registration"],
+        "website": "http://spam.example",
+    }
+    page = Client().post(f"/events/{event.slug}/register/", form)
+    assert "This form could not be sent" in page.content.decode()
+    assert not Person.objects.exists() and not Registration.objects.exists()

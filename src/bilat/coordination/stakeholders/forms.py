@@ -37,9 +37,22 @@ class PersonForm(forms.Form):
         label="I agree that bilat's coordination team may",
     )
 
+    # A trap for form-filling robots: people do not see it (the stylesheet moves it off the
+    # page) and leave it empty; a robot that fills every box is refused.
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
     def __init__(self, *args: Any, require_registration: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.require_registration = require_registration
+
+    def clean_website(self) -> str:
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError("This form could not be sent; please try again.")
+        return ""
 
     def clean_consents(self) -> list[str]:
         consents: list[str] = self.cleaned_data["consents"]
