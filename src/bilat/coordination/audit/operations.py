@@ -14,6 +14,11 @@ from bilat.coordination.audit.models import Change
 Actor = AbstractBaseUser | AnonymousUser | None
 
 
+def user_of(actor: Actor) -> Any:
+    """The account acting, or None for the public and for commands."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
 def record(
     actor: Actor,
     action: str,
@@ -22,9 +27,8 @@ def record(
     note: str = "",
 ) -> Change:
     """Log `action` on `obj` by `actor` (None or anonymous: the public or a command)."""
-    user: Any = actor if actor is not None and actor.is_authenticated else None
     return Change.objects.create(
-        user=user,
+        user=user_of(actor),
         action=action,
         model=obj._meta.label,
         object_id=str(obj.pk),

@@ -14,6 +14,7 @@ from django.db import transaction
 from bilat.coordination.audit.operations import Actor, record
 from bilat.coordination.events.models import Event, Registration, Status
 from bilat.coordination.stakeholders.models import Person
+from bilat.coordination.stakeholders.operations import PersonData, save_person
 from bilat.errors import CoordinationError
 
 
@@ -56,6 +57,16 @@ def register(actor: Actor, event: Event, person: Person, *, source: str) -> Regi
     registration.save()
     record(actor, "register", registration, ["status"], note=status)
     return registration
+
+
+@transaction.atomic
+def register_person(
+    actor: Actor, event: Event, data: PersonData, *, source: str, overwrite: bool = True
+) -> Registration:
+    """Save the person a form describes (matched by e-mail) and register them, in one
+    transaction: a refused registration keeps no trace of the person."""
+    person, _ = save_person(actor, data, source=source, overwrite=overwrite)
+    return register(actor, event, person, source=source)
 
 
 @transaction.atomic

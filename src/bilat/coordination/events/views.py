@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pyarrow as pa
 from django.contrib import messages
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,14 +20,13 @@ from bilat.coordination.events.calendar import calendar
 from bilat.coordination.events.forms import AttendanceForm, EventFilter
 from bilat.coordination.events.models import Document, Event, Registration, Status
 from bilat.coordination.events.notices import send_registration
-from bilat.coordination.events.operations import mark_attendance, places_left, register
+from bilat.coordination.events.operations import mark_attendance, places_left, register_person
 from bilat.coordination.filtering import filtered
 from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.reporting import write_report
 from bilat.coordination.roles import editor_required, is_editor
 from bilat.coordination.stakeholders.forms import PersonForm
-from bilat.coordination.stakeholders.models import Person, Purpose
-from bilat.coordination.stakeholders.operations import save_person
+from bilat.coordination.stakeholders.models import Person, Purpose, person_of
 from bilat.errors import CoordinationError
 from bilat.web.views import attachment, download
 
@@ -79,19 +77,17 @@ def event(request: HttpRequest, slug: str) -> HttpResponse:
 def register_form(request: HttpRequest, slug: str) -> HttpResponse:
     """Register for an event; a signed-in participant finds their details filled in."""
     found = _event(request, slug)
-    own = Person.objects.filter(user_id=request.user.pk).first() if request.user.pk else None
+    own = person_of(request.user)
     initial = PersonForm.initial_of(own) if own else {}
     form = PersonForm(request.POST or None, initial=initial, require_registration=True)
     if request.method == "POST" and form.is_valid():
+        data = form.data_of()
+        # Only a signed-in participant may change their own record through this form.
+        own_address = own is not None and own.email == data.email.strip().lower()
         try:
-            with transaction.atomic():  # a refused registration keeps no trace of the person
-                data = form.data_of()
-                # Only a signed-in participant may change their own record through this form.
-                own_address = own is not None and own.email == data.email.strip().lower()
-                person, _ = save_person(
-                    request.user, data, source="public form", overwrite=own_address
-                )
-                registration = register(request.user, found, person, source="public form")
+            registration = register_person(
+                request.user, found, data, source="public form", overwrite=own_address
+            )
         except CoordinationError as error:
             form.add_error(None, str(error))
         else:
@@ -189,14 +185,12 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
     adding = PersonForm(request.POST if "add" in request.POST else None, require_registration=True)
     if adding.is_bound and adding.is_valid():
         try:
-            with transaction.atomic():
-                person, _ = save_person(request.user, adding.data_of(), source="editor")
-                added = register(request.user, found, person, source="editor")
+            added = register_person(request.user, found, adding.data_of(), source="editor")
         except CoordinationError as error:
             adding.add_error(None, str(error))
         else:
             notify(request, added)
-            messages.success(request, f"{person} is {added.get_status_display().lower()}.")
+            messages.success(request, f"{added.person} is {added.get_status_display().lower()}.")
             return redirect("manage-event", slug=slug)
     context = {
         "event": found,

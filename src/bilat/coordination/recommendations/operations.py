@@ -4,12 +4,11 @@ also goes to the recommendation's own dated history, with who made it."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import transaction
 
-from bilat.coordination.audit.operations import Actor, record
+from bilat.coordination.audit.operations import Actor, record, user_of
 from bilat.coordination.recommendations.models import (
     Evidence,
     Recommendation,
@@ -47,10 +46,6 @@ def check_link(link: str) -> str:
     )
 
 
-def _actor_user(actor: Actor) -> Any:
-    return actor if actor is not None and actor.is_authenticated else None
-
-
 @transaction.atomic
 def create_recommendation(
     actor: Actor,
@@ -69,7 +64,7 @@ def create_recommendation(
         recommendation=recommendation,
         old="",
         new=recommendation.status,
-        by=_actor_user(actor),
+        by=user_of(actor),
         note="created",
     )
     record(actor, "create", recommendation)
@@ -92,7 +87,7 @@ def change_status(
         recommendation=recommendation,
         old=recommendation.status,
         new=status,
-        by=_actor_user(actor),
+        by=user_of(actor),
         note=note,
     )
     recommendation.status = status

@@ -102,6 +102,13 @@ class Person(models.Model):
         return {c.purpose for c in self.consent_set.all() if c.withdrawn is None}
 
 
+def person_of(user: Any) -> Person | None:
+    """The directory record of a signed-in participant's account, if it has one."""
+    if user.pk is None:
+        return None
+    return Person.objects.filter(user_id=user.pk).first()
+
+
 class Purpose(models.TextChoices):
     REGISTRATION = "registration", "Handle my event registrations"
     DIRECTORY = "directory", "Keep me in the directory of EU-US cooperation contacts"

@@ -30,6 +30,7 @@ from bilat.coordination.stakeholders.models import (
     Person,
     Purpose,
     Theme,
+    person_of,
 )
 from bilat.coordination.stakeholders.operations import (
     PersonData,
@@ -61,16 +62,10 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "stakeholders/signup.html", {"form": form})
 
 
-def _own_person(request: HttpRequest) -> Person | None:
-    if request.user.pk is None:
-        return None
-    return Person.objects.filter(user_id=request.user.pk).first()
-
-
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
     """A participant's own record: details, consent, registrations."""
-    person = _own_person(request)
+    person = person_of(request.user)
     if person is None:
         return render(request, "stakeholders/me.html", {"person": None})
     form = PersonForm(request.POST or None, initial=PersonForm.initial_of(person))
@@ -97,7 +92,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def me_export(request: HttpRequest) -> HttpResponse:
-    person = _own_person(request)
+    person = person_of(request.user)
     if person is None:
         return redirect("me")
     return _json_download(export_person(person), "my-data-bilat.json")
@@ -120,7 +115,7 @@ def me_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def me_erase(request: HttpRequest) -> HttpResponse:
     """Erase one's own record and account, after a confirmation."""
-    person = _own_person(request)
+    person = person_of(request.user)
     if request.method == "POST" and person is not None and request.POST.get("confirm") == "yes":
         erase_person(request.user, person)
         messages.success(request, "Your data has been erased from bilat.")
