@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -46,6 +47,14 @@ def plain(value: object) -> object:
     if isinstance(value, date | datetime):
         return value.isoformat()
     return value
+
+
+def text_table(columns: Sequence[str], rows: Iterable[Mapping[str, str]], **about: str) -> pa.Table:
+    """Rows of text as a table to export: its columns stand even when there is no row, and
+    `about` (a title, a source) travels in its metadata like an indicator's definition."""
+    schema = pa.schema([(column, pa.string()) for column in columns])
+    table = pa.Table.from_pylist(list(rows), schema=schema)
+    return table.replace_schema_metadata(about) if about else table
 
 
 def to_csv(table: pa.Table) -> bytes:

@@ -6,7 +6,6 @@ Public pages show no registrant; speakers are named only when they agreed to it.
 
 from __future__ import annotations
 
-import pyarrow as pa
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +27,7 @@ from bilat.coordination.roles import editor_required, is_editor
 from bilat.coordination.stakeholders.forms import PersonForm
 from bilat.coordination.stakeholders.models import Person, Purpose, person_of
 from bilat.errors import CoordinationError
+from bilat.exports import text_table
 from bilat.web.views import attachment, download
 
 
@@ -238,8 +238,7 @@ def registrations_csv(request: HttpRequest, slug: str) -> HttpResponse:
                 "registered": r.created.isoformat(timespec="seconds"),
             }
         )
-    schema = pa.schema([(c, pa.string()) for c in REGISTRATION_COLUMNS])
-    return download(pa.Table.from_pylist(rows, schema=schema), "csv", f"{slug}-registrations")
+    return download(text_table(REGISTRATION_COLUMNS, rows), "csv", f"{slug}-registrations")
 
 
 @editor_required

@@ -3,7 +3,6 @@ write recommendations and move them along."""
 
 from __future__ import annotations
 
-import pyarrow as pa
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -23,6 +22,7 @@ from bilat.coordination.recommendations.models import Evidence, Recommendation
 from bilat.coordination.recommendations.operations import change_status, create_recommendation
 from bilat.coordination.roles import editor_required, is_editor
 from bilat.errors import CoordinationError
+from bilat.exports import text_table
 from bilat.web.views import download
 
 
@@ -80,9 +80,11 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         "created",
         "updated",
     ]
-    table = pa.Table.from_pylist(rows, schema=pa.schema([(c, pa.string()) for c in columns]))
-    table = table.replace_schema_metadata(
-        {"title": "Recommendations register", "source": "bilat coordination (public register)"}
+    table = text_table(
+        columns,
+        rows,
+        title="Recommendations register",
+        source="bilat coordination (public register)",
     )
     return download(table, fmt, "recommendations")
 

@@ -5,15 +5,15 @@ for anyone but the person and the editors."""
 from __future__ import annotations
 
 import base64
+import json
 from collections import defaultdict
 
-import pyarrow as pa
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -41,9 +41,10 @@ from bilat.coordination.stakeholders.operations import (
 )
 from bilat.coordination.vocabulary import Sector, Side
 from bilat.errors import BilatError, CoordinationError
+from bilat.exports import text_table
 from bilat.records.organisation import organisation as cordis_organisation
 from bilat.web.services import warehouse
-from bilat.web.views import download
+from bilat.web.views import attachment, download
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -95,7 +96,7 @@ def me_export(request: HttpRequest) -> HttpResponse:
     person = person_of(request.user)
     if person is None:
         return redirect("me")
-    return _json_download(export_person(person), "my-data-bilat.json")
+    return _json_download(export_person(person), "my-data-bilat")
 
 
 @login_required
@@ -123,10 +124,9 @@ def me_erase(request: HttpRequest) -> HttpResponse:
     return render(request, "stakeholders/erase.html", {"person": person, "own": True})
 
 
-def _json_download(data: object, name: str) -> HttpResponse:
-    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+def _json_download(data: object, stem: str) -> HttpResponse:
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return attachment(text.encode("utf-8"), "json", stem)
 
 
 ORGANISATIONS_SHOWN = 30
@@ -246,8 +246,7 @@ def people_csv(request: HttpRequest) -> HttpResponse:
             found.values_list(*fields)
         )
     ]
-    schema = pa.schema([(c, pa.string()) for c in DIRECTORY_COLUMNS])
-    return download(pa.Table.from_pylist(rows, schema=schema), "csv", "stakeholders")
+    return download(text_table(DIRECTORY_COLUMNS, rows), "csv", "stakeholders")
 
 
 @editor_required
@@ -265,7 +264,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 @editor_required
 def person_export(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(Person, pk=pk)
-    return _json_download(export_person(found), f"person-{pk}-bilat.json")
+    return _json_download(export_person(found), f"person-{pk}-bilat")
 
 
 @editor_required
@@ -349,6 +348,4 @@ def template_csv(request: HttpRequest) -> HttpResponse:
         "Ada,Example,ada@example.org,Example University,DE,university,Professor,"
         "computer and information sciences,registration;directory"
     )
-    response = HttpResponse(f"{header}\n{example}\n", content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="bilat-people-template.csv"'
-    return response
+    return attachment(f"{header}\n{example}\n".encode(), "csv", "bilat-people-template")
