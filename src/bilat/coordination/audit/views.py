@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from bilat.coordination.audit.models import Change
+from bilat.coordination.filtering import page_of
 from bilat.coordination.roles import editor_required
 
 
@@ -16,6 +16,7 @@ def changes(request: HttpRequest) -> HttpResponse:
     model = request.GET.get("model", "")
     if model:
         found = found.filter(model=model)
-    page = Paginator(found, 100).get_page(request.GET.get("page"))
+    page, query = page_of(request, found)
     models = Change.objects.values_list("model", flat=True).distinct().order_by("model")
-    return render(request, "audit/changes.html", {"page": page, "models": models, "model": model})
+    context = {"page": page, "query": query, "models": models, "model": model}
+    return render(request, "audit/changes.html", context)

@@ -6,6 +6,9 @@ Public pages show no registrant; speakers are named only when they agreed to it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import partial
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -101,13 +104,23 @@ def register_form(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/register.html", context)
 
 
+def _address(request: HttpRequest, event: Event) -> str:
+    """The full address of an event's public page (for e-mails and calendars)."""
+    return request.build_absolute_uri(reverse("event", args=[event.slug]))
+
+
+def _host(request: HttpRequest) -> str:
+    return request.get_host().split(":")[0]
+
+
 def notify(request: HttpRequest, registration: Registration) -> None:
     """E-mail the registrant where they stand, with a link to the event's page."""
-    url = request.build_absolute_uri(reverse("event", args=[registration.event.slug]))
-    send_registration(registration, url, domain=request.get_host().split(":")[0])
+    url = _address(request, registration.event)
+    send_registration(registration, url, domain=_host(request))
 
 
-def _ics(data: bytes, name: str) -> HttpResponse:
+def _ics(request: HttpRequest, events: Iterable[Event], name: str) -> HttpResponse:
+    data = calendar(events, partial(_address, request), domain=_host(request))
     response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
@@ -119,23 +132,13 @@ def feed(request: HttpRequest) -> HttpResponse:
     (`?kind=thematic_workshop` subscribes to the thematic workshops only)."""
     published = Event.objects.filter(published=True).order_by("starts", "pk")
     found = filtered(published, EventFilter(request.GET or None), {"theme": "themes"})
-    data = calendar(
-        found,
-        lambda e: request.build_absolute_uri(reverse("event", args=[e.slug])),
-        domain=request.get_host().split(":")[0],
-    )
-    return _ics(data, "bilat-events.ics")
+    return _ics(request, found, "bilat-events.ics")
 
 
 @require_GET
 def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
     found = _event(request, slug)
-    data = calendar(
-        [found],
-        lambda e: request.build_absolute_uri(reverse("event", args=[e.slug])),
-        domain=request.get_host().split(":")[0],
-    )
-    return _ics(data, f"{found.slug}.ics")
+    return _ics(request, [found], f"{found.slug}.ics")
 
 
 @require_GET

@@ -4,7 +4,6 @@ write recommendations and move them along."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from bilat.coordination.audit.operations import record
 from bilat.coordination.events.models import Event
-from bilat.coordination.filtering import filtered
+from bilat.coordination.filtering import filtered, page_of
 from bilat.coordination.recommendations.forms import (
     RecommendationForm,
     RegisterFilter,
@@ -38,10 +37,8 @@ def register(request: HttpRequest) -> HttpResponse:
     """Every published recommendation, with its status, barrier, addressee and owner, 100 a
     page (the downloads hold them all)."""
     form, found = _filtered(request)
-    others = request.GET.copy()
-    others.pop("page", None)
-    page = Paginator(found, 100).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": others.urlencode()}
+    page, query = page_of(request, found)
+    context = {"form": form, "page": page, "query": query}
     return render(request, "recommendations/register.html", context)
 
 

@@ -11,7 +11,6 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from bilat.coordination.events.models import Event, Registration
 from bilat.coordination.events.operations import cancel
 from bilat.coordination.events.views import notify
+from bilat.coordination.filtering import page_of
 from bilat.coordination.roles import editor_required
 from bilat.coordination.stakeholders import imports
 from bilat.coordination.stakeholders.forms import ImportForm, PersonForm, SignupForm
@@ -172,7 +172,7 @@ def _directory(request: HttpRequest) -> QuerySet[Person]:
 def people(request: HttpRequest) -> HttpResponse:
     """The directory, filtered, 100 people a page; the organisations with most people."""
     found = _directory(request).select_related("organisation").prefetch_related("themes")
-    page = Paginator(found, 100).get_page(request.GET.get("page"))
+    page, query = page_of(request, found)
     # Registrations are counted for the people shown, not for the whole directory.
     counts = dict(
         Registration.objects.filter(person__in=[p.pk for p in page])
@@ -182,11 +182,9 @@ def people(request: HttpRequest) -> HttpResponse:
     )
     for shown in page:
         shown.n_registrations = counts.get(shown.pk, 0)  # type: ignore[attr-defined]
-    others = request.GET.copy()
-    others.pop("page", None)
     context = {
         "page": page,
-        "query": others.urlencode(),
+        "query": query,
         "sides": Side.choices,
         "sectors": Sector.choices,
         "purposes": Purpose.choices,
