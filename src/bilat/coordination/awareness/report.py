@@ -8,6 +8,7 @@ and their attendance, and the recommendations made. It names no person.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -32,7 +33,7 @@ def build(start: date, end: date, *, progress: Progress | None = None) -> Docume
     numbering = Numbering(progress)
     activities = Activity.objects.filter(date__range=(start, end))
     reach = Reach.objects.filter(activity__in=activities)
-    events = Event.objects.filter(starts__range=(start, end)).order_by("starts", "pk")
+    events = _counted(Event.objects.filter(starts__range=(start, end)).order_by("starts", "pk"))
     chapters = [
         _summary(activities, reach, events, start, end),
         _activities(numbering, activities),
@@ -61,7 +62,7 @@ def build(start: date, end: date, *, progress: Progress | None = None) -> Docume
 def _summary(
     activities: QuerySet[Activity],
     reach: QuerySet[Reach],
-    events: QuerySet[Event],
+    events: list[Counted],
     start: date,
     end: date,
 ) -> Chapter:
@@ -69,10 +70,8 @@ def _summary(
     totals = reach.aggregate(people=Sum("people"), organisations=Sum("organisations"))
     by_side = dict(reach.values_list("side").annotate(n=Sum("people")).order_by())
     today = date.today()
-    held = [e for e in events if e.starts <= today]
-    attended = sum(
-        e.registrations.filter(status=Status.CONFIRMED, attended=True).count() for e in held
-    )
+    held = [c for c in events if c.event.starts <= today]
+    attended = sum(c.attended for c in held)
     planned = len(events) - len(held)
     later = f" ({planned} more are planned in the period)" if planned else ""
     chapter.blocks.append(
@@ -147,28 +146,45 @@ def _reach(numbering: Numbering, reach: QuerySet[Reach]) -> Chapter:
     return chapter
 
 
-def _events(numbering: Numbering, events: QuerySet[Event]) -> Chapter:
-    chapter = Chapter("events", "Events held")
+@dataclass(frozen=True)
+class Counted:
+    """An event with its confirmed registrations and attendance (all, EU side, US side)."""
+
+    event: Event
+    registered: int
+    attended: int
+    eu: int
+    us: int
+
+
+def _counted(events: QuerySet[Event]) -> list[Counted]:
+    """The events with their registrations and attendance counted in one query, for the
+    summary and the events chapter both."""
     confirmed = Q(registrations__status=Status.CONFIRMED)
     came = confirmed & Q(registrations__attended=True)
-    counted = events.annotate(
+    annotated = events.annotate(
         registered=Count("registrations", filter=confirmed),
         attended=Count("registrations", filter=came),
         eu=Count("registrations", filter=came & Q(registrations__side="EU")),
         us=Count("registrations", filter=came & Q(registrations__side="US")),
     )
+    return [Counted(e, e.registered, e.attended, e.eu, e.us) for e in annotated]
+
+
+def _events(numbering: Numbering, counted: list[Counted]) -> Chapter:
+    chapter = Chapter("events", "Events held")
     rows = [
         {
-            "date": e.starts.isoformat(),
-            "event": e.title,
-            "type": e.get_kind_display(),
-            "place": e.city or e.get_place_display(),
-            "registered": e.registered,
-            "attended": e.attended,
-            "eu_side": e.eu,
-            "us_side": e.us,
+            "date": c.event.starts.isoformat(),
+            "event": c.event.title,
+            "type": c.event.get_kind_display(),
+            "place": c.event.city or c.event.get_place_display(),
+            "registered": c.registered,
+            "attended": c.attended,
+            "eu_side": c.eu,
+            "us_side": c.us,
         }
-        for e in counted
+        for c in counted
     ]
     columns = ["date", "event", "type", "place", "registered", "attended", "eu_side", "us_side"]
     add(chapter, numbering, "Events, registrations and attendance", table(columns, rows))

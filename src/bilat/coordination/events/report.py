@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bilat import charts
 from bilat.coordination.events.models import Event
-from bilat.coordination.events.statistics import DIMENSIONS, event_statistics
+from bilat.coordination.events.statistics import DIMENSIONS, EventStatistics, event_statistics
 from bilat.coordination.reporting import add, count, recommendations, table
 from bilat.coordination.stakeholders.models import Purpose
 from bilat.reports.document import Chapter, Document, Numbering, Paragraph, Progress
@@ -15,6 +15,7 @@ from bilat.reports.document import Chapter, Document, Numbering, Paragraph, Prog
 def build(event: Event, *, progress: Progress | None = None) -> Document:
     """The outcome report of `event`."""
     numbering = Numbering(progress)
+    stats = event_statistics(event)
     dates = event.starts.isoformat()
     if event.ends != event.starts:
         dates += f" to {event.ends.isoformat()}"
@@ -33,8 +34,8 @@ def build(event: Event, *, progress: Progress | None = None) -> Document:
         programmes="",
         filters="",
         chapters=[
-            _summary(event, where),
-            _participation(numbering, event),
+            _summary(event, stats, where),
+            _participation(numbering, stats),
             _programme(numbering, event),
             _outcome(numbering, event),
         ],
@@ -46,9 +47,8 @@ def build(event: Event, *, progress: Progress | None = None) -> Document:
     )
 
 
-def _summary(event: Event, where: str) -> Chapter:
+def _summary(event: Event, stats: EventStatistics, where: str) -> Chapter:
     chapter = Chapter("summary", "Summary")
-    stats = event_statistics(event)
     sides = {row.label: row.attended for row in stats.breakdowns["side"]}
     countries = sum(1 for row in stats.breakdowns["country"] if row.attended)
     chapter.blocks.append(
@@ -71,9 +71,8 @@ def _summary(event: Event, where: str) -> Chapter:
     return chapter
 
 
-def _participation(numbering: Numbering, event: Event) -> Chapter:
+def _participation(numbering: Numbering, stats: EventStatistics) -> Chapter:
     chapter = Chapter("participation", "Who took part")
-    stats = event_statistics(event)
     for key, (title, _) in DIMENSIONS.items():
         rows = [
             {key: row.label, "registered": row.registered, "attended": row.attended}
