@@ -50,7 +50,7 @@ def grow(n: int) -> str:
             event=event, day=event.starts, starts="09:00", title=f"Talk {i}"
         )
         session.speakers.add(person)
-        other = make_event()
+        other = make_event(capacity=50)  # places left are counted for each
         other.themes.add(theme)
         recommendation = create_recommendation(
             None,

@@ -16,7 +16,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
 from bilat.coordination.events.models import Event
-from bilat.coordination.events.operations import places_left
+from bilat.coordination.events.operations import places_left, with_places
 from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.roles import is_editor
 from bilat.coordination.stakeholders.models import Person
@@ -94,7 +94,7 @@ def _event(e: Event) -> EventOut:
 @router.get("/events", response=list[EventOut], summary="Published events")
 def events(request: HttpRequest) -> list[EventOut]:
     found = Event.objects.filter(published=True).prefetch_related("themes").order_by("starts", "pk")
-    return [_event(e) for e in found]
+    return [_event(e) for e in with_places(found)]
 
 
 @router.get("/events/{slug}", response=EventOut, summary="One published event")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.db import transaction
+from django.db.models import Count, Q, QuerySet
 
 from bilat.coordination.audit.operations import Actor, record
 from bilat.coordination.events.models import Event, Registration, Status
@@ -18,11 +19,22 @@ from bilat.coordination.stakeholders.operations import PersonData, save_person
 from bilat.errors import CoordinationError
 
 
+def with_places(events: QuerySet[Event]) -> QuerySet[Event]:
+    """The events with their confirmed registrations counted in the same query, so that
+    `places_left` of each one asks nothing more (a list of events, not one query each)."""
+    return events.annotate(
+        n_confirmed=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED))
+    )
+
+
 def places_left(event: Event) -> int | None:
-    """Free places; None when the event has no capacity limit."""
+    """Free places; None when the event has no capacity limit. Counted now, unless the
+    event comes from `with_places`."""
     if event.capacity is None:
         return None
-    taken = event.registrations.filter(status=Status.CONFIRMED).count()
+    taken = getattr(event, "n_confirmed", None)
+    if taken is None:
+        taken = event.registrations.filter(status=Status.CONFIRMED).count()
     return max(event.capacity - taken, 0)
 
 
