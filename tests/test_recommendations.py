@@ -130,3 +130,38 @@ def test_only_editors_write_or_move_recommendations():
     editor.post(f"/recommendations/{recommendation.pk}/", {"status": "rejected", "note": "no"})
     recommendation.refresh_from_db()
     assert recommendation.status == "rejected"
+
+
+def test_an_edit_saves_the_fields_adds_evidence_and_is_logged():
+    from bilat.coordination.audit.models import Change
+
+    recommendation = make_recommendation("Publish a cost guide")
+    event = make_event(title="Funding workshop")
+    editor = make_editor()
+    client = Client()
+    client.force_login(editor)
+    form = {
+        "title": "Publish a joint cost guide",
+        "text": "Why and how.",
+        "source_events": [event.pk],
+        "barrier": "funding_rules",
+        "addressee": "both",
+        "funder_type": "any",
+        "priority": "high",
+        "owner": "EU Delegation",
+        "published": "on",
+        "evidence_label": "US in HE",
+        "evidence_link": "/country/US/?programme=HE",
+    }
+    response = client.post(f"/coordination/recommendations/{recommendation.pk}/", form)
+    assert response.status_code == 302
+    recommendation.refresh_from_db()
+    assert (recommendation.title, recommendation.priority) == ("Publish a joint cost guide", "high")
+    assert list(recommendation.source_events.all()) == [event]
+    assert [(e.label, e.link) for e in recommendation.evidence.all()] == [
+        ("US in HE", "/country/US/?programme=HE")
+    ]
+    assert recommendation.status == "proposed" and recommendation.history.count() == 1
+    change = Change.objects.filter(action="update").get()
+    assert change.user == editor
+    assert {"title", "priority", "source_events"} <= set(change.fields)

@@ -55,11 +55,10 @@ def create_recommendation(
     evidence: Iterable[tuple[str, str]] = (),
 ) -> Recommendation:
     """Save a new recommendation, its source events and evidence; its history starts."""
-    links = [(label, check_link(link)) for label, link in evidence]
+    links = _checked(evidence)
     recommendation.save()
     recommendation.source_events.set(list(events))  # type: ignore[arg-type]
-    for label, link in links:
-        Evidence.objects.create(recommendation=recommendation, label=label, link=link)
+    _add_evidence(recommendation, links)
     StatusChange.objects.create(
         recommendation=recommendation,
         old="",
@@ -69,6 +68,35 @@ def create_recommendation(
     )
     record(actor, "create", recommendation)
     return recommendation
+
+
+@transaction.atomic
+def update_recommendation(
+    actor: Actor,
+    recommendation: Recommendation,
+    changed: Iterable[str],
+    *,
+    events: Iterable[object] | None = None,
+    evidence: Iterable[tuple[str, str]] = (),
+) -> None:
+    """Save the edits (the fields named in `changed`, already set on the object), its
+    source events when given, and added evidence. Its status moves through `change_status`
+    only."""
+    links = _checked(evidence)
+    recommendation.save()
+    if events is not None:
+        recommendation.source_events.set(list(events))  # type: ignore[arg-type]
+    _add_evidence(recommendation, links)
+    record(actor, "update", recommendation, changed)
+
+
+def _checked(evidence: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(label, check_link(link)) for label, link in evidence]
+
+
+def _add_evidence(recommendation: Recommendation, links: list[tuple[str, str]]) -> None:
+    for label, link in links:
+        Evidence.objects.create(recommendation=recommendation, label=label, link=link)
 
 
 @transaction.atomic

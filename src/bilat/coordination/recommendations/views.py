@@ -9,7 +9,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from bilat.coordination.audit.operations import record
 from bilat.coordination.events.models import Event
 from bilat.coordination.filtering import filtered, page_of
 from bilat.coordination.recommendations.forms import (
@@ -17,8 +16,12 @@ from bilat.coordination.recommendations.forms import (
     RegisterFilter,
     StatusForm,
 )
-from bilat.coordination.recommendations.models import Evidence, Recommendation
-from bilat.coordination.recommendations.operations import change_status, create_recommendation
+from bilat.coordination.recommendations.models import Recommendation
+from bilat.coordination.recommendations.operations import (
+    change_status,
+    create_recommendation,
+    update_recommendation,
+)
 from bilat.coordination.roles import editor_required, is_editor
 from bilat.errors import CoordinationError
 from bilat.exports import text_table
@@ -140,10 +143,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(Recommendation, pk=pk)
     form = RecommendationForm(request.POST or None, instance=found)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        for label, link in form.evidence():
-            Evidence.objects.create(recommendation=found, label=label, link=link)
-        record(request.user, "update", found, form.changed_data)
+        update_recommendation(
+            request.user,
+            form.save(commit=False),
+            form.changed_data,
+            events=form.cleaned_data["source_events"],
+            evidence=form.evidence(),
+        )
         messages.success(request, f"{found.reference} is saved.")
         return redirect("recommendation", pk=pk)
     return render(request, "recommendations/edit.html", {"form": form, "r": found})
