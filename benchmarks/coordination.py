@@ -161,12 +161,12 @@ def render(runs: int) -> dict[str, Any]:
 
 
 def _editor() -> Any:
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.models import User
 
-    from bilat.coordination.roles import EDITORS
+    from bilat.coordination.roles import grant
 
-    user = User.objects.create_user("bench-editor", is_staff=True)
-    user.groups.add(Group.objects.get_or_create(name=EDITORS)[0])
+    user = User.objects.create_user("bench-editor")
+    grant(user, "editor")
     return user
 
 

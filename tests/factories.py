@@ -7,10 +7,10 @@ import itertools
 from datetime import date, timedelta
 from typing import Any
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 from bilat.coordination.events.models import Event, Kind, Place
-from bilat.coordination.roles import EDITORS
+from bilat.coordination.roles import grant
 from bilat.coordination.stakeholders.models import Person
 from bilat.coordination.stakeholders.operations import PersonData, save_person
 
@@ -59,10 +59,8 @@ def make_person(
 
 def make_editor(username: str = "editor", password: str = "editor-password") -> User:
     user = User.objects.filter(username=username).first() or User(username=username)
-    user.is_staff = True
     user.set_password(password)
-    user.save()
-    user.groups.add(Group.objects.get_or_create(name=EDITORS)[0])
+    grant(user, "editor")
     return user
 
 

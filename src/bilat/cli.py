@@ -598,16 +598,13 @@ def import_people_command(path: Path, slug: str | None, dry_run: bool, yes: bool
 def user_command(username: str, email: str, role: str, password: str) -> None:
     """Create an editor or admin account, or give an existing one that role."""
     _django()
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.models import User
 
-    from bilat.coordination.roles import EDITORS
+    from bilat.coordination.roles import grant
 
     user, created = User.objects.get_or_create(username=username, defaults={"email": email})
-    user.is_staff = True
-    user.is_superuser = role == "admin"
     user.set_password(password)
-    user.save()
-    user.groups.add(Group.objects.get_or_create(name=EDITORS)[0])
+    grant(user, role)
     console.print(f"{'Created' if created else 'Updated'} {role} account {username!r}.")
 
 
@@ -626,10 +623,9 @@ def user_command(username: str, email: str, role: str, password: str) -> None:
 def serve_command(host: str, port: int, workers: int, warehouse: Path | None) -> None:
     """Serve the web pages on http://HOST:PORT (migrating the coordination database first)."""
     os.environ["BILAT_WAREHOUSE"] = str(_warehouse(warehouse))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilat.web.settings")
+    _django()
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["bilat", "migrate", "--no-input", "--verbosity", "0"])
     from bilat.web.views import bundle_script
 
     bundle_script()  # build the chart script now, not on the first visitor's request

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from datetime import date, time, timedelta
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from bilat.coordination.awareness.models import Activity, Reach
@@ -22,7 +22,7 @@ from bilat.coordination.events.models import Event, Kind, Place, Registration, S
 from bilat.coordination.events.operations import mark_attendance, register
 from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.recommendations.operations import change_status, create_recommendation
-from bilat.coordination.roles import EDITORS
+from bilat.coordination.roles import grant
 from bilat.coordination.stakeholders.models import Organisation, Person, Purpose, Theme
 from bilat.coordination.stakeholders.operations import PersonData, give_consent, save_person
 
@@ -128,11 +128,10 @@ def load(today: date | None = None, *, seed: int = 2026) -> dict[str, int]:
 
 
 def _editor() -> None:
-    user, created = User.objects.get_or_create(username=EDITOR[0], defaults={"is_staff": True})
+    user, created = User.objects.get_or_create(username=EDITOR[0])
     if created:
         user.set_password(EDITOR[1])
-        user.save()
-    user.groups.add(Group.objects.get_or_create(name=EDITORS)[0])
+    grant(user, "editor")
 
 
 def _people(rng: random.Random) -> list[Person]:

@@ -52,6 +52,15 @@ def editor_required(
     return guarded
 
 
+def grant(user: Any, role: str) -> None:
+    """Make `user` an editor, or an admin ("admin": a superuser, in the Editors group too so
+    that the coordination pages treat them alike)."""
+    user.is_staff = True
+    user.is_superuser = role == "admin"
+    user.save()
+    user.groups.add(Group.objects.get_or_create(name=EDITORS)[0])
+
+
 def ensure_editors_group(**kwargs: Any) -> None:
     """The Editors group with every permission on the coordination data (run after each
     migration, so new models are covered)."""
