@@ -31,6 +31,31 @@ HEADERS = {
 }
 
 
+def document(
+    name: str,
+    title: str,
+    subtitle: str,
+    chapters: list[Chapter],
+    *,
+    facts: list[tuple[str, str]],
+    credit: str,
+) -> Document:
+    """A report of the coordination records: its own title-page facts and credit (no
+    country, programme or CORDIS snapshot), its tables sourced to those records."""
+    return Document(
+        name=name,
+        title=title,
+        subtitle=subtitle,
+        country="",
+        programmes="",
+        filters="",
+        chapters=chapters,
+        facts=facts,
+        credit="Written from the coordination team's own records in bilat: " + credit,
+        table_source="Source: bilat coordination records.",
+    )
+
+
 def count(n: int, one: str, many: str | None = None) -> str:
     """`1 event`, `2 events`: a number with its noun in the right form."""
     return f"{n:,} {one if n == 1 else many or one + 's'}"

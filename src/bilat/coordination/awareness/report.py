@@ -17,7 +17,7 @@ from bilat import charts
 from bilat.coordination.awareness.models import Activity, Kind, Reach
 from bilat.coordination.events.models import Event, Status
 from bilat.coordination.recommendations.models import Recommendation, StatusChange
-from bilat.coordination.reporting import add, count, recommendations, table
+from bilat.coordination.reporting import add, count, document, recommendations, table
 from bilat.coordination.vocabulary import Sector, Side
 from bilat.errors import CoordinationError
 from bilat.reports.document import Chapter, Document, Numbering, Paragraph, Progress
@@ -43,19 +43,14 @@ def build(start: date, end: date, *, progress: Progress | None = None) -> Docume
         _method(),
     ]
     period = f"{start.isoformat()} to {end.isoformat()}"
-    return Document(
-        name="awareness",
-        title="Awareness raising and events: activity report",
-        subtitle=f"EU-US cooperation in research and innovation, {period}",
-        country="",
-        programmes="",
-        filters="",
-        chapters=chapters,
+    return document(
+        "awareness",
+        "Awareness raising and events: activity report",
+        f"EU-US cooperation in research and innovation, {period}",
+        chapters,
         facts=[("Period", period), ("Data", "bilat coordination records")],
-        credit="Written from the coordination team's own records in bilat: the awareness "
-        "log, event registrations and attendance, and the recommendations register. No "
-        "person is named.",
-        table_source="Source: bilat coordination records.",
+        credit="the awareness log, event registrations and attendance, and the "
+        "recommendations register. No person is named.",
     )
 
 

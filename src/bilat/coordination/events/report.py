@@ -7,7 +7,7 @@ from __future__ import annotations
 from bilat import charts
 from bilat.coordination.events.models import Event
 from bilat.coordination.events.statistics import DIMENSIONS, EventStatistics, event_statistics
-from bilat.coordination.reporting import add, count, recommendations, table
+from bilat.coordination.reporting import add, count, document, recommendations, table
 from bilat.coordination.stakeholders.models import Purpose
 from bilat.reports.document import Chapter, Document, Numbering, Paragraph, Progress
 
@@ -26,24 +26,19 @@ def build(event: Event, *, progress: Progress | None = None) -> Document:
             part for part in (event.venue, event.city, event.get_place_display()) if part
         )
     )
-    return Document(
-        name="event-outcome",
-        title=event.title,
-        subtitle=f"Outcome report: {event.get_kind_display().lower()}, {dates}",
-        country="",
-        programmes="",
-        filters="",
-        chapters=[
+    return document(
+        "event-outcome",
+        event.title,
+        f"Outcome report: {event.get_kind_display().lower()}, {dates}",
+        [
             _summary(event, stats, where),
             _participation(numbering, stats),
             _programme(numbering, event),
             _outcome(numbering, event),
         ],
         facts=[("Dates", dates), ("Place", where)],
-        credit="Written from the coordination team's own records in bilat: registrations, "
-        "attendance, agenda and recommendations. No participant is named; speakers are "
-        "named only if they agreed to it.",
-        table_source="Source: bilat coordination records.",
+        credit="registrations, attendance, agenda and recommendations. No participant is "
+        "named; speakers are named only if they agreed to it.",
     )
 
 
