@@ -135,7 +135,7 @@ def test_the_cli_writes_the_awareness_report(workshop, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Oceans workshop" in target.read_text()
     wrong = CliRunner().invoke(main, ["report", "awareness", "--format", "xlsx"])
-    assert wrong.exit_code == 2 and "pdf or html" in wrong.output
+    assert wrong.exit_code == 2 and "'xlsx' is not one of 'pdf', 'html'" in wrong.output
 
 
 def test_only_editors_download_the_report_and_a_bad_period_is_a_400(workshop):

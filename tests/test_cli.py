@@ -82,3 +82,43 @@ def test_settings_are_listed_with_their_help() -> None:
     assert code == 0
     for name in ("BILAT_WAREHOUSE", "DATABASE_URL", "BILAT_SECRET_KEY"):
         assert f"{name}=" in output
+
+
+MONITORING = {"--warehouse", "--country", "--programme", "--format", "--output", "--date"}
+REPORT_OPTIONS = {
+    "us-participation": MONITORING,
+    "cooperation-monitoring": MONITORING,
+    "awareness": {"--from", "--to", "--format", "--output"},
+    "event-outcome": {"--event", "--format", "--output"},
+}
+
+
+def test_each_report_lists_only_its_own_options_and_refuses_the_others() -> None:
+    code, output = run("report", "--help")
+    assert code == 0
+    assert set(REPORT_OPTIONS) <= set(output.split())
+    every = set().union(*REPORT_OPTIONS.values())
+    for name, options in REPORT_OPTIONS.items():
+        code, output = run("report", name, "--help")
+        assert code == 0, output
+        listed = {
+            word.rstrip(",")
+            for line in output.splitlines()
+            for word in line.split()[:2]
+            if word.startswith("--")
+        }
+        assert listed == options | {"--help"}, name
+        for option in sorted(every - options):
+            code, output = run("report", name, option, "x")
+            owners = " and ".join(
+                f"'bilat report {other}'"
+                for other, theirs in REPORT_OPTIONS.items()
+                if option in theirs
+            )
+            assert code == 2, (name, option)
+            assert (
+                f"Error: No such option '{option}' for this report: it is an option of {owners}."
+                in output
+            ), output
+    code, output = run("report", "awareness", "--years", "2020")
+    assert code == 2 and "Error: No such option '--years'." in output

@@ -1,0 +1,96 @@
+"""Indicator tables drawn for a terminal: numbers never cut, the programme column only when
+it varies, wide one-row tables turned on their side."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+from rich.console import Console
+from rich.measure import Measurement
+from rich.table import Table
+
+from bilat import exports, indicators
+from bilat.cli.group import console
+from bilat.formatting import is_number
+
+# Column headers short enough for an 80-column terminal.
+_SHORT = {
+    "participations": "part.",
+    "funded_participations": "funded",
+    "unfunded_participations": "unfunded",
+    "organisations": "orgs",
+    "projects": "projects",
+    "coordinated_projects": "coord.",
+    "ec_contribution": "EU EUR",
+    "net_ec_contribution": "net EUR",
+    "programme_share": "of all",
+    "participations_fp7": "FP7",
+    "participations_h2020": "H2020",
+    "participations_he": "HE",
+    "shared_projects": "shared",
+    "short_name": "short",
+    "activity_type": "type",
+}
+
+
+def print_indicator(table: pa.Table) -> None:
+    """Print an indicator's table with its title, definition, caveats and attribution."""
+    about = exports.about(table)
+    console.print(
+        f"[bold]{about['title']}[/bold]: {about['country']}, "
+        f"{about['programmes'] or 'no programme loaded'} ({about['filters']})"
+    )
+    console.print(about["definition"], style="dim")
+    rows = exports.records(table)
+    names = list(table.column_names)
+    if "programme" in names and len({row["programme"] for row in rows}) <= 1:
+        names.remove("programme")
+    grid = Table(show_edge=False)
+    numeric = {column: is_number(table.schema.field(column).type) for column in names}
+    if rows and len(rows) <= 4 and all(numeric[column] for column in names):
+        grid.add_column("")
+        for row in rows:
+            grid.add_column(str(row.get("programme", "")), justify="right")
+        for column in names:
+            grid.add_row(column, *(_cell(column, row[column]) for row in rows))
+    else:
+        for column in names:
+            grid.add_column(
+                _SHORT.get(column, column.replace("_", " ")),
+                justify="right" if numeric[column] else "left",
+                no_wrap=True,
+            )
+        for row in rows:
+            grid.add_row(*(_cell(column, row[column]) for column in names))
+    # Never squeeze numbers into ellipses: a table wider than the terminal is printed at its
+    # natural width (the terminal wraps it; a pipe or file keeps it intact).
+    natural = Measurement.get(console, console.options.update_width(10_000), grid).maximum
+    Console(width=max(console.width, natural)).print(grid)
+    for caveat in about.get("caveats", []):
+        console.print(f"- {caveat}", style="dim")
+    console.print(exports.ATTRIBUTION, style="dim")
+
+
+def print_listing() -> None:
+    """Print the list of indicators with their options."""
+    listing = Table(title="Indicators (bilat indicators NAME --help for the parameters)")
+    for column in ("name", "title", "options"):
+        listing.add_column(column)
+    for item in indicators.REGISTRY.values():
+        listing.add_row(item.name, item.title, ", ".join(o.name for o in item.options))
+    console.print(listing)
+
+
+def _cell(column: str, value: object) -> str:
+    if value is None:
+        return ""
+    if "share" in column and isinstance(value, float):
+        return f"{value:.1%}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if "contribution" in column else f"{value:,.2f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (
+            str(value)
+            if "year" in column or column in ("pic", "source", "target")
+            else f"{value:,}"
+        )
+    return str(value)

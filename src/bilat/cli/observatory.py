@@ -1,0 +1,274 @@
+"""Commands of the observatory: load CORDIS files, account for them, compute indicators,
+write the monitoring reports, generate data for benchmarks. No SQL here: each command builds
+the library objects and calls them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from bilat import exports, indicators
+from bilat.cli.display import print_indicator, print_listing
+from bilat.cli.group import (
+    ReportCommand,
+    console,
+    errors,
+    main,
+    progress_bar,
+    report,
+    steps,
+    user_errors,
+)
+from bilat.cli.options import (
+    country_option,
+    filter_options,
+    output_option,
+    programme_option,
+    warehouse_option,
+    warehouse_path,
+)
+from bilat.reports.make import FORMATS as REPORT_FORMATS
+from bilat.reports.make import REPORTS
+from bilat.reports.make import WRITERS as REPORT_WRITERS
+from bilat.reports.make import build as build_report
+from bilat.reports.make import pdf as report_pdf
+from bilat.synthetic import SCALES, generate
+from bilat.warehouse.ingest import IngestReport, ingest
+from bilat.warehouse.store import Warehouse
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@warehouse_option
+@click.option(
+    "--programme",
+    type=click.Choice(["FP7", "H2020", "HE"]),
+    default=None,
+    help="Programme of files that do not say it themselves (e.g. a lone organization.csv).",
+)
+def ingest_command(paths: tuple[Path, ...], warehouse: Path | None, programme: str | None) -> None:
+    """Load CORDIS zips, folders, CSV or xlsx files into the warehouse.
+
+    Files are recognised by their header. The new warehouse is built beside the old one and
+    swapped in only when complete; loading the same files again changes nothing.
+    """
+    target = warehouse_path(warehouse)
+    with user_errors(), progress_bar() as update:
+        loaded = ingest(list(paths), warehouse=target, programme=programme, progress=update)
+    _print_ingest(loaded, target)
+
+
+def _print_ingest(report: IngestReport, target: Path) -> None:
+    if report.loaded:
+        table = Table(title=f"Loaded into {target}")
+        for name in ("file", "table", "read", "loaded", "quarantined", "recovered"):
+            table.add_column(name, justify="right" if name not in ("file", "table") else "left")
+        for item in report.loaded:
+            table.add_row(
+                item.source.name,
+                item.layout.kind,
+                f"{item.rows_read:,}",
+                f"{item.table.num_rows:,}",
+                f"{item.quarantined:,}",
+                f"{item.recovered:,}",
+            )
+        console.print(table)
+    for label in report.unchanged:
+        console.print(f"unchanged (already loaded): {label}")
+    for label, reason in report.skipped:
+        console.print(f"skipped: {label}: {reason}")
+    if report.rederived:
+        console.print(f"Derived tables of {target} rebuilt for this version of bilat.")
+    elif not report.loaded:
+        console.print(f"Nothing changed in {target}.")
+
+
+@main.command("sources")
+@warehouse_option
+def sources_command(warehouse: Path | None) -> None:
+    """List the loaded source files with their row accounting (read = loaded + quarantined)."""
+    with user_errors():
+        found = Warehouse(warehouse_path(warehouse)).sources()
+    for row in found:
+        name = Path(row["member"] or row["path"]).name
+        snapshot = row["snapshot_date"] or "unknown"
+        basis = f" ({row['snapshot_basis']})" if row["snapshot_basis"] else ""
+        click.echo(f"{row['programme']:<5} {name}  [{row['layout']}, {row['encoding']}]")
+        click.echo(f"      file     {row['label']}")
+        click.echo(f"      snapshot {snapshot}{basis}  sha256 {row['sha256']}")
+        click.echo(
+            f"      read {row['rows_read']:,} = loaded {row['rows_loaded']:,} + quarantined "
+            f"{row['rows_quarantined']:,}  (recovered {row['rows_recovered']:,}, "
+            f"value issues {row['value_issues']:,})"
+        )
+    if not found:
+        click.echo("No source is loaded yet.")
+
+
+@main.command("quarantine")
+@warehouse_option
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--values", is_flag=True, help="List values that did not parse instead.")
+def quarantine_command(warehouse: Path | None, limit: int, values: bool) -> None:
+    """List the rows kept aside (and recovered ones), or with --values the values that did
+    not parse, each with its file and line."""
+    store = Warehouse(warehouse_path(warehouse))
+    with user_errors():
+        if values:
+            for row in store.value_issues(limit=limit):
+                click.echo(f"{_where(row)}: {row['field']} = {row['raw_value']!r}: {row['reason']}")
+            return
+        rows = store.quarantine(limit=limit)
+    if not rows:
+        click.echo("No row was quarantined.")
+    for row in rows:
+        status = "recovered" if row["recovered"] else "quarantined"
+        text = row["raw_text"].replace("\n", "\\n")
+        click.echo(f"{_where(row)}: {status}: {row['reason']}\n    {text[:160]}")
+
+
+def _where(row: dict[str, Any]) -> str:
+    return f"{row['label']}:{row['line']}"
+
+
+@main.command("indicators")
+@click.argument("name", required=False)
+@warehouse_option
+@filter_options
+@click.option("--limit", help="Rows or network nodes, for the indicators that take it.")
+@click.option("--order", help="Ranking of top_organisations: participations or ec_contribution.")
+@click.option("--peers", help="Peer countries of peer_benchmark, comma-separated.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", *exports.FORMATS]),
+    default="table",
+    show_default=True,
+)
+@output_option("Write to this file instead of the terminal (required for xlsx).")
+@click.option("--markdown", is_flag=True, help="Print the reference of every indicator.")
+def indicators_command(
+    name: str | None,
+    warehouse: Path | None,
+    fmt: str,
+    output: Path | None,
+    markdown: bool,
+    **params: str | None,
+) -> None:
+    """List the indicators, or compute NAME for a country (the US by default).
+
+    \b
+    bilat indicators
+    bilat indicators headline --country US --programme HE
+    bilat indicators by_state --format csv -o states.csv
+    """
+    if markdown:
+        click.echo(indicators.registry.markdown(), nl=False)
+        return
+    if name is None:
+        print_listing()
+        return
+    if fmt in ("xlsx", "parquet") and output is None:
+        raise click.UsageError(f"--format {fmt} writes a file: add --output FILE.{fmt}")
+    given = {key: value for key, value in params.items() if value is not None}
+    with user_errors():
+        indicator = indicators.get(name)
+        table = indicator(Warehouse(warehouse_path(warehouse)), **given)
+    if fmt == "table":
+        print_indicator(table)
+        return
+    data = exports.write(table, fmt, name=indicator.name)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    output.write_bytes(data)
+    errors.print(f"{indicator.title}: {table.num_rows} rows written to {output}")
+    errors.print(indicator.definition)
+
+
+def _monitoring_report(name: str) -> click.Command:
+    """The subcommand `bilat report NAME` of one monitoring report."""
+
+    @report.command(name, cls=ReportCommand, help=_monitoring_help(name))
+    @warehouse_option
+    @country_option
+    @programme_option
+    @click.option(
+        "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="pdf", show_default=True
+    )
+    @output_option(f"File to write (default: {name}-COUNTRY[-PROGRAMME].FORMAT here).")
+    @click.option(
+        "--date",
+        "generated",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        help="Generation date printed on the title page (default: none, so that the "
+        "same data gives the same file).",
+    )
+    def command(
+        warehouse: Path | None,
+        country: str,
+        programme: str | None,
+        fmt: str,
+        output: Path | None,
+        generated: datetime | None,
+    ) -> None:
+        stem = "-".join(part for part in (name, country.replace(",", "_"), programme) if part)
+        target = output or Path(f"{stem}.{fmt}")
+        with user_errors(), steps() as step:
+            document = build_report(
+                Warehouse(warehouse_path(warehouse)),
+                name,
+                country=country,
+                programme=programme,
+                generated=generated.date() if generated else None,
+                progress=step,
+            )
+            step(f"writing {fmt}")
+            data = report_pdf(document, step) if fmt == "pdf" else REPORT_WRITERS[fmt](document)
+        target.write_bytes(data)
+        console.print(
+            f"{REPORTS[name].title} for {document.country} ({document.programmes}): "
+            f"{len(document.tables)} tables, {len(document.figures)} figures, written to {target}"
+        )
+
+    return command
+
+
+def _monitoring_help(name: str) -> str:
+    kind = REPORTS[name]
+    return (
+        f"{kind.title} for any country (the US by default), as PDF, HTML or XLSX: "
+        f"{kind.description[0].lower()}{kind.description[1:]}"
+    )
+
+
+MONITORING_REPORTS = {name: _monitoring_report(name) for name in REPORTS}
+
+
+@main.command("generate")
+@click.option(
+    "--scale",
+    type=click.Choice(list(SCALES)),
+    default="full",
+    show_default=True,
+    help="full: the published CORDIS sizes; tenth and small for quick runs.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the three zips into.",
+)
+@click.option("--seed", type=int, default=2024, show_default=True)
+def generate_command(scale: str, output: Path, seed: int) -> None:
+    """Write generated CORDIS zips (FP7, H2020, HE) for benchmarks; never real data."""
+    with steps() as step:
+        written = generate(output, scale=scale, seed=seed, progress=step)
+    for path in written:
+        console.print(f"{path} ({path.stat().st_size / 1e6:.1f} MB)")
+    console.print("Generated data: for benchmarks and scale tests only, not real CORDIS data.")

@@ -1,0 +1,64 @@
+"""Serving the web pages, and the settings they and every command read."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from bilat import config
+from bilat.cli.coordination import django_setup
+from bilat.cli.group import main
+from bilat.cli.options import warehouse_option, warehouse_path
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes; above 1, gunicorn serves (as in production) instead of "
+    "Django's development server.",
+)
+@warehouse_option
+def serve_command(host: str, port: int, workers: int, warehouse: Path | None) -> None:
+    """Serve the web pages on http://HOST:PORT (migrating the coordination database first)."""
+    os.environ["BILAT_WAREHOUSE"] = str(warehouse_path(warehouse))
+    django_setup()
+    from django.core.management import execute_from_command_line
+
+    from bilat.web.views import bundle_script
+
+    bundle_script()  # build the chart script now, not on the first visitor's request
+    if workers == 1:
+        execute_from_command_line(["bilat", "runserver", "--noreload", f"{host}:{port}"])
+        return
+    from gunicorn.app.wsgiapp import run
+
+    # --preload: the app (and its chart script) is built once, before the workers fork.
+    sys.argv = [
+        "gunicorn",
+        "bilat.web.wsgi:application",
+        "--preload",
+        "--workers",
+        str(workers),
+        "--threads",
+        "4",
+        "--bind",
+        f"{host}:{port}",
+        "--access-logfile",
+        "-",
+    ]
+    run()
+
+
+@main.command("settings")
+def settings_command() -> None:
+    """Show every setting, its environment variable, current value and meaning."""
+    for setting in config.SETTINGS:
+        click.echo(f"{setting.env}={setting.value()}\n    {setting.help}")
