@@ -16,7 +16,8 @@ from typing import Any, ClassVar
 import pyarrow as pa
 
 from bilat.errors import ParameterError, UnknownIndicatorError
-from bilat.indicators.scope import Scope, Values, resolve
+from bilat.indicators.filters import BY_NAME
+from bilat.indicators.scope import Scope, resolve
 from bilat.warehouse.store import Warehouse
 
 Compute = Callable[[Warehouse, Scope, Mapping[str, Any]], pa.Table]
@@ -68,31 +69,15 @@ class Indicator:
     compute: Compute
     options: tuple[Option, ...] = ()
 
-    def __call__(
-        self,
-        warehouse: Warehouse,
-        /,
-        *,
-        country: Values = "US",
-        programme: Values = None,
-        years: str | tuple[int | None, int | None] | None = None,
-        programme_part: Values = None,
-        scheme_group: Values = None,
-        role: Values = None,
-        organisation_type: Values = None,
-        **options: object,
-    ) -> pa.Table:
-        """Compute the indicator; the table's metadata carries its definition and scope."""
-        scope = resolve(
-            warehouse,
-            country=country,
-            programme=programme,
-            years=years,
-            programme_part=programme_part,
-            scheme_group=scheme_group,
-            role=role,
-            organisation_type=organisation_type,
-        )
+    def __call__(self, warehouse: Warehouse, /, **params: Any) -> pa.Table:
+        """Compute the indicator; the table's metadata carries its definition and scope.
+
+        Parameters named in `filters.FILTERS` (country, programme, years, ...) filter the
+        data; the others are the indicator's own options.
+        """
+        given = {name: value for name, value in params.items() if name in BY_NAME}
+        scope = resolve(warehouse, **given)
+        options = {name: value for name, value in params.items() if name not in BY_NAME}
         table = self.compute(warehouse, scope, self.parse_options(options))
         return table.replace_schema_metadata(self.metadata(scope))
 

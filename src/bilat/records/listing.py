@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pyarrow as pa
 
 from bilat.errors import ParameterError
-from bilat.indicators.scope import Scope, Values, resolve
+from bilat.indicators import filters
+from bilat.indicators.scope import Scope, resolve
 from bilat.warehouse.store import Warehouse
 
 PAGE_SIZE = 50
@@ -182,26 +184,16 @@ class Query:
         return f"{column} {direction} NULLS LAST, {keys}"
 
 
-def parse(
-    warehouse: Warehouse,
-    table: str,
-    params: Mapping[str, str | None],
-) -> Query:
-    """Check a listing request given as query parameters (all optional)."""
+def parse(warehouse: Warehouse, table: str, params: Mapping[str, Any]) -> Query:
+    """Check a listing request given as query parameters (all optional).
+
+    `params` is a query string (a filter's repeated values all count) or a plain mapping.
+    """
     if table not in TABLES:
         raise ParameterError("table", f"{table!r} is not listed; use {', '.join(TABLES)}")
     chosen = TABLES[table]
-    country: Values = params.get("country") or None
-    scope = resolve(
-        warehouse,
-        country=country,
-        programme=params.get("programme"),
-        years=params.get("years"),
-        programme_part=params.get("programme_part"),
-        scheme_group=params.get("scheme_group"),
-        role=params.get("role"),
-        organisation_type=params.get("organisation_type"),
-    )
+    given = filters.read(params)
+    scope = resolve(warehouse, **given)
     sort = params.get("sort") or chosen.default_sort
     if sort.removeprefix("-") not in chosen.columns:
         raise ParameterError(
@@ -210,7 +202,7 @@ def parse(
             "(prefix - for descending)",
         )
     search = (params.get("q") or "").strip()
-    return Query(chosen, scope, country is not None, search, sort)
+    return Query(chosen, scope, "country" in given, search, sort)
 
 
 def page_number(text: str | None, *, pages: int | None = None) -> int:

@@ -8,7 +8,7 @@ from typing import Any
 import pyarrow as pa
 
 from bilat.errors import ParameterError
-from bilat.indicators.scope import parse_programmes
+from bilat.indicators.filters import parse_programmes
 from bilat.warehouse.store import Warehouse
 
 

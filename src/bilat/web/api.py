@@ -18,6 +18,7 @@ from pydantic import Field
 from bilat import exports, indicators
 from bilat.coordination.api import router as coordination_router
 from bilat.errors import ParameterError, WarehouseMissingError
+from bilat.indicators.filters import BY_NAME
 from bilat.records import listing
 from bilat.records.organisation import organisation as find_organisation
 from bilat.records.project import parse_key
@@ -48,15 +49,22 @@ def _no_warehouse(request: HttpRequest, error: WarehouseMissingError) -> HttpRes
     return api.create_response(request, {"detail": str(error)}, status=503)
 
 
-class Filters(Schema):
-    """Filters shared by every endpoint."""
+def _help(name: str) -> str:
+    return f"{BY_NAME[name].help} Repeat the parameter for several values."
 
-    programme: str | None = Field(None, description="FP7, H2020 or HE, comma-separated")
-    years: str | None = Field(None, description="2021, 2014-2020, 2018- or -2016")
-    programme_part: str | None = Field(None, description="code (HORIZON.1.2) or name (MSCA)")
-    scheme_group: str | None = Field(None, description="collaborative, mobility, ...")
-    role: str | None = Field(None, description="coordinator, participant, ...")
-    organisation_type: str | None = Field(None, description="HES, REC, PRC, PUB or OTH")
+
+class Filters(Schema):
+    """The filters of `bilat.indicators.filters`, written out because ninja reads the fields of
+    a class (a test checks them against the declaration). Repeated parameters give several
+    values: names may hold commas."""
+
+    country: list[str] | None = Field(None, description=_help("country"))
+    programme: list[str] | None = Field(None, description=_help("programme"))
+    years: str | None = Field(None, description=BY_NAME["years"].help)
+    programme_part: list[str] | None = Field(None, description=_help("programme_part"))
+    scheme_group: list[str] | None = Field(None, description=_help("scheme_group"))
+    role: list[str] | None = Field(None, description=_help("role"))
+    organisation_type: list[str] | None = Field(None, description=_help("organisation_type"))
 
 
 class Paging(Schema):
@@ -98,8 +106,8 @@ class Listed(Schema):
     facets: dict[str, list[tuple[Any, int]]]
 
 
-def _given(schema: Schema) -> dict[str, str]:
-    return {key: value for key, value in schema.dict().items() if value not in (None, "")}
+def _given(schema: Schema) -> dict[str, Any]:
+    return {key: value for key, value in schema.dict().items() if value not in (None, "", [])}
 
 
 @api.get("/indicators", response=list[IndicatorInfo], summary="List the indicators")
@@ -124,9 +132,8 @@ def indicator(
     filters: Query[Filters],
     options: Query[IndicatorOptions],
     paging: Query[Paging],
-    country: str = "US",
 ) -> Rows:
-    table = indicators.get(name)(warehouse(), country=country, **_given(filters), **_given(options))
+    table = indicators.get(name)(warehouse(), **_given(filters), **_given(options))
     start = (paging.page - 1) * paging.page_size
     rows = exports.records(table.slice(start, paging.page_size))
     return Rows(
@@ -142,12 +149,11 @@ def _listing(
     table: str,
     filters: Filters,
     paging: Paging,
-    country: str | None,
     q: str | None,
     sort: str | None,
 ) -> Listed:
     store = warehouse()
-    params = _given(filters) | {"country": country, "q": q, "sort": sort}
+    params = _given(filters) | {"q": q, "sort": sort}
     query = listing.parse(store, table, params)
     page = listing.listing(store, query, page=paging.page, size=paging.page_size)
     return Listed(
@@ -167,11 +173,10 @@ def _listing_endpoint(table: str) -> None:
         request: HttpRequest,
         filters: Query[Filters],
         paging: Query[Paging],
-        country: str | None = None,
         q: str | None = None,
         sort: str | None = None,
     ) -> Listed:
-        return _listing(table, filters, paging, country, q, sort)
+        return _listing(table, filters, paging, q, sort)
 
     endpoint.__name__ = table
     api.get(f"/{table}", response=Listed, summary=f"List {table}")(endpoint)

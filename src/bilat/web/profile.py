@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -20,7 +20,7 @@ import pyarrow as pa
 from bilat import charts, indicators
 from bilat.charts import Spec
 from bilat.warehouse.store import Warehouse
-from bilat.web.sections import Section, section
+from bilat.web.sections import Params, Section, section
 
 THREADS = 4
 MEASURES = ["participations", "projects", "ec_contribution", "programme_share"]
@@ -91,7 +91,7 @@ _LOCK = threading.Lock()
 
 
 def sections(
-    warehouse: Warehouse, params: Mapping[str, str], *, us: bool, programmes: int
+    warehouse: Warehouse, params: Params, *, us: bool, programmes: int
 ) -> dict[str, Section]:
     """Every section of the profile, by indicator name (by_state only for the US)."""
     wanted = [part for part in PARTS if us or not part.us_only]

@@ -17,11 +17,13 @@ from django.urls import reverse
 from bilat import indicators
 from bilat.charts import Spec
 from bilat.exports import about
+from bilat.indicators import filters
 from bilat.warehouse.store import Warehouse
 from bilat.web.tables import Grid, grid
 
-FILTER_KEYS = ("programme", "years", "programme_part", "scheme_group", "role", "organisation_type")
 EXPORT_FORMATS = ("csv", "xlsx", "json", "parquet")
+# A page's filters: each filter's values (repeated in links, since values may hold commas).
+Params = Mapping[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -40,18 +42,19 @@ class Section:
     about: dict[str, Any] = field(default_factory=dict)
 
 
-def parameters(query: Mapping[str, str], *, country: str | None = None) -> dict[str, str]:
-    """The indicator parameters carried by a page's query string (empty ones dropped)."""
-    found = {key: query[key] for key in FILTER_KEYS if query.get(key)}
+def parameters(query: Mapping[str, Any], *, country: str | None = None) -> Params:
+    """The filters carried by a page's query string (every repeated value; empty ones
+    dropped), with the page's own country in place of any in the query."""
+    found = filters.read(query)
     if country is not None:
-        found["country"] = country
+        found["country"] = (country,)
     return found
 
 
 def section(
     warehouse: Warehouse,
     name: str,
-    params: Mapping[str, str],
+    params: Params,
     *,
     options: Mapping[str, Any] | None = None,
     chart: Callable[[pa.Table], Spec] | None = None,
@@ -64,7 +67,7 @@ def section(
     indicator = indicators.get(name)
     if table is None:
         table = indicator(warehouse, **params, **(options or {}))
-    query = urlencode({**params, **{k: str(v) for k, v in (options or {}).items()}})
+    query = urlencode({**params, **{k: str(v) for k, v in (options or {}).items()}}, doseq=True)
     exports = [
         (
             fmt.upper() if fmt != "parquet" else "Parquet",

@@ -19,6 +19,7 @@ from bilat import charts, exports, indicators
 from bilat.cordis.layouts import USED_TABLES
 from bilat.cordis.programme_parts import PROGRAMMES
 from bilat.errors import ParameterError, WarehouseMissingError
+from bilat.indicators import filters
 from bilat.indicators.scope import parse_subject, resolve
 from bilat.records import listing
 from bilat.records.organisation import organisation as find_organisation
@@ -37,7 +38,7 @@ from bilat.web.tables import grid
 def home(request: HttpRequest) -> HttpResponse:
     """The US at a glance: headline numbers per programme, the trend, links onward."""
     store = warehouse()
-    params = {"country": "US"}
+    params = {"country": ("US",)}
     headline = section(store, "headline", params)
     context = {
         "headline": headline,
@@ -90,8 +91,7 @@ def country(request: HttpRequest, code: str = "US") -> HttpResponse:
         "sections": found,
         "report_formats": list(reports.FORMATS),
         "report_query": urlencode(
-            {"country": code}
-            | ({"programme": params["programme"]} if "programme" in params else {})
+            {"country": code, "programme": params.get("programme", ())}, doseq=True
         ),
     }
     return render(request, "web/country.html", context)
@@ -162,9 +162,10 @@ def explore(request: HttpRequest, table: str = "participations") -> HttpResponse
 def export_indicator(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     """An indicator as CSV, XLSX, JSON or Parquet, with the query string's parameters."""
     indicator = indicators.get(name)
-    params = {key: request.GET[key] for key in request.GET}
-    table = indicator(warehouse(), **params)
-    return download(table, fmt, f"{name}-{params.get('country', 'US')}")
+    params = filters.read(request.GET)
+    options = {key: request.GET[key] for key in request.GET if key not in filters.BY_NAME}
+    table = indicator(warehouse(), **params, **options)
+    return download(table, fmt, f"{name}-{'_'.join(params.get('country', ('US',)))}")
 
 
 @require_GET
