@@ -80,7 +80,7 @@ def test_one_project_and_one_organisation(client: Client) -> None:
         ("/api/indicators/by_role?limit=3", 400, "limit: not an option of by_role"),
         ("/api/indicators/headline?years=1999-1990", 400, "ends before it starts"),
         ("/api/participations?sort=salary", 400, "'salary' is not a column"),
-        ("/api/indicators/headline?page_size=0", 422, "greater than or equal to 1"),
+        ("/api/indicators/headline?page_size=0", 400, "greater than or equal to 1"),
         ("/api/projects/HE/1", 404, "HE has no project 1"),
         ("/api/organisations/1", 404, "no participation names the PIC 1"),
         ("/api/projects/FP9/1", 400, "'FP9' is not a programme"),

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from bilat.errors import ParameterError, UnknownIndicatorError
 from bilat.indicators.filters import BY_NAME
+from bilat.indicators.numbers import whole_number
 from bilat.indicators.scope import Scope, resolve
 from bilat.warehouse.store import Warehouse
 
@@ -31,22 +32,14 @@ class Option:
     default: int | str
     help: str
     choices: tuple[str, ...] = ()
-    maximum: int | None = None
+    maximum: int | None = None  # of a whole-number option (else its default is the maximum)
 
     def parse(self, value: object) -> int | str:
         """The value checked against the option's type, choices and bounds."""
         if value is None:
             return self.default
         if isinstance(self.default, int):
-            try:
-                number = int(str(value))
-            except ValueError:
-                raise ParameterError(self.name, f"{value!r} is not a whole number") from None
-            if number < 1 or (self.maximum is not None and number > self.maximum):
-                raise ParameterError(
-                    self.name, f"{number} is out of range; use 1 to {self.maximum or 'any'}"
-                )
-            return number
+            return whole_number(self.name, value, maximum=self.maximum or self.default)
         text = str(value)
         if self.choices and text not in self.choices:
             raise ParameterError(

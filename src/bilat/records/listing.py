@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from bilat.errors import ParameterError
 from bilat.indicators import filters
+from bilat.indicators.numbers import MAX_PAGE, whole_number
 from bilat.indicators.scope import Scope, resolve
 from bilat.warehouse.store import Warehouse
 
@@ -205,13 +206,11 @@ def parse(warehouse: Warehouse, table: str, params: Mapping[str, Any]) -> Query:
     return Query(chosen, scope, "country" in given, search, sort)
 
 
-def page_number(text: str | None, *, pages: int | None = None) -> int:
-    """A 1-based page number from a query parameter."""
+def page_number(text: str | None) -> int:
+    """A 1-based page number from a query parameter (at most `numbers.MAX_PAGE`)."""
     if not text:
         return 1
-    if not text.isdigit() or int(text) < 1:
-        raise ParameterError("page", f"{text!r} is not a page number; use 1, 2, 3...")
-    return int(text)
+    return whole_number("page", text, maximum=MAX_PAGE)
 
 
 def listing(warehouse: Warehouse, query: Query, *, page: int = 1, size: int = PAGE_SIZE) -> Page:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,7 @@ class Organisation:
 
 def parse_pic(text: str) -> int:
     """A PIC: the nine-digit participant identification code."""
-    if not text.isdigit() or len(text) > 12:
+    if re.fullmatch(r"[0-9]{1,12}", text) is None:
         raise ParameterError("pic", f"{text!r} is not a PIC; a PIC is a number like 999467340")
     return int(text)
 

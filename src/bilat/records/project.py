@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,7 @@ def parse_key(programme: str, project_id: str) -> tuple[str, int]:
     (code,) = parse_programmes(programme) or (None,)
     if code is None:
         raise ParameterError("programme", "use FP7, H2020 or HE")
-    if not project_id.isdigit() or len(project_id) > 12:
+    if re.fullmatch(r"[0-9]{1,12}", project_id) is None:
         raise ParameterError("project_id", f"{project_id!r} is not a project (grant) number")
     return code, int(project_id)
 

@@ -3,7 +3,8 @@ participations with the same filters, paginated; OpenAPI at /api/openapi.json, i
 docs at /api/docs from local files.
 
 Errors raised on purpose become 400 (a parameter not accepted, with what is) or 503 (no
-warehouse); values of the wrong type are refused by ninja with 422. Never a 500.
+warehouse); so do query and path values out of bounds or of the wrong type (400, naming the
+parameter); a request body that does not fit its schema gets ninja's 422. Never a 500.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Path, Query, Schema
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 from pydantic import Field
 
 from bilat import exports, indicators
 from bilat.coordination.api import router as coordination_router
 from bilat.errors import ParameterError, WarehouseMissingError
 from bilat.indicators.filters import BY_NAME
+from bilat.indicators.numbers import MAX_PAGE
 from bilat.records import listing
 from bilat.records.organisation import organisation as find_organisation
 from bilat.records.project import parse_key
@@ -41,6 +43,28 @@ api = NinjaAPI(
 def _bad_parameter(request: HttpRequest, error: ParameterError) -> HttpResponse:
     return api.create_response(
         request, {"detail": str(error), "parameter": error.parameter}, status=400
+    )
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """A query or path parameter out of its bounds or of the wrong type answers 400 naming
+    it, as a ParameterError does; a body that does not fit its schema keeps ninja's 422."""
+    first = error.errors[0] if error.errors else {}
+    where, *name = [str(part) for part in first.get("loc", ())] or ["body"]
+    if where not in ("query", "path") or not name:
+        return api.create_response(request, {"detail": error.errors}, status=422)
+    parameter = name[0]
+    given = request.GET.get(parameter)
+    shown = f"{given!r} is not accepted: " if given is not None else ""
+    message = str(first.get("msg", "not accepted"))
+    return api.create_response(
+        request,
+        {
+            "detail": f"{parameter}: {shown}{message[:1].lower()}{message[1:]}",
+            "parameter": parameter,
+        },
+        status=400,
     )
 
 
@@ -68,7 +92,7 @@ class Filters(Schema):
 
 
 class Paging(Schema):
-    page: int = Field(1, ge=1, le=100_000)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(100, ge=1, le=1000)
 
 
