@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from bilat.coordination.events.models import Event, Kind, Place
+from bilat.coordination.events.models import Event, Kind, Location
 from bilat.coordination.roles import grant
 from bilat.coordination.stakeholders.models import Person
 from bilat.coordination.stakeholders.operations import PersonData, save_person
@@ -24,7 +24,7 @@ def make_event(**given: Any) -> Event:
         "title": f"Thematic workshop {n}",
         "kind": Kind.THEMATIC,
         "starts": date.today() + timedelta(days=30),
-        "place": Place.US,
+        "place": Location.US,
         "city": "Boston",
         "country": "US",
     }

@@ -11,7 +11,8 @@ MODULES = [
     "bilat.cordis.recovery",
     "bilat.cordis.roles",
     "bilat.cordis.schemes",
-    "bilat.cordis.places",
+    "bilat.cordis.geography",
+    "bilat.formatting",
     "bilat.cordis.programme_parts",
 ]
 

@@ -113,8 +113,8 @@ def test_statistics_count_by_side_sector_country_and_organisation_type():
     ]
     assert table("organisation_type") == [
         ("Higher or secondary education", 2, 0, 1),
-        ("Private for-profit", 1, 0, 1),
-        ("Public body", 0, 1, 0),
+        ("Private for-profit (excluding education)", 1, 0, 1),
+        ("Public body (excluding research and education)", 0, 1, 0),
     ]
 
 

@@ -88,6 +88,12 @@ def test_table_output_and_errors(bundled_path: Path) -> None:
     code, output = run("by_state", "--warehouse", str(bundled_path))
     assert code == 0
     assert "California" in output and "US participations by state" in output
+    # Figures read as on the pages and in the reports (formatting.figure): the amount of the
+    # JSON test above, in euros; counts with separators; a PIC without.
+    code, output = run("headline", "--programme", "HE", "--warehouse", str(bundled_path))
+    assert code == 0 and "€52,761,215" in output and "52761214" not in output
+    code, output = run("top_organisations", "--limit", "1", "--warehouse", str(bundled_path))
+    assert code == 0 and " 999467340 " in output
     code, output = run("by_state", "--country", "Mars", "--warehouse", str(bundled_path))
     assert code == 1
     assert "Error: country: 'Mars' is not a known country" in output

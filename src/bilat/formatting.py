@@ -67,20 +67,40 @@ def title(column: str) -> str:
 
 
 def text(column: str, value: Any) -> str:
-    """A value as the pages write it: 1,234; €1,234,567; 12.3%."""
+    """A value as the pages write it: 1,234; €1,234,567; 12.3%; a role or type by its title."""
+    if isinstance(value, int | float | Decimal):
+        return figure(column, value)
+    if column in VALUE_TITLES:
+        return VALUE_TITLES[column].get(str(value), str(value))
+    return str(value)
+
+
+# Whole numbers that name something rather than count it, written without thousands
+# separators: years and ranks (any column whose name holds these words), and the PICs of
+# organisations (these columns).
+_NAMING_WORDS = ("year", "rank")
+_IDENTIFIERS = ("pic", "source", "target")
+
+
+def figure(column: str, value: float | Decimal) -> str:
+    """A number as every output writes it: 1,234; €1,234,567 for amounts; 12.3% for a share;
+    2021 for a year and 999467340 for a PIC; yes or no for a flag.
+
+    >>> figure("participations", 1234), figure("ec_contribution", Decimal("52761214.82"))
+    ('1,234', '€52,761,215')
+    >>> figure("share_participations", 0.1234), figure("year", 2021), figure("sme", True)
+    ('12.3%', '2021', 'yes')
+    """
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float) and "share" in column:
         return f"{value:.1%}"
     if isinstance(value, Decimal):
         return f"€{value:,.0f}"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int) and "year" not in column and "rank" not in column:
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    if column in VALUE_TITLES:
-        return VALUE_TITLES[column].get(str(value), str(value))
-    return str(value)
+    if isinstance(value, int):
+        naming = column in _IDENTIFIERS or any(word in column for word in _NAMING_WORDS)
+        return str(value) if naming else f"{value:,}"
+    return f"{value:,.2f}"
 
 
 def euros(value: Decimal | float | None) -> str:

@@ -3,6 +3,8 @@ it varies, wide one-row tables turned on their side."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pyarrow as pa
 from rich.console import Console
 from rich.measure import Measurement
@@ -10,7 +12,7 @@ from rich.table import Table
 
 from bilat import exports, indicators
 from bilat.cli.group import console
-from bilat.formatting import is_number
+from bilat.formatting import figure, is_number
 
 # Column headers short enough for an 80-column terminal.
 _SHORT = {
@@ -20,8 +22,8 @@ _SHORT = {
     "organisations": "orgs",
     "projects": "projects",
     "coordinated_projects": "coord.",
-    "ec_contribution": "EU EUR",
-    "net_ec_contribution": "net EUR",
+    "ec_contribution": "EU contr.",
+    "net_ec_contribution": "net contr.",
     "programme_share": "of all",
     "participations_fp7": "FP7",
     "participations_h2020": "H2020",
@@ -40,7 +42,7 @@ def print_indicator(table: pa.Table) -> None:
         f"{about['programmes'] or 'no programme loaded'} ({about['filters']})"
     )
     console.print(about["definition"], style="dim")
-    rows = exports.records(table)
+    rows = table.to_pylist()
     names = list(table.column_names)
     if "programme" in names and len({row["programme"] for row in rows}) <= 1:
         names.remove("programme")
@@ -81,16 +83,10 @@ def print_listing() -> None:
 
 
 def _cell(column: str, value: object) -> str:
+    """A value for the terminal: numbers as every output writes them, codes as they are
+    typed in options (`associatedPartner`, `HES`), a missing value as nothing."""
     if value is None:
         return ""
-    if "share" in column and isinstance(value, float):
-        return f"{value:.1%}"
-    if isinstance(value, float):
-        return f"{value:,.0f}" if "contribution" in column else f"{value:,.2f}"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return (
-            str(value)
-            if "year" in column or column in ("pic", "source", "target")
-            else f"{value:,}"
-        )
+    if isinstance(value, int | float | Decimal):
+        return figure(column, value)
     return str(value)

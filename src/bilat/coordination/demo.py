@@ -18,7 +18,7 @@ from django.db import transaction
 
 from bilat.coordination.awareness.models import Activity, Reach
 from bilat.coordination.awareness.operations import reach_from_attendance
-from bilat.coordination.events.models import Event, Kind, Place, Registration, Session, Status
+from bilat.coordination.events.models import Event, Kind, Location, Registration, Session, Status
 from bilat.coordination.events.operations import mark_attendance, register
 from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.recommendations.operations import change_status, create_recommendation
@@ -195,7 +195,7 @@ def _events(today: date) -> list[Event]:
             "EU-US Research and Innovation Conference",
             Kind.CONFERENCE,
             today - timedelta(days=150),
-            Place.EU,
+            Location.EU,
             "Brussels",
             "BE",
             60,
@@ -208,7 +208,7 @@ def _events(today: date) -> list[Event]:
             "Thematic workshop: AI in health",
             Kind.THEMATIC,
             today - timedelta(days=90),
-            Place.US,
+            Location.US,
             "Boston",
             "US",
             30,
@@ -221,7 +221,7 @@ def _events(today: date) -> list[Event]:
             "Funding workshop: Horizon Europe for US researchers",
             Kind.FUNDING,
             today - timedelta(days=40),
-            Place.ONLINE,
+            Location.ONLINE,
             "",
             "",
             None,
@@ -233,7 +233,7 @@ def _events(today: date) -> list[Event]:
             "Thematic workshop: climate and oceans",
             Kind.THEMATIC,
             today + timedelta(days=30),
-            Place.EU,
+            Location.EU,
             "Helsinki",
             "FI",
             40,
@@ -245,7 +245,7 @@ def _events(today: date) -> list[Event]:
             "Webinar: Marie Sklodowska-Curie fellowships",
             Kind.WEBINAR,
             today + timedelta(days=60),
-            Place.ONLINE,
+            Location.ONLINE,
             "",
             "",
             None,

@@ -1,7 +1,8 @@
 """The shared vocabularies of the coordination data: sides of the Atlantic and sectors.
 
 Sectors map onto the CORDIS activity types (HES, REC, PRC, PUB, OTH) so that event statistics
-by organisation type read the same way as the observatory's participation figures.
+by organisation type read the same way as the observatory's participation figures; the titles
+of those types are CORDIS's own, `bilat.cordis.roles.ACTIVITY_TYPES`, used by both sides.
 """
 
 from __future__ import annotations
@@ -36,11 +37,4 @@ ORGANISATION_TYPE = {
     Sector.POLICY: "PUB",
     Sector.ASSOCIATION: "OTH",
     Sector.OTHER: "OTH",
-}
-ORGANISATION_TYPE_TITLES = {
-    "HES": "Higher or secondary education",
-    "REC": "Research organisation",
-    "PRC": "Private for-profit",
-    "PUB": "Public body",
-    "OTH": "Other",
 }

@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from bilat.cordis import schemes
-from bilat.cordis.places import PLACEHOLDER_POINTS
+from bilat.cordis.geography import PLACEHOLDER_POINTS
 from bilat.cordis.programme_parts import normalise_code, programme_part
 from bilat.cordis.reference import rows
 from bilat.warehouse.sql import run

@@ -14,7 +14,7 @@ from functools import cache
 import duckdb
 import pyarrow as pa
 
-from bilat.cordis import places, roles
+from bilat.cordis import geography, roles
 from bilat.cordis.parsing import LINE, ParsedFile
 from bilat.cordis.reference import rows
 from bilat.warehouse.columns import (
@@ -178,7 +178,7 @@ def _register_maps(con: duckdb.DuckDBPyConnection) -> None:
     addresses = run(
         con, "SELECT DISTINCT txt(post_code), txt(city) FROM canon WHERE upper(txt(country)) = 'US'"
     )
-    states = [places.us_state(post_code, city) for post_code, city in addresses]
+    states = [geography.us_state(post_code, city) for post_code, city in addresses]
     con.register(
         "state_map",
         pa.table(

@@ -6,13 +6,13 @@ from typing import Any
 
 from django import forms
 
-from bilat.coordination.events.models import Kind, Place, Registration
+from bilat.coordination.events.models import Kind, Location, Registration
 from bilat.coordination.stakeholders.models import Theme
 
 
 class EventFilter(forms.Form):
     kind = forms.ChoiceField(choices=[("", "Any type"), *Kind.choices], required=False)
-    place = forms.ChoiceField(choices=[("", "Anywhere"), *Place.choices], required=False)
+    place = forms.ChoiceField(choices=[("", "Anywhere"), *Location.choices], required=False)
     theme = forms.ModelChoiceField(
         Theme.objects.all(), required=False, empty_label="Any theme", to_field_name="name"
     )

@@ -27,7 +27,10 @@ class Kind(models.TextChoices):
 WORKSHOPS = (Kind.THEMATIC, Kind.FUNDING)
 
 
-class Place(models.TextChoices):
+class Location(models.TextChoices):
+    """Where an event is held: on the EU side, on the US side, or online. (Its `venue` names
+    the building; a person's country and side are `coordination.countries`.)"""
+
     EU = "EU", "EU side"
     US = "US", "US side"
     ONLINE = "online", "Online"
@@ -39,7 +42,7 @@ class Event(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     starts = models.DateField()
     ends = models.DateField()
-    place = models.CharField(max_length=6, choices=Place.choices)
+    place = models.CharField(max_length=6, choices=Location.choices)
     city = models.CharField(max_length=120, blank=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code")
     venue = models.CharField(max_length=250, blank=True)

@@ -11,15 +11,16 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from bilat.coordination import places
+from bilat.coordination import countries
 from bilat.coordination.events.models import WORKSHOPS, Event, Registration, Status
-from bilat.coordination.vocabulary import ORGANISATION_TYPE_TITLES, Sector, Side
+from bilat.coordination.vocabulary import Sector, Side
+from bilat.cordis.roles import ACTIVITY_TYPES
 
 DIMENSIONS = {
     "side": ("Side", dict(Side.choices)),
     "sector": ("Sector", dict(Sector.choices)),
     "country": ("Country", None),
-    "organisation_type": ("Organisation type", ORGANISATION_TYPE_TITLES),
+    "organisation_type": ("Organisation type", ACTIVITY_TYPES),
 }
 
 
@@ -48,7 +49,7 @@ class EventStatistics:
 def _label(dimension: str, value: str) -> str:
     labels = DIMENSIONS[dimension][1]
     if labels is None:
-        return places.names().get(value, value or "Not given")
+        return countries.names().get(value, value or "Not given")
     return labels.get(value, value or "Not given")
 
 

@@ -8,14 +8,14 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 
-from bilat.coordination import places
+from bilat.coordination import countries
 from bilat.coordination.stakeholders.models import Person, Purpose
 from bilat.coordination.stakeholders.operations import PersonData, find_person
 from bilat.coordination.vocabulary import Sector
 
 
 def country_choices() -> list[tuple[str, str]]:
-    ordered = sorted(places.names().items(), key=lambda item: item[1])
+    ordered = sorted(countries.names().items(), key=lambda item: item[1])
     return [("", "Choose a country"), *ordered]
 
 

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from bilat.coordination import places
+from bilat.coordination import countries
 from bilat.coordination.audit.operations import Actor
 from bilat.coordination.events.models import Event
 from bilat.coordination.events.operations import register
@@ -181,7 +181,7 @@ def _problem(email: str, first: str, last: str, country: str, sector: str, conse
         return f"email: {email!r} is not an e-mail address"
     if not first or not last:
         return "name: first and last name are both needed"
-    if country and places.country_code(country) is None:
+    if country and countries.country_code(country) is None:
         return f"country: {country!r} is not a country bilat knows"
     if sector and sector not in Sector.values:
         return f"sector: {sector!r} is not one of {', '.join(Sector.values)}"

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from bilat.coordination import places
+from bilat.coordination import countries
 from bilat.coordination.audit.operations import Actor, record
 from bilat.coordination.stakeholders.models import (
     Consent,
@@ -67,7 +67,7 @@ def organisation_for(
     organisation = Organisation.objects.create(
         name=name,
         country=country,
-        side=places.side_of(country) if country else "other",
+        side=countries.side_of(country) if country else "other",
         sector=sector or Sector.OTHER,
     )
     record(actor, "create", organisation)
@@ -83,7 +83,7 @@ def save_person(
 
     `overwrite=False` (a visitor's public form) leaves a known person's details as they are:
     whoever types an address in a form must not be able to rewrite that person's record."""
-    country = (places.country_code(data.country) or "") if data.country else ""
+    country = (countries.country_code(data.country) or "") if data.country else ""
     if data.country and not country:
         raise CoordinationError(f"{data.country!r} is not a country bilat knows", field="country")
     person = find_person(data.email)
@@ -97,7 +97,7 @@ def save_person(
         "position": data.position.strip(),
     }
     if country:
-        values |= {"country": country, "side": places.side_of(country)}
+        values |= {"country": country, "side": countries.side_of(country)}
     if organisation:
         values["organisation"] = organisation
     created = person is None

@@ -1,4 +1,4 @@
-"""Where an organisation is: the US state, and coordinates that mean a place.
+"""Where an organisation is: its US state, and whether its coordinates mean a location.
 
 CORDIS gives US organisations a ZIP code, sometimes with the state (`TX 77251-1892`), sometimes
 only a city (`OAKLAND CA`, `Boston`). The ZIP code is the most reliable: a geolocation can point
