@@ -1,19 +1,25 @@
 """The seven observatory filters, declared once in `bilat.indicators.filters`: every front end
 offers what the declaration says (a test fails when one drifts), and values holding commas
-(three Horizon Europe clusters) work in the profile form, explore's facets and the API,
-checked against a direct count over the bundled warehouse."""
+(three Horizon Europe clusters) work in the profile form, explore's facets, the API and the
+CLI, checked against a direct count over the bundled warehouse."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import typing
 from html import unescape
+from pathlib import Path
 from urllib.parse import urlencode
 
+import click
 import pytest
+from click.testing import CliRunner
 from django.test import Client
 
 from bilat import indicators
+from bilat.cli import indicators_command, main
 from bilat.errors import ParameterError
 from bilat.indicators.filters import BY_NAME, FILTERS
 from bilat.records import listing
@@ -68,6 +74,17 @@ def test_the_form_offers_what_the_parsers_accept(bundled: Warehouse) -> None:
 
 def test_every_facet_sets_a_declared_filter() -> None:
     assert set(listing.FACET_PARAMETER.values()) <= set(BY_NAME)
+
+
+def test_the_cli_offers_every_filter_with_its_help() -> None:
+    options = {
+        param.name: param for param in indicators_command.params if isinstance(param, click.Option)
+    }
+    for spec in FILTERS:
+        option = options[spec.name]
+        assert spec.flag in option.opts, spec.name
+        assert option.multiple == spec.many, spec.name
+        assert (option.help or "").startswith(spec.help), spec.name
 
 
 def test_indicators_take_every_filter_and_refuse_other_names(bundled: Warehouse) -> None:
@@ -159,3 +176,24 @@ def test_the_api_takes_several_clusters_as_repeated_parameters(
     query = urlencode([("programme_part", cluster) for cluster in CLUSTERS] + [("country", "US")])
     listed = client.get(f"/api/participations?{query}").json()
     assert listed["total"] == sum(us_in(bundled, cluster) for cluster in CLUSTERS)
+
+
+@pytest.mark.parametrize("cluster", CLUSTERS)
+def test_a_cluster_with_commas_is_chosen_in_the_cli(
+    bundled_path: Path, bundled: Warehouse, cluster: str
+) -> None:
+    arguments = ["indicators", "headline", "--warehouse", str(bundled_path), "--format", "csv"]
+    result = CliRunner().invoke(main, [*arguments, "--part", cluster])
+    assert result.exit_code == 0, result.output
+    (row,) = csv.DictReader(io.StringIO(result.output))
+    assert int(row["participations"]) == us_in(bundled, cluster)
+
+
+def test_the_cli_takes_several_clusters_as_repeated_options(
+    bundled_path: Path, bundled: Warehouse
+) -> None:
+    arguments = ["indicators", "headline", "--warehouse", str(bundled_path), "--format", "csv"]
+    both = CliRunner().invoke(main, [*arguments, "--part", CLUSTERS[0], "--part", CLUSTERS[1]])
+    assert both.exit_code == 0, both.output
+    (row,) = csv.DictReader(io.StringIO(both.output))
+    assert int(row["participations"]) == us_in(bundled, CLUSTERS[0]) + us_in(bundled, CLUSTERS[1])

@@ -157,7 +157,7 @@ def indicators_command(
     fmt: str,
     output: Path | None,
     markdown: bool,
-    **params: str | None,
+    **params: Any,
 ) -> None:
     """List the indicators, or compute NAME for a country (the US by default).
 
@@ -174,7 +174,7 @@ def indicators_command(
         return
     if fmt in ("xlsx", "parquet") and output is None:
         raise click.UsageError(f"--format {fmt} writes a file: add --output FILE.{fmt}")
-    given = {key: value for key, value in params.items() if value is not None}
+    given = {key: value for key, value in params.items() if value not in (None, ())}
     with user_errors():
         indicator = indicators.get(name)
         table = indicator(Warehouse(warehouse_path(warehouse)), **given)

@@ -1,8 +1,8 @@
 """Options that several commands share, declared once.
 
-The observatory filters (`filter_options`) are the seven parameters every indicator accepts;
-`bilat indicators` takes all of them, the monitoring reports the country and the programme.
-Keeping them here means a change to how a filter is declared is made in one place.
+The observatory filters (`filter_options`) are the seven parameters every indicator accepts,
+generated from their one declaration in `bilat.indicators.filters`; `bilat indicators` takes
+all of them, the monitoring reports the country and the programme.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from bilat import config
+from bilat.indicators.filters import BY_NAME, FILTERS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,31 +31,21 @@ def warehouse_path(path: Path | None) -> Path:
     return path if path is not None else config.warehouse_path()
 
 
+# The monitoring reports take one country (or a group, or a comma-separated list) and one
+# programme, with the help of their declaration.
 country_option = click.option(
-    "--country",
-    default="US",
-    show_default=True,
-    help="Country code (US, UK or GB), name, comma-separated list, or EU, ASSOCIATED, THIRD.",
+    "--country", default="US", show_default=True, help=BY_NAME["country"].help
 )
-programme_option = click.option(
-    "--programme", help="FP7, H2020 or HE, comma-separated (default: all loaded)."
-)
-# The other five filters of the observatory, after country and programme.
-_NARROWING = (
-    click.option("--years", help="Year range: 2021, 2014-2020, 2018- or -2016."),
-    click.option(
-        "--part", "programme_part", help="Programme part: code (HORIZON.1.2) or name (MSCA)."
-    ),
-    click.option("--scheme-group", help="Funding-scheme group, e.g. collaborative, mobility."),
-    click.option("--role", help="Role, e.g. coordinator, participant, associatedPartner."),
-    click.option("--organisation-type", help="Activity type: HES, REC, PRC, PUB or OTH."),
-)
+programme_option = click.option("--programme", help=BY_NAME["programme"].help)
 
 
 def filter_options(command: F) -> F:
-    """Add the seven observatory filters (country, programme, years, part, scheme group,
-    role, organisation type) to a command, in that order in its help."""
-    for option in reversed((country_option, programme_option, *_NARROWING)):
+    """Add the seven observatory filters to a command, generated from their declaration
+    (`bilat.indicators.filters.FILTERS`, in its order); a filter that takes several values
+    takes them as a repeated option, since values may hold commas."""
+    for spec in reversed(FILTERS):
+        more = " Repeat the option for several values." if spec.many else ""
+        option = click.option(spec.flag, spec.name, multiple=spec.many, help=spec.help + more)
         command = option(command)
     return command
 
