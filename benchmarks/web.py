@@ -39,17 +39,17 @@ API = (
 def render(path: Path, runs: int) -> list[dict[str, Any]]:
     """Median cold and warm render, and warm p95, of each page and API answer."""
     os.environ["BILAT_WAREHOUSE"] = str(path)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilat.web.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilat.site.settings")
     import django
 
     django.setup()
     from django.test import Client
 
-    from bilat.web import services
+    from bilat import serving
 
     client = Client()
-    services.warehouse.cache_clear()
-    forget = services.warehouse().forget
+    serving.warehouse.cache_clear()
+    forget = serving.warehouse().forget
     rows = []
     for url in PAGES + API:
         cold = timings(partial(client.get, url), max(3, runs // 3), before=forget)

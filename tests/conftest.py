@@ -12,9 +12,9 @@ import pytest
 from django.test import Client, override_settings
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from bilat.serving import warehouse as served_warehouse
 from bilat.warehouse.ingest import ingest
 from bilat.warehouse.store import Warehouse
-from bilat.web import services
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -51,10 +51,10 @@ def three_programmes(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
 @contextmanager
 def serving(path: Path) -> Iterator[None]:
     """The web layer reading the warehouse at `path` (its per-process reader reset)."""
-    services.warehouse.cache_clear()
+    served_warehouse.cache_clear()
     with override_settings(BILAT_WAREHOUSE=path):
         yield
-    services.warehouse.cache_clear()
+    served_warehouse.cache_clear()
 
 
 @pytest.fixture

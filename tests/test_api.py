@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from bilat import indicators
+from bilat.site.wsgi import application
 from bilat.warehouse.store import Warehouse
-from bilat.web.wsgi import application
 
 from rawdata import he_organisations
 

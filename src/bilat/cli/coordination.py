@@ -25,7 +25,7 @@ _DAY = click.DateTime(formats=["%Y-%m-%d"])
 
 def django_setup(*, migrate: bool = True) -> None:
     """Set Django up for a command that reads or writes the coordination data."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilat.web.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilat.site.settings")
     import django
     from django.core.management import call_command
 

@@ -43,7 +43,7 @@ def serve_command(host: str, port: int, workers: int, warehouse: Path | None) ->
     # --preload: the app (and its chart script) is built once, before the workers fork.
     sys.argv = [
         "gunicorn",
-        "bilat.web.wsgi:application",
+        "bilat.site.wsgi:application",
         "--preload",
         "--workers",
         str(workers),

@@ -1,76 +1,31 @@
-"""The JSON API (django-ninja): every indicator, and projects, organisations and
-participations with the same filters, paginated; OpenAPI at /api/openapi.json, interactive
-docs at /api/docs from local files.
+"""The observatory's side of the JSON API (a django-ninja router that `bilat.site.api`
+mounts): every indicator, and projects, organisations and participations with the same
+filters, paginated.
 
-Errors raised on purpose become 400 (a parameter not accepted, with what is) or 503 (no
-warehouse); so do query and path values out of bounds or of the wrong type (400, naming the
-parameter); a request body that does not fit its schema gets ninja's 422. Never a 500.
+Errors raised on purpose (`ParameterError`, `WarehouseMissingError`) and query or path values
+out of bounds or of the wrong type are left to the API root, which answers 400 (naming the
+parameter) or 503; a request body that does not fit its schema gets ninja's 422.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Path, Query, Schema
-from ninja.errors import HttpError, ValidationError
+from django.http import HttpRequest
+from ninja import Path, Query, Router, Schema
+from ninja.errors import HttpError
 from pydantic import Field
 
 from bilat import exports, indicators
-from bilat.coordination.api import router as coordination_router
-from bilat.errors import ParameterError, WarehouseMissingError
 from bilat.indicators.filters import BY_NAME
 from bilat.indicators.numbers import MAX_PAGE
 from bilat.records import listing
 from bilat.records.organisation import organisation as find_organisation
 from bilat.records.project import parse_key
 from bilat.records.project import project as find_project
-from bilat.web.services import warehouse
+from bilat.serving import warehouse
 
-api = NinjaAPI(
-    title="bilat API",
-    version="1",
-    description=(
-        "Indicators of participation in FP7, Horizon 2020 and Horizon Europe from CORDIS "
-        "data (© European Union, CC BY 4.0), for the US or any country or group; and the "
-        "coordination side's published events and recommendations register."
-    ),
-    urls_namespace="api",
-)
-
-
-@api.exception_handler(ParameterError)
-def _bad_parameter(request: HttpRequest, error: ParameterError) -> HttpResponse:
-    return api.create_response(
-        request, {"detail": str(error), "parameter": error.parameter}, status=400
-    )
-
-
-@api.exception_handler(ValidationError)
-def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
-    """A query or path parameter out of its bounds or of the wrong type answers 400 naming
-    it, as a ParameterError does; a body that does not fit its schema keeps ninja's 422."""
-    first = error.errors[0] if error.errors else {}
-    where, *name = [str(part) for part in first.get("loc", ())] or ["body"]
-    if where not in ("query", "path") or not name:
-        return api.create_response(request, {"detail": error.errors}, status=422)
-    parameter = name[0]
-    given = request.GET.get(parameter)
-    shown = f"{given!r} is not accepted: " if given is not None else ""
-    message = str(first.get("msg", "not accepted"))
-    return api.create_response(
-        request,
-        {
-            "detail": f"{parameter}: {shown}{message[:1].lower()}{message[1:]}",
-            "parameter": parameter,
-        },
-        status=400,
-    )
-
-
-@api.exception_handler(WarehouseMissingError)
-def _no_warehouse(request: HttpRequest, error: WarehouseMissingError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(error)}, status=503)
+router = Router(tags=["observatory"])
 
 
 def _help(name: str) -> str:
@@ -134,7 +89,7 @@ def _given(schema: Schema) -> dict[str, Any]:
     return {key: value for key, value in schema.dict().items() if value not in (None, "", [])}
 
 
-@api.get("/indicators", response=list[IndicatorInfo], summary="List the indicators")
+@router.get("/indicators", response=list[IndicatorInfo], summary="List the indicators")
 def list_indicators(request: HttpRequest) -> list[IndicatorInfo]:
     return [
         IndicatorInfo(
@@ -149,7 +104,7 @@ def list_indicators(request: HttpRequest) -> list[IndicatorInfo]:
     ]
 
 
-@api.get("/indicators/{name}", response=Rows, summary="Compute one indicator")
+@router.get("/indicators/{name}", response=Rows, summary="Compute one indicator")
 def indicator(
     request: HttpRequest,
     name: str,
@@ -203,14 +158,14 @@ def _listing_endpoint(table: str) -> None:
         return _listing(table, filters, paging, q, sort)
 
     endpoint.__name__ = table
-    api.get(f"/{table}", response=Listed, summary=f"List {table}")(endpoint)
+    router.get(f"/{table}", response=Listed, summary=f"List {table}")(endpoint)
 
 
 for _table in listing.TABLES:
     _listing_endpoint(_table)
 
 
-@api.get("/projects/{programme}/{project_id}", summary="One project and its participants")
+@router.get("/projects/{programme}/{project_id}", summary="One project and its participants")
 def project(request: HttpRequest, programme: str, project_id: str) -> dict[str, Any]:
     code, number = parse_key(programme, project_id)
     found = find_project(warehouse(), code, number)
@@ -224,7 +179,7 @@ def project(request: HttpRequest, programme: str, project_id: str) -> dict[str, 
     }
 
 
-@api.get("/organisations/{pic}", summary="One organisation, its projects and partners")
+@router.get("/organisations/{pic}", summary="One organisation, its projects and partners")
 def organisation(
     request: HttpRequest, pic: Annotated[int, Path(ge=1, le=999_999_999_999)]
 ) -> dict[str, Any]:
@@ -238,6 +193,3 @@ def organisation(
         "partner_organisations": exports.records(found.partner_organisations),
         "partner_countries": exports.records(found.partner_countries),
     }
-
-
-api.add_router("/", coordination_router)

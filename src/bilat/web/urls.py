@@ -1,12 +1,10 @@
-"""Every URL of the site, in one readable list."""
+"""The observatory's URLs, mounted at the root of the site by `bilat.site.urls`."""
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.urls import include, path
+from django.urls import path
 
 from bilat.web import views
-from bilat.web.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,12 +19,4 @@ urlpatterns = [
     path("report/<str:name>.<str:fmt>", views.report, name="report"),
     path("sources/", views.sources, name="sources"),
     path("assets/vega.js", views.vega_bundle, name="vega-bundle"),
-    # Coordination: events, recommendations, participants' own data, editors' pages.
-    path("", include("bilat.coordination.events.urls")),
-    path("", include("bilat.coordination.recommendations.urls")),
-    path("", include("bilat.coordination.stakeholders.urls")),
-    path("", include("bilat.coordination.awareness.urls")),
-    path("", include("bilat.coordination.audit.urls")),
-    path("api/", api.urls),
-    path("admin/", admin.site.urls),
 ]

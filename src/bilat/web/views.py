@@ -1,7 +1,7 @@
 """Views: parse the request, call a service, render. No SQL here.
 
 Errors raised on purpose (an unknown country, a wrong filter) are turned into 400 pages by
-`bilat.web.errors`, so views do not catch them.
+`bilat.site.errors`, so views do not catch them.
 """
 
 from __future__ import annotations
@@ -9,15 +9,14 @@ from __future__ import annotations
 from functools import cache
 from urllib.parse import urlencode
 
-import pyarrow as pa
 import vl_convert
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from bilat import charts, exports, indicators
-from bilat.cordis.layouts import USED_TABLES
+from bilat import charts, indicators
 from bilat.cordis.programme_parts import PROGRAMMES
+from bilat.downloads import attachment, download
 from bilat.errors import ParameterError, WarehouseMissingError
 from bilat.indicators import filters
 from bilat.indicators.scope import parse_subject, resolve
@@ -26,11 +25,12 @@ from bilat.records.organisation import organisation as find_organisation
 from bilat.records.organisation import parse_pic
 from bilat.records.project import parse_key
 from bilat.records.project import project as find_project
+from bilat.records.sources import holdings
 from bilat.reports import make as reports
+from bilat.serving import warehouse
 from bilat.web import links, profile
 from bilat.web.forms import FilterForm
 from bilat.web.sections import first_row, parameters, section
-from bilat.web.services import warehouse
 from bilat.web.tables import grid
 
 
@@ -176,32 +176,6 @@ def export_listing(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     return download(listing.export(store, query), fmt, table)
 
 
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json",
-    "parquet": "application/vnd.apache.parquet",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-    "html": "text/html; charset=utf-8",
-}
-
-
-def attachment(data: bytes, fmt: str, stem: str) -> HttpResponse:
-    """A file to download, named `stem.fmt`."""
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
-
-
-def download(table: pa.Table, fmt: str, stem: str) -> HttpResponse:
-    """The table as a file in the asked format, named after what it holds."""
-    if fmt not in exports.FORMATS:
-        raise ParameterError(
-            "format", f"{fmt!r} is not an export format; use csv, xlsx, json or parquet"
-        )
-    return attachment(exports.write(table, fmt, name=stem), fmt, stem)
-
-
 @require_GET
 def report(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     """A monitoring report for the country (and programme) of the query string."""
@@ -217,36 +191,17 @@ def report(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
 @require_GET
 def sources(request: HttpRequest) -> HttpResponse:
     """What is loaded: per programme, which CORDIS tables are there and which are missing."""
-    store = warehouse()
     try:
-        loaded = store.programme_tables()
-        files = store.sources()
-        counts = store.table_counts()
-        quarantined = store.quarantine(limit=200)
+        found = holdings(warehouse())
     except WarehouseMissingError as error:
         return render(request, "web/sources.html", {"missing": str(error)}, status=503)
-    programmes = []
-    for code, title in PROGRAMMES.items():
-        tables = {row["kind"]: row for row in loaded if row["programme"] == code}
-        programmes.append(
-            {
-                "code": code,
-                "title": title,
-                "tables": [(label, tables.get(kind)) for kind, label in USED_TABLES.items()],
-                "dashboard": tables.get("dashboard"),
-            }
-        )
     context = {
-        "programmes": programmes,
-        "files": files,
-        "counts": counts,
-        "quarantined": quarantined,
+        "programmes": found.programmes,
+        "files": found.files,
+        "counts": found.counts,
+        "quarantined": found.quarantined,
         "indicators": indicators.REGISTRY.values(),
-        "totals": {
-            "read": sum(row["rows_read"] for row in files),
-            "loaded": sum(row["rows_loaded"] for row in files),
-            "quarantined": sum(row["rows_quarantined"] for row in files),
-        },
+        "totals": found.totals,
     }
     return render(request, "web/sources.html", context)
 

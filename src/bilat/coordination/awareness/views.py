@@ -17,8 +17,8 @@ from bilat.coordination.awareness.models import Activity
 from bilat.coordination.awareness.operations import reach_from_attendance
 from bilat.coordination.reporting import write_report
 from bilat.coordination.roles import editor_required
+from bilat.downloads import attachment
 from bilat.errors import CoordinationError, ParameterError
-from bilat.web.views import attachment
 
 
 def _period(request: HttpRequest) -> PeriodForm:

@@ -29,9 +29,9 @@ from bilat.coordination.reporting import write_report
 from bilat.coordination.roles import editor_required, is_editor
 from bilat.coordination.stakeholders.forms import PersonForm
 from bilat.coordination.stakeholders.models import Person, Purpose, person_of
+from bilat.downloads import attachment, download
 from bilat.errors import CoordinationError
 from bilat.exports import text_table
-from bilat.web.views import attachment, download
 
 
 @require_GET

@@ -23,9 +23,9 @@ from bilat.coordination.recommendations.operations import (
     update_recommendation,
 )
 from bilat.coordination.roles import editor_required, is_editor
+from bilat.downloads import download
 from bilat.errors import CoordinationError
 from bilat.exports import text_table
-from bilat.web.views import download
 
 
 def _filtered(request: HttpRequest) -> tuple[RegisterFilter, QuerySet[Recommendation]]:

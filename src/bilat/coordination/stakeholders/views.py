@@ -40,11 +40,11 @@ from bilat.coordination.stakeholders.operations import (
     set_consents,
 )
 from bilat.coordination.vocabulary import Sector, Side
+from bilat.downloads import attachment, download
 from bilat.errors import BilatError, CoordinationError
 from bilat.exports import text_table
 from bilat.records.organisation import organisation as cordis_organisation
-from bilat.web.services import warehouse
-from bilat.web.views import attachment, download
+from bilat.serving import warehouse
 
 
 def signup(request: HttpRequest) -> HttpResponse:

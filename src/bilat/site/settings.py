@@ -44,9 +44,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "bilat.web.errors.UserErrorMiddleware",
+    "bilat.site.errors.UserErrorMiddleware",
 ]
-ROOT_URLCONF = "bilat.web.urls"
+ROOT_URLCONF = "bilat.site.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -61,7 +61,7 @@ TEMPLATES = [
         },
     }
 ]
-WSGI_APPLICATION = "bilat.web.wsgi.application"
+WSGI_APPLICATION = "bilat.site.wsgi.application"
 
 _database_url = config.get("DATABASE_URL")
 if _database_url.startswith("sqlite:///"):

@@ -1,4 +1,8 @@
-"""The warehouse as the web pages see it: one shared read-only `Warehouse` per process."""
+"""The warehouse as the served site sees it: one shared read-only `Warehouse` per process.
+
+The observatory pages, the API and the coordination pages that show CORDIS records all read
+through this one reader, which reopens itself after an ingest swapped the file.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,39 @@
+"""HTTP answers that carry a file: a table in an export format, or bytes already written.
+
+Both sides of the site send files (the observatory's exports and reports, the coordination
+side's lists, reports and personal-data exports), and every one leaves through `attachment`,
+so each is named, typed and marked as a download in the same way.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+from django.http import HttpResponse
+
+from bilat import exports
+from bilat.errors import ParameterError
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "parquet": "application/vnd.apache.parquet",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+}
+
+
+def attachment(data: bytes, fmt: str, stem: str) -> HttpResponse:
+    """A file to download, named `stem.fmt`."""
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+def download(table: pa.Table, fmt: str, stem: str) -> HttpResponse:
+    """The table as a file in the asked format, named after what it holds."""
+    if fmt not in exports.FORMATS:
+        raise ParameterError(
+            "format", f"{fmt!r} is not an export format; use csv, xlsx, json or parquet"
+        )
+    return attachment(exports.write(table, fmt, name=stem), fmt, stem)

@@ -1,0 +1,67 @@
+"""The root of the JSON API (django-ninja): one router per app, and the one place where errors
+raised on purpose become API answers. OpenAPI at /api/openapi.json, interactive docs at
+/api/docs from local files.
+
+A parameter that is not accepted, out of its bounds or of the wrong type answers 400 with the
+message and the parameter's name, a missing warehouse 503; a request body that does not fit
+its schema gets ninja's 422. Never a 500.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from bilat.coordination.api import router as coordination
+from bilat.errors import ParameterError, WarehouseMissingError
+from bilat.web.api import router as observatory
+
+api = NinjaAPI(
+    title="bilat API",
+    version="1",
+    description=(
+        "Indicators of participation in FP7, Horizon 2020 and Horizon Europe from CORDIS "
+        "data (© European Union, CC BY 4.0), for the US or any country or group; and the "
+        "coordination side's published events and recommendations register."
+    ),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ParameterError)
+def _bad_parameter(request: HttpRequest, error: ParameterError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": str(error), "parameter": error.parameter}, status=400
+    )
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """A query or path parameter out of its bounds or of the wrong type answers 400 naming
+    it, as a ParameterError does; a body that does not fit its schema keeps ninja's 422."""
+    first = error.errors[0] if error.errors else {}
+    where, *name = [str(part) for part in first.get("loc", ())] or ["body"]
+    if where not in ("query", "path") or not name:
+        return api.create_response(request, {"detail": error.errors}, status=422)
+    parameter = name[0]
+    given = request.GET.get(parameter)
+    shown = f"{given!r} is not accepted: " if given is not None else ""
+    message = str(first.get("msg", "not accepted"))
+    return api.create_response(
+        request,
+        {
+            "detail": f"{parameter}: {shown}{message[:1].lower()}{message[1:]}",
+            "parameter": parameter,
+        },
+        status=400,
+    )
+
+
+@api.exception_handler(WarehouseMissingError)
+def _no_warehouse(request: HttpRequest, error: WarehouseMissingError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(error)}, status=503)
+
+
+api.add_router("/", observatory)
+api.add_router("/", coordination)
