@@ -29,6 +29,7 @@ def full(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     return Warehouse(path)
 
 
+@pytest.mark.slow
 def test_full_scale_matches_the_published_sizes_within_one_percent(full: Warehouse) -> None:
     found = {
         row["programme"]: (row["projects"], row["participations"])
@@ -49,6 +50,7 @@ def test_full_scale_matches_the_published_sizes_within_one_percent(full: Warehou
     assert records == {p: n for p, (n, _) in PUBLISHED.items()}
 
 
+@pytest.mark.slow
 def test_the_format_quirks_are_there_and_read(full: Warehouse) -> None:
     recovered = full.query("SELECT count(*) AS n FROM quarantine WHERE recovered")[0]["n"]
     assert recovered > 0  # rows split by unescaped quotes in objective, put back together
@@ -61,6 +63,7 @@ def test_the_format_quirks_are_there_and_read(full: Warehouse) -> None:
     assert newline[0]["n"] > 0
 
 
+@pytest.mark.slow
 def test_distributions_follow_the_real_table(full: Warehouse) -> None:
     real_share = sum(r["country"] == "US" for r in he_organisations()) / len(he_organisations())
     (row,) = full.query(
