@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client, override_settings
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -62,6 +64,16 @@ def site_warehouse(bundled_path: Path) -> Iterator[Path]:
     """The web pages and API serving the bundled warehouse."""
     with serving(bundled_path):
         yield bundled_path
+
+
+def close(response: object) -> None:
+    """Close a file response (its file) without ending the test's database connection, as
+    Django's test client does for the responses it reads itself."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()  # type: ignore[attr-defined]
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

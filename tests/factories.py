@@ -69,3 +69,24 @@ def make_participant(person: Person, password: str = "participant-password") -> 
     person.user = user
     person.save(update_fields=["user"])
     return user
+
+
+def event_admin_form(**given: str) -> dict[str, str]:
+    """The admin's form for a new published event, with no session and no document."""
+    return {
+        "slug": "info-day",
+        "title": "Info day",
+        "kind": "info_day",
+        "starts": "2026-06-01",
+        "ends": "2026-06-01",
+        "place": "EU",
+        "city": "Brussels",
+        "country": "BE",
+        "registration_open": "on",
+        "published": "on",
+        "waiting_list": "on",
+        "sessions-TOTAL_FORMS": "0",
+        "sessions-INITIAL_FORMS": "0",
+        "documents-TOTAL_FORMS": "0",
+        "documents-INITIAL_FORMS": "0",
+    } | given

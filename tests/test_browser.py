@@ -107,6 +107,29 @@ def test_sources_and_api_docs_open(site: str, page: Page) -> None:
     assert page.locator(".swagger-ui .opblock").count() >= 7
 
 
+def test_charts_and_the_api_docs_work_under_the_content_security_policy(
+    site: str, page: Page
+) -> None:
+    page.add_init_script(
+        "window.violations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    for path in ("/", "/country/US/", "/organisation/999467340/", "/project/HE/101071601/"):
+        response = page.goto(f"{site}{path}")
+        assert response is not None and "script-src" in response.headers["content-security-policy"]
+        assert drawn_marks(page) > 0
+        charts = page.locator("[data-spec]").count()
+        assert page.locator("[data-spec] svg").count() == charts > 0, path
+        page.locator(
+            "[data-spec] svg .mark-symbol path, [data-spec] svg .mark-rect path"
+        ).first.hover()
+        assert page.evaluate("window.violations") == [], path
+    page.goto(f"{site}/api/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
+    assert page.evaluate("window.violations") == []
+
+
 def test_pages_fit_a_phone_and_start_with_a_skip_link(site: str, browser: Browser) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     phone = context.new_page()

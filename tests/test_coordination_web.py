@@ -17,7 +17,7 @@ from bilat.coordination.events.models import Event, Registration
 from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.stakeholders.models import Organisation, Person
 
-from factories import make_editor, make_event, make_participant, make_person
+from factories import event_admin_form, make_editor, make_event, make_participant, make_person
 
 pytestmark = [pytest.mark.coordination, pytest.mark.django_db]
 PUBLIC = [
@@ -199,23 +199,7 @@ def test_admin_edits_are_written_to_the_change_log():
     client = Client()
     editor = make_editor()
     client.force_login(editor)
-    data = {
-        "slug": "info-day",
-        "title": "Info day",
-        "kind": "info_day",
-        "starts": "2026-06-01",
-        "ends": "2026-06-01",
-        "place": "EU",
-        "city": "Brussels",
-        "country": "BE",
-        "registration_open": "on",
-        "published": "on",
-        "waiting_list": "on",
-        "sessions-TOTAL_FORMS": "0",
-        "sessions-INITIAL_FORMS": "0",
-        "documents-TOTAL_FORMS": "0",
-        "documents-INITIAL_FORMS": "0",
-    }
+    data = event_admin_form()
     add = client.post("/admin/events/event/add/", data | {"ends": "2026-05-01"})
     assert "The event ends (2026-05-01) before it starts (2026-06-01)." in add.content.decode()
     assert not Event.objects.exists() and not Change.objects.exists()

@@ -8,8 +8,6 @@ import pytest
 from click.testing import CliRunner
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.signals import request_finished
-from django.db import close_old_connections
 from django.test import Client, override_settings
 
 from bilat.cli import main
@@ -17,6 +15,7 @@ from bilat.coordination.events.models import Document
 from bilat.coordination.roles import EDITORS, is_editor
 from bilat.coordination.stakeholders.models import Organisation
 
+from conftest import close
 from factories import make_editor, make_event, make_participant, make_person
 from rawdata import he_organisations
 
@@ -52,16 +51,6 @@ def test_an_organisation_with_a_pic_shows_its_cordis_record(client):
     html = client.get(f"/coordination/organisations/{organisation.pk}/").content.decode()
     assert f'href="/organisation/{pic}/"' in html
     assert f'<dd class="value">{expected}</dd>' in html
-
-
-def close(response: object) -> None:
-    """Close a file response (its file) without ending the test's database connection, as
-    Django's test client does for the responses it reads itself."""
-    request_finished.disconnect(close_old_connections)
-    try:
-        response.close()  # type: ignore[attr-defined]
-    finally:
-        request_finished.connect(close_old_connections)
 
 
 def test_uploaded_documents_follow_their_event(tmp_path):

@@ -46,6 +46,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder of documents uploaded to events (minutes, slides).",
     ),
     Setting(
+        "BILAT_UPLOAD_TYPES",
+        "pdf,docx,pptx,xlsx,odt,odp,ods,csv,txt,png,jpg",
+        "Comma-separated file types (extensions) editors may upload to events; each is served "
+        "as a download with its own content type. Types a browser runs as a page (html, svg, "
+        "xml, js) are never accepted.",
+    ),
+    Setting(
+        "BILAT_UPLOAD_MAX_MB",
+        "20",
+        "Largest document editors may upload to an event, in megabytes.",
+    ),
+    Setting(
         "BILAT_EMAIL",
         "console",
         "How e-mails to registrants leave: console (written to the server's log) or "

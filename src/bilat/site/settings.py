@@ -11,8 +11,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from bilat import config
+from bilat.uploads import accepted_types
 
 BASE_DIR = Path(__file__).resolve().parent
 SECRET_KEY = config.get("BILAT_SECRET_KEY")
@@ -45,7 +47,25 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bilat.site.errors.UserErrorMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+# A Content-Security-Policy on every answer (django-csp): scripts, styles, images and fonts
+# from the site itself only, no inline script or style, no plugins, no framing, forms posted
+# to the site only. The pages that draw charts add 'unsafe-eval' for Vega (`bilat.web.views`).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 ROOT_URLCONF = "bilat.site.urls"
 TEMPLATES = [
     {
@@ -98,6 +118,9 @@ LOGOUT_REDIRECT_URL = "home"
 MEDIA_ROOT = config.get("BILAT_UPLOADS")
 MEDIA_URL = "/uploads/"  # editors only (the admin links there); the public use /documents/<id>/
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Documents editors may upload (`bilat.uploads`): the declared types, up to a size.
+BILAT_UPLOAD_TYPES = accepted_types(config.get("BILAT_UPLOAD_TYPES"))
+BILAT_UPLOAD_MAX_BYTES = int(float(config.get("BILAT_UPLOAD_MAX_MB")) * 1_000_000)
 
 # E-mail to registrants (`BILAT_EMAIL`): the console by default, SMTP when given as a URL.
 _mail = urlsplit(config.get("BILAT_EMAIL"))

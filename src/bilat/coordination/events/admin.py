@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
+from bilat import uploads
 from bilat.coordination.audit.admin import LoggedAdmin
 from bilat.coordination.events.models import Document, Event, Registration, Session
 
@@ -17,7 +19,10 @@ class SessionInline(admin.StackedInline):  # type: ignore[type-arg]
 class DocumentInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Document
     extra = 1
-    formfield_overrides = LoggedAdmin.formfield_overrides
+    # Only the declared types and sizes (`bilat.uploads`): a document is served from the site.
+    formfield_overrides = LoggedAdmin.formfield_overrides | {
+        models.FileField: {"validators": [uploads.check]}
+    }
 
 
 @admin.register(Event)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from bilat import uploads
 from bilat.coordination.events import report as event_report
 from bilat.coordination.events import statistics
 from bilat.coordination.events.calendar import calendar
@@ -148,14 +149,14 @@ def document(request: HttpRequest, pk: int) -> FileResponse:
     allowed = found.public and found.event.published
     if not found.upload or not (allowed or is_editor(request.user)):
         raise Http404("No such document.")
-    return FileResponse(found.upload.open("rb"), as_attachment=False)
+    return uploads.serve(found.upload)
 
 
 @editor_required
 def upload(request: HttpRequest, name: str) -> FileResponse:
     """An uploaded file by its stored name, as the admin links to it: editors only."""
     found = get_object_or_404(Document, upload=name)
-    return FileResponse(found.upload.open("rb"), as_attachment=False)
+    return uploads.serve(found.upload)
 
 
 @editor_required

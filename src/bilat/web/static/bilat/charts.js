@@ -1,9 +1,17 @@
 // Render every chart of the page from its Vega or Vega-Lite spec (embedded as JSON), with the
 // locally served vega-embed bundle. Tables beside the charts carry the same figures, so a
-// page without JavaScript loses only the pictures.
+// page without JavaScript loses only the pictures. vega-embed and its tooltips would add
+// their own <style> elements, which the site's Content-Security-Policy refuses: site.css
+// styles the tooltip instead.
+var options = {
+  actions: false,
+  renderer: "svg",
+  defaultStyle: false,
+  tooltip: { disableDefaultStyle: true },
+};
 document.querySelectorAll("[data-spec]").forEach(function (element) {
   var spec = JSON.parse(document.getElementById(element.dataset.spec).textContent);
-  window.vegaEmbed(element, spec, { actions: false, renderer: "svg" }).catch(function (error) {
+  window.vegaEmbed(element, spec, options).catch(function (error) {
     element.textContent = "The chart could not be drawn: " + error.message;
   });
 });
