@@ -1,12 +1,23 @@
 """The project shell's promises for every answer: a Content-Security-Policy on every page type,
-and pages that need nothing inline, so the policy costs them nothing."""
+and pages that need nothing inline, so the policy costs them nothing; server errors logged
+with their traceback."""
 
 from __future__ import annotations
 
+import logging.config
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
-from django.test import Client
+from django.conf import settings
+from django.core import mail
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, override_settings
+from django.urls import path
+
+from bilat.site.logs import logging_config
 
 from factories import make_editor, make_event
 
@@ -88,12 +99,65 @@ def check(client: Client, path: str) -> None:
 
 def test_every_public_page_type_has_the_policy_and_nothing_inline(client: Client) -> None:
     event = make_event(published=True, registration_open=True)
-    for path in PUBLIC:
-        check(client, path.format(slug=event.slug))
+    for address in PUBLIC:
+        check(client, address.format(slug=event.slug))
 
 
 def test_every_editors_page_has_the_policy_and_nothing_inline(client: Client) -> None:
     event = make_event(published=True)
     client.force_login(make_editor())
-    for path in EDITORS:
-        check(client, path.format(slug=event.slug))
+    for address in EDITORS:
+        check(client, address.format(slug=event.slug))
+
+
+def fails(request: HttpRequest) -> HttpResponse:
+    """A view with a bug."""
+    raise RuntimeError("a fault the code did not expect")
+
+
+urlpatterns = [path("fails/", fails)]
+
+
+@contextmanager
+def logging_as(config: dict[str, Any]) -> Iterator[None]:
+    logging.config.dictConfig(config)
+    try:
+        yield
+    finally:
+        logging.config.dictConfig(settings.LOGGING)
+
+
+def server_error(**given: Any) -> None:
+    with override_settings(ROOT_URLCONF=__name__, **given):
+        response = Client(raise_request_exception=False).get("/fails/")
+    assert response.status_code == 500
+
+
+def assert_logged_with_traceback(text: str) -> None:
+    assert "ERROR django.request: Internal Server Error: /fails/" in text
+    assert "Traceback (most recent call last):" in text
+    assert 'raise RuntimeError("a fault the code did not expect")' in text
+
+
+def test_a_server_error_goes_to_standard_error_with_its_traceback_by_default(capsys) -> None:
+    with logging_as(settings.LOGGING):  # as configured, its stream is the captured one
+        server_error()
+    assert_logged_with_traceback(capsys.readouterr().err)
+
+
+def test_a_server_error_goes_to_the_error_log_file_when_one_is_set(tmp_path, capsys) -> None:
+    log = tmp_path / "errors.log"
+    with logging_as(logging_config(str(log), mail=False)):
+        server_error()
+    assert_logged_with_traceback(log.read_text())
+    assert capsys.readouterr().err == ""
+
+
+def test_a_server_error_is_mailed_with_its_traceback_when_addresses_are_set() -> None:
+    with logging_as(logging_config("-", mail=True)):
+        server_error(ADMINS=[("ops@example.org", "ops@example.org")])
+    (message,) = mail.outbox
+    assert message.to == ["ops@example.org"]
+    assert "Internal Server Error: /fails/" in message.subject
+    assert "RuntimeError at /fails/\na fault the code did not expect" in message.body
+    assert "Traceback (most recent call last):" in message.body

@@ -69,6 +69,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Sender of the e-mails to registrants.",
     ),
     Setting(
+        "BILAT_ERROR_LOG",
+        "-",
+        "Where server errors are logged with their traceback: - for standard error, or the "
+        "path of a file.",
+    ),
+    Setting(
+        "BILAT_ERROR_MAIL",
+        "",
+        "Comma-separated addresses that also get every server error, with its traceback, by "
+        "e-mail (sent as BILAT_EMAIL says).",
+    ),
+    Setting(
         "BILAT_SECRET_KEY",
         "insecure-development-key-change-me",
         "Django secret key; set a long random value in any deployment.",

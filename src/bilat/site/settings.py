@@ -14,6 +14,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from bilat import config
+from bilat.site.logs import logging_config
 from bilat.uploads import accepted_types
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -135,3 +136,8 @@ if _mail.scheme in ("smtp", "smtps"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = config.get("BILAT_EMAIL_FROM")
+
+# Server errors, with their traceback: to standard error or a file, and by mail (`site.logs`).
+ADMINS = [(a.strip(), a.strip()) for a in config.get("BILAT_ERROR_MAIL").split(",") if a.strip()]
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+LOGGING = logging_config(config.get("BILAT_ERROR_LOG"), mail=bool(ADMINS))
