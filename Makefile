@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 WAREHOUSE ?= var/warehouse.duckdb
 export BILAT_WAREHOUSE ?= $(CURDIR)/$(WAREHOUSE)
 export DATABASE_URL ?= sqlite:///$(CURDIR)/var/bilat.sqlite3
+export BILAT_SECRET_KEY_FILE ?= $(CURDIR)/var/secret_key
 
 .PHONY: run test bench install system system-run lint typecheck clean
 

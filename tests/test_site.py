@@ -1,10 +1,15 @@
-"""The project shell's promises for every answer: a Content-Security-Policy on every page type,
+"""The project shell's promises: safe defaults (no fixed secret key, a production mode that
+`check --deploy` finds clean), and for every answer a Content-Security-Policy on every page type,
 and pages that need nothing inline, so the policy costs them nothing; server errors logged
 with their traceback."""
 
 from __future__ import annotations
 
 import logging.config
+import os
+import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
@@ -17,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 from django.urls import path
 
+from bilat import config
 from bilat.site.logs import logging_config
 
 from factories import make_editor, make_event
@@ -161,3 +167,70 @@ def test_a_server_error_is_mailed_with_its_traceback_when_addresses_are_set() ->
     assert "Internal Server Error: /fails/" in message.subject
     assert "RuntimeError at /fails/\na fault the code did not expect" in message.body
     assert "Traceback (most recent call last):" in message.body
+
+
+def django(tmp_path, *command: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """A Django command in a fresh process (settings are read once per process)."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("BILAT_", "DJANGO_"))}
+    environ |= {
+        "DJANGO_SETTINGS_MODULE": "bilat.site.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bilat.sqlite3'}",
+        "BILAT_SECRET_KEY_FILE": str(tmp_path / "data" / "secret_key"),
+        "BILAT_WAREHOUSE": str(tmp_path / "warehouse.duckdb"),
+    } | env
+    return subprocess.run(
+        [sys.executable, "-m", "django", *command],
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_no_secret_key_is_written_in_the_repository() -> None:
+    assert next(s for s in config.SETTINGS if s.env == "BILAT_SECRET_KEY").default == ""
+
+
+def test_a_fresh_install_makes_its_own_secret_key_and_keeps_it(tmp_path) -> None:
+    show = [
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+    ]
+    first = django(tmp_path, *show)
+    assert first.returncode == 0, first.stderr
+    kept = tmp_path / "data" / "secret_key"
+    assert first.stdout.strip() == kept.read_text().strip()
+    assert len(first.stdout.strip()) >= 50
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert django(tmp_path, *show).stdout == first.stdout  # read back, not made again
+    assert django(tmp_path / "other", *show).stdout != first.stdout
+    given = django(tmp_path, *show, BILAT_SECRET_KEY="k" * 60)
+    assert given.stdout.strip() == "k" * 60
+
+
+def test_check_deploy_is_clean_in_production_mode(tmp_path) -> None:
+    deploy = ["check", "--deploy", "--fail-level", "WARNING"]
+    found = django(tmp_path, *deploy, BILAT_PRODUCTION="1", BILAT_ALLOWED_HOSTS="bilat.example.org")
+    assert found.returncode == 0, found.stderr
+    assert "System check identified no issues (0 silenced)." in found.stdout
+    development = django(tmp_path, *deploy)
+    assert development.returncode == 1
+    for warning in ("W004", "W008", "W012", "W016"):  # HSTS, SSL redirect, cookies
+        assert f"security.{warning}" in development.stderr
+
+
+def test_production_mode_redirects_to_https_and_sends_hsts(tmp_path) -> None:
+    script = (
+        "from django.test import Client; c = Client();"
+        "print(c.get('/sources/').status_code, c.get('/sources/')['Location']);"
+        "r = c.get('/sources/', headers={'x-forwarded-proto': 'https'});"
+        "print(r['Strict-Transport-Security'])"
+    )
+    found = django(tmp_path, "shell", "--no-imports", "-c", script, BILAT_PRODUCTION="1")
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.splitlines() == [
+        "301 https://testserver/sources/",
+        "max-age=31536000; includeSubDomains; preload",
+    ]

@@ -82,8 +82,21 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "BILAT_SECRET_KEY",
-        "insecure-development-key-change-me",
-        "Django secret key; set a long random value in any deployment.",
+        "",
+        "Django secret key. When empty, a random key is made on first start and kept in "
+        "BILAT_SECRET_KEY_FILE.",
+    ),
+    Setting(
+        "BILAT_SECRET_KEY_FILE",
+        str(DATA_DIR / "secret_key"),
+        "File holding the secret key made on first start when BILAT_SECRET_KEY is not set "
+        "(readable by its owner only; every app server of a deployment needs the same key).",
+    ),
+    Setting(
+        "BILAT_PRODUCTION",
+        "0",
+        "1 for production behind an HTTPS reverse proxy (as `bilat serve --production`): "
+        "gunicorn, secure cookies, HSTS, redirect to HTTPS, X-Forwarded-Proto trusted.",
     ),
     Setting(
         "BILAT_DEBUG",

@@ -13,6 +13,8 @@ from bilat.cli.coordination import django_setup
 from bilat.cli.group import main
 from bilat.cli.options import warehouse_option, warehouse_path
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
 
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -25,17 +27,34 @@ from bilat.cli.options import warehouse_option, warehouse_path
     help="Processes; above 1, gunicorn serves (as in production) instead of "
     "Django's development server.",
 )
+@click.option(
+    "--production",
+    is_flag=True,
+    help="Behind an HTTPS reverse proxy: gunicorn, secure cookies, HSTS, redirect to HTTPS "
+    "(also BILAT_PRODUCTION=1).",
+)
 @warehouse_option
-def serve_command(host: str, port: int, workers: int, warehouse: Path | None) -> None:
+def serve_command(
+    host: str, port: int, workers: int, production: bool, warehouse: Path | None
+) -> None:
     """Serve the web pages on http://HOST:PORT (migrating the coordination database first)."""
     os.environ["BILAT_WAREHOUSE"] = str(warehouse_path(warehouse))
+    if production:
+        os.environ["BILAT_PRODUCTION"] = "1"
     django_setup()
+    from django.conf import settings
     from django.core.management import execute_from_command_line
 
     from bilat.web.views import bundle_script
 
     bundle_script()  # build the chart script now, not on the first visitor's request
-    if workers == 1:
+    if workers == 1 and not settings.PRODUCTION:
+        if host not in LOOPBACK:
+            click.echo(
+                f"Warning: Django's development server on {host}; "
+                "use --production behind an HTTPS reverse proxy.",
+                err=True,
+            )
         execute_from_command_line(["bilat", "runserver", "--noreload", f"{host}:{port}"])
         return
     from gunicorn.app.wsgiapp import run

@@ -12,14 +12,30 @@ from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from bilat import config
+from bilat.site.keys import secret_key
 from bilat.site.logs import logging_config
 from bilat.uploads import accepted_types
 
 BASE_DIR = Path(__file__).resolve().parent
-SECRET_KEY = config.get("BILAT_SECRET_KEY")
+SECRET_KEY = secret_key(
+    config.get("BILAT_SECRET_KEY"), Path(config.get("BILAT_SECRET_KEY_FILE")).expanduser()
+)
 DEBUG = config.get("BILAT_DEBUG") == "1"
+PRODUCTION = config.get("BILAT_PRODUCTION") == "1"
+if PRODUCTION:
+    if DEBUG:
+        raise ImproperlyConfigured("BILAT_DEBUG=1 cannot be used with BILAT_PRODUCTION=1")
+    # Behind an HTTPS reverse proxy that sets X-Forwarded-Proto (and overwrites a client's).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 ALLOWED_HOSTS = [host.strip() for host in config.get("BILAT_ALLOWED_HOSTS").split(",")]
 
 INSTALLED_APPS = [
