@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
 import pytest
 
-from bilat.errors import InputFileError, UnknownFormatError, WarehouseOutdatedError
+from bilat.cordis.inputs import InputFile
+from bilat.cordis.parsing import parse
+from bilat.errors import (
+    InputFileError,
+    ReplaceRefusedError,
+    UnknownFormatError,
+    WarehouseOutdatedError,
+)
 from bilat.warehouse.ingest import ingest
 from bilat.warehouse.store import Warehouse
 
@@ -115,3 +128,131 @@ def test_a_warehouse_built_by_an_earlier_bilat_is_refused_then_rederived(small: 
     assert Warehouse(small).query("SELECT count(*) AS n FROM participation_facts") == [{"n": 0}]
     again = ingest([DATA / "horizon-europe" / "legalBasis.csv.gz"], warehouse=small)
     assert not again.changed
+
+
+def assert_refused(warehouse: Path, table: Path, message: str) -> None:
+    """Loading `table` as Horizon Europe's stops with `message` and leaves the warehouse."""
+    before = digest(warehouse)
+    with pytest.raises(ReplaceRefusedError, match=message):
+        ingest([table], warehouse=warehouse, programme="HE")
+    assert digest(warehouse) == before
+
+
+def test_a_table_that_would_lose_most_of_its_rows_is_refused_unless_replace(
+    small: Path, tmp_path: Path
+) -> None:
+    header_only = tmp_path / "legalBasis.csv"
+    header_only.write_text("projectID;legalBasis;title;uniqueProgrammePart\n", "utf-8")
+    assert_refused(
+        small,
+        header_only,
+        r"legalBasis\.csv: would replace the 20,512 rows of the HE legalbasis table "
+        r"\(snapshot undated\) with 0; nothing was changed\. .* --replace",
+    )
+    ingest([header_only], warehouse=small, programme="HE", replace=True)
+    counts = {
+        (r["programme"], r["kind"]): r["rows_loaded"] for r in Warehouse(small).programme_tables()
+    }
+    assert counts[("HE", "legalbasis")] == 0
+    assert counts[("H2020", "topics")] == 35_389
+
+
+def _earlier_release(source: Path, target: Path) -> None:
+    """The rows of a real chunk as a CSV whose every update stamp is a year earlier: what the
+    previous release of the same table would look like."""
+    parsed = parse(InputFile(source))
+    table = parsed.table.drop_columns(["_record", "_line"])
+    stamps = [
+        f"{int(value[:4]) - 1}{value[4:]}" if value else value
+        for value in table["contentUpdateDate"].to_pylist()
+    ]
+    index = table.column_names.index("contentUpdateDate")
+    table = table.set_column(index, "contentUpdateDate", pa.array(stamps, pa.string()))
+    pacsv.write_csv(table, target, pacsv.WriteOptions(delimiter=";"))
+
+
+def test_an_older_snapshot_is_refused_unless_replace(small: Path, tmp_path: Path) -> None:
+    chunk = TESTDATA / "he-organization-xlsx" / "organization_1.xlsx"
+    ingest([chunk], warehouse=small)
+    older = tmp_path / "organization.csv"
+    _earlier_release(chunk, older)
+    assert_refused(
+        small,
+        older,
+        r"organization\.csv: snapshot 2023-05-29 is older than the HE organization table "
+        r"loaded \(snapshot 2024-05-29\); nothing was changed",
+    )
+    assert not list(tmp_path.glob(".w.duckdb.building-*"))
+    ingest([older], warehouse=small, programme="HE", replace=True)
+    sources = [r for r in Warehouse(small).sources() if r["kind"] == "organization"]
+    assert [(r["rows_loaded"], str(r["snapshot_date"])) for r in sources] == [(999, "2023-05-29")]
+
+
+def _bilat(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", "from bilat.cli import main; main()", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_for_building(folder: Path, process: subprocess.Popen[str]) -> None:
+    """Return once `process` has started building its new warehouse (beside the old one)."""
+    deadline = time.monotonic() + 120
+    while not list(folder.glob(".w.duckdb.building-*")):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the ingest never started building"
+        time.sleep(0.05)
+
+
+def test_two_ingests_at_once_on_one_warehouse_keep_both_loads(small: Path) -> None:
+    """The first loads the whole HE organisation table (a long build); the second starts
+    while the first is building, with the FP7 extract. Without the lock both copied the same
+    old file and the last swap lost the other's programme."""
+    first = _bilat(
+        "ingest",
+        str(DATA / "horizon-europe" / "organization.csv.gz"),
+        "--programme",
+        "HE",
+        "--warehouse",
+        str(small),
+    )
+    _wait_for_building(small.parent, first)
+    second = _bilat(
+        "ingest",
+        str(TESTDATA / "cordis-fp7projects.csv"),
+        str(TESTDATA / "cordis-fp7organizations.csv"),
+        "--warehouse",
+        str(small),
+    )
+    out_first, err_first = first.communicate(timeout=600)
+    out_second, err_second = second.communicate(timeout=600)
+    assert (first.returncode, second.returncode) == (0, 0), (err_first, err_second)
+    assert "Loaded into" in out_first and "Loaded into" in out_second
+    counts = Warehouse(small).query(
+        "SELECT programme, count(*) AS n FROM participations GROUP BY ALL ORDER BY ALL"
+    )
+    assert counts == [{"programme": "FP7", "n": 58}, {"programme": "HE", "n": 80_276}]
+    assert "waiting for another ingest of this warehouse to finish" in err_second
+    assert not list(small.parent.glob(".w.duckdb.building-*"))
+
+
+def test_a_killed_ingest_leaves_no_building_file_after_the_next_run(small: Path) -> None:
+    before = digest(small)
+    killed = _bilat(
+        "ingest",
+        str(DATA / "horizon-europe" / "organization.csv.gz"),
+        "--programme",
+        "HE",
+        "--warehouse",
+        str(small),
+    )
+    _wait_for_building(small.parent, killed)
+    killed.send_signal(signal.SIGKILL)
+    killed.communicate()
+    assert list(small.parent.glob(".w.duckdb.building-*"))  # what the killed run left
+    assert digest(small) == before
+    report = ingest([DATA / "horizon-europe" / "legalBasis.csv.gz"], warehouse=small)
+    assert not report.changed
+    assert not list(small.parent.glob(".w.duckdb.building-*"))

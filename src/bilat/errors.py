@@ -23,6 +23,11 @@ class ProgrammeUndeterminedError(InputFileError):
     """The framework programme of a file cannot be told from its content."""
 
 
+class ReplaceRefusedError(InputFileError):
+    """New files would remove most of what a programme's table holds, or are older than what
+    is loaded; nothing was changed unless the user says `--replace`."""
+
+
 class WarehouseMissingError(BilatError):
     """No warehouse has been built at the configured path yet."""
 

@@ -90,6 +90,9 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
     tasks: dict[str, Any] = {}
 
     def update(message: str, done: int, total: int) -> None:
+        if message.startswith("waiting"):  # said once, in words, even without a terminal
+            errors.print(message)
+            return
         if not tasks:
             progress.start()
         stage = message.split(" ", 1)[0]

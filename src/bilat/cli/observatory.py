@@ -50,15 +50,25 @@ from bilat.warehouse.store import Warehouse
     default=None,
     help="Programme of files that do not say it themselves (e.g. a lone organization.csv).",
 )
-def ingest_command(paths: tuple[Path, ...], warehouse: Path | None, programme: str | None) -> None:
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Load even files that would remove most of a table's rows or are an older snapshot.",
+)
+def ingest_command(
+    paths: tuple[Path, ...], warehouse: Path | None, programme: str | None, replace: bool
+) -> None:
     """Load CORDIS zips, folders, CSV or xlsx files into the warehouse.
 
     Files are recognised by their header. The new warehouse is built beside the old one and
-    swapped in only when complete; loading the same files again changes nothing.
+    swapped in only when complete; loading the same files again changes nothing. A second
+    ingest of the same warehouse waits for the first.
     """
     target = warehouse_path(warehouse)
     with user_errors(), progress_bar() as update:
-        loaded = ingest(list(paths), warehouse=target, programme=programme, progress=update)
+        loaded = ingest(
+            list(paths), warehouse=target, programme=programme, replace=replace, progress=update
+        )
     _print_ingest(loaded, target)
 
 

@@ -4,15 +4,16 @@ The warehouse is a build product. An ingest copies the current file, replaces in
 tables of each programme that the new files bring, recomputes the derived tables and only then
 moves the copy over the original, so a reader never sees half a load and a failure leaves the
 previous warehouse as it was. Loading files already loaded (same sha256) changes nothing.
+One ingest runs at a time on a warehouse (see `lock`), and a new file that would empty most
+of a programme's table, or is older than the one it replaces, is refused unless `replace`.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -22,9 +23,10 @@ from bilat.cordis.inputs import InputFile, expand
 from bilat.cordis.layouts import UNUSED_TABLES, USED_TABLES
 from bilat.cordis.parsing import ParsedFile, parse
 from bilat.cordis.roles import ACTIVITY_TYPES
-from bilat.errors import ProgrammeUndeterminedError, UnknownFormatError
+from bilat.errors import ProgrammeUndeterminedError, ReplaceRefusedError, UnknownFormatError
 from bilat.warehouse import derive
 from bilat.warehouse.loading import Target, load
+from bilat.warehouse.lock import building_path, exclusive
 from bilat.warehouse.schema import create_schema
 from bilat.warehouse.sql import run, scalar
 
@@ -74,26 +76,39 @@ def ingest(
     *,
     warehouse: Path,
     programme: str | None = None,
+    replace: bool = False,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Load CORDIS files into the warehouse at `warehouse`, atomically."""
+    """Load CORDIS files into the warehouse at `warehouse`, atomically.
+
+    Raises `ReplaceRefusedError` (and changes nothing) when a table of a programme would
+    lose more than half its rows, or get an older snapshot, unless `replace` is true.
+    """
+
+    def waiting() -> None:
+        if progress:
+            progress("waiting for another ingest of this warehouse to finish", 0, 1)
+
     report = IngestReport()
     parsed = _parse_all(expand(paths), report, progress)
-    groups = _group(parsed, warehouse, programme)
-    current = _current_hashes(warehouse)
-    changed = []
-    for group in groups:
-        hashes = {item.source.sha256() for item in group.files}
-        if current.get((group.programme, group.kind)) == hashes:
-            report.unchanged.extend(item.source.label for item in group.files)
-        else:
-            changed.append(group)
-    if changed:
-        _build(warehouse, changed, progress)
-        report.loaded = [item for group in changed for item in group.files]
-    elif warehouse.exists() and derived_version(warehouse) != derive.VERSION:
-        _build(warehouse, [], progress)
-        report.rederived = True
+    with exclusive(warehouse, waiting=waiting):
+        groups = _group(parsed, warehouse, programme)
+        current = _current_hashes(warehouse)
+        changed = []
+        for group in groups:
+            hashes = {item.source.sha256() for item in group.files}
+            if current.get((group.programme, group.kind)) == hashes:
+                report.unchanged.extend(item.source.label for item in group.files)
+            else:
+                changed.append(group)
+        if changed:
+            if not replace:
+                _refuse_shrinking(warehouse, changed)
+            _build(warehouse, changed, progress, replace=replace)
+            report.loaded = [item for group in changed for item in group.files]
+        elif warehouse.exists() and derived_version(warehouse) != derive.VERSION:
+            _build(warehouse, [], progress, replace=replace)
+            report.rederived = True
     return report
 
 
@@ -211,10 +226,67 @@ def _current_hashes(warehouse: Path) -> dict[tuple[str, str], set[str]]:
         return found
 
 
-def _build(warehouse: Path, groups: list[_Group], progress: Progress | None) -> None:
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
-    building = warehouse.with_name(f".{warehouse.name}.building-{os.getpid()}")
-    building.unlink(missing_ok=True)
+# A new table may hold fewer rows than the one it replaces (a later release drops withdrawn
+# projects), but not fewer than this share of them without `--replace`.
+KEPT_SHARE = 0.5
+
+
+def _loaded_rows(warehouse: Path) -> dict[tuple[str, str], tuple[int, object]]:
+    """Rows loaded and latest snapshot date of each (programme, table) in the warehouse."""
+    if not warehouse.exists():
+        return {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        found = run(
+            con,
+            """SELECT programme, kind, sum(rows_loaded), max(snapshot_date)
+               FROM sources GROUP BY ALL""",
+        )
+    return {(programme, kind): (int(rows), snapshot) for programme, kind, rows, snapshot in found}
+
+
+def _files_of(group: _Group) -> str:
+    names = [item.source.label for item in group.files]
+    return names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
+
+
+def _refuse_shrinking(warehouse: Path, groups: list[_Group]) -> None:
+    """Stop before building when new files would remove most of a loaded table's rows."""
+    loaded = _loaded_rows(warehouse)
+    for group in groups:
+        before, snapshot = loaded.get((group.programme, group.kind), (0, None))
+        after = sum(item.table.num_rows for item in group.files)
+        if before and after < before * KEPT_SHARE:
+            raise ReplaceRefusedError(
+                f"{_files_of(group)}: would replace the {before:,} rows of the {group.programme} "
+                f"{group.kind} table (snapshot {snapshot or 'undated'}) with {after:,}; nothing "
+                "was changed. If that is meant, run the ingest again with --replace"
+            )
+
+
+def _latest_snapshot(con: duckdb.DuckDBPyConnection, group: _Group) -> date | None:
+    found: date | None = scalar(
+        con,
+        "SELECT max(snapshot_date) FROM sources WHERE programme = ? AND kind = ?",
+        [group.programme, group.kind],
+    )
+    return found
+
+
+def _refuse_older(con: duckdb.DuckDBPyConnection, group: _Group, before: date | None) -> None:
+    """Stop when the files just loaded for a table are older than those they replace."""
+    after = _latest_snapshot(con, group)
+    if before is not None and after is not None and after < before:
+        raise ReplaceRefusedError(
+            f"{_files_of(group)}: snapshot {after} is older than the {group.programme} "
+            f"{group.kind} table loaded (snapshot {before}); nothing was changed. If that is "
+            "meant, run the ingest again with --replace"
+        )
+
+
+def _build(
+    warehouse: Path, groups: list[_Group], progress: Progress | None, *, replace: bool
+) -> None:
+    building = building_path(warehouse)
     if warehouse.exists():
         shutil.copy2(warehouse, building)
     try:
@@ -223,12 +295,15 @@ def _build(warehouse: Path, groups: list[_Group], progress: Progress | None) -> 
             total = sum(len(group.files) for group in groups)
             done = 0
             for group in groups:
+                before = _latest_snapshot(con, group)
                 _drop_group(con, group)
                 for item in group.files:
                     done += 1
                     if progress:
                         progress(f"loading {item.source.name}", done, total)
                     _load_file(con, item, group)
+                if not replace:
+                    _refuse_older(con, group, before)
             if progress:
                 progress("deriving projects, organisations, countries", total, total)
             derive.rebuild(con)
