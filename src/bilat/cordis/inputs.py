@@ -78,6 +78,11 @@ def expand(paths: list[Path]) -> list[InputFile]:
             for child in sorted(path.rglob("*")):
                 if child.is_file() and not _hidden(child.relative_to(path)):
                     found.extend(_expand_file(child, explicit=False))
+        elif not path.is_file():  # reading /dev/zero or a pipe would never end
+            raise InputFileError(
+                f"{path}: not a regular file (a device, pipe or socket); give files, zips "
+                "or folders"
+            )
         else:
             found.extend(_expand_file(path, explicit=True))
     return found

@@ -26,8 +26,12 @@ from bilat.cordis.recovery import recover
 from bilat.errors import InputFileError, UnknownFormatError
 
 BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
 RECORD = "_record"
 LINE = "_line"
+# Characters a header line may have: CORDIS headers are a few hundred, the widest layout (the
+# Dashboard export) a few thousand; a longer first line is not a table bilat can read.
+HEADER_LIMIT = 65_536
 
 
 @dataclass
@@ -71,7 +75,7 @@ def header_of(source: InputFile) -> list[str]:
     if source.is_xlsx:
         rows = _xlsx_rows(source, limit=1)
         return [str(cell).strip() for cell in rows[0]] if rows else []
-    _, header = _csv_header(source.data())
+    _, header = _csv_header(source)
     return header
 
 
@@ -94,24 +98,73 @@ def parse(source: InputFile) -> ParsedFile:
     return _parse_csv(source, layout)
 
 
-def _decode(raw: bytes) -> tuple[str, str]:
-    """Text and encoding: UTF-8 when valid, else Windows-1252, else Latin-1 (never fails)."""
+def _utf16(raw: bytes) -> str | None:
+    """The byte order of a UTF-16 file, from its byte order mark or, without one, from the
+    zero bytes that Latin text has in every other place; None for any other encoding."""
+    for mark, encoding in UTF16_BOMS.items():
+        if raw.startswith(mark):
+            return encoding
+    sample = raw[:4096]
+    half = len(sample) // 2
+    if half < 2:
+        return None
+    if sample[1::2].count(0) >= 0.8 * half and not sample[0::2].count(0):
+        return "utf-16-le"
+    if sample[0::2].count(0) >= 0.8 * half and not sample[1::2].count(0):
+        return "utf-16-be"
+    return None
+
+
+def _decode(raw: bytes, label: str) -> tuple[str, str]:
+    """Text and encoding: UTF-16 when it is, UTF-8 when valid, else Windows-1252, else
+    Latin-1 (which decodes every byte)."""
+    order = _utf16(raw)
+    if order is not None:
+        try:
+            return raw.decode(order).removeprefix("\ufeff"), "utf-16"
+        except UnicodeDecodeError as error:
+            raise InputFileError(
+                f"{label}: looks like UTF-16 text but byte {error.start:,} is not ({error.reason})"
+            ) from error
     raw = raw.removeprefix(BOM)
     for encoding in ("utf-8", "cp1252"):
         try:
             return raw.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    return raw.decode("latin-1"), "latin-1"  # decodes every byte
+    return raw.decode("latin-1"), "latin-1"
 
 
-def _csv_header(data: bytes) -> tuple[str, list[str]]:
+def _first_line(source: InputFile) -> str:
+    """A file's first line, decoded; refused when it is too long to be a header."""
+    data = source.data()
+    head = data[: 4 * HEADER_LIMIT + 4]
+    order = _utf16(data)
+    if order is not None:  # cut anywhere, a pair of bytes is a character or half of one
+        text = head[: len(head) // 2 * 2].decode(order, errors="replace").removeprefix("\ufeff")
+    else:
+        end = head.find(b"\n")
+        text, _ = _decode(head if end < 0 else head[:end], source.label)
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if len(first) > HEADER_LIMIT:
+        raise UnknownFormatError(
+            f"{source.label}: line 1 is longer than {HEADER_LIMIT:,} characters; a CORDIS table "
+            "starts with a header line of column names"
+        )
+    if "\x00" in first:
+        raise UnknownFormatError(f"{source.label}: holds zero bytes; not a text (CSV) file")
+    return first
+
+
+def _csv_header(source: InputFile) -> tuple[str, list[str]]:
     """The delimiter and column names of a CSV, read from its first line only."""
-    end = data.find(b"\n")
-    first, _ = _decode(data if end < 0 else data[:end])
-    first = first.rstrip("\r")
+    first = _first_line(source)
     delimiter = _delimiter(first)
-    return delimiter, [name.strip() for name in next(csv.reader([first], delimiter=delimiter), [])]
+    try:
+        names = next(csv.reader([first], delimiter=delimiter), [])
+    except csv.Error as error:
+        raise UnknownFormatError(f"{source.label}: line 1 is not a CSV header ({error})") from error
+    return delimiter, [name.strip() for name in names]
 
 
 def _delimiter(header_line: str) -> str:
@@ -121,10 +174,10 @@ def _delimiter(header_line: str) -> str:
 
 def _parse_csv(source: InputFile, layout: Layout) -> ParsedFile:
     raw = source.data().removeprefix(BOM)
-    text, encoding = _decode(raw)
+    text, encoding = _decode(raw, source.label)
     if encoding != "utf-8":
         raw = text.encode("utf-8")
-    delimiter, header = _csv_header(raw)
+    delimiter, header = _csv_header(source)
     invalid: list[pacsv.InvalidRow] = []
 
     def keep_aside(row: pacsv.InvalidRow) -> str:
@@ -152,6 +205,7 @@ def _parse_csv(source: InputFile, layout: Layout) -> ParsedFile:
         _settle_invalid(parsed, invalid, header, delimiter, text)
     lines = cache(lambda: text.split("\n"))  # split once, and only if a row needs it
     _set_aside_keyless(parsed, lambda line: _record_text(lines(), line))
+    _set_aside_duplicates(parsed, lambda line: _record_text(lines(), line))
     return parsed
 
 
@@ -193,6 +247,35 @@ def _set_aside_keyless(parsed: ParsedFile, raw_text: Callable[[int], str]) -> No
         reason = f"no {what}" if not value.strip() else f"{what} '{value}' is not a number"
         parsed.rejected.append(RejectedRow(line, raw_text(line), reason, recovered=False))
     parsed.table = parsed.table.filter(good)
+
+
+def _set_aside_duplicates(parsed: ParsedFile, raw_text: Callable[[int], str]) -> None:
+    """Quarantine rows identical in every field to an earlier row of the same file.
+
+    CORDIS tables have none; a row written twice (a bad export, a file concatenated with
+    itself) would count its participation twice.
+    """
+    table = parsed.table
+    columns = [name for name in table.column_names if name not in (RECORD, LINE)]
+    if table.num_rows < 2 or not columns:
+        return
+    rows = pc.binary_join_element_wise(
+        *[table[name].combine_chunks() for name in columns],
+        "\x1f",
+        null_handling="replace",
+    )
+    encoded = pc.dictionary_encode(rows)
+    if len(encoded.dictionary) == table.num_rows:
+        return
+    first: dict[int, int] = {}
+    keep: list[bool] = []
+    for code, line in zip(encoded.indices.to_pylist(), table[LINE].to_pylist(), strict=True):
+        earlier = first.setdefault(code, line)
+        keep.append(earlier == line)
+        if earlier != line:
+            reason = f"an exact duplicate of line {earlier}"
+            parsed.rejected.append(RejectedRow(line, raw_text(line), reason, recovered=False))
+    parsed.table = table.filter(pa.array(keep))
 
 
 def _csv_lines(table: pa.Table, header: list[str]) -> pa.Array:
@@ -261,6 +344,9 @@ def _settle_invalid(
 
 def _locate_records(text: str, delimiter: str, columns: int) -> tuple[list[int], list[int]]:
     """Start lines of the well-formed records and of the malformed ones, in file order."""
+    # Python's reader refuses fields over 128 KiB; a row Arrow read (up to its 16 MiB block)
+    # must be located here too, so the limit is raised to the longest possible field.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text)))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     good: list[int] = []
     bad: list[int] = []
@@ -310,5 +396,10 @@ def _parse_xlsx(source: InputFile, layout: Layout) -> ParsedFile:
     table = _with_positions(table, lines=pa.array([number for number, _ in body], pa.int64()))
     parsed = ParsedFile(source, layout, table, "xlsx")
     by_line = dict(body)
-    _set_aside_keyless(parsed, lambda line: ";".join(_cell_text(c) for c in by_line[line]))
+
+    def raw_text(line: int) -> str:
+        return ";".join(_cell_text(cell) for cell in by_line[line])
+
+    _set_aside_keyless(parsed, raw_text)
+    _set_aside_duplicates(parsed, raw_text)
     return parsed

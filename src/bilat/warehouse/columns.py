@@ -16,9 +16,15 @@ class Check:
 
     parser: str
     reason: str
+    # A macro flagging values that read as a value but that the parser refuses, and why.
+    refusal: tuple[str, str] | None = None
 
 
-AMOUNT = Check("amount", "not an amount (digits with '.' or ',' decimals)")
+AMOUNT = Check(
+    "amount",
+    "not an amount (digits with '.' or ',' decimals)",
+    refusal=("negative", "below zero: CORDIS amounts (contributions, costs) are never negative"),
+)
 DAY = Check("day", "not a date (YYYY-MM-DD or DD/MM/YYYY)")
 STAMP = Check("stamp", "not a date and time (YYYY-MM-DD HH:MM:SS)")
 WHOLE = Check("whole", "not a whole number")

@@ -212,17 +212,17 @@ def _record_issues(
     for name, check in checks.items():
         if name not in present or name not in mapping:
             continue
+        reason, reasons = "?", [check.reason]
+        if check.refusal is not None:
+            macro, refused = check.refusal
+            reason, reasons = f"CASE WHEN {macro}({name}) THEN ? ELSE ? END", [refused, *reasons]
         inserted = scalar(
             con,
             f"""INSERT INTO value_issues
-                SELECT ?, {LINE}, ?, {name}, ? FROM canon
+                SELECT ?, {LINE}, ?, {name}, {reason} FROM canon
                 WHERE txt({name}) IS NOT NULL AND NOT placeholder({name})
                   AND {check.parser}({name}) IS NULL""",
-            [
-                target.source_id,
-                target.file_columns.get(mapping[name], mapping[name]),
-                check.reason,
-            ],
+            [target.source_id, target.file_columns.get(mapping[name], mapping[name]), *reasons],
         )
         total += int(inserted or 0)
     return total

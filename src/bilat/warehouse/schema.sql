@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS sources (
     layout VARCHAR NOT NULL,          -- recognised layout, e.g. cordis-organization
     kind VARCHAR NOT NULL,            -- table it feeds: project, organization, topics, ...
     programme VARCHAR NOT NULL,       -- FP7, H2020, HE, or ALL for reference lists
-    encoding VARCHAR NOT NULL,        -- utf-8, cp1252, latin-1 or xlsx
+    encoding VARCHAR NOT NULL,        -- utf-8, utf-16, cp1252, latin-1 or xlsx
     snapshot_date DATE,               -- latest date of the data itself, when it has one
     snapshot_basis VARCHAR,           -- what the snapshot date was read from
     sha256 VARCHAR NOT NULL,          -- of the bytes parsed (decompressed)
@@ -180,8 +180,10 @@ CREATE TABLE IF NOT EXISTS euroscivoc_concepts (
 -- Parsing helpers: every value arrives as text.
 CREATE OR REPLACE MACRO txt(x) AS NULLIF(trim(x), '');
 CREATE OR REPLACE MACRO placeholder(x) AS regexp_full_match(trim(x), '[xX]+');
+-- Amounts (contributions, costs) are never below zero in CORDIS: a negative one is an error.
+CREATE OR REPLACE MACRO negative(x) AS COALESCE(starts_with(trim(x), '-'), false);
 CREATE OR REPLACE MACRO amount(x) AS
-    CASE WHEN txt(x) IS NULL OR placeholder(x) THEN NULL
+    CASE WHEN txt(x) IS NULL OR placeholder(x) OR negative(x) THEN NULL
          ELSE TRY_CAST(replace(trim(x), ',', '.') AS DECIMAL(18, 2)) END;
 CREATE OR REPLACE MACRO day(x) AS
     CASE WHEN txt(x) IS NULL THEN NULL
