@@ -8,7 +8,9 @@ copy of real CORDIS files, see README.md here) and writes:
   an unknown country code);
 - cordis-fp7projects.csv / cordis-fp7organizations.csv and the H2020 pair: real FP7 and
   H2020 participation rows (zambujo/swissparticipation extracts of CORDIS) written in the
-  pre-2021 single-file layout: BOM, Windows-1252, comma decimals, `;`-lists in quoted fields.
+  pre-2021 single-file layout: BOM, Windows-1252, comma decimals, `;`-lists in quoted fields;
+- funding-schemes-seen.csv: every funding-scheme code of those files and of the real scheme
+  lists, where it was seen and its participations in the extracts.
 """
 
 from __future__ import annotations
@@ -183,8 +185,43 @@ def legacy_pair(source: str, programme: str, ids: list[str], prefix: str) -> Non
     write(HERE / f"{prefix}projects.csv", project_header, projects, legacy=True)
 
 
+def funding_schemes_seen() -> None:
+    """Every funding-scheme code in the real files, with where it was seen and, in the
+    CORDIS participation extracts, how many participations carry it."""
+    seen: dict[str, set[str]] = defaultdict(set)
+    participations: dict[str, int] = defaultdict(int)
+    plus = REAL / "h2020-fp7-derived-cordis-plus"
+    for name in ("cordis-plus-2007", "cordis-plus-2014", "cordis-plus-2022", "cordis-plus-2023"):
+        with (plus / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                seen[row["funding_scheme"]].add(name)
+                participations[row["funding_scheme"]] += 1
+    lists = (
+        ("reference/dataesr-pcri/instru_nomenclature.csv", "utf-8", "instrument"),
+        (
+            "reference/dataesr-Horizon-2020/data_access_txt_ACTION_TYPE.txt",
+            "latin-1",
+            "CD_ACTION_TYPE",
+        ),
+        ("horizon-europe/project_2021_cleaned_invalid_fields.csv", "utf-8", "fundingScheme"),
+    )
+    for path, encoding, column in lists:
+        with (REAL / path).open(encoding=encoding, newline="") as handle:
+            for row in csv.DictReader(handle, delimiter=";"):
+                seen[row[column]].add(Path(path).name)
+    rows = [
+        [code, " ".join(sorted(seen[code])), str(participations[code])] for code in sorted(seen)
+    ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(["code", "seen_in", "participations"])
+    writer.writerows(rows)
+    (HERE / "funding-schemes-seen.csv").write_text(buffer.getvalue(), "utf-8")
+
+
 if __name__ == "__main__":
     dashboard()
     quirks()
     legacy_pair("cordis-plus-2007.csv", "FP7", ["200186", "212879", "216736"], "cordis-fp7")
     legacy_pair("cordis-plus-2022.csv", "H2020", ["890984", "893034", "101018013"], "cordis-h2020")
+    funding_schemes_seen()
