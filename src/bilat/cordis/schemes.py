@@ -86,6 +86,8 @@ def why_other(code: str) -> str | None:
         if folded.startswith(start):
             return reason
     return DELIBERATELY_OTHER.get(folded)
+
+
 def scheme_group(code: str | None) -> str | None:
     """The group of a funding-scheme code, `other` when no rule matches, None when missing.
 

@@ -40,8 +40,10 @@ FIELDS = (
     "projects without a classification appear as 'not classified'."
 )
 STATE = (
-    "The US state is read from the ZIP code, else from the city or address; participations "
-    "where neither tells it are 'unknown'."
+    "The US state is read from the address (ZIP code, city); where the ZIP code and the city "
+    "disagree, the organisation's other rows and its name decide, and a row without an "
+    "address takes its organisation's state, else a place in its name; participations where "
+    "nothing tells it are 'unknown'."
 )
 PARTNERS = (
     "Partners are all other participations in the projects where the subject takes part "

@@ -17,11 +17,12 @@ from bilat.cordis import schemes
 from bilat.cordis.geography import PLACEHOLDER_POINTS
 from bilat.cordis.programme_parts import normalise_code, programme_part
 from bilat.cordis.reference import rows
+from bilat.warehouse import states
 from bilat.warehouse.sql import run
 
 # Bumped whenever a derived table changes shape: a warehouse built by an earlier bilat is then
 # re-derived by the next ingest, and refused by readers until it is.
-VERSION = 3
+VERSION = 4
 
 # A point given to organisations in this many distinct cities of one country is a
 # geocoder's country centre, not a place.
@@ -41,6 +42,7 @@ def version_of(con: duckdb.DuckDBPyConnection) -> int | None:
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute every derived table from the base tables."""
     _flag_placeholder_points(con)
+    states.settle_all(con)
     run(con, _DATASETS)
     run(con, _PARTICIPATIONS)
     _register_code_maps(con)

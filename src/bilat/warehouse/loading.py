@@ -1,7 +1,7 @@
 """Loading one parsed file into the warehouse's base tables, typed and normalised.
 
 Typing happens in SQL (fast, vectorised); the few normalisations that need judgement (roles,
-US states, countries) are computed in Python over the distinct values of the file, which are
+countries) are computed in Python over the distinct values of the file, which are
 few, and joined in. A value that does not parse is loaded as missing and written to
 `value_issues` with its file line; odd but usable values are counted in `load_warnings`.
 """
@@ -14,7 +14,7 @@ from functools import cache
 import duckdb
 import pyarrow as pa
 
-from bilat.cordis import geography, roles
+from bilat.cordis import roles
 from bilat.cordis.parsing import LINE, ParsedFile
 from bilat.cordis.reference import rows
 from bilat.warehouse.columns import (
@@ -140,7 +140,7 @@ def _participations(
                upper(txt(c.country)), k.iso_code, txt(c.nuts_code),
                TRY_CAST(split_part(c.geolocation, ',', 1) AS DOUBLE),
                TRY_CAST(split_part(c.geolocation, ',', 2) AS DOUBLE), false,
-               s.state, s.basis, txt(c.organization_url), amount(c.ec_contribution),
+               NULL, NULL, txt(c.organization_url), amount(c.ec_contribution),
                amount(c.net_ec_contribution), amount(c.total_cost),
                flag(c.end_of_participation), flag(c.active), stamp(c.content_update),
                whole(c.rcn), $source_id, c._line
@@ -148,9 +148,6 @@ def _participations(
         LEFT JOIN role_map r ON r.raw IS NOT DISTINCT FROM txt(c.role_raw)
                             AND r.partner_type IS NOT DISTINCT FROM txt(c.partner_type)
         LEFT JOIN country_map k ON k.code = upper(txt(c.country))
-        LEFT JOIN state_map s ON upper(txt(c.country)) = 'US'
-                             AND s.post_code IS NOT DISTINCT FROM txt(c.post_code)
-                             AND s.city IS NOT DISTINCT FROM txt(c.city)
         """,
         {"programme": target.programme, "dataset": target.dataset, "source_id": target.source_id},
     )
@@ -161,7 +158,7 @@ def _participations(
 
 
 def _register_maps(con: duckdb.DuckDBPyConnection) -> None:
-    """Role, country and US-state lookups for the distinct values of the incoming file."""
+    """Role and country lookups for the distinct values of the incoming file."""
     pairs = run(con, "SELECT DISTINCT txt(role_raw), txt(partner_type) FROM canon")
     con.register(
         "role_map",
@@ -175,21 +172,6 @@ def _register_maps(con: duckdb.DuckDBPyConnection) -> None:
     )
     codes = country_codes()
     con.register("country_map", pa.table({"code": list(codes), "iso_code": list(codes.values())}))
-    addresses = run(
-        con, "SELECT DISTINCT txt(post_code), txt(city) FROM canon WHERE upper(txt(country)) = 'US'"
-    )
-    states = [geography.us_state(post_code, city) for post_code, city in addresses]
-    con.register(
-        "state_map",
-        pa.table(
-            {
-                "post_code": pa.array([post_code for post_code, _ in addresses], pa.string()),
-                "city": pa.array([city for _, city in addresses], pa.string()),
-                "state": pa.array([state for state, _ in states], pa.string()),
-                "basis": pa.array([basis for _, basis in states], pa.string()),
-            }
-        ),
-    )
 
 
 @cache
