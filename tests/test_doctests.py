@@ -13,6 +13,7 @@ MODULES = [
     "bilat.cordis.schemes",
     "bilat.cordis.geography",
     "bilat.formatting",
+    "bilat.exports",
     "bilat.cordis.programme_parts",
 ]
 

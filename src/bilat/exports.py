@@ -3,6 +3,11 @@
 Indicator tables carry their definition in the Arrow schema metadata; JSON and XLSX keep it
 beside the rows (an `about` object, an `About` sheet) so that a figure passed on in a file
 still says what it counts. CSV stays plain rows, which is what spreadsheets and scripts expect.
+
+Every CSV and XLSX that bilat writes goes through here, so that no download attacks its reader:
+names and texts come from CORDIS and from people's own forms, and a spreadsheet runs a cell that
+starts like a formula (`=HYPERLINK(...)`). XLSX cells are typed (text is a text cell, never a
+formula); CSV text that starts like a formula is neutralised with a leading quote (`neutral`).
 """
 
 from __future__ import annotations
@@ -18,12 +23,16 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 ATTRIBUTION = (
     "Source: CORDIS, European Commission (© European Union, reused under CC BY 4.0); "
     "computed with bilat."
 )
 FORMATS = ("csv", "json", "xlsx", "parquet")
+# First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def about(table: pa.Table) -> dict[str, Any]:
@@ -49,6 +58,20 @@ def plain(value: object) -> object:
     return value
 
 
+def neutral(value: object) -> object:
+    """A CSV cell that no spreadsheet evaluates: text that starts like a formula gets a leading
+    single quote, as OWASP advises; numbers (a negative one too) and other text are unchanged.
+
+    >>> print(neutral('=HYPERLINK("http://evil.example","x")'))
+    '=HYPERLINK("http://evil.example","x")
+    >>> neutral("-12"), neutral(-12), neutral("Ann Arbor")
+    ("'-12", -12, 'Ann Arbor')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def text_table(columns: Sequence[str], rows: Iterable[Mapping[str, str]], **about: str) -> pa.Table:
     """Rows of text as a table to export: its columns stand even when there is no row, and
     `about` (a title, a source) travels in its metadata like an indicator's definition."""
@@ -58,12 +81,13 @@ def text_table(columns: Sequence[str], rows: Iterable[Mapping[str, str]], **abou
 
 
 def to_csv(table: pa.Table) -> bytes:
-    """The rows as UTF-8 CSV with a header row."""
+    """The rows as UTF-8 CSV with a header row; lines end in CRLF (RFC 4180), so that a value
+    holding a line break or carriage return is quoted and stays one cell."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.column_names)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutral(name) for name in table.column_names])
     for row in table.to_pylist():
-        writer.writerow(["" if value is None else value for value in row.values()])
+        writer.writerow(["" if value is None else neutral(value) for value in row.values()])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -83,19 +107,26 @@ def to_parquet(table: pa.Table) -> bytes:
 def to_xlsx(sheets: dict[str, pa.Table]) -> bytes:
     """A workbook with one sheet per table and an `About` sheet with their definitions."""
     buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer, {"in_memory": True}) as book:
+    # Text is never read as a formula, a number or a link: each cell is written by its type.
+    options = {
+        "in_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+    }
+    with xlsxwriter.Workbook(buffer, options) as book:
         bold = book.add_format({"bold": True})
         money = book.add_format({"num_format": "#,##0.00"})
         share = book.add_format({"num_format": "0.00%"})
         for name, table in sheets.items():
             sheet = book.add_worksheet(_sheet_name(name))
-            sheet.write_row(0, 0, table.column_names, bold)
             for column, field in enumerate(table.schema):
+                sheet.write_string(0, column, field.name, bold)
                 style = money if pa.types.is_decimal(field.type) else None
                 if field.name.startswith("share") or field.name.endswith("_share"):
                     style = share
-                values = [plain(value) for value in table.column(column).to_pylist()]
-                sheet.write_column(1, column, values, style)
+                for line, value in enumerate(table.column(column).to_pylist(), start=1):
+                    _write_cell(sheet, line, column, plain(value), style)
                 sheet.set_column(column, column, max(10, min(40, len(field.name) + 2)))
             sheet.freeze_panes(1, 0)
         info = book.add_worksheet("About")
@@ -103,15 +134,29 @@ def to_xlsx(sheets: dict[str, pa.Table]) -> bytes:
         info.set_column(1, 1, 100)
         line = 0
         for name, table in sheets.items():
-            info.write(line, 0, _sheet_name(name), bold)
+            info.write_string(line, 0, _sheet_name(name), bold)
             line += 1
             for key, value in about(table).items():
                 text = "\n".join(value) if isinstance(value, list) else str(value)
-                info.write(line, 0, key)
-                info.write(line, 1, text)
+                info.write_string(line, 0, key)
+                info.write_string(line, 1, text)
                 line += 1
             line += 1
     return buffer.getvalue()
+
+
+def _write_cell(
+    sheet: Worksheet, line: int, column: int, value: object, style: Format | None
+) -> None:
+    """One cell by its type: numbers as numbers, flags as booleans, everything else as text."""
+    if value is None:
+        sheet.write_blank(line, column, None, style)
+    elif isinstance(value, bool):
+        sheet.write_boolean(line, column, value, style)
+    elif isinstance(value, int | float):
+        sheet.write_number(line, column, value, style)
+    else:
+        sheet.write_string(line, column, str(value), style)
 
 
 def write(table: pa.Table, fmt: str, *, name: str) -> bytes:
