@@ -7,6 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from bilat.cli import main
+from bilat.warehouse.store import Warehouse
 
 from conftest import TESTDATA
 
@@ -122,3 +123,36 @@ def test_each_report_lists_only_its_own_options_and_refuses_the_others() -> None
             ), output
     code, output = run("report", "awareness", "--years", "2020")
     assert code == 2 and "Error: No such option '--years'." in output
+
+
+def test_ingest_and_sources_end_with_the_totals(tmp_path: Path) -> None:
+    warehouse = str(tmp_path / "w.duckdb")
+    paths = [
+        TESTDATA / "he-organization-xlsx",  # one table split into two xlsx files
+        TESTDATA / "he-project-invalid-fields.csv",  # rows recovered
+        TESTDATA / "organization-quirks.csv",  # values that did not parse
+    ]
+    code, output = run("ingest", *map(str, paths), "--programme", "HE", "--warehouse", warehouse)
+    assert code == 0, output
+    # The sums of what the warehouse records for each file, read back independently.
+    found = Warehouse(Path(warehouse)).sources()
+    assert len(found) == 4
+
+    def total(column: str) -> int:
+        return sum(row[column] for row in found)
+
+    read, loaded, quarantined = total("rows_read"), total("rows_loaded"), total("rows_quarantined")
+    recovered, issues = total("rows_recovered"), total("value_issues")
+    assert read == loaded + quarantined
+    counts = f"read {read:,} = loaded {loaded:,} + quarantined {quarantined:,}"
+    assert output.splitlines()[-1] == f"Total: 4 files, {counts} (recovered {recovered:,})."
+    # 999 + 999 rows of the two xlsx parts, 6 of the quirks file (one kept aside: no projectID),
+    # 4 projects (2 recovered from stray quotes); 2 amounts of the quirks did not parse.
+    assert output.splitlines()[-1] == (
+        "Total: 4 files, read 2,008 = loaded 2,007 + quarantined 1 (recovered 2)."
+    )
+    code, output = run("sources", "--warehouse", warehouse)
+    assert code == 0
+    assert output.splitlines()[-1] == (
+        f"Total: 4 files, {counts} (recovered {recovered:,}, value issues {issues:,})."
+    )

@@ -87,6 +87,15 @@ def _print_ingest(report: IngestReport, target: Path) -> None:
                 f"{item.recovered:,}",
             )
         console.print(table)
+        console.print(
+            _totals(
+                len(report.loaded),
+                read=sum(item.rows_read for item in report.loaded),
+                loaded=sum(item.table.num_rows for item in report.loaded),
+                quarantined=sum(item.quarantined for item in report.loaded),
+                recovered=sum(item.recovered for item in report.loaded),
+            )
+        )
     for label in report.unchanged:
         console.print(f"unchanged (already loaded): {label}")
     for label, reason in report.skipped:
@@ -117,6 +126,35 @@ def sources_command(warehouse: Path | None) -> None:
         )
     if not found:
         click.echo("No source is loaded yet.")
+        return
+    click.echo(
+        _totals(
+            len(found),
+            read=sum(row["rows_read"] for row in found),
+            loaded=sum(row["rows_loaded"] for row in found),
+            quarantined=sum(row["rows_quarantined"] for row in found),
+            recovered=sum(row["rows_recovered"] for row in found),
+            value_issues=sum(row["value_issues"] for row in found),
+        )
+    )
+
+
+def _totals(
+    files: int,
+    *,
+    read: int,
+    loaded: int,
+    quarantined: int,
+    recovered: int,
+    value_issues: int | None = None,
+) -> str:
+    """The last line of `bilat ingest` and `bilat sources`: the sums over every file, so that
+    a table split into many files still says what was read, loaded and kept aside."""
+    issues = "" if value_issues is None else f", value issues {value_issues:,}"
+    return (
+        f"Total: {files:,} file{'s' if files != 1 else ''}, read {read:,} = loaded {loaded:,} "
+        f"+ quarantined {quarantined:,} (recovered {recovered:,}{issues})."
+    )
 
 
 @main.command("quarantine")
