@@ -281,9 +281,12 @@ def test_a_visitors_form_cannot_rewrite_a_known_persons_record():
     assert (known.last_name, known.country) == ("Intruder", "US")  # their own record
 
 
-def test_registrants_get_an_email_saying_where_they_stand():
+def test_registrants_get_an_email_saying_where_they_stand(
+    django_capture_on_commit_callbacks, settings
+):
     from django.core import mail
 
+    settings.BILAT_BASE_URL = "https://bilat.example.org/site"
     event = make_event(title="Oceans workshop", capacity=1)
     client = Client()
     form = {
@@ -294,11 +297,12 @@ def test_registrants_get_an_email_saying_where_they_stand():
         "country": "DE",
         "consents": ["registration"],
     }
-    client.post(f"/events/{event.slug}/register/", form | {"email": "ada@example.org"})
-    client.post(f"/events/{event.slug}/register/", form | {"email": "ben@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/events/{event.slug}/register/", form | {"email": "ada@example.org"})
+        client.post(f"/events/{event.slug}/register/", form | {"email": "ben@example.org"})
     confirmed, waiting = mail.outbox
     assert (confirmed.to, confirmed.subject) == (["ada@example.org"], "Registered: Oceans workshop")
-    assert f"http://testserver/events/{event.slug}/" in confirmed.body
+    assert f"https://bilat.example.org/site/events/{event.slug}/" in confirmed.body
     [(name, ics, kind)] = confirmed.attachments
     assert (name, kind) == (f"{event.slug}.ics", "text/calendar")
     assert "SUMMARY:Oceans workshop" in ics
@@ -307,7 +311,8 @@ def test_registrants_get_an_email_saying_where_they_stand():
     participant = Client()
     participant.force_login(make_participant(Person.objects.get(email="ada@example.org")))
     mine = Registration.objects.get(person__email="ada@example.org")
-    participant.post(f"/me/registrations/{mine.pk}/cancel/")
+    with django_capture_on_commit_callbacks(execute=True):
+        participant.post(f"/me/registrations/{mine.pk}/cancel/")
     promoted = mail.outbox[-1]
     assert (promoted.to, promoted.subject) == (["ben@example.org"], "Registered: Oceans workshop")
 

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from bilat.coordination.audit.models import Change
+from bilat.coordination.events import imports
 from bilat.coordination.events.models import Registration
-from bilat.coordination.stakeholders import imports
 from bilat.coordination.stakeholders.models import Person
 from bilat.errors import CoordinationError
 

@@ -81,6 +81,12 @@ SETTINGS: tuple[Setting, ...] = (
         "e-mail (sent as BILAT_EMAIL says).",
     ),
     Setting(
+        "BILAT_BASE_URL",
+        "http://127.0.0.1:8000",
+        "Public address of the site (scheme, host and any path prefix), for the absolute links "
+        "that leave it: e-mails to registrants and the iCalendar feeds.",
+    ),
+    Setting(
         "BILAT_SECRET_KEY",
         "",
         "Django secret key. When empty, a random key is made on first start and kept in "

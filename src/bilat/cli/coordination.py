@@ -135,8 +135,8 @@ def import_people_command(path: Path, slug: str | None, dry_run: bool, yes: bool
     or pretix registration export): each line is created, merged (same e-mail) or rejected,
     with the reason; nothing is written unless every accepted line can be."""
     django_setup()
+    from bilat.coordination.events import imports
     from bilat.coordination.events.models import Event
-    from bilat.coordination.stakeholders import imports
 
     with user_errors():
         preview = imports.read(path.name, path.read_bytes())

@@ -4,10 +4,10 @@ built from rows of counts and text, and numbers written with their nouns."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 import pyarrow as pa
 
-from bilat.coordination.recommendations.models import Recommendation
 from bilat.errors import ParameterError
 from bilat.reports import make
 from bilat.reports.document import Chapter, Document, Numbering, Progress
@@ -79,7 +79,24 @@ def add(
     chapter.blocks.append(numbering.table(caption, data, data.column_names, headers=names))
 
 
-def recommendations(found: Iterable[Recommendation]) -> pa.Table:
+class Listed(Protocol):
+    """What a report's table reads of a recommendation. The recommendations app passes its
+    own objects: this shared module sits below the apps and imports none of them."""
+
+    @property
+    def reference(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    def get_barrier_display(self) -> str: ...
+
+    def get_addressee_display(self) -> str: ...
+
+    def get_status_display(self) -> str: ...
+
+
+def recommendations(found: Iterable[Listed]) -> pa.Table:
     """Recommendations as a report table: reference, title, barrier, addressee, status."""
     rows = [
         {

@@ -157,3 +157,5 @@ DEFAULT_FROM_EMAIL = config.get("BILAT_EMAIL_FROM")
 ADMINS = [(a.strip(), a.strip()) for a in config.get("BILAT_ERROR_MAIL").split(",") if a.strip()]
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LOGGING = logging_config(config.get("BILAT_ERROR_LOG"), mail=bool(ADMINS))
+# The site's public address, for links in e-mails and calendars (no request is at hand there).
+BILAT_BASE_URL = config.get("BILAT_BASE_URL").rstrip("/")

@@ -1,4 +1,6 @@
-"""The awareness log for editors, and its activity report for a period."""
+"""The editors' start page (the coordination work at a glance: events coming and past,
+the directory and the register), the awareness log, and its activity report for a period.
+The start page is here, at the top of the coordination apps, because it reads all of them."""
 
 from __future__ import annotations
 
@@ -15,9 +17,12 @@ from bilat.coordination.awareness import report as activity_report
 from bilat.coordination.awareness.forms import PeriodForm
 from bilat.coordination.awareness.models import Activity
 from bilat.coordination.awareness.operations import reach_from_attendance
+from bilat.coordination.events.models import Event
+from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.reporting import write_report
 from bilat.coordination.roles import editor_required
 from bilat.downloads import attachment
+from bilat.coordination.stakeholders.models import Person
 from bilat.errors import CoordinationError, ParameterError
 
 
@@ -25,6 +30,19 @@ def _period(request: HttpRequest) -> PeriodForm:
     today = timezone.localdate()
     initial = {"start": date(today.year, 1, 1), "end": date(today.year, 12, 31)}
     return PeriodForm(request.GET or None, initial=initial)
+
+
+@editor_required
+def start(request: HttpRequest) -> HttpResponse:
+    """The coordination team's start page."""
+    today = timezone.localdate()
+    context = {
+        "upcoming": Event.objects.filter(ends__gte=today).order_by("starts", "pk"),
+        "past": Event.objects.filter(ends__lt=today)[:10],
+        "people": Person.objects.count(),
+        "recommendations": Recommendation.objects.count(),
+    }
+    return render(request, "awareness/start.html", context)
 
 
 @editor_required

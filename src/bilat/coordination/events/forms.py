@@ -1,4 +1,5 @@
-"""Forms of the events side: the public event filter and the attendance sheet."""
+"""Forms of the events side: the public event filter, the attendance sheet and the import
+of people."""
 
 from __future__ import annotations
 
@@ -39,3 +40,10 @@ class AttendanceForm(forms.Form):
         writes the boxes itself: rendering hundreds of bound fields took most of the page's
         time."""
         return [(r, f"r{r.pk}", bool(r.attended)) for r in self.registrations]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="bilat's template, or a registration export of Indico or pretix (CSV).",
+    )

@@ -3,6 +3,7 @@
 Registering checks, in one transaction with the event row locked, that the person is not
 registered yet and that there is a place: a full event puts people on its waiting list (or
 refuses them when it has none), and a cancellation gives the first waiting person the place.
+The registrant is told by e-mail where they stand once the change is committed (`notices`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.db.models import Count, Q, QuerySet
 
 from bilat.coordination.audit.operations import Actor, record
 from bilat.coordination.events.models import Event, Registration, Status
+from bilat.coordination.events.notices import registration_notice
 from bilat.coordination.stakeholders.models import Person
 from bilat.coordination.stakeholders.operations import PersonData, save_person
 from bilat.errors import CoordinationError
@@ -39,8 +41,12 @@ def places_left(event: Event) -> int | None:
 
 
 @transaction.atomic
-def register(actor: Actor, event: Event, person: Person, *, source: str) -> Registration:
-    """Register `person` for `event`: confirmed, or on the waiting list when it is full."""
+def register(
+    actor: Actor, event: Event, person: Person, *, source: str, notify: bool = True
+) -> Registration:
+    """Register `person` for `event`: confirmed, or on the waiting list when it is full; the
+    person is told by e-mail unless `notify` is false (an import of another tool's
+    registrations, whose registrants that tool has told already)."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     if not event.registration_open:
         raise CoordinationError(f"Registration for {event.title} is closed.")
@@ -68,6 +74,8 @@ def register(actor: Actor, event: Event, person: Person, *, source: str) -> Regi
     registration.organisation_type = organisation.organisation_type if organisation else "OTH"
     registration.save()
     record(actor, "register", registration, ["status"], note=status)
+    if notify:
+        registration_notice(registration)
     return registration
 
 
@@ -83,7 +91,8 @@ def register_person(
 
 @transaction.atomic
 def cancel(actor: Actor, registration: Registration) -> Registration | None:
-    """Cancel a registration; returns the waiting registration that got the place, if any."""
+    """Cancel a registration; returns the waiting registration that got the place, if any,
+    whose registrant is told by e-mail."""
     event = Event.objects.select_for_update().get(pk=registration.event_id)
     was_confirmed = registration.status == Status.CONFIRMED
     registration.status = Status.CANCELLED
@@ -92,10 +101,12 @@ def cancel(actor: Actor, registration: Registration) -> Registration | None:
     if not was_confirmed:
         return None
     waiting = event.registrations.filter(status=Status.WAITING).order_by("created", "id").first()
-    if waiting is not None and places_left(event) != 0:
-        waiting.status = Status.CONFIRMED
-        waiting.save(update_fields=["status"])
-        record(actor, "promote", waiting, ["status"], note="place freed by a cancellation")
+    if waiting is None or places_left(event) == 0:
+        return None
+    waiting.status = Status.CONFIRMED
+    waiting.save(update_fields=["status"])
+    record(actor, "promote", waiting, ["status"], note="place freed by a cancellation")
+    registration_notice(waiting)
     return waiting
 
 

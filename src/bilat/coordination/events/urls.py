@@ -1,4 +1,5 @@
-"""URLs of the public event pages and feeds, and of the editors' event management."""
+"""URLs of the public event pages and feeds, a participant's cancellation, and the editors'
+event management and import of people."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ urlpatterns = [
     path("events/<slug:slug>.ics", views.event_ics, name="event-ics"),
     path("documents/<int:pk>/", views.document, name="event-document"),
     path("uploads/<path:name>", views.upload, name="upload"),
-    path("coordination/", views.dashboard, name="coordination"),
+    path("me/registrations/<int:pk>/cancel/", views.me_cancel, name="me-cancel"),
     path("coordination/events/<slug:slug>/", views.manage, name="manage-event"),
     path(
         "coordination/events/<slug:slug>/registrations.csv",
@@ -27,4 +28,6 @@ urlpatterns = [
         name="event-report",
     ),
     path("coordination/workshops/", views.series, name="workshop-series"),
+    path("coordination/import/", views.import_people, name="import-people"),
+    path("coordination/import/template.csv", views.template_csv, name="import-template"),
 ]

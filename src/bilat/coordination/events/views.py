@@ -1,35 +1,40 @@
-"""Event pages: the public programme, event pages, registration and calendar feeds; the
-editors' event management (registrations, attendance, statistics) and the workshop series.
+"""Event pages: the public programme, event pages, registration and calendar feeds; a
+participant's cancellation; the editors' event management (registrations, attendance,
+statistics), the import of people (who may be registered for an event) and the workshop
+series.
 
 Public pages show no registrant; speakers are named only when they agreed to it.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable
-from functools import partial
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from bilat import uploads
+from bilat.coordination.events import imports, statistics
 from bilat.coordination.events import report as event_report
-from bilat.coordination.events import statistics
 from bilat.coordination.events.calendar import calendar
-from bilat.coordination.events.forms import AttendanceForm, EventFilter
+from bilat.coordination.events.forms import AttendanceForm, EventFilter, ImportForm
 from bilat.coordination.events.models import Document, Event, Registration, Status
-from bilat.coordination.events.notices import send_registration
-from bilat.coordination.events.operations import mark_attendance, places_left, register_person
+from bilat.coordination.events.operations import (
+    cancel,
+    mark_attendance,
+    places_left,
+    register_person,
+)
 from bilat.coordination.filtering import filtered
-from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.reporting import write_report
 from bilat.coordination.roles import editor_required, is_editor
 from bilat.coordination.stakeholders.forms import PersonForm
-from bilat.coordination.stakeholders.models import Person, Purpose, person_of
+from bilat.coordination.stakeholders.models import Purpose, person_of
 from bilat.downloads import attachment, download
 from bilat.errors import CoordinationError
 from bilat.exports import text_table
@@ -95,7 +100,6 @@ def register_form(request: HttpRequest, slug: str) -> HttpResponse:
         except CoordinationError as error:
             form.add_error(None, str(error))
         else:
-            notify(request, registration)
             if registration.status == Status.WAITING:
                 messages.warning(request, "The event is full: you are on its waiting list.")
             else:
@@ -105,24 +109,8 @@ def register_form(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/register.html", context)
 
 
-def _address(request: HttpRequest, event: Event) -> str:
-    """The full address of an event's public page (for e-mails and calendars)."""
-    return request.build_absolute_uri(reverse("event", args=[event.slug]))
-
-
-def _host(request: HttpRequest) -> str:
-    return request.get_host().split(":")[0]
-
-
-def notify(request: HttpRequest, registration: Registration) -> None:
-    """E-mail the registrant where they stand, with a link to the event's page."""
-    url = _address(request, registration.event)
-    send_registration(registration, url, domain=_host(request))
-
-
-def _ics(request: HttpRequest, events: Iterable[Event], name: str) -> HttpResponse:
-    data = calendar(events, partial(_address, request), domain=_host(request))
-    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+def _ics(events: Iterable[Event], name: str) -> HttpResponse:
+    response = HttpResponse(calendar(events), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
 
@@ -133,13 +121,13 @@ def feed(request: HttpRequest) -> HttpResponse:
     (`?kind=thematic_workshop` subscribes to the thematic workshops only)."""
     published = Event.objects.filter(published=True).order_by("starts", "pk")
     found = filtered(published, EventFilter(request.GET or None), {"theme": "themes"})
-    return _ics(request, found, "bilat-events.ics")
+    return _ics(found, "bilat-events.ics")
 
 
 @require_GET
 def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
     found = _event(request, slug)
-    return _ics(request, [found], f"{found.slug}.ics")
+    return _ics([found], f"{found.slug}.ics")
 
 
 @require_GET
@@ -159,17 +147,17 @@ def upload(request: HttpRequest, name: str) -> FileResponse:
     return uploads.serve(found.upload)
 
 
-@editor_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """The coordination team's start page."""
-    today = timezone.localdate()
-    context = {
-        "upcoming": Event.objects.filter(ends__gte=today).order_by("starts", "pk"),
-        "past": Event.objects.filter(ends__lt=today)[:10],
-        "people": Person.objects.count(),
-        "recommendations": Recommendation.objects.count(),
-    }
-    return render(request, "events/dashboard.html", context)
+@login_required
+@require_POST
+def me_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """A participant cancels one of their own registrations (of an event not over)."""
+    registration = get_object_or_404(Registration, pk=pk, person__user_id=request.user.pk)
+    if registration.event.ends < timezone.localdate():
+        messages.error(request, f"{registration.event.title} is over: nothing to cancel.")
+        return redirect("me")
+    cancel(request.user, registration)
+    messages.success(request, f"Your registration for {registration.event.title} is cancelled.")
+    return redirect("me")
 
 
 @editor_required
@@ -193,7 +181,6 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         except CoordinationError as error:
             adding.add_error(None, str(error))
         else:
-            notify(request, added)
             messages.success(request, f"{added.person} is {added.get_status_display().lower()}.")
             return redirect("manage-event", slug=slug)
     context = {
@@ -256,3 +243,58 @@ def outcome_report(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 def series(request: HttpRequest) -> HttpResponse:
     """Every thematic and funding-opportunity workshop, and what they add up to."""
     return render(request, "events/series.html", {"series": statistics.workshop_series()})
+
+
+SESSION_KEY = "bilat-import"
+
+
+@editor_required
+def import_people(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV, see what it would do, then confirm (or not)."""
+    events = Event.objects.order_by("-starts", "pk")
+    if request.method == "POST" and "confirm" in request.POST:
+        return _apply_import(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            preview = imports.read(upload.name, content)
+        except CoordinationError as error:
+            form.add_error("file", str(error))
+        else:
+            request.session[SESSION_KEY] = {
+                "name": upload.name,
+                "content": base64.b64encode(content).decode("ascii"),
+            }
+    context = {"form": form, "preview": preview, "events": events}
+    return render(request, "events/import.html", context)
+
+
+def _apply_import(request: HttpRequest) -> HttpResponse:
+    stored = request.session.pop(SESSION_KEY, None)
+    if stored is None:
+        messages.error(request, "Nothing to import: upload the file again.")
+        return redirect("import-people")
+    preview = imports.read(stored["name"], base64.b64decode(stored["content"]))
+    slug = request.POST.get("event") or ""
+    event = get_object_or_404(Event, slug=slug) if slug else None
+    try:
+        done = imports.apply(request.user, preview, event=event)
+    except CoordinationError as error:
+        messages.error(request, f"Nothing was imported: {error}")
+        return redirect("import-people")
+    summary = ", ".join(f"{n} {what}" for what, n in sorted(done.items())) or "nothing to do"
+    messages.success(request, f"Imported {stored['name']}: {summary}.")
+    return redirect("people")
+
+
+def template_csv(request: HttpRequest) -> HttpResponse:
+    """The import template, with one example row (not a real person)."""
+    header = ",".join(imports.TEMPLATE_COLUMNS)
+    example = (
+        "Ada,Example,ada@example.org,Example University,DE,university,Professor,"
+        "computer and information sciences,registration;directory"
+    )
+    return attachment(f"{header}\n{example}\n".encode(), "csv", "bilat-people-template")

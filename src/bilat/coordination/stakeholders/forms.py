@@ -1,4 +1,4 @@
-"""Forms of the stakeholder side: a person's details and consent, sign-up, CSV import."""
+"""Forms of the stakeholder side: a person's details and consent, sign-up."""
 
 from __future__ import annotations
 
@@ -115,10 +115,3 @@ class SignupForm(UserCreationForm):  # type: ignore[type-arg]
         if commit:
             user.save()
         return user
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file",
-        help_text="bilat's template, or a registration export of Indico or pretix (CSV).",
-    )

@@ -1,4 +1,4 @@
-"""URLs of participants' own data, and of the editors' directory and import."""
+"""URLs of accounts, participants' own data, and the editors' directory."""
 
 from __future__ import annotations
 
@@ -14,13 +14,10 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/data.json", views.me_export, name="me-export"),
     path("me/erase/", views.me_erase, name="me-erase"),
-    path("me/registrations/<int:pk>/cancel/", views.me_cancel, name="me-cancel"),
     path("coordination/people/", views.people, name="people"),
     path("coordination/people.csv", views.people_csv, name="people-csv"),
     path("coordination/people/<int:pk>/", views.person, name="person"),
     path("coordination/people/<int:pk>/data.json", views.person_export, name="person-export"),
     path("coordination/people/<int:pk>/erase/", views.person_erase, name="person-erase"),
     path("coordination/organisations/<int:pk>/", views.organisation, name="directory-organisation"),
-    path("coordination/import/", views.import_people, name="import-people"),
-    path("coordination/import/template.csv", views.template_csv, name="import-template"),
 ]

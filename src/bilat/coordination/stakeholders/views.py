@@ -1,10 +1,10 @@
 """Pages of the stakeholder side: a participant's own data (sign-up, see, change, export,
-erase), and the editors' directory and CSV import. Personal data never leaves these pages
-for anyone but the person and the editors."""
+erase), and the editors' directory. Personal data never leaves these pages for anyone but
+the person and the editors. (Cancelling a registration and importing people, which may
+register them, are events' pages: the directory knows nothing of events.)"""
 
 from __future__ import annotations
 
-import base64
 import json
 from collections import defaultdict
 
@@ -15,15 +15,10 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
-from bilat.coordination.events.models import Event, Registration
-from bilat.coordination.events.operations import cancel
-from bilat.coordination.events.views import notify
 from bilat.coordination.filtering import page_of
 from bilat.coordination.roles import editor_required
-from bilat.coordination.stakeholders import imports
-from bilat.coordination.stakeholders.forms import ImportForm, PersonForm, SignupForm
+from bilat.coordination.stakeholders.forms import PersonForm, SignupForm
 from bilat.coordination.stakeholders.models import (
     Consent,
     Organisation,
@@ -100,20 +95,6 @@ def me_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def me_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = get_object_or_404(Registration, pk=pk, person__user_id=request.user.pk)
-    if registration.event.ends < timezone.localdate():
-        messages.error(request, f"{registration.event.title} is over: nothing to cancel.")
-        return redirect("me")
-    promoted = cancel(request.user, registration)
-    if promoted is not None:
-        notify(request, promoted)
-    messages.success(request, f"Your registration for {registration.event.title} is cancelled.")
-    return redirect("me")
-
-
-@login_required
 def me_erase(request: HttpRequest) -> HttpResponse:
     """Erase one's own record and account, after a confirmation."""
     person = person_of(request.user)
@@ -175,10 +156,9 @@ def people(request: HttpRequest) -> HttpResponse:
     page, query = page_of(request, found)
     # Registrations are counted for the people shown, not for the whole directory.
     counts = dict(
-        Registration.objects.filter(person__in=[p.pk for p in page])
-        .values_list("person")
-        .annotate(n=Count("id"))
-        .order_by()
+        Person.objects.filter(pk__in=[p.pk for p in page])
+        .annotate(n=Count("registrations"))
+        .values_list("pk", "n")
     )
     for shown in page:
         shown.n_registrations = counts.get(shown.pk, 0)  # type: ignore[attr-defined]
@@ -288,62 +268,7 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "organisation": found,
         "people": found.people.all(),
-        "events": Event.objects.filter(organisers=found),
+        "events": found.event_set.all(),  # the events it organised
         "record": record,
     }
     return render(request, "stakeholders/organisation.html", context)
-
-
-SESSION_KEY = "bilat-import"
-
-
-@editor_required
-def import_people(request: HttpRequest) -> HttpResponse:
-    """Upload a CSV, see what it would do, then confirm (or not)."""
-    events = Event.objects.order_by("-starts", "pk")
-    if request.method == "POST" and "confirm" in request.POST:
-        return _apply_import(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        content = upload.read()
-        try:
-            preview = imports.read(upload.name, content)
-        except CoordinationError as error:
-            form.add_error("file", str(error))
-        else:
-            request.session[SESSION_KEY] = {
-                "name": upload.name,
-                "content": base64.b64encode(content).decode("ascii"),
-            }
-    context = {"form": form, "preview": preview, "events": events}
-    return render(request, "stakeholders/import.html", context)
-
-
-def _apply_import(request: HttpRequest) -> HttpResponse:
-    stored = request.session.pop(SESSION_KEY, None)
-    if stored is None:
-        messages.error(request, "Nothing to import: upload the file again.")
-        return redirect("import-people")
-    preview = imports.read(stored["name"], base64.b64decode(stored["content"]))
-    slug = request.POST.get("event") or ""
-    event = get_object_or_404(Event, slug=slug) if slug else None
-    try:
-        done = imports.apply(request.user, preview, event=event)
-    except CoordinationError as error:
-        messages.error(request, f"Nothing was imported: {error}")
-        return redirect("import-people")
-    summary = ", ".join(f"{n} {what}" for what, n in sorted(done.items())) or "nothing to do"
-    messages.success(request, f"Imported {stored['name']}: {summary}.")
-    return redirect("people")
-
-
-def template_csv(request: HttpRequest) -> HttpResponse:
-    """The import template, with one example row (not a real person)."""
-    header = ",".join(imports.TEMPLATE_COLUMNS)
-    example = (
-        "Ada,Example,ada@example.org,Example University,DE,university,Professor,"
-        "computer and information sciences,registration;directory"
-    )
-    return attachment(f"{header}\n{example}\n".encode(), "csv", "bilat-people-template")

@@ -1,5 +1,6 @@
 """Importing people from CSV: bilat's template, or the registration export of Indico or
-pretix.
+pretix. It lives with the events because an import may register everyone for an event (the
+registration export of a workshop); the directory below knows nothing of events.
 
 Reading a file gives a preview, row by row: create (a new e-mail), merge (an e-mail already
 in the directory: that person is updated) or reject, with the line, the field and the reason.
@@ -202,6 +203,7 @@ def apply(actor: Actor, preview: Preview, *, event: Event | None = None) -> dict
         person, created = save_person(actor, row.data, source=source)
         done["created" if created else "merged"] += 1
         if event is not None and not event.registrations.filter(person=person).exists():
-            register(actor, event, person, source=source)
+            # Their registration tool has told them already: no second e-mail.
+            register(actor, event, person, source=source, notify=False)
             done["registered"] += 1
     return dict(done)
