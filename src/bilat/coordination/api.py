@@ -93,22 +93,20 @@ def _event(e: Event) -> EventOut:
 
 @router.get("/events", response=list[EventOut], summary="Published events")
 def events(request: HttpRequest) -> list[EventOut]:
-    found = Event.objects.filter(published=True).prefetch_related("themes").order_by("starts", "pk")
+    found = Event.objects.published().prefetch_related("themes").order_by("starts", "pk")
     return [_event(e) for e in with_places(found)]
 
 
 @router.get("/events/{slug}", response=EventOut, summary="One published event")
 def event(request: HttpRequest, slug: str) -> EventOut:
-    return _event(get_object_or_404(Event, slug=slug, published=True))
+    return _event(get_object_or_404(Event.objects.published(), slug=slug))
 
 
 @router.get(
     "/recommendations", response=list[RecommendationOut], summary="The recommendations register"
 )
 def recommendations(request: HttpRequest) -> list[RecommendationOut]:
-    found = Recommendation.objects.filter(published=True).prefetch_related(
-        "source_events", "evidence"
-    )
+    found = Recommendation.objects.public().prefetch_related("evidence")
     return [
         RecommendationOut(
             reference=r.reference,
@@ -120,7 +118,7 @@ def recommendations(request: HttpRequest) -> list[RecommendationOut]:
             priority=r.priority,
             owner=r.owner,
             status=r.status,
-            source_events=[e.slug for e in r.source_events.all() if e.published],
+            source_events=[e.slug for e in r.public_sources()],
             evidence=[e.link for e in r.evidence.all()],
         )
         for r in found

@@ -36,6 +36,14 @@ class Location(models.TextChoices):
     ONLINE = "online", "Online"
 
 
+class EventQuerySet(models.QuerySet["Event"]):
+    def published(self) -> EventQuerySet:
+        """The events the public may see. "Only published events are public" is written
+        here once: the public list, pages, feeds, the register and its downloads and the API
+        all start from this."""
+        return self.filter(published=True)
+
+
 class Event(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=250)
@@ -56,6 +64,8 @@ class Event(models.Model):
     )
     registration_open = models.BooleanField(default=True)
     published = models.BooleanField(default=True)
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ("-starts", "title", "pk")
@@ -91,6 +101,12 @@ class Session(models.Model):
         return self.title
 
 
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def public(self) -> DocumentQuerySet:
+        """Documents the public may open: public ones of published events."""
+        return self.filter(public=True, event__in=Event.objects.published())
+
+
 class Document(models.Model):
     class Type(models.TextChoices):
         MINUTES = "minutes", "Minutes"
@@ -104,6 +120,8 @@ class Document(models.Model):
     link = models.URLField(blank=True)
     upload = models.FileField(upload_to="documents/%Y/", blank=True)
     public = models.BooleanField(default=True)
+
+    objects = DocumentQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.title

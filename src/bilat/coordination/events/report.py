@@ -128,7 +128,7 @@ def _outcome(numbering: Numbering, event: Event) -> Chapter:
     documents = [d.title for d in event.documents.filter(public=True)]
     if documents:
         chapter.blocks.append(Paragraph("Documents: " + "; ".join(documents) + "."))
-    found = event.recommendations.filter(published=True).order_by("id")
+    found = event.recommendations.published().order_by("id")
     add(
         chapter,
         numbering,

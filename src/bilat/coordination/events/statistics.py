@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from bilat.coordination import countries
 from bilat.coordination.events.models import WORKSHOPS, Event, Registration, Status
@@ -102,9 +102,9 @@ class Series:
 def workshop_series() -> Series:
     """Every workshop with its counts; distinct and repeat participants across them (people
     who attended two or more, counted while they are in the directory); themes covered."""
+    found: QuerySet[Event] = Event.objects.filter(kind__in=WORKSHOPS)
     workshops = (
-        Event.objects.filter(kind__in=WORKSHOPS)
-        .annotate(
+        found.annotate(
             n_registered=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED)),
             n_attended=Count(
                 "registrations",

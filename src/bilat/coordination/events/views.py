@@ -44,7 +44,7 @@ from bilat.exports import text_table
 def events(request: HttpRequest) -> HttpResponse:
     """Upcoming and past events, filtered by type, place and theme."""
     form = EventFilter(request.GET or None)
-    published = Event.objects.filter(published=True).prefetch_related("themes")
+    published = Event.objects.published().prefetch_related("themes")
     found = filtered(published, form, {"theme": "themes"})
     today = timezone.localdate()
     context = {
@@ -56,10 +56,9 @@ def events(request: HttpRequest) -> HttpResponse:
 
 
 def _event(request: HttpRequest, slug: str) -> Event:
-    event = get_object_or_404(Event, slug=slug)
-    if not event.published and not is_editor(request.user):
-        raise Http404("No such event.")
-    return event
+    """The event of this address: a published one, or any for an editor."""
+    events = Event.objects.all() if is_editor(request.user) else Event.objects.published()
+    return get_object_or_404(events, slug=slug)
 
 
 @require_GET
@@ -76,7 +75,7 @@ def event(request: HttpRequest, slug: str) -> HttpResponse:
         "agenda": agenda,
         "documents": found.documents.filter(public=True),
         "places_left": places_left(found),
-        "recommendations": found.recommendations.filter(published=True),
+        "recommendations": found.recommendations.published(),
         "editor": is_editor(request.user),
         "today": timezone.localdate(),
     }
@@ -119,7 +118,7 @@ def _ics(events: Iterable[Event], name: str) -> HttpResponse:
 def feed(request: HttpRequest) -> HttpResponse:
     """Every published event, for calendar subscriptions; the event list's filters narrow it
     (`?kind=thematic_workshop` subscribes to the thematic workshops only)."""
-    published = Event.objects.filter(published=True).order_by("starts", "pk")
+    published = Event.objects.published().order_by("starts", "pk")
     found = filtered(published, EventFilter(request.GET or None), {"theme": "themes"})
     return _ics(found, "bilat-events.ics")
 
@@ -133,9 +132,9 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def document(request: HttpRequest, pk: int) -> FileResponse:
     """An uploaded document, when its event is published and it is public (or to editors)."""
-    found = get_object_or_404(Document.objects.select_related("event"), pk=pk)
-    allowed = found.public and found.event.published
-    if not found.upload or not (allowed or is_editor(request.user)):
+    documents = Document.objects.all() if is_editor(request.user) else Document.objects.public()
+    found = get_object_or_404(documents, pk=pk)
+    if not found.upload:
         raise Http404("No such document.")
     return uploads.serve(found.upload)
 

@@ -67,7 +67,7 @@ class RegisterFilter(forms.Form):
     )
     priority = forms.ChoiceField(choices=[("", "Any priority"), *Priority.choices], required=False)
     event = forms.ModelChoiceField(
-        Event.objects.filter(published=True),
+        Event.objects.published(),
         required=False,
         empty_label="Any event",
         to_field_name="slug",

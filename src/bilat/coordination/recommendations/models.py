@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Prefetch
 
 from bilat.coordination.events.models import Event
 
@@ -48,6 +49,21 @@ class Status(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
+class RecommendationQuerySet(models.QuerySet["Recommendation"]):
+    def published(self) -> RecommendationQuerySet:
+        """The recommendations in the public register."""
+        return self.filter(published=True)
+
+    def public(self) -> RecommendationQuerySet:
+        """Published recommendations with their published source events (`public_sources`)
+        fetched in one more query: what the register page, its downloads and the API show.
+        An unpublished event cited as a source is never named."""
+        events = Prefetch(
+            "source_events", queryset=Event.objects.published(), to_attr="public_events"
+        )
+        return self.published().prefetch_related(events)
+
+
 class Recommendation(models.Model):
     title = models.CharField(max_length=250)
     text = models.TextField()
@@ -62,6 +78,8 @@ class Recommendation(models.Model):
     updated = models.DateTimeField(auto_now=True)
     published = models.BooleanField(default=True)
 
+    objects = RecommendationQuerySet.as_manager()
+
     class Meta:
         ordering = ("-created", "-id")
 
@@ -71,6 +89,12 @@ class Recommendation(models.Model):
     @property
     def reference(self) -> str:
         return f"R{self.pk:03d}"
+
+    def public_sources(self) -> list[Event]:
+        """Its published source events: those `RecommendationQuerySet.public()` fetched with
+        it, else asked for now."""
+        fetched: list[Event] | None = self.__dict__.get("public_events")
+        return fetched if fetched is not None else list(self.source_events.published())
 
 
 class StatusChange(models.Model):

@@ -30,8 +30,7 @@ from bilat.exports import text_table
 
 def _filtered(request: HttpRequest) -> tuple[RegisterFilter, QuerySet[Recommendation]]:
     form = RegisterFilter(request.GET or None)
-    published = Recommendation.objects.filter(published=True).prefetch_related("source_events")
-    found = filtered(published, form, {"event": "source_events"})
+    found = filtered(Recommendation.objects.public(), form, {"event": "source_events"})
     return form, found
 
 
@@ -60,7 +59,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
             "priority": r.get_priority_display(),
             "owner": r.owner,
             "status": r.get_status_display(),
-            "source_events": "; ".join(e.title for e in r.source_events.all()),
+            "source_events": "; ".join(e.title for e in r.public_sources()),
             "created": r.created.date().isoformat(),
             "updated": r.updated.date().isoformat(),
         }
@@ -113,7 +112,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "r": found,
         "history": found.history.select_related("by"),
         "evidence": found.evidence.all(),
-        "events": found.source_events.filter(published=True),
+        "events": found.source_events.published(),
         "editor": editor,
         "form": form,
     }
