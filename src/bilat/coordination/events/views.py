@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from bilat import uploads
-from bilat.coordination.events import imports, statistics
+from bilat.coordination.events import imports, registrations, statistics
 from bilat.coordination.events import report as event_report
 from bilat.coordination.events.calendar import calendar
 from bilat.coordination.events.forms import AttendanceForm, EventFilter, ImportForm
@@ -37,7 +37,6 @@ from bilat.coordination.stakeholders.forms import PersonForm
 from bilat.coordination.stakeholders.models import Purpose, person_of
 from bilat.downloads import attachment, download
 from bilat.errors import CoordinationError
-from bilat.exports import text_table
 
 
 @require_GET
@@ -193,42 +192,11 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/manage.html", context)
 
 
-REGISTRATION_COLUMNS = (
-    "first_name",
-    "last_name",
-    "email",
-    "organisation",
-    "country",
-    "side",
-    "sector",
-    "status",
-    "attended",
-    "registered",
-)
-
-
 @editor_required
 def registrations_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The registration list of an event, for the badges and the sign-in sheet."""
     found = get_object_or_404(Event, slug=slug)
-    rows = []
-    for r in found.registrations.select_related("person__organisation"):
-        p = r.person
-        rows.append(
-            {
-                "first_name": p.first_name if p else "",
-                "last_name": p.last_name if p else "(erased)",
-                "email": p.email if p else "",
-                "organisation": p.organisation.name if p and p.organisation else "",
-                "country": r.country,
-                "side": r.side,
-                "sector": r.sector,
-                "status": r.status,
-                "attended": "" if r.attended is None else ("yes" if r.attended else "no"),
-                "registered": r.created.isoformat(timespec="seconds"),
-            }
-        )
-    return download(text_table(REGISTRATION_COLUMNS, rows), "csv", f"{slug}-registrations")
+    return download(registrations.table(found), "csv", f"{slug}-registrations")
 
 
 @editor_required

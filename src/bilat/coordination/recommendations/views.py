@@ -22,10 +22,10 @@ from bilat.coordination.recommendations.operations import (
     create_recommendation,
     update_recommendation,
 )
+from bilat.coordination.recommendations.register import table as register_table
 from bilat.coordination.roles import editor_required, is_editor
 from bilat.downloads import download
 from bilat.errors import CoordinationError
-from bilat.exports import text_table
 
 
 def _filtered(request: HttpRequest) -> tuple[RegisterFilter, QuerySet[Recommendation]]:
@@ -48,44 +48,7 @@ def register(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The register as filtered, in CSV, JSON, XLSX or Parquet."""
     _, found = _filtered(request)
-    rows = [
-        {
-            "reference": r.reference,
-            "title": r.title,
-            "text": r.text,
-            "barrier": r.get_barrier_display(),
-            "addressee": r.get_addressee_display(),
-            "funder_type": r.get_funder_type_display(),
-            "priority": r.get_priority_display(),
-            "owner": r.owner,
-            "status": r.get_status_display(),
-            "source_events": "; ".join(e.title for e in r.public_sources()),
-            "created": r.created.date().isoformat(),
-            "updated": r.updated.date().isoformat(),
-        }
-        for r in found
-    ]
-    columns = [
-        "reference",
-        "title",
-        "text",
-        "barrier",
-        "addressee",
-        "funder_type",
-        "priority",
-        "owner",
-        "status",
-        "source_events",
-        "created",
-        "updated",
-    ]
-    table = text_table(
-        columns,
-        rows,
-        title="Recommendations register",
-        source="bilat coordination (public register)",
-    )
-    return download(table, fmt, "recommendations")
+    return download(register_table(found), fmt, "recommendations")
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -6,21 +6,19 @@ register them, are events' pages: the directory knows nothing of events.)"""
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from bilat.coordination.filtering import page_of
 from bilat.coordination.roles import editor_required
+from bilat.coordination.stakeholders import directory
 from bilat.coordination.stakeholders.forms import PersonForm, SignupForm
 from bilat.coordination.stakeholders.models import (
-    Consent,
     Organisation,
     Person,
     Purpose,
@@ -37,7 +35,6 @@ from bilat.coordination.stakeholders.operations import (
 from bilat.coordination.vocabulary import Sector, Side
 from bilat.downloads import attachment, download
 from bilat.errors import BilatError, CoordinationError
-from bilat.exports import text_table
 from bilat.records.organisation import organisation as cordis_organisation
 from bilat.serving import warehouse
 
@@ -111,57 +108,14 @@ def _json_download(data: object, stem: str) -> HttpResponse:
 
 
 ORGANISATIONS_SHOWN = 30
-DIRECTORY_FILTERS = {"side": "side", "sector": "organisation__sector", "theme": "themes__name"}
-DIRECTORY_COLUMNS = (
-    "first_name",
-    "last_name",
-    "email",
-    "organisation",
-    "position",
-    "country",
-    "side",
-    "sector",
-    "themes",
-    "consents",
-)
-
-
-def _directory(request: HttpRequest) -> QuerySet[Person]:
-    """The people matching the search, side, sector, theme and current consent asked for."""
-    found = Person.objects.all()
-    query = request.GET.get("q", "").strip()
-    if query:
-        found = found.filter(
-            Q(first_name__icontains=query)
-            | Q(last_name__icontains=query)
-            | Q(email__icontains=query)
-            | Q(organisation__name__icontains=query)
-        )
-    for param, lookup in DIRECTORY_FILTERS.items():
-        value = request.GET.get(param)
-        if value:
-            found = found.filter(**{lookup: value})
-    consent = request.GET.get("consent")
-    if consent:
-        found = found.filter(consent__purpose=consent, consent__withdrawn__isnull=True)
-    if request.GET.get("theme") or consent:  # joins that can repeat a person
-        found = found.distinct()
-    return found.order_by("last_name", "first_name", "pk")
 
 
 @editor_required
 def people(request: HttpRequest) -> HttpResponse:
     """The directory, filtered, 100 people a page; the organisations with most people."""
-    found = _directory(request).select_related("organisation").prefetch_related("themes")
-    page, query = page_of(request, found)
-    # Registrations are counted for the people shown, not for the whole directory.
-    counts = dict(
-        Person.objects.filter(pk__in=[p.pk for p in page])
-        .annotate(n=Count("registrations"))
-        .values_list("pk", "n")
-    )
-    for shown in page:
-        shown.n_registrations = counts.get(shown.pk, 0)  # type: ignore[attr-defined]
+    found = directory.search(request.GET).select_related("organisation")
+    page, query = page_of(request, found.prefetch_related("themes"))
+    directory.count_registrations(page)
     context = {
         "page": page,
         "query": query,
@@ -169,9 +123,7 @@ def people(request: HttpRequest) -> HttpResponse:
         "sectors": Sector.choices,
         "purposes": Purpose.choices,
         "themes": Theme.objects.all(),
-        "organisations": Organisation.objects.annotate(n_people=Count("people")).order_by(
-            "-n_people", "name"
-        )[:ORGANISATIONS_SHOWN],
+        "organisations": directory.largest_organisations(ORGANISATIONS_SHOWN),
         "organisations_total": Organisation.objects.count(),
     }
     return render(request, "stakeholders/people.html", context)
@@ -180,51 +132,8 @@ def people(request: HttpRequest) -> HttpResponse:
 @editor_required
 def people_csv(request: HttpRequest) -> HttpResponse:
     """The filtered directory as CSV: a mailing list of those who agreed to the newsletter
-    is `?consent=newsletter`. Read as plain rows, not model objects: a directory of tens of
-    thousands of people downloads in well under a second."""
-    found = _directory(request)
-    themes: defaultdict[int, list[str]] = defaultdict(list)
-    for person, name in Person.themes.through.objects.filter(person__in=found).values_list(
-        "person_id", "theme__name"
-    ):
-        themes[person].append(name)
-    consents: defaultdict[int, list[str]] = defaultdict(list)
-    for person, purpose in (
-        Consent.objects.filter(person__in=found, withdrawn__isnull=True)
-        .values_list("person_id", "purpose")
-        .order_by("purpose")
-        .distinct()
-    ):
-        consents[person].append(purpose)
-    fields = (
-        "pk",
-        "first_name",
-        "last_name",
-        "email",
-        "organisation__name",
-        "position",
-        "country",
-        "side",
-        "organisation__sector",
-    )
-    rows = [
-        {
-            "first_name": first,
-            "last_name": last,
-            "email": email,
-            "organisation": organisation or "",
-            "position": position,
-            "country": country,
-            "side": side,
-            "sector": sector or Sector.OTHER,
-            "themes": "; ".join(sorted(themes[pk])),
-            "consents": "; ".join(consents[pk]),
-        }
-        for pk, first, last, email, organisation, position, country, side, sector in (
-            found.values_list(*fields)
-        )
-    ]
-    return download(text_table(DIRECTORY_COLUMNS, rows), "csv", "stakeholders")
+    is `?consent=newsletter`."""
+    return download(directory.table(directory.search(request.GET)), "csv", "stakeholders")
 
 
 @editor_required
