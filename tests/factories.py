@@ -4,10 +4,13 @@ each test states only what matters to it."""
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core import mail
 
 from bilat.coordination.events.models import Event, Kind, Location
 from bilat.coordination.roles import grant
@@ -90,3 +93,12 @@ def event_admin_form(**given: str) -> dict[str, str]:
         "documents-TOTAL_FORMS": "0",
         "documents-INITIAL_FORMS": "0",
     } | given
+
+
+def link_in(message: mail.EmailMessage) -> str:
+    """The one address of the site in an e-mail (the confirmation or sign-up link), as a
+    path the test client can open."""
+    found = re.findall(r"https?://\S+", message.body)
+    assert len(found) == 1, message.body
+    assert found[0].startswith(settings.BILAT_BASE_URL), found[0]
+    return found[0].removeprefix(settings.BILAT_BASE_URL)

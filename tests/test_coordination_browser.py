@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 
 from bilat.coordination.events.models import Event, Registration
@@ -17,7 +18,7 @@ from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.stakeholders.models import Person
 
 from conftest import shot
-from factories import make_editor, make_event, make_person
+from factories import link_in, make_editor, make_event, make_person
 
 pytestmark = [pytest.mark.coordination]
 VISITOR = {
@@ -59,6 +60,12 @@ def register_visitor(page: Page, site: str, workshop: Event) -> None:
     page.get_by_label("Country").select_option(label="United States")
     page.get_by_label("Handle my event registrations").check()
     page.get_by_role("button", name="Register").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        f"A message is on its way to {VISITOR['E-mail']}"
+    )
+    # The visitor opens the link of the e-mail sent to their address, and confirms.
+    page.goto(site + link_in(mail.outbox[-1]))
+    page.get_by_role("button", name="Confirm my registration").click()
     expect(page.get_by_role("status")).to_contain_text(f"You are registered for {workshop.title}")
 
 

@@ -6,18 +6,28 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
+from django.core import mail
 from django.test import Client
 
 from bilat.coordination import demo
 from bilat.coordination.audit.models import Change
 from bilat.coordination.events.models import Event, Registration
+from bilat.coordination.events.operations import register
 from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.stakeholders.models import Organisation, Person
 
-from factories import event_admin_form, make_editor, make_event, make_participant, make_person
+from factories import (
+    event_admin_form,
+    link_in,
+    make_editor,
+    make_event,
+    make_participant,
+    make_person,
+)
 
 pytestmark = [pytest.mark.coordination, pytest.mark.django_db]
 PUBLIC = [
@@ -68,12 +78,28 @@ def public_pages(client: Client) -> dict[str, str]:
 def test_an_anonymous_visitor_sees_no_personal_data_anywhere(demo_data):
     people = list(Person.objects.all())
     assert len(people) == 36
+    # Registrations waiting for their address to confirm them: a known person's (with the
+    # speaker consent ticked) and a new one's.
+    event = Event.objects.filter(published=True, ends__gte=date.today()).first()
+    known = Person.objects.exclude(registrations__event=event).first()
+    for email in (known.email, "pending.person@example.org"):
+        form = {
+            "first_name": "Pending",
+            "last_name": "Personname",
+            "email": email,
+            "sector": "other",
+            "country": "DE",
+            "consents": ["registration", "speaker"],
+        }
+        Client().post(f"/events/{event.slug}/register/", form)
+    assert event.pending.count() == 2
     pages = public_pages(Client())
     for url, text in pages.items():
         for person in people:
             assert person.email not in text, url
             assert person.last_name + "," not in text, url
         assert not re.search(r"[\w.]+@example\.org", text), url
+        assert "Personname" not in text, url
     # The one speaker who agreed to be named is named, and no other speaker.
     agenda = pages["/events/eu-us-conference-example/"]
     named = [p for p in people if p.talks.exists() and "speaker" in p.consents()]
@@ -113,37 +139,58 @@ def test_editor_pages_send_visitors_to_log_in_and_refuse_participants(url):
     assert editor.get(url).status_code == 200
 
 
-def test_the_public_registration_form_registers_and_refuses_a_duplicate_cleanly():
-    event = make_event(capacity=1, waiting_list=False)
+def test_the_public_form_registers_once_the_address_confirms_and_refuses_cleanly(
+    django_capture_on_commit_callbacks,
+):
+    event = make_event(capacity=2, waiting_list=False)
+    url = f"/events/{event.slug}/register/"
     form = {
         "first_name": "Ada",
         "last_name": "Example",
-        "email": "ada@example.org",
+        "email": "Ada@example.org",
         "organisation": "Rhine Valley University",
         "sector": "university",
         "country": "DE",
-        "consents": ["registration"],
+        "consents": ["registration", "newsletter"],
     }
     client = Client()
-    done = client.post(f"/events/{event.slug}/register/", form, follow=True)
-    assert f"You are registered for {event.title}." in done.content.decode()
-    again = client.post(f"/events/{event.slug}/register/", form)
-    assert "ada@example.org is already registered" in again.content.decode()
-    full = client.post(f"/events/{event.slug}/register/", form | {"email": "ben@example.org"})
-    assert "is full (1 places) and has no waiting list" in full.content.decode()
-    no_consent = client.post(
-        f"/events/{event.slug}/register/", form | {"email": "cy@example.org", "consents": []}
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(url, form, follow=True).content.decode()
+    assert "A message is on its way to ada@example.org" in sent
+    assert not Person.objects.exists() and not Registration.objects.exists()
+    [message] = mail.outbox
+    assert (message.to, message.subject) == (
+        ["ada@example.org"],
+        f"Confirm your registration: {event.title}",
     )
+    link = link_in(message)
+    assert "Confirm my registration" in client.get(link).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(link, follow=True).content.decode()
+    assert f"You are registered for {event.title}." in done
+    ada = Person.objects.get()
+    assert (ada.email, ada.consents()) == ("ada@example.org", {"registration", "newsletter"})
+    assert client.post(link).status_code == 400  # a link confirms once
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, form, follow=True).content.decode()
+    assert "A message is on its way to ada@example.org" in again  # the same answer
+    assert mail.outbox[-1].subject == f"Already registered: {event.title}"
+    register(None, event, make_person("dan@example.org"), source="test")
+    full = client.post(url, form | {"email": "ben@example.org"})
+    assert "is full (2 places) and has no waiting list" in full.content.decode()
+    no_consent = client.post(url, form | {"email": "cy@example.org", "consents": []})
     assert "Registering needs your consent" in no_consent.content.decode()
-    assert list(Person.objects.values_list("email", flat=True)) == ["ada@example.org"]
-    assert Registration.objects.count() == 1
+    assert sorted(Person.objects.values_list("email", flat=True)) == [
+        "ada@example.org",
+        "dan@example.org",
+    ]
+    assert Registration.objects.count() == 2
 
 
 def test_a_participant_sees_changes_exports_and_erases_their_own_data():
     person = make_person("ada@example.org", consents=("registration", "newsletter"))
     other = make_person("ben@example.org")
     register_for = make_event()
-    from bilat.coordination.events.operations import register
 
     register(None, register_for, person, source="test")
     client = Client()
@@ -177,24 +224,6 @@ def test_a_participant_sees_changes_exports_and_erases_their_own_data():
     assert Registration.objects.get().person is None
 
 
-def test_signing_up_links_the_account_to_the_directory_entry():
-    known = make_person("ada@example.org")
-    client = Client()
-    client.post(
-        "/accounts/signup/",
-        {
-            "email": "ADA@example.org",
-            "first_name": "Ada",
-            "last_name": "Example",
-            "password1": "a-long-pass-phrase",
-            "password2": "a-long-pass-phrase",
-        },
-    )
-    known.refresh_from_db()
-    assert known.user is not None and known.user.username == "ada@example.org"
-    assert client.get("/me/").status_code == 200
-
-
 def test_admin_edits_are_written_to_the_change_log():
     client = Client()
     editor = make_editor()
@@ -220,7 +249,6 @@ def test_forms_refuse_a_post_without_the_csrf_token():
 
 
 def test_editors_download_an_events_registrations_and_erased_people_stay_anonymous():
-    from bilat.coordination.events.operations import register
     from bilat.coordination.stakeholders.operations import erase_person
 
     event = make_event(capacity=1)
@@ -241,7 +269,6 @@ def test_editors_download_an_events_registrations_and_erased_people_stay_anonymo
 
 
 def test_participants_cancel_their_own_registrations_only():
-    from bilat.coordination.events.operations import register
 
     event = make_event(capacity=1)
     mine = register(None, event, make_person("ada@example.org"), source="test")
@@ -256,7 +283,9 @@ def test_participants_cancel_their_own_registrations_only():
     assert (mine.status, waiting.status) == ("cancelled", "confirmed")
 
 
-def test_a_visitors_form_cannot_rewrite_a_known_persons_record():
+def test_a_visitors_form_cannot_rewrite_a_known_persons_record(
+    django_capture_on_commit_callbacks,
+):
     known = make_person("ada@example.org", first_name="Ada", last_name="Lovelace", country="GB")
     event = make_event()
     form = {
@@ -268,7 +297,12 @@ def test_a_visitors_form_cannot_rewrite_a_known_persons_record():
         "country": "US",
         "consents": ["registration"],
     }
-    Client().post(f"/events/{event.slug}/register/", form)
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(f"/events/{event.slug}/register/", form)
+    assert not event.registrations.exists()
+    # Ada opens the link: she is registered, and her record stays as she wrote it.
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(link_in(mail.outbox[0]))
     known.refresh_from_db()
     assert (known.first_name, known.last_name, known.country) == ("Ada", "Lovelace", "GB")
     assert event.registrations.get().person == known
@@ -279,12 +313,12 @@ def test_a_visitors_form_cannot_rewrite_a_known_persons_record():
     participant.post(f"/events/{second.slug}/register/", form | {"first_name": "Ada"})
     known.refresh_from_db()
     assert (known.last_name, known.country) == ("Intruder", "US")  # their own record
+    assert second.registrations.get().person == known
 
 
 def test_registrants_get_an_email_saying_where_they_stand(
     django_capture_on_commit_callbacks, settings
 ):
-    from django.core import mail
 
     settings.BILAT_BASE_URL = "https://bilat.example.org/site"
     event = make_event(title="Oceans workshop", capacity=1)
@@ -297,10 +331,12 @@ def test_registrants_get_an_email_saying_where_they_stand(
         "country": "DE",
         "consents": ["registration"],
     }
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/events/{event.slug}/register/", form | {"email": "ada@example.org"})
-        client.post(f"/events/{event.slug}/register/", form | {"email": "ben@example.org"})
-    confirmed, waiting = mail.outbox
+    for email in ("ada@example.org", "ben@example.org"):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(f"/events/{event.slug}/register/", form | {"email": email})
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(link_in(mail.outbox[-1]))
+    _, confirmed, _, waiting = mail.outbox
     assert (confirmed.to, confirmed.subject) == (["ada@example.org"], "Registered: Oceans workshop")
     assert f"https://bilat.example.org/site/events/{event.slug}/" in confirmed.body
     [(name, ics, kind)] = confirmed.attachments

@@ -113,7 +113,7 @@ def load(today: date | None = None, *, seed: int = 2026) -> dict[str, int]:
         # Three more than the places of a limited event: its waiting list shows.
         wanted = event.capacity + 3 if event.capacity else 30
         for person in rng.sample(people, k=min(len(people), wanted)):
-            register(None, event, person, source="example data", notify=False)
+            register(None, event, person, source="example data", notify=False, after_end=True)
         if event in past:
             confirmed = event.registrations.filter(status=Status.CONFIRMED)
             mark_attendance(None, event, {r.pk: rng.random() < 0.8 for r in confirmed})

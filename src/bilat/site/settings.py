@@ -129,6 +129,18 @@ BILAT_WAREHOUSE = config.warehouse_path()
 
 # Coordination: who may do what (`bilat.coordination.roles`), and uploaded event documents,
 # which are served through a view that checks the event is published, never as static files.
+# Django's password checks (not like the user's name or address, 10 characters or more, not a
+# common password, not all digits), at sign-up and in `bilat user`.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
+]
+AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"] = {"min_length": 10}  # type: ignore[assignment]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "me"
 LOGOUT_REDIRECT_URL = "home"

@@ -204,6 +204,6 @@ def apply(actor: Actor, preview: Preview, *, event: Event | None = None) -> dict
         done["created" if created else "merged"] += 1
         if event is not None and not event.registrations.filter(person=person).exists():
             # Their registration tool has told them already: no second e-mail.
-            register(actor, event, person, source=source, notify=False)
+            register(actor, event, person, source=source, notify=False, after_end=True)
             done["registered"] += 1
     return dict(done)

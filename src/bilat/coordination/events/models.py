@@ -160,3 +160,23 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} · {self.person or 'erased person'}"
+
+
+class PendingRegistration(models.Model):
+    """A registration asked for on the public form, waiting for the owner of the address to
+    confirm it from the e-mail sent there: anyone can type an address into a form, so
+    nothing of it reaches the directory, and no place is taken, before. It is deleted when
+    confirmed, or once its link has expired."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="pending")
+    email = models.EmailField()
+    details = models.JSONField(help_text="The form's details and consents, until confirmed")
+    created = models.DateTimeField()
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("event", "email"), name="one_pending_per_address"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.event} · awaiting confirmation"

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from bilat.coordination.audit.operations import Actor, record
 from bilat.coordination.events.models import Event, Registration, Status
@@ -40,30 +41,43 @@ def places_left(event: Event) -> int | None:
     return max(event.capacity - taken, 0)
 
 
+def check_open(event: Event, *, after_end: bool = False) -> None:
+    """Refuse a registration for an event that is closed, that has ended (unless
+    `after_end`: editors recording who came), or that is full and has no waiting list."""
+    if not event.registration_open:
+        raise CoordinationError(f"Registration for {event.title} is closed.")
+    if not after_end and event.ends < timezone.localdate():
+        raise CoordinationError(f"{event.title} ended on {event.ends:%d %B %Y}.")
+    if places_left(event) == 0 and not event.waiting_list:
+        raise CoordinationError(
+            f"{event.title} is full ({event.capacity} places) and has no waiting list."
+        )
+
+
 @transaction.atomic
 def register(
-    actor: Actor, event: Event, person: Person, *, source: str, notify: bool = True
+    actor: Actor,
+    event: Event,
+    person: Person,
+    *,
+    source: str,
+    notify: bool = True,
+    after_end: bool = False,
 ) -> Registration:
     """Register `person` for `event`: confirmed, or on the waiting list when it is full; the
     person is told by e-mail unless `notify` is false (an import of another tool's
-    registrations, whose registrants that tool has told already)."""
+    registrations, whose registrants that tool has told already). An event that has ended
+    is refused unless `after_end` (editors, imports and the example data record past
+    events)."""
     event = Event.objects.select_for_update().get(pk=event.pk)
-    if not event.registration_open:
-        raise CoordinationError(f"Registration for {event.title} is closed.")
+    check_open(event, after_end=after_end)
     existing = event.registrations.filter(person=person).first()
     if existing is not None and existing.status != Status.CANCELLED:
         where = "on the waiting list" if existing.status == Status.WAITING else "registered"
         raise CoordinationError(
             f"{person.email} is already {where} for {event.title}.", field="email"
         )
-    left = places_left(event)
-    status = Status.CONFIRMED
-    if left == 0:
-        if not event.waiting_list:
-            raise CoordinationError(
-                f"{event.title} is full ({event.capacity} places) and has no waiting list."
-            )
-        status = Status.WAITING
+    status = Status.WAITING if places_left(event) == 0 else Status.CONFIRMED
     organisation = person.organisation
     registration = existing or Registration(event=event, person=person)
     registration.status = status
@@ -81,12 +95,18 @@ def register(
 
 @transaction.atomic
 def register_person(
-    actor: Actor, event: Event, data: PersonData, *, source: str, overwrite: bool = True
+    actor: Actor,
+    event: Event,
+    data: PersonData,
+    *,
+    source: str,
+    overwrite: bool = True,
+    after_end: bool = False,
 ) -> Registration:
     """Save the person a form describes (matched by e-mail) and register them, in one
     transaction: a refused registration keeps no trace of the person."""
     person, _ = save_person(actor, data, source=source, overwrite=overwrite)
-    return register(actor, event, person, source=source)
+    return register(actor, event, person, source=source, after_end=after_end)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ urlpatterns = [
     path("events/calendar.ics", views.feed, name="events-feed"),
     path("events/<slug:slug>/", views.event, name="event"),
     path("events/<slug:slug>/register/", views.register_form, name="event-register"),
+    path("events/confirm/<str:token>/", views.confirm_registration, name="event-confirm"),
     path("events/<slug:slug>.ics", views.event_ics, name="event-ics"),
     path("documents/<int:pk>/", views.document, name="event-document"),
     path("uploads/<path:name>", views.upload, name="upload"),

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from bilat import uploads
-from bilat.coordination.events import imports, registrations, statistics
+from bilat.coordination.events import imports, registrations, requests, statistics
 from bilat.coordination.events import report as event_report
 from bilat.coordination.events.calendar import calendar
 from bilat.coordination.events.forms import AttendanceForm, EventFilter, ImportForm
@@ -30,11 +30,13 @@ from bilat.coordination.events.operations import (
     places_left,
     register_person,
 )
+from bilat.coordination.events.requests import request_registration
 from bilat.coordination.filtering import filtered
 from bilat.coordination.reporting import write_report
 from bilat.coordination.roles import editor_required, is_editor
 from bilat.coordination.stakeholders.forms import PersonForm
 from bilat.coordination.stakeholders.models import Purpose, person_of
+from bilat.coordination.stakeholders.operations import normal_email
 from bilat.downloads import attachment, download
 from bilat.errors import CoordinationError
 
@@ -82,29 +84,57 @@ def event(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def register_form(request: HttpRequest, slug: str) -> HttpResponse:
-    """Register for an event; a signed-in participant finds their details filled in."""
+    """Register for an event. A signed-in participant registers their own address at once
+    (their details filled in); any other address gets an e-mail whose link confirms it, and
+    the answer does not say whether the address is known."""
     found = _event(request, slug)
     own = person_of(request.user)
     initial = PersonForm.initial_of(own) if own else {}
     form = PersonForm(request.POST or None, initial=initial, require_registration=True)
     if request.method == "POST" and form.is_valid():
         data = form.data_of()
-        # Only a signed-in participant may change their own record through this form.
-        own_address = own is not None and own.email == data.email.strip().lower()
         try:
-            registration = register_person(
-                request.user, found, data, source="public form", overwrite=own_address
-            )
+            if own is not None and own.email == normal_email(data.email):
+                return _registered(
+                    request, register_person(request.user, found, data, source="own account")
+                )
+            request_registration(found, data)
         except CoordinationError as error:
             form.add_error(None, str(error))
         else:
-            if registration.status == Status.WAITING:
-                messages.warning(request, "The event is full: you are on its waiting list.")
-            else:
-                messages.success(request, f"You are registered for {found.title}.")
+            messages.info(
+                request,
+                f"A message is on its way to {normal_email(data.email)}: open its link within "
+                f"{requests.LINK_HOURS} hours to confirm the registration.",
+            )
             return redirect("event", slug=found.slug)
     context = {"event": found, "form": form, "places_left": places_left(found)}
     return render(request, "events/register.html", context)
+
+
+def _registered(request: HttpRequest, registration: Registration) -> HttpResponse:
+    event = registration.event
+    if registration.status == Status.WAITING:
+        messages.warning(request, "The event is full: you are on its waiting list.")
+    else:
+        messages.success(request, f"You are registered for {event.title}.")
+    return redirect("event", slug=event.slug)
+
+
+def confirm_registration(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the e-mail the public form sent: the owner of the address sees what was
+    asked and confirms it (a button, not the link itself: mail scanners open links)."""
+    try:
+        pending = requests.read_link(token)
+    except CoordinationError as error:
+        return render(request, "events/confirm.html", {"error": str(error)}, status=400)
+    if request.method == "POST":
+        try:
+            return _registered(request, requests.confirm(pending))
+        except CoordinationError as error:
+            return render(request, "events/confirm.html", {"error": str(error)})
+    context = {"pending": pending, "details": pending.details, "purposes": dict(Purpose.choices)}
+    return render(request, "events/confirm.html", context)
 
 
 def _ics(events: Iterable[Event], name: str) -> HttpResponse:
@@ -175,7 +205,9 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
     adding = PersonForm(request.POST if "add" in request.POST else None, require_registration=True)
     if adding.is_bound and adding.is_valid():
         try:
-            added = register_person(request.user, found, adding.data_of(), source="editor")
+            added = register_person(
+                request.user, found, adding.data_of(), source="editor", after_end=True
+            )
         except CoordinationError as error:
             adding.add_error(None, str(error))
         else:

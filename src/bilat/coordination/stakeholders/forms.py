@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
-from django.contrib.auth.models import User
 
 from bilat.coordination import countries
+from bilat.coordination.stakeholders.accounts import Signup
 from bilat.coordination.stakeholders.models import Person, Purpose
-from bilat.coordination.stakeholders.operations import PersonData, find_person
+from bilat.coordination.stakeholders.operations import PersonData
 from bilat.coordination.vocabulary import Sector
 
 
@@ -19,7 +18,28 @@ def country_choices() -> list[tuple[str, str]]:
     return [("", "Choose a country"), *ordered]
 
 
-class PersonForm(forms.Form):
+class PublicForm(forms.Form):
+    """A form anyone can post, with a trap for form-filling robots: people do not see the
+    `website` box (the stylesheet moves it off the page) and leave it empty; a robot that
+    fills every box is refused."""
+
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["website"] = self.fields.pop("website")  # last, after the real boxes
+
+    def clean_website(self) -> str:
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError("This form could not be sent; please try again.")
+        return ""
+
+
+class PersonForm(PublicForm):
     """A person's details and what they agree to. `registration` consent is required when the
     form registers for an event."""
 
@@ -37,22 +57,9 @@ class PersonForm(forms.Form):
         label="I agree that bilat's coordination team may",
     )
 
-    # A trap for form-filling robots: people do not see it (the stylesheet moves it off the
-    # page) and leave it empty; a robot that fills every box is refused.
-    website = forms.CharField(
-        required=False,
-        label="Leave this empty",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-
     def __init__(self, *args: Any, require_registration: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.require_registration = require_registration
-
-    def clean_website(self) -> str:
-        if self.cleaned_data["website"]:
-            raise forms.ValidationError("This form could not be sent; please try again.")
-        return ""
 
     def clean_consents(self) -> list[str]:
         consents: list[str] = self.cleaned_data["consents"]
@@ -89,29 +96,13 @@ class PersonForm(forms.Form):
         }
 
 
-class SignupForm(UserCreationForm):  # type: ignore[type-arg]
-    """An account for a participant; the username is the e-mail address."""
+class SignupForm(PublicForm):
+    """Asking for a participant's account: the address gets a link to choose a password."""
 
+    email = forms.EmailField(label="E-mail")
     first_name = forms.CharField(max_length=120)
     last_name = forms.CharField(max_length=120)
-    email = forms.EmailField(label="E-mail")
 
-    class Meta:
-        model = User
-        fields = ("email", "first_name", "last_name")
-
-    def clean_email(self) -> str:
-        email: str = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(username__iexact=email).exists():
-            raise forms.ValidationError("An account with this e-mail exists: log in instead.")
-        person = find_person(email)
-        if person is not None and person.user_id is not None:
-            raise forms.ValidationError("An account with this e-mail exists: log in instead.")
-        return email
-
-    def save(self, commit: bool = True) -> User:
-        user: User = super().save(commit=False)
-        user.username = self.cleaned_data["email"]
-        if commit:
-            user.save()
-        return user
+    def signup(self) -> Signup:
+        c = self.cleaned_data
+        return Signup(c["email"].strip().lower(), c["first_name"], c["last_name"])

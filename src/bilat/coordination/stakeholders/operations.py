@@ -146,10 +146,13 @@ def set_consents(actor: Actor, person: Person, wanted: Iterable[str], *, source:
     give_consent(actor, person, sorted(wanted), source=source)
 
 
-def export_person(person: Person) -> dict[str, Any]:
-    """Everything bilat holds about a person, as the JSON they may ask for (GDPR art. 15)."""
+def export_person(person: Person, *, notes: bool = False) -> dict[str, Any]:
+    """What bilat holds about a person, as JSON (GDPR art. 15): the download of their own
+    page, and editors' export. The editors' notes are in it only when `notes` is true (the
+    editors' export): they are the team's working notes, never shown to the person's own
+    account."""
     organisation = person.organisation
-    return {
+    found: dict[str, Any] = {
         "exported": timezone.now().isoformat(timespec="seconds"),
         "person": {
             "first_name": person.first_name,
@@ -160,7 +163,6 @@ def export_person(person: Person) -> dict[str, Any]:
             "side": person.side,
             "organisation": organisation.name if organisation else None,
             "themes": [t.name for t in person.themes.all()],
-            "notes": person.notes,
             "account": person.user.get_username() if person.user else None,
             "created": person.created.isoformat(timespec="seconds"),
         },
@@ -188,6 +190,9 @@ def export_person(person: Person) -> dict[str, Any]:
             for s in person.talks.select_related("event")
         ],
     }
+    if notes:
+        found["person"]["notes"] = person.notes
+    return found
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/login/", auth.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/signup/<str:token>/", views.signup_confirm, name="signup-confirm"),
     path("me/", views.me, name="me"),
     path("me/data.json", views.me_export, name="me-export"),
     path("me/erase/", views.me_erase, name="me-erase"),

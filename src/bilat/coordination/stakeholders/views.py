@@ -10,6 +10,8 @@ import json
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +19,12 @@ from django.utils import timezone
 from bilat.coordination.filtering import page_of
 from bilat.coordination.roles import editor_required
 from bilat.coordination.stakeholders import directory
+from bilat.coordination.stakeholders.accounts import (
+    LINK_HOURS,
+    create_account,
+    read_link,
+    request_account,
+)
 from bilat.coordination.stakeholders.forms import PersonForm, SignupForm
 from bilat.coordination.stakeholders.models import (
     Organisation,
@@ -26,7 +34,6 @@ from bilat.coordination.stakeholders.models import (
     person_of,
 )
 from bilat.coordination.stakeholders.operations import (
-    PersonData,
     erase_person,
     export_person,
     save_person,
@@ -40,19 +47,37 @@ from bilat.serving import warehouse
 
 
 def signup(request: HttpRequest) -> HttpResponse:
-    """An account for a participant, linked to their directory entry (same e-mail)."""
+    """Ask for an account: a link to choose a password goes to the address. The answer is
+    the same whether or not the address is known."""
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        c = form.cleaned_data
-        data = PersonData(c["first_name"], c["last_name"], c["email"])
-        person, _ = save_person(user, data, source="sign-up")
-        person.user = user
-        person.save(update_fields=["user"])
+        signup = form.signup()
+        request_account(signup)
+        context = {"sent": signup.email, "hours": LINK_HOURS}
+        return render(request, "stakeholders/signup.html", context)
+    return render(request, "stakeholders/signup.html", {"form": form})
+
+
+def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the sign-up e-mail: the address is proven; choose a password, and the
+    account is made and linked to the directory record of that address."""
+    try:
+        signup = read_link(token)
+    except CoordinationError as error:
+        return render(request, "stakeholders/signup.html", {"error": str(error)}, status=400)
+    shape = User(username=signup.email, email=signup.email, first_name=signup.first_name)
+    form = SetPasswordForm(shape, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = create_account(signup, form.cleaned_data["new_password1"])
+        except CoordinationError as error:
+            messages.error(request, str(error))
+            return redirect("login")
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Your account is ready. Check your details and consent.")
         return redirect("me")
-    return render(request, "stakeholders/signup.html", {"form": form})
+    context = {"form": form, "email": signup.email}
+    return render(request, "stakeholders/signup_confirm.html", context)
 
 
 @login_required
@@ -151,7 +176,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 @editor_required
 def person_export(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(Person, pk=pk)
-    return _json_download(export_person(found), f"person-{pk}-bilat")
+    return _json_download(export_person(found, notes=True), f"person-{pk}-bilat")
 
 
 @editor_required
