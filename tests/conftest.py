@@ -59,6 +59,16 @@ def serving(path: Path) -> Iterator[None]:
     served_warehouse.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def fresh_limits() -> Iterator[None]:
+    """Every test starts with no attempts counted (the rate limits live in Django's cache,
+    and the test client always connects from 127.0.0.1)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def site_warehouse(bundled_path: Path) -> Iterator[Path]:
     """The web pages and API serving the bundled warehouse."""

@@ -38,8 +38,8 @@ KNOWN = {
 # Inside `bilat.coordination`: the shared modules below the apps, the apps in their stack,
 # and what reads every app (the API's router, the example data) on top.
 COORDINATION: tuple[tuple[str, ...], ...] = (
-    ("vocabulary", "roles", "filtering", "mail"),
-    ("places", "reporting"),
+    ("vocabulary", "roles", "filtering", "mail", "limits"),
+    ("countries", "reporting"),
     ("audit",),
     ("stakeholders",),
     ("events",),

@@ -177,9 +177,12 @@ def user_command(username: str, email: str, role: str, password: str) -> None:
     django_setup()
     from django.contrib.auth.models import User
 
-    from bilat.coordination.roles import grant
+    from bilat.coordination.roles import grant, set_password
 
-    user, created = User.objects.get_or_create(username=username, defaults={"email": email})
-    user.set_password(password)
+    found = User.objects.filter(username=username).first()
+    user = found or User(username=username, email=email)
+    created = found is None
+    with user_errors():
+        set_password(user, password)  # Django's password validators first
     grant(user, role)
     console.print(f"{'Created' if created else 'Updated'} {role} account {username!r}.")

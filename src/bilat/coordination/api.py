@@ -6,14 +6,14 @@ an event gives counts of places, not names."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
+from pydantic import Field
 
 from bilat.coordination.events.models import Event
 from bilat.coordination.events.operations import places_left, with_places
@@ -125,14 +125,27 @@ def recommendations(request: HttpRequest) -> list[RecommendationOut]:
     ]
 
 
+class PeoplePage(Schema):
+    """How much of the directory to answer: at most 1,000 people at once."""
+
+    limit: int = Field(100, ge=1, le=1000, description="people in this answer (1-1000)")
+    offset: int = Field(0, ge=0, le=10_000_000, description="people to skip")
+
+
+class PeopleOut(Schema):
+    count: int
+    items: list[PersonOut]
+
+
 @router.get(
     "/people",
-    response=list[PersonOut],
+    response=PeopleOut,
     auth=django_auth,
     summary="The stakeholder directory (editors only), 100 people a page",
 )
-@paginate(LimitOffsetPagination)
-def people(request: HttpRequest) -> QuerySet[Person]:
+def people(request: HttpRequest, page: Query[PeoplePage]) -> dict[str, Any]:
     if not is_editor(request.user):
         raise HttpError(403, "Only editors of the coordination team can read the directory.")
-    return Person.objects.select_related("organisation").prefetch_related("consent_set")
+    found = Person.objects.select_related("organisation").prefetch_related("consent_set")
+    shown = found[page.offset : page.offset + page.limit]
+    return {"count": found.count(), "items": list(shown)}  # validated as PeopleOut

@@ -15,10 +15,13 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+
+from bilat.errors import CoordinationError
 
 EDITORS = "Editors"
 COORDINATION_APPS = ("stakeholders", "events", "recommendations", "awareness")
@@ -59,6 +62,18 @@ def grant(user: Any, role: str) -> None:
     user.is_superuser = role == "admin"
     user.save()
     user.groups.add(Group.objects.get_or_create(name=EDITORS)[0])
+
+
+def set_password(user: Any, password: str) -> None:
+    """Set an account's password once Django's validators (AUTH_PASSWORD_VALIDATORS) accept
+    it; `CoordinationError` says why not."""
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise CoordinationError(
+            "The password is refused: " + " ".join(error.messages), field="password"
+        ) from error
+    user.set_password(password)
 
 
 def ensure_editors_group(**kwargs: Any) -> None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from bilat import uploads
+from bilat.coordination import limits
 from bilat.coordination.events import imports, registrations, requests, statistics
 from bilat.coordination.events import report as event_report
 from bilat.coordination.events.calendar import calendar
@@ -94,6 +95,7 @@ def register_form(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.data_of()
         try:
+            limits.attempt(limits.REGISTRATION, data.email, limits.client_of(request))
             if own is not None and own.email == normal_email(data.email):
                 return _registered(
                     request, register_person(request.user, found, data, source="own account")

@@ -9,8 +9,12 @@ from django.db.models.query import QuerySet
 from django.http import HttpRequest
 
 from bilat.coordination.audit.admin import LoggedAdmin
+from bilat.coordination.stakeholders.forms import LimitedAdminLogin
 from bilat.coordination.stakeholders.models import Consent, Organisation, Person, Theme
 from bilat.coordination.stakeholders.operations import erase_person
+
+# The admin's log-in page gets the same brakes as the site's (a second door to the accounts).
+admin.site.login_form = LimitedAdminLogin
 
 
 @admin.register(Theme)

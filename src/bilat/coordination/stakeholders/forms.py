@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 
-from bilat.coordination import countries
+from bilat.coordination import countries, limits
 from bilat.coordination.stakeholders.accounts import Signup
 from bilat.coordination.stakeholders.models import Person, Purpose
 from bilat.coordination.stakeholders.operations import PersonData
@@ -106,3 +108,25 @@ class SignupForm(PublicForm):
     def signup(self) -> Signup:
         c = self.cleaned_data
         return Signup(c["email"].strip().lower(), c["first_name"], c["last_name"])
+
+
+class LimitedLogin(AuthenticationForm):
+    """Log-in with brakes: after too many wrong passwords for an account, or from a client,
+    even the right one is refused until the window ends (`limits.LOGIN`)."""
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        client = limits.client_of(self.request) if self.request else "unknown"
+        try:
+            limits.check(limits.LOGIN, username, client)
+        except limits.TooManyAttempts as error:
+            raise forms.ValidationError(str(error), code="too_many") from error
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            limits.count(limits.LOGIN, username, client)
+            raise
+
+
+class LimitedAdminLogin(LimitedLogin, AdminAuthenticationForm):
+    """The admin's own log-in page, with the same brakes."""

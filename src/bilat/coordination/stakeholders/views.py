@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from bilat.coordination import limits
 from bilat.coordination.filtering import page_of
 from bilat.coordination.roles import editor_required
 from bilat.coordination.stakeholders import directory
@@ -52,9 +53,14 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         signup = form.signup()
-        request_account(signup)
-        context = {"sent": signup.email, "hours": LINK_HOURS}
-        return render(request, "stakeholders/signup.html", context)
+        try:
+            limits.attempt(limits.SIGNUP, signup.email, limits.client_of(request))
+        except limits.TooManyAttempts as error:
+            form.add_error(None, str(error))
+        else:
+            request_account(signup)
+            context = {"sent": signup.email, "hours": LINK_HOURS}
+            return render(request, "stakeholders/signup.html", context)
     return render(request, "stakeholders/signup.html", {"form": form})
 
 

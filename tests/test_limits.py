@@ -1,0 +1,138 @@
+"""Brakes (issue 14, findings 6 and 12): rate limits on the registration form, sign-up and
+log-in, per address or account and per client, with a message; Django's password
+validators; no registration for an event that has ended; the directory API bounded."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from click.testing import CliRunner
+from django.contrib.auth.models import User
+from django.test import Client
+
+from bilat.cli import main
+from bilat.coordination import limits
+from bilat.coordination.events.models import PendingRegistration
+from bilat.coordination.events.operations import register
+from bilat.errors import CoordinationError
+
+from factories import make_editor, make_event, make_person
+
+pytestmark = [pytest.mark.coordination, pytest.mark.django_db]
+FORM = {
+    "first_name": "Ada",
+    "last_name": "Example",
+    "sector": "other",
+    "country": "DE",
+    "consents": ["registration"],
+}
+
+
+def test_the_registration_form_is_limited_per_address_and_per_client():
+    event = make_event()
+    url = f"/events/{event.slug}/register/"
+    client = Client()
+    for _ in range(limits.REGISTRATION.per_address):
+        client.post(url, FORM | {"email": "ada@example.org"})
+    refused = client.post(url, FORM | {"email": "ada@example.org"}).content.decode()
+    assert "Too many registration attempts for this address" in refused
+    # A robot posting many addresses from one client is stopped after 20 in an hour.
+    for n in range(limits.REGISTRATION.per_client - limits.REGISTRATION.per_address):
+        assert (
+            "Too many"
+            not in client.post(url, FORM | {"email": f"p{n}@example.org"}).content.decode()
+        )
+    stopped = client.post(url, FORM | {"email": "one-more@example.org"}).content.decode()
+    assert "Too many registration attempts from your network" in stopped
+    assert "try again in 60 minutes" in stopped
+    assert PendingRegistration.objects.count() == limits.REGISTRATION.per_client - 2
+    other = Client(REMOTE_ADDR="192.0.2.7")  # another client is not held back
+    assert "Too many" not in other.post(url, FORM | {"email": "ben@example.org"}).content.decode()
+
+
+def test_wrong_passwords_hold_the_account_even_against_the_right_one():
+    make_editor("coordinator", "right-password-123")
+    client = Client()
+    for _ in range(limits.LOGIN.per_address):
+        page = client.post("/accounts/login/", {"username": "coordinator", "password": "wrong"})
+        assert "Please enter a correct username and password" in page.content.decode()
+    held = client.post(
+        "/accounts/login/", {"username": "coordinator", "password": "right-password-123"}
+    )
+    assert held.status_code == 200
+    assert "Too many log-in attempts for this address" in held.content.decode()
+    admin = client.post(
+        "/admin/login/", {"username": "coordinator", "password": "right-password-123"}
+    )
+    assert "Too many log-in attempts" in admin.content.decode()  # the admin's door too
+    elsewhere = Client(REMOTE_ADDR="192.0.2.8")
+    assert (
+        "Too many"
+        in elsewhere.post(
+            "/accounts/login/", {"username": "coordinator", "password": "right-password-123"}
+        ).content.decode()
+    )  # held per account, whichever client asks
+    make_editor("other", "right-password-456")
+    ok = client.post("/accounts/login/", {"username": "other", "password": "right-password-456"})
+    assert ok.status_code == 302  # another account from the same client logs in
+
+
+def test_sign_up_is_limited_per_address():
+    client = Client()
+    form = {"email": "ada@example.org", "first_name": "Ada", "last_name": "Example"}
+    for _ in range(limits.SIGNUP.per_address):
+        assert "Too many" not in client.post("/accounts/signup/", form).content.decode()
+    refused = client.post("/accounts/signup/", form).content.decode()
+    assert "Too many sign-up attempts for this address" in refused
+
+
+@pytest.mark.parametrize("password", ["a", "password", "12345678901", "coordinator1"])
+def test_bilat_user_refuses_a_weak_password(password: str):
+    result = CliRunner().invoke(
+        main, ["user", "coordinator", "--role", "editor", "--password", password]
+    )
+    assert result.exit_code == 1
+    assert "Error: The password is refused:" in result.output
+    assert not User.objects.filter(username="coordinator").exists()
+
+
+def test_an_event_that_has_ended_takes_no_registration():
+    over = make_event(
+        starts=date.today() - timedelta(days=3), ends=date.today() - timedelta(days=1)
+    )
+    page = Client().post(f"/events/{over.slug}/register/", FORM | {"email": "ada@example.org"})
+    assert f"{over.title} ended on" in page.content.decode()
+    assert not PendingRegistration.objects.exists()
+    with pytest.raises(CoordinationError, match="ended on"):
+        register(None, over, make_person(), source="test")
+    # Editors record who came to a past event.
+    assert register(None, over, make_person(), source="editor", after_end=True).pk
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ({"limit": 1_000_000_000}, "limit"),
+        ({"limit": 0}, "limit"),
+        ({"offset": 10**30}, "offset"),
+        ({"offset": -1}, "offset"),
+        ({"limit": "many"}, "limit"),
+    ],
+)
+def test_the_directory_api_bounds_limit_and_offset(query, parameter):
+    client = Client()
+    client.force_login(make_editor())
+    response = client.get("/api/people", query)
+    assert response.status_code == 400
+    assert response.json()["parameter"] == parameter
+
+
+def test_the_directory_api_pages_within_bounds():
+    for n in range(3):
+        make_person(f"p{n}@example.org")
+    client = Client()
+    client.force_login(make_editor())
+    answer = client.get("/api/people", {"limit": 2, "offset": 2}).json()
+    assert answer["count"] == 3 and len(answer["items"]) == 1
+    assert client.get("/api/people", {"offset": 10_000_000}).json()["items"] == []
