@@ -34,7 +34,7 @@ def workshop():
     event = make_event(title="Oceans workshop", starts=PAST, ends=PAST)
     people = [make_person(country="US", sector="university") for _ in range(3)]
     people.append(make_person(country="DE", sector="sme"))
-    rows = [register(None, event, person, source="test") for person in people]
+    rows = [register(None, event, person, source="test", after_end=True) for person in people]
     mark_attendance(None, event, {r.pk: i in (0, 3) for i, r in enumerate(rows)})
     return event
 

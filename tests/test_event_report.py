@@ -39,7 +39,7 @@ def workshop():
             last_name="Named",
         ),
     ]
-    rows = [register(None, event, person, source="test") for person in people]
+    rows = [register(None, event, person, source="test", after_end=True) for person in people]
     mark_attendance(None, event, {rows[0].pk: True, rows[1].pk: False, rows[2].pk: True})
     session = Session.objects.create(event=event, day=day, starts=time(9), title="Opening")
     session.speakers.set([people[1], people[2]])
