@@ -24,7 +24,7 @@ def setup(folder: Path) -> None:
     # BILAT_WRITERS_DATABASE: the same burst on another database (PostgreSQL), to compare.
     default = f"sqlite:///{folder / 'writers.sqlite3'}"
     os.environ["DATABASE_URL"] = os.environ.get("BILAT_WRITERS_DATABASE", default)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilat.web.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilat.site.settings")
     import django
     from django.core.management import call_command
 

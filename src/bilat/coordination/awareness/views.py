@@ -21,8 +21,8 @@ from bilat.coordination.events.models import Event
 from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.reporting import write_report
 from bilat.coordination.roles import editor_required
-from bilat.downloads import attachment
 from bilat.coordination.stakeholders.models import Person
+from bilat.downloads import attachment
 from bilat.errors import CoordinationError, ParameterError
 
 
