@@ -87,6 +87,12 @@ SETTINGS: tuple[Setting, ...] = (
         "that leave it: e-mails to registrants and the iCalendar feeds.",
     ),
     Setting(
+        "BILAT_ANONYMOUS_EXPORT_ROWS",
+        "100000",
+        "Most rows a visitor who is not signed in may download from an explore page at once "
+        "(more: the JSON API, page by page).",
+    ),
+    Setting(
         "BILAT_SECRET_KEY",
         "",
         "Django secret key. When empty, a random key is made on first start and kept in "

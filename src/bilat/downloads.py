@@ -2,17 +2,22 @@
 
 Both sides of the site send files (the observatory's exports and reports, the coordination
 side's lists, reports and personal-data exports), and every one leaves through `attachment`,
-so each is named, typed and marked as a download in the same way.
+or `streamed` (a large CSV, sent as it is written), so each is named, typed and marked as a
+download in the same way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TypeVar
+
 import pyarrow as pa
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 
 from bilat import exports
 from bilat.errors import ParameterError
 
+Response = TypeVar("Response", HttpResponse, StreamingHttpResponse)
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
@@ -25,15 +30,28 @@ CONTENT_TYPES = {
 
 def attachment(data: bytes, fmt: str, stem: str) -> HttpResponse:
     """A file to download, named `stem.fmt`."""
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+    return _named(HttpResponse(data, content_type=CONTENT_TYPES[fmt]), fmt, stem)
 
 
 def download(table: pa.Table, fmt: str, stem: str) -> HttpResponse:
     """The table as a file in the asked format, named after what it holds."""
+    export_format(fmt)
+    return attachment(exports.write(table, fmt, name=stem), fmt, stem)
+
+
+def streamed(pieces: Iterator[bytes], fmt: str, stem: str) -> StreamingHttpResponse:
+    """A file sent piece by piece as it is written (a large CSV), named `stem.fmt`."""
+    return _named(StreamingHttpResponse(pieces, content_type=CONTENT_TYPES[fmt]), fmt, stem)
+
+
+def _named(response: Response, fmt: str, stem: str) -> Response:
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+def export_format(fmt: str) -> None:
+    """Refuse a format that is not one of the export formats, saying which are."""
     if fmt not in exports.FORMATS:
         raise ParameterError(
             "format", f"{fmt!r} is not an export format; use csv, xlsx, json or parquet"
         )
-    return attachment(exports.write(table, fmt, name=stem), fmt, stem)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -83,11 +83,24 @@ def text_table(columns: Sequence[str], rows: Iterable[Mapping[str, str]], **abou
 def to_csv(table: pa.Table) -> bytes:
     """The rows as UTF-8 CSV with a header row; lines end in CRLF (RFC 4180), so that a value
     holding a line break or carriage return is quoted and stays one cell."""
+    return b"".join(csv_pieces(table.column_names, table.to_batches()))
+
+
+def csv_pieces(columns: Sequence[str], batches: Iterable[pa.RecordBatch]) -> Iterator[bytes]:
+    """UTF-8 CSV in pieces, every cell neutralised as in `to_csv`: the header row, then one
+    piece per batch of rows, so that a large download is sent while it is read and never
+    held whole."""
+    yield _csv_lines([[neutral(name) for name in columns]])
+    for batch in batches:
+        yield _csv_lines(
+            ["" if value is None else neutral(value) for value in row.values()]
+            for row in batch.to_pylist()
+        )
+
+
+def _csv_lines(rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutral(name) for name in table.column_names])
-    for row in table.to_pylist():
-        writer.writerow(["" if value is None else neutral(value) for value in row.values()])
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 

@@ -8,7 +8,7 @@ column, the way Datasette does, so that every count is one click from its filter
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,8 @@ from bilat.warehouse.store import Warehouse
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 1_000_000
+# Rows read and written at a time when an export is streamed.
+EXPORT_BATCH = 10_000
 
 
 @dataclass(frozen=True)
@@ -216,7 +218,7 @@ def page_number(text: str | None) -> int:
 def listing(warehouse: Warehouse, query: Query, *, page: int = 1, size: int = PAGE_SIZE) -> Page:
     """The rows of one page, the total and the facet counts."""
     source, params = query.relation()
-    total = int(warehouse.query(f"SELECT count(*) AS n FROM {source}", params)[0]["n"])
+    total = count(warehouse, query)
     pages = max(1, -(-total // size))
     rows = warehouse.arrow(
         f"""SELECT {", ".join(query.table.columns)} FROM {source}
@@ -226,14 +228,28 @@ def listing(warehouse: Warehouse, query: Query, *, page: int = 1, size: int = PA
     return Page(query.table, rows, total, page, pages, query.sort, facets(warehouse, query))
 
 
-def export(warehouse: Warehouse, query: Query) -> pa.Table:
-    """Every row of the listing (up to a million), sorted, for CSV, XLSX or Parquet."""
+def count(warehouse: Warehouse, query: Query) -> int:
+    """How many rows the listing holds under its filters."""
     source, params = query.relation()
-    return warehouse.arrow(
-        f"""SELECT {", ".join(query.table.columns)} FROM {source}
-            ORDER BY {query.order()} LIMIT {EXPORT_LIMIT}""",
-        params,
-    )
+    return int(warehouse.query(f"SELECT count(*) AS n FROM {source}", params)[0]["n"])
+
+
+def _every_row(query: Query) -> tuple[str, dict[str, object]]:
+    source, params = query.relation()
+    columns = ", ".join(query.table.columns)
+    sql = f"SELECT {columns} FROM {source} ORDER BY {query.order()} LIMIT {EXPORT_LIMIT}"
+    return sql, params
+
+
+def export(warehouse: Warehouse, query: Query) -> pa.Table:
+    """Every row of the listing (up to a million), sorted, for XLSX, JSON or Parquet."""
+    return warehouse.arrow(*_every_row(query))
+
+
+def export_batches(warehouse: Warehouse, query: Query) -> Iterator[pa.RecordBatch]:
+    """The rows of `export`, read `EXPORT_BATCH` at a time, for a CSV written as it is read."""
+    sql, params = _every_row(query)
+    return warehouse.batches(sql, params, rows=EXPORT_BATCH)
 
 
 def facets(

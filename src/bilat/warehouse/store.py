@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,15 @@ class Warehouse:
                 while len(self._cache) > self.CACHE_ENTRIES:
                     self._cache.popitem(last=False)
         return table
+
+    def batches(self, sql: str, params: object = None, *, rows: int) -> Iterator[pa.RecordBatch]:
+        """The result of a large read-only query in batches of `rows`, read as they are used
+        and never cached: an export of a million rows is never held whole in memory."""
+        cursor = self._cursor()
+        try:
+            yield from cursor.sql(sql, params=params).to_arrow_reader(rows)
+        finally:
+            cursor.close()
 
     def query(self, sql: str, params: object = None) -> list[Row]:
         """Rows of a read-only query as dictionaries."""

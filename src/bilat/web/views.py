@@ -15,12 +15,13 @@ import vl_convert
 from csp.constants import UNSAFE_EVAL
 from csp.decorators import csp_update
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from bilat import charts, indicators
+from bilat import charts, config, exports, indicators
 from bilat.cordis.programme_parts import PROGRAMMES
-from bilat.downloads import attachment, download
+from bilat.downloads import attachment, download, export_format, streamed
 from bilat.errors import ParameterError, WarehouseMissingError
 from bilat.indicators import filters
 from bilat.indicators.scope import parse_subject, resolve
@@ -30,6 +31,7 @@ from bilat.records.organisation import parse_pic
 from bilat.records.project import parse_key
 from bilat.records.project import project as find_project
 from bilat.records.sources import holdings
+from bilat.reports import cache as report_cache
 from bilat.reports import make as reports
 from bilat.serving import warehouse
 from bilat.web import links, profile
@@ -167,6 +169,7 @@ def explore(request: HttpRequest, table: str = "participations") -> HttpResponse
     context = {
         "page": page,
         "query": query,
+        "download_refused": _download_refused(request, query, page.total),
         "grid": grid(page.rows),
         "form": FilterForm(request.GET),
         "facets": links.facets(request, page.facets),
@@ -188,11 +191,36 @@ def export_indicator(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
 
 
 @require_GET
-def export_listing(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
-    """Every row of an explore view (with its filters) as CSV, XLSX, JSON or Parquet."""
+def export_listing(request: HttpRequest, table: str, fmt: str) -> HttpResponseBase:
+    """Every row of an explore view (with its filters) as CSV, XLSX, JSON or Parquet; a CSV
+    is streamed as it is read. Visitors who are not signed in get at most
+    BILAT_ANONYMOUS_EXPORT_ROWS rows at once."""
+    export_format(fmt)
     store = warehouse()
     query = listing.parse(store, table, request.GET)
-    return download(listing.export(store, query), fmt, table)
+    refused = _download_refused(request, query, listing.count(store, query))
+    if refused:
+        raise ParameterError("rows", refused)
+    if fmt != "csv":
+        return download(listing.export(store, query), fmt, table)
+    columns = query.table.columns
+    return streamed(exports.csv_pieces(columns, listing.export_batches(store, query)), fmt, table)
+
+
+def _download_refused(request: HttpRequest, query: listing.Query, rows: int) -> str | None:
+    """Why a download of `rows` rows is refused to this visitor, or None when it is not."""
+    most = int(config.get("BILAT_ANONYMOUS_EXPORT_ROWS"))
+    if rows <= most or request.user.is_authenticated:
+        return None
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    first = f"/api/{query.table.name}?{kept.urlencode()}{'&' if kept else ''}page_size=1000&page=1"
+    return (
+        f"this download would hold {rows:,} rows; downloads without signing in hold at most "
+        f"{most:,}. Narrow the filters, or read every row from the JSON API 1,000 at a time "
+        f"({first}, then page=2, 3, ...), or build the warehouse with `bilat ingest` and "
+        "export from Python (bilat.records.listing.export)."
+    )
 
 
 @require_GET
@@ -202,9 +230,9 @@ def report(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         raise ParameterError("format", f"{fmt!r} is not a report format; use pdf, html or xlsx")
     country = request.GET.get("country") or "US"
     programme = request.GET.get("programme") or None
-    document = reports.build(warehouse(), name, country=country, programme=programme)
+    written = report_cache.report(warehouse(), name, fmt, country=country, programme=programme)
     stem = "-".join(part for part in (name, country, programme) if part)
-    return attachment(reports.WRITERS[fmt](document), fmt, stem)
+    return attachment(written, fmt, stem)
 
 
 @require_GET
