@@ -35,7 +35,7 @@ COORDINATION: tuple[tuple[str, ...], ...] = (
     ("events",),
     ("recommendations",),
     ("awareness",),
-    ("api", "demo"),
+    ("api", "demo", "backup"),
 )
 
 

@@ -186,3 +186,40 @@ def user_command(username: str, email: str, role: str, password: str) -> None:
         set_password(user, password)  # Django's password validators first
     grant(user, role)
     console.print(f"{'Created' if created else 'Updated'} {role} account {username!r}.")
+
+
+@main.command("backup")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: bilat-backup-DATE.json.gz here).",
+)
+def backup_command(output: Path | None) -> None:
+    """Back up the coordination database (people, consents, events, registrations,
+    recommendations, awareness log, change log, accounts) to one gzipped JSON file, consistent
+    while the server runs; the same file restores into SQLite or PostgreSQL."""
+    django_setup()
+    from bilat.coordination import backup
+
+    target = output or Path(f"bilat-backup-{date.today()}.json.gz")
+    with user_errors():
+        summary = backup.backup(target)
+    # click.echo, not rich: a path must not be wrapped in the middle (users copy it).
+    click.echo(f"Backed up {summary.total:,} records ({summary.database}) to {target}.")
+
+
+@main.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_command(path: Path) -> None:
+    """Restore a `bilat backup` file into an empty coordination database (the one DATABASE_URL
+    names, migrated first), all or nothing; refuses a database that already holds records."""
+    django_setup()
+    from bilat.coordination import backup
+
+    with user_errors():
+        summary = backup.restore(path)
+    click.echo(
+        f"Restored {summary.total:,} records from {path} (backed up {summary.made} "
+        f"from {summary.database})."
+    )
