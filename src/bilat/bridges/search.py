@@ -1,0 +1,361 @@
+"""Partner search: the questions users ask, answered from the whole record.
+
+For an organisation ("who across the Atlantic fits us?", "who is like us?"), for a theme or a
+call (topic code or prefix, programme part, field of science, free text), for a project ("who
+could have joined?"), and the European coordinators open to US partners. Every answer is a
+`Suggestions`: ranked organisations with their reasons, which the CLI prints, the pages show,
+the API returns and the exports write. Organisations only: no person is ever named.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pyarrow as pa
+
+from bilat.bridges import evidence as records
+from bilat.bridges.evidence import Evidence
+from bilat.bridges.ranking import rank
+from bilat.bridges.reasons import reasons
+from bilat.bridges.signals import Question
+from bilat.bridges.weights import SHIPPED
+from bilat.errors import ParameterError
+from bilat.indicators.scope import parse_parts
+from bilat.warehouse import bridges as sources
+from bilat.warehouse.store import Warehouse
+
+LIMIT = 20
+MAXIMUM = 200
+SIDES = ("EU", "US")
+DEFINITION = (
+    "Organisations ranked by a learned combination of their CORDIS track record for the "
+    "question: projects in the same programme part and topic family, fields of science and "
+    "words in common, partners in common, projects with participants across the Atlantic, "
+    "coordinations and recent activity. Suggestions, not endorsements: see the evaluation."
+)
+COLUMNS = (
+    "rank",
+    "pic",
+    "name",
+    "country",
+    "city",
+    "activity_type",
+    "projects",
+    "coordinated",
+    "score",
+    "reasons",
+)
+
+_lock = threading.Lock()
+_current: dict[tuple[str, tuple[int, int]], tuple[Evidence, dict[int, dict[str, object]]]] = {}
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """Ranked organisations for a question, with what the question was."""
+
+    title: str
+    question: str
+    rows: list[dict[str, object]]
+
+    def table(self) -> pa.Table:
+        """The suggestions as a table to export, the question and method in its metadata."""
+        schema = pa.schema(
+            [
+                ("rank", pa.int64()),
+                ("pic", pa.int64()),
+                ("name", pa.string()),
+                ("country", pa.string()),
+                ("city", pa.string()),
+                ("activity_type", pa.string()),
+                ("projects", pa.int64()),
+                ("coordinated", pa.int64()),
+                ("score", pa.float64()),
+                ("reasons", pa.string()),
+            ]
+        )
+        rows = [
+            row | {"reasons": "; ".join(row["reasons"])}  # type: ignore[arg-type]
+            for row in self.rows
+        ]
+        table = pa.Table.from_pylist(rows, schema=schema)
+        return table.replace_schema_metadata(
+            {
+                "title": self.title,
+                "definition": DEFINITION,
+                "filters": self.question,
+                "unit": "organisations, best first",
+            }
+        )
+
+
+def current(warehouse: Warehouse) -> tuple[Evidence, dict[int, dict[str, object]]]:
+    """The record of every project and the organisations' identities, built once per
+    warehouse file (an ingest swaps the file, and the next call builds them again)."""
+    key = (str(warehouse.path), warehouse.generation)
+    with _lock:
+        found = _current.get(key)
+        if found is None:
+            identities = {
+                int(row["pic"]): row for row in sources.organisations(warehouse).to_pylist()
+            }
+            found = (records.load(warehouse), identities)
+            _current.clear()
+            _current[key] = found
+    return found
+
+
+def parse_side(value: str | None) -> str | None:
+    """EU (member states and associated countries) or US; None leaves it to the question."""
+    if value is None or value == "":
+        return None
+    side = value.strip().upper()
+    if side not in SIDES:
+        raise ParameterError("side", f"{value!r} is not a side; use EU or US")
+    return side
+
+
+def parse_limit(value: object) -> int:
+    """How many suggestions: 1 to `MAXIMUM`."""
+    if value is None or value == "":
+        return LIMIT
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise ParameterError("limit", f"{value!r} is not a whole number") from None
+    if not 1 <= number <= MAXIMUM:
+        raise ParameterError("limit", f"{number} is out of range; use 1 to {MAXIMUM}")
+    return number
+
+
+def _answer(
+    warehouse: Warehouse, question: Question, *, title: str, described: str, head: str, limit: int
+) -> Suggestions:
+    evidence, identities = current(warehouse)
+    ranked = rank(evidence, question, SHIPPED, head=head, limit=limit)
+    names = {pic: str(row["name"]) for pic, row in identities.items()}
+    rows = []
+    for position, n in enumerate(ranked.order.tolist(), start=1):
+        pic = int(evidence.pics[n])
+        identity = identities.get(pic, {})
+        rows.append(
+            {
+                "rank": position,
+                "pic": pic,
+                "name": identity.get("name"),
+                "country": identity.get("country"),
+                "city": identity.get("city"),
+                "activity_type": identity.get("activity_type"),
+                "projects": int(evidence.project_count[n]),
+                "coordinated": int(ranked.signals["coordinated"][n]),
+                "score": round(float(ranked.score[n]), 3),
+                "reasons": reasons(evidence, question, ranked, n, names),
+            }
+        )
+    return Suggestions(title, described, rows)
+
+
+def _profile(evidence: Evidence, org: int) -> Question:
+    """An organisation's record as a question: its parts, topics, fields and itself."""
+    mine = evidence.org_projects[org].tolist()
+    parts = sorted({p for p in (evidence.project_part[n] for n in mine) if p})
+    topics = sorted({t for t in (evidence.project_topic[n] for n in mine) if t})
+    fields = sorted({f for n in mine for f in evidence.project_fields[n]})
+    pic = int(evidence.pics[org])
+    side = "US" if evidence.european[org] else "EU"
+    return Question(tuple(parts), tuple(topics), tuple(fields), "", (pic,), side, (pic,))
+
+
+def _organisation(evidence: Evidence, pic: int) -> int:
+    found = evidence.org(pic)
+    if found is None:
+        raise ParameterError("organisation", f"no participation of PIC {pic} is in the record")
+    return found
+
+
+def for_organisation(
+    warehouse: Warehouse, pic: int, *, side: str | None = None, limit: int = LIMIT
+) -> Suggestions:
+    """Organisations across the Atlantic that fit this one (US → European, European → US;
+    any other country → European unless `side` says otherwise)."""
+    evidence, identities = current(warehouse)
+    question = _profile(evidence, _organisation(evidence, pic))
+    if side:
+        question = replace(question, side=side)
+    name = identities.get(pic, {}).get("name", pic)
+    where = "European" if question.side == "EU" else "US"
+    return _answer(
+        warehouse,
+        question,
+        title=f"{where} partners for {name}",
+        described=f"organisation {pic}, side {question.side}",
+        head="participant",
+        limit=limit,
+    )
+
+
+def similar(warehouse: Warehouse, pic: int, *, limit: int = 10) -> Suggestions:
+    """Organisations on the same side with the most similar record (no shared partner
+    needed: the question leaves the organisation's partners out)."""
+    evidence, identities = current(warehouse)
+    org = _organisation(evidence, pic)
+    question = _profile(evidence, org)
+    side = "EU" if evidence.european[org] else ("US" if evidence.american[org] else "EU")
+    question = replace(question, side=side, partners=())
+    name = identities.get(pic, {}).get("name", pic)
+    return _answer(
+        warehouse,
+        question,
+        title=f"Organisations like {name}",
+        described=f"organisation {pic}, same side {side}",
+        head="participant",
+        limit=limit,
+    )
+
+
+def for_theme(
+    warehouse: Warehouse,
+    *,
+    topic: str | None = None,
+    part: str | None = None,
+    field: str | None = None,
+    text: str | None = None,
+    side: str | None = None,
+    coordinators: bool = True,
+    limit: int = LIMIT,
+) -> Suggestions:
+    """Organisations active in a theme or call: European coordinators that take US partners
+    (side EU, the default), or the US organisations active there (side US)."""
+    evidence, _ = current(warehouse)
+    parts = parse_parts(part) if part else ()
+    fields = _fields(evidence, field) if field else ()
+    topics = (topic.strip().upper(),) if topic and topic.strip() else ()
+    if not (topics or parts or fields or (text and text.strip())):
+        raise ParameterError(
+            "topic",
+            "ask about a topic code or prefix, a programme part, a field of science or some words",
+        )
+    side = side or "EU"
+    question = Question(tuple(parts), topics, fields, text or "", (), side)
+    asked = ", ".join(
+        f"{k} {v}"
+        for k, v in (("topic", topic), ("part", part), ("field", field), ("text", text))
+        if v
+    )
+    head = "coordinator" if coordinators and side == "EU" else "participant"
+    who = (
+        "European coordinators"
+        if head == "coordinator"
+        else ("US organisations" if side == "US" else "European organisations")
+    )
+    return _answer(
+        warehouse,
+        question,
+        title=f"{who} for {asked}",
+        described=f"{asked}, side {side}",
+        head=head,
+        limit=limit,
+    )
+
+
+def _fields(evidence: Evidence, name: str) -> tuple[str, ...]:
+    """The EuroSciVoc paths whose name (last step) or path matches `name`."""
+    wanted = name.strip().casefold()
+    paths = [
+        key
+        for key in evidence.by_field
+        if key.rsplit("/", 1)[-1].casefold() == wanted or key.casefold() == wanted
+    ]
+    if not paths:
+        paths = [key for key in evidence.by_field if wanted in key.rsplit("/", 1)[-1].casefold()]
+    if not paths:
+        raise ParameterError(
+            "field",
+            f"{name!r} is not a EuroSciVoc field of the record; use a "
+            "name such as 'artificial intelligence' or 'oncology'",
+        )
+    return tuple(sorted(paths))
+
+
+def for_project(
+    warehouse: Warehouse, programme: str, project_id: int, *, limit: int = 10
+) -> Suggestions:
+    """European organisations that could have joined a project: its part, topic and fields,
+    with its members as partners (who knows them), its members left out."""
+    evidence, _ = current(warehouse)
+    try:
+        n = evidence.project_keys.index((programme, project_id))
+    except ValueError:
+        raise ParameterError("project", f"{programme} {project_id} has no participation") from None
+    members = tuple(int(evidence.pics[o]) for o in evidence.project_orgs[n])
+    part, topic = evidence.project_part[n], evidence.project_topic[n]
+    question = Question(
+        (part,) if part else (),
+        (topic,) if topic else (),
+        evidence.project_fields[n],
+        "",
+        members,
+        "EU",
+        members,
+    )
+    return _answer(
+        warehouse,
+        question,
+        title="Organisations that could have joined",
+        described=f"project {programme} {project_id}",
+        head="participant",
+        limit=limit,
+    )
+
+
+def open_coordinators(
+    warehouse: Warehouse, *, part: str | None = None, field: str | None = None, limit: int = LIMIT
+) -> list[dict[str, object]]:
+    """European organisations that coordinated projects with US participants, most such
+    projects first, with those projects listed: the shortest path into a consortium."""
+    evidence, identities = current(warehouse)
+    chosen = evidence.project_has_american.copy()
+    if part:
+        keep = np.zeros(evidence.projects, bool)
+        keep[evidence.projects_of(parse_parts(part), evidence.by_part)] = True
+        chosen &= keep
+    if field:
+        keep = np.zeros(evidence.projects, bool)
+        keep[evidence.projects_of(_fields(evidence, field), evidence.by_field)] = True
+        chosen &= keep
+    rows = chosen[evidence.participation_project] & evidence.participation_coordinator
+    rows &= evidence.european[evidence.participation_org]
+    led: dict[int, list[int]] = {}
+    for org, project in zip(
+        evidence.participation_org[rows].tolist(),
+        evidence.participation_project[rows].tolist(),
+        strict=True,
+    ):
+        led.setdefault(org, []).append(project)
+    ordered = sorted(led.items(), key=lambda item: (-len(item[1]), int(evidence.pics[item[0]])))
+    found = []
+    for position, (org, projects) in enumerate(ordered[:limit], start=1):
+        pic = int(evidence.pics[org])
+        identity = identities.get(pic, {})
+        found.append(
+            {
+                "rank": position,
+                "pic": pic,
+                "name": identity.get("name"),
+                "country": identity.get("country"),
+                "activity_type": identity.get("activity_type"),
+                "projects_with_us": len(projects),
+                "projects": [
+                    {
+                        "programme": evidence.project_keys[p][0],
+                        "project_id": evidence.project_keys[p][1],
+                        "acronym": evidence.project_acronym[p],
+                        "part": evidence.project_part[p],
+                    }
+                    for p in sorted(projects)
+                ],
+            }
+        )
+    return found
