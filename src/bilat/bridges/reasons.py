@@ -35,7 +35,7 @@ def reasons(
     said: list[str] = []
     if question.parts and found["part"][org]:
         said.append(
-            f"{_projects(found['part'][org])} in the programme part asked for "
+            f"{_projects(found['part'][org])} in the same programme part "
             f"({int(found['part_coordinated'][org])} coordinated)"
         )
     families = _families(evidence, question, mine, ranked.projects["family"])

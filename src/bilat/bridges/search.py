@@ -359,3 +359,22 @@ def open_coordinators(
             }
         )
     return found
+
+
+def find_organisations(
+    warehouse: Warehouse, text: str, *, limit: int = 10
+) -> list[dict[str, object]]:
+    """Organisations whose name or short name holds `text` (or whose PIC it is), most
+    projects first: how a user names the organisation to ask about."""
+    evidence, identities = current(warehouse)
+    wanted = text.strip().casefold()
+    if not wanted:
+        return []
+    found = []
+    for pic, row in identities.items():
+        names = f"{row.get('name') or ''} {row.get('short_name') or ''}".casefold()
+        n = evidence.org(pic)
+        if n is not None and (wanted in names or wanted == str(pic)):
+            found.append((int(evidence.project_count[n]), pic, row))
+    found.sort(key=lambda item: (-item[0], item[1]))
+    return [row | {"projects": count} for count, _pic, row in found[:limit]]

@@ -28,6 +28,7 @@ from bilat.cli.options import (
     filter_options,
     output_option,
     programme_option,
+    table_output_options,
     warehouse_option,
     warehouse_path,
 )
@@ -190,14 +191,7 @@ def _where(row: dict[str, Any]) -> str:
 @click.option("--limit", help="Rows or network nodes, for the indicators that take it.")
 @click.option("--order", help="Ranking of top_organisations: participations or ec_contribution.")
 @click.option("--peers", help="Peer countries of peer_benchmark, comma-separated.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", *exports.FORMATS]),
-    default="table",
-    show_default=True,
-)
-@output_option("Write to this file instead of the terminal (required for xlsx).")
+@table_output_options
 @click.option("--markdown", is_flag=True, help="Print the reference of every indicator.")
 def indicators_command(
     name: str | None,

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from bilat import config
+from bilat import config, exports
 from bilat.indicators.filters import BY_NAME, FILTERS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -55,3 +55,18 @@ def output_option(help: str) -> Callable[[F], F]:
     return click.option(
         "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=help
     )
+
+
+def table_output_options(command: F) -> F:
+    """`--format table|csv|json|xlsx|parquet` and `-o/--output FILE`, for the commands that
+    print a table or write it through the export writers."""
+    command = output_option("Write to this file instead of the terminal (required for xlsx).")(
+        command
+    )
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", *exports.FORMATS]),
+        default="table",
+        show_default=True,
+    )(command)

@@ -16,6 +16,7 @@ from ninja.errors import ValidationError
 from bilat.coordination.api import router as coordination
 from bilat.errors import ParameterError, WarehouseMissingError
 from bilat.web.api import router as observatory
+from bilat.web.partners_api import router as partners
 
 api = NinjaAPI(
     title="bilat API",
@@ -65,3 +66,4 @@ def _no_warehouse(request: HttpRequest, error: WarehouseMissingError) -> HttpRes
 
 api.add_router("/", observatory)
 api.add_router("/", coordination)
+api.add_router("/partners", partners)

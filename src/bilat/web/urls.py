@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from bilat.web import views
+from bilat.web import partners, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,5 +18,7 @@ urlpatterns = [
     path("export/<str:name>.<str:fmt>", views.export_indicator, name="export-indicator"),
     path("report/<str:name>.<str:fmt>", views.report, name="report"),
     path("sources/", views.sources, name="sources"),
+    path("partners/", partners.partners, name="partners"),
+    path("partners.<str:fmt>", partners.partners_download, name="partners-download"),
     path("assets/vega.js", views.vega_bundle, name="vega-bundle"),
 ]

@@ -35,6 +35,7 @@ from bilat.reports import cache as report_cache
 from bilat.reports import make as reports
 from bilat.serving import warehouse
 from bilat.web import links, profile
+from bilat.web import suggestions as bridges
 from bilat.web.forms import FilterForm
 from bilat.web.sections import first_row, parameters, section
 from bilat.web.tables import grid
@@ -134,6 +135,7 @@ def organisation(request: HttpRequest, pic: str) -> HttpResponse:
         "projects": grid(found.projects, drop_empty=True),
         "partner_organisations": grid(found.partner_organisations, drop_empty=True),
         "partner_countries": grid(found.partner_countries, drop_empty=True),
+        **bridges.for_organisation_page(warehouse(), int(found.identity["pic"])),
     }
     return render(request, "web/organisation.html", context)
 
@@ -156,6 +158,7 @@ def project(request: HttpRequest, programme: str, project_id: str) -> HttpRespon
         "chart": charts.bars(found.by_country, category="name", category_title="Country")
         if found.by_country.num_rows
         else None,
+        "could_join": bridges.for_project_page(warehouse(), code, number),
     }
     return render(request, "web/project.html", context)
 
