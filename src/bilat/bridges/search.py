@@ -22,7 +22,7 @@ from bilat.bridges.reasons import reasons
 from bilat.bridges.signals import Question
 from bilat.bridges.weights import SHIPPED
 from bilat.errors import ParameterError
-from bilat.indicators.scope import parse_parts
+from bilat.indicators.filters import parse_parts
 from bilat.warehouse import bridges as sources
 from bilat.warehouse.store import Warehouse
 
