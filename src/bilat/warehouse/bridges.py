@@ -92,14 +92,21 @@ def organisations(warehouse: Warehouse) -> pa.Table:
     )
 
 
+# Associated to Horizon Europe's Pillar II only, and on other continents: partners across the
+# Atlantic from the European side means Europe and its neighbourhood, not these.
+_ELSEWHERE = ("CA", "KR", "NZ", "JP")
+
+
 def european_countries(warehouse: Warehouse) -> list[str]:
-    """CORDIS codes of the member states and associated countries of any programme."""
+    """CORDIS codes of the member states and the European associated countries of any
+    programme (Canada, South Korea, New Zealand and Japan are left out)."""
     return [
         row["cordis_code"]
         for row in warehouse.lookup(
             """SELECT DISTINCT cordis_code FROM country_status
                WHERE status IN ('member_state', 'associated') ORDER BY 1"""
         )
+        if row["cordis_code"] not in _ELSEWHERE
     ]
 
 
