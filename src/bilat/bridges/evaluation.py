@@ -132,8 +132,10 @@ def cases(warehouse: Warehouse, *, since: int, until: int | None = None) -> list
     period = records.build(tables, european_countries=european, until=until)
     titles = tables.projects["topic_title"].to_pylist()
     found = []
+    order = np.argsort(period.participation_project, kind="stable")
+    bounds = np.searchsorted(period.participation_project[order], np.arange(period.projects + 1))
     for n in range(period.projects):
-        rows = np.nonzero(period.participation_project == n)[0]
+        rows = order[bounds[n] : bounds[n + 1]]
         orgs = period.participation_org[rows]
         members = tuple(sorted({int(period.pics[o]) for o in orgs if period.european[o]}))
         americans = tuple(sorted({int(period.pics[o]) for o in orgs if period.american[o]}))
@@ -169,13 +171,19 @@ def cases(warehouse: Warehouse, *, since: int, until: int | None = None) -> list
 def learn(evidence: Evidence, questions: list[Case], *, seed: int = SEED) -> Weights:
     """Weights for both heads, fitted on `questions` ranked from `evidence`."""
     generator = np.random.default_rng(seed)
-    groups: dict[str, list[tuple[Floats, np.ndarray]]] = {"coordinator": [], "participant": []}
+    groups: dict[str, list[tuple[Floats, np.ndarray]]] = {
+        "coordinator": [],
+        "participant": [],
+    }
     for case in questions:
         found = signals(evidence, case.question)
         x = learning.features(found, SIGNALS)
         pool = np.nonzero(eligible(evidence, case.question))[0]
         sample = generator.choice(pool, size=min(SAMPLE, len(pool)), replace=False)
-        for head, truth in (("coordinator", case.coordinators), ("participant", case.members)):
+        for head, truth in (
+            ("coordinator", case.coordinators),
+            ("participant", case.members),
+        ):
             chosen = [n for n in (evidence.org(pic) for pic in truth) if n is not None]
             if not chosen:
                 continue
@@ -199,7 +207,11 @@ class _Outcome:
 
 
 def _outcome(
-    evidence: Evidence, case: Case, method: Method, found: dict[str, Floats], weights: Weights
+    evidence: Evidence,
+    case: Case,
+    method: Method,
+    found: dict[str, Floats],
+    weights: Weights,
 ) -> _Outcome:
     lead_scores, member_scores = method.scores(found, weights)
     mask = eligible(evidence, case.question)
@@ -276,7 +288,10 @@ def evaluate(warehouse: Warehouse, *, split: int = SPLIT, seed: int = SEED) -> E
         alone = signals(
             evidence,
             Question(
-                case.question.parts, case.question.topics, case.question.fields, case.question.text
+                case.question.parts,
+                case.question.topics,
+                case.question.fields,
+                case.question.text,
             ),
         )
         for method in METHODS:

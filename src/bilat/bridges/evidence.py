@@ -15,10 +15,12 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from bilat.warehouse import bridges as sources
 from bilat.warehouse.store import Warehouse
@@ -82,12 +84,15 @@ _WORD = re.compile(r"[^\W\d_][\w-]*[^\W_]|[^\W\d_]", re.UNICODE)
 _YEAR_STEP = re.compile(r"^(19|20)\d\d$")
 
 
-def words(text: str | None) -> set[str]:
-    """The meaningful lower-case words of a title or query (three letters or more)."""
+@cache
+def words(text: str | None) -> frozenset[str]:
+    """The meaningful lower-case words of a title or query (three letters or more).
+
+    Remembered: the same titles and field names recur over thousands of projects."""
     if not text:
-        return set()
+        return frozenset()
     found = {w.lower().strip("-") for w in _WORD.findall(text)}
-    return {w for w in found if len(w) >= 3 and w not in STOPWORDS}
+    return frozenset(w for w in found if len(w) >= 3 and w not in STOPWORDS)
 
 
 def topic_families(topic: str | None) -> list[str]:
@@ -107,10 +112,11 @@ def topic_families(topic: str | None) -> list[str]:
     )
 
 
-def field_paths(path: str) -> list[str]:
-    """A EuroSciVoc path and its ancestors: `/a/b/c` → `/a`, `/a/b`, `/a/b/c`."""
+@cache
+def field_paths(path: str) -> tuple[str, ...]:
+    """A EuroSciVoc path and its ancestors: `/a/b/c` → `/a`, `/a/b`, `/a/b/c` (remembered)."""
     steps = [step for step in path.split("/") if step]
-    return ["/" + "/".join(steps[:depth]) for depth in range(1, len(steps) + 1)]
+    return tuple("/" + "/".join(steps[:depth]) for depth in range(1, len(steps) + 1))
 
 
 @dataclass
@@ -139,11 +145,20 @@ class Evidence:
     field_idf: dict[str, float]
     word_idf: dict[str, float]
     index: dict[int, int] = field(default_factory=dict)
-    org_projects: list[Ints] = field(default_factory=list)
-    project_orgs: list[Ints] = field(default_factory=list)
+    org_projects: Slices = field(
+        default_factory=lambda: Slices(np.zeros(0, np.int64), np.zeros(1, np.int64))
+    )
+    project_orgs: Slices = field(
+        default_factory=lambda: Slices(np.zeros(0, np.int64), np.zeros(1, np.int64))
+    )
     project_has_american: Flags = field(default_factory=lambda: np.zeros(0, bool))
     project_has_european: Flags = field(default_factory=lambda: np.zeros(0, bool))
     project_count: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
+    # Signals that do not depend on the question, computed once (see `signals`).
+    fixed: dict[str, Floats] = field(default_factory=dict)
+    coordinator_project: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
+    coordinator_org: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
+    org_ec: Floats = field(default_factory=lambda: np.zeros(0))
 
     @property
     def organisations(self) -> int:
@@ -162,10 +177,11 @@ class Evidence:
     def scores(self, project_weight: Floats, *, coordinators: bool = False) -> Floats:
         """Each organisation's sum of the weights of its projects (as coordinator only, or
         in any role): the one operation every signal reduces to."""
-        weights = project_weight[self.participation_project]
         if coordinators:
-            weights = weights * self.participation_coordinator
-        found = np.bincount(self.participation_org, weights=weights, minlength=self.organisations)
+            projects, orgs = self.coordinator_project, self.coordinator_org
+        else:
+            projects, orgs = self.participation_project, self.participation_org
+        found = np.bincount(orgs, weights=project_weight[projects], minlength=self.organisations)
         return found.astype(np.float64)
 
     def projects_of(self, keys: Iterable[str], index: dict[str, Ints]) -> Ints:
@@ -214,27 +230,19 @@ def build(
     """Index the record read from the warehouse."""
     projects = tables.projects.to_pydict()
     keys = list(zip(projects["programme"], projects["project_id"], strict=True))
-    position = {key: number for number, key in enumerate(keys)}
     facts = tables.participations
-    pics, org_of = _organisations(facts)
-    project_of = np.array(
-        [
-            position[key]
-            for key in zip(
-                facts["programme"].to_pylist(), facts["project_id"].to_pylist(), strict=True
-            )
-        ],
-        dtype=np.int64,
-    ).reshape(-1)
-    org = np.array([org_of[pic] for pic in facts["pic"].to_pylist()], dtype=np.int64).reshape(-1)
+    project_of = _numbers(facts["project_number"])
+    org = _numbers(facts["org_number"])
+    pics = np.zeros(int(org.max(initial=-1)) + 1, np.int64)
+    pics[org] = _numbers(facts["pic"])
     countries = _country_of(facts, len(pics), org)
-    fields = _grouped(tables.fields, position, "path")
-    titles = _grouped(tables.legal_bases, position, "title")
+    fields = _grouped(tables.fields, len(keys), "path")
+    titles = _grouped(tables.legal_bases, len(keys), "title")
     evidence = Evidence(
         until=until,
         pics=pics,
-        european=np.array([c in european_countries for c in countries], dtype=bool),
-        american=np.array([c == "US" for c in countries], dtype=bool),
+        european=np.isin(countries, sorted(european_countries)),
+        american=countries == "US",
         project_keys=keys,
         project_year=np.array([y if y is not None else -1 for y in projects["year"]], np.int64),
         project_part=list(projects["programme_part_code"]),
@@ -242,10 +250,10 @@ def build(
         project_acronym=list(projects["acronym"]),
         participation_project=project_of,
         participation_org=org,
-        participation_coordinator=np.array(
-            [role == "coordinator" for role in facts["role"].to_pylist()], dtype=bool
-        ).reshape(-1),
-        participation_ec=np.array(facts["ec_contribution"].to_pylist(), np.float64).reshape(-1),
+        participation_coordinator=pc.fill_null(pc.equal(facts["role"], "coordinator"), False)
+        .to_numpy(zero_copy_only=False)
+        .astype(bool),
+        participation_ec=facts["ec_contribution"].to_numpy(zero_copy_only=False).astype(np.float64),
         by_part=_invert((part,) if part else () for part in projects["programme_part_code"]),
         by_family=_invert(topic_families(topic) for topic in projects["topic"]),
         by_field=_invert(
@@ -269,31 +277,27 @@ def build(
     return evidence
 
 
-def _organisations(facts: pa.Table) -> tuple[Ints, dict[int, int]]:
-    pics = sorted(set(facts["pic"].to_pylist()))
-    return np.array(pics, dtype=np.int64), {pic: n for n, pic in enumerate(pics)}
+def _numbers(column: pa.ChunkedArray) -> Ints:
+    return np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.int64).reshape(-1)
 
 
-def _country_of(facts: pa.Table, count: int, org: Ints) -> list[str | None]:
-    """Each organisation's country: the one of its last participation in project order (an
-    organisation that moved country is placed where its latest grant put it)."""
-    countries: list[str | None] = [None] * count
-    for n, country in zip(org.tolist(), facts["country"].to_pylist(), strict=True):
-        if country:
-            countries[n] = country
-    return countries
+def _country_of(facts: pa.Table, count: int, org: Ints) -> npt.NDArray[np.str_]:
+    """Each organisation's country: the one of its last participation in project order that
+    names one (an organisation that moved is placed where its latest grant put it)."""
+    countries = np.array(facts["country"].to_pylist(), dtype=object)
+    given = pc.fill_null(pc.not_equal(facts["country"], ""), False)
+    named = np.nonzero(given.to_numpy(zero_copy_only=False))[0]
+    last = np.full(count, -1, np.int64)
+    np.maximum.at(last, org[named], named)
+    found = np.full(count, "", dtype=object)
+    found[last >= 0] = countries[last[last >= 0]]
+    return found.astype(str)
 
 
-def _grouped(table: pa.Table, position: dict[tuple[str, int], int], column: str) -> list[list[str]]:
-    grouped: list[list[str]] = [[] for _ in position]
-    for programme, project_id, value in zip(
-        table["programme"].to_pylist(),
-        table["project_id"].to_pylist(),
-        table[column].to_pylist(),
-        strict=True,
-    ):
-        number = position.get((programme, project_id))
-        if number is not None and value:
+def _grouped(table: pa.Table, count: int, column: str) -> list[list[str]]:
+    grouped: list[list[str]] = [[] for _ in range(count)]
+    for number, value in zip(table["number"].to_pylist(), table[column].to_pylist(), strict=True):
+        if value:
             grouped[number].append(value)
     return grouped
 
@@ -303,7 +307,7 @@ def _project_words(
 ) -> set[str]:
     """The words a project is found by: its topic's title, its legal bases' titles and the
     names of its fields of science."""
-    found = words(title)
+    found = set(words(title))
     for text in legal_titles:
         found |= words(text)
     for path in paths:
@@ -327,23 +331,27 @@ def _idf(index: dict[str, Ints], projects: int) -> dict[str, float]:
 def _link(evidence: Evidence) -> None:
     """Projects of each organisation and organisations of each project, and which projects
     have participants on each side of the Atlantic."""
-    order = np.argsort(evidence.participation_org, kind="stable")
-    bounds = np.searchsorted(
-        evidence.participation_org[order], np.arange(evidence.organisations + 1)
+    led = evidence.participation_coordinator
+    evidence.coordinator_project = evidence.participation_project[led]
+    evidence.coordinator_org = evidence.participation_org[led]
+    evidence.org_ec = np.bincount(
+        evidence.participation_org,
+        weights=evidence.participation_ec,
+        minlength=evidence.organisations,
+    ).astype(np.float64)
+    evidence.org_projects = _pairs(
+        evidence.participation_org,
+        evidence.participation_project,
+        evidence.organisations,
+        evidence.projects,
     )
-    projects = evidence.participation_project[order]
-    evidence.org_projects = [
-        np.unique(projects[bounds[n] : bounds[n + 1]]) for n in range(evidence.organisations)
-    ]
     evidence.project_count = np.array([len(found) for found in evidence.org_projects], np.int64)
-    order = np.argsort(evidence.participation_project, kind="stable")
-    bounds = np.searchsorted(
-        evidence.participation_project[order], np.arange(evidence.projects + 1)
+    evidence.project_orgs = _pairs(
+        evidence.participation_project,
+        evidence.participation_org,
+        evidence.projects,
+        evidence.organisations,
     )
-    orgs = evidence.participation_org[order]
-    evidence.project_orgs = [
-        np.unique(orgs[bounds[n] : bounds[n + 1]]) for n in range(evidence.projects)
-    ]
     side = evidence.american[evidence.participation_org]
     evidence.project_has_american = (
         np.bincount(evidence.participation_project, weights=side, minlength=evidence.projects) > 0
@@ -352,3 +360,32 @@ def _link(evidence: Evidence) -> None:
     evidence.project_has_european = (
         np.bincount(evidence.participation_project, weights=side, minlength=evidence.projects) > 0
     )
+
+
+class Slices(Sequence[Ints]):
+    """Rows of a sparse table kept as one array and its bounds: the projects of each
+    organisation, the organisations of each project, without an array object per row."""
+
+    def __init__(self, values: Ints, bounds: Ints) -> None:
+        self.values = values
+        self.bounds = bounds
+
+    def __len__(self) -> int:
+        return len(self.bounds) - 1
+
+    def __getitem__(self, n: int) -> Ints:  # type: ignore[override]
+        return self.values[self.bounds[n] : self.bounds[n + 1]]
+
+    def sizes(self) -> Ints:
+        """The length of every row."""
+        return np.diff(self.bounds)
+
+
+def _pairs(left: Ints, right: Ints, count: int, width: int) -> Slices:
+    """For each value of `left`, the distinct values of `right` beside it, in order: one
+    sort of the pairs instead of one `unique` per value."""
+    pairs = np.sort(left * width + right)
+    if len(pairs):
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+    keys, values = pairs // width, pairs % width
+    return Slices(values, np.searchsorted(keys, np.arange(count + 1)))

@@ -80,5 +80,8 @@ def rank(
     found = signals(evidence, question, projects)
     scores = score(found, weights, head)
     return Ranked(
-        order(evidence, scores, eligible(evidence, question), limit), scores, found, projects
+        order(evidence, scores, eligible(evidence, question), limit),
+        scores,
+        found,
+        projects,
     )

@@ -161,8 +161,7 @@ def _common(evidence: Evidence, first: int, second: int) -> np.ndarray:
 
 def _activity(evidence: Evidence, org: int, mine: np.ndarray, found: Mapping[str, Floats]) -> str:
     """Projects, coordinations, the latest year and the EU contribution received."""
-    rows = evidence.participation_org == org
-    received = float(evidence.participation_ec[rows].sum())
+    received = float(evidence.org_ec[org])
     years = evidence.project_year[mine]
     latest = int(years.max()) if len(years) and years.max() > 0 else None
     text = f"{_projects(len(mine))} in all, {int(found['coordinated'][org])} coordinated"

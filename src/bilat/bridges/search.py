@@ -10,6 +10,7 @@ the API returns and the exports write. Organisations only: no person is ever nam
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -131,11 +132,17 @@ def parse_limit(value: object) -> int:
 
 
 def _answer(
-    warehouse: Warehouse, question: Question, *, title: str, described: str, head: str, limit: int
+    warehouse: Warehouse,
+    question: Question,
+    *,
+    title: str,
+    described: str,
+    head: str,
+    limit: int,
 ) -> Suggestions:
     evidence, identities = current(warehouse)
     ranked = rank(evidence, question, SHIPPED, head=head, limit=limit)
-    names = {pic: str(row["name"]) for pic, row in identities.items()}
+    names = _Names(identities)
     rows = []
     for position, n in enumerate(ranked.order.tolist(), start=1):
         pic = int(evidence.pics[n])
@@ -155,6 +162,23 @@ def _answer(
             }
         )
     return Suggestions(title, described, rows)
+
+
+class _Names(Mapping[int, str]):
+    """Organisation names read from the identities as the reasons ask for them (building a
+    dictionary of every name per question cost more than the ranking)."""
+
+    def __init__(self, identities: dict[int, dict[str, object]]) -> None:
+        self._identities = identities
+
+    def __getitem__(self, pic: int) -> str:
+        return str(self._identities[pic]["name"])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._identities)
+
+    def __len__(self) -> int:
+        return len(self._identities)
 
 
 def _profile(evidence: Evidence, org: int) -> Question:
@@ -311,7 +335,11 @@ def for_project(
 
 
 def open_coordinators(
-    warehouse: Warehouse, *, part: str | None = None, field: str | None = None, limit: int = LIMIT
+    warehouse: Warehouse,
+    *,
+    part: str | None = None,
+    field: str | None = None,
+    limit: int = LIMIT,
 ) -> list[dict[str, object]]:
     """European organisations that coordinated projects with US participants, most such
     projects first, with those projects listed: the shortest path into a consortium."""

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bilat.bridges.evidence import Evidence, Floats, Ints, field_paths, topic_families, words
+from bilat.bridges.evidence import (
+    Evidence,
+    Floats,
+    Ints,
+    field_paths,
+    topic_families,
+    words,
+)
 
 # The signals, in the order of the weight vectors. Each is a count per organisation.
 SIGNALS = (
@@ -68,11 +75,14 @@ class Question:
     @property
     def words(self) -> set[str]:
         """The words of the free text."""
-        return words(self.text)
+        return set(words(self.text))
 
 
 def _weighted(
-    evidence: Evidence, keys: Sequence[str], index: dict[str, Ints], idf: dict[str, float]
+    evidence: Evidence,
+    keys: Sequence[str],
+    index: dict[str, Ints],
+    idf: dict[str, float],
 ) -> Floats:
     """Project weights: the share of the question's idf mass each project matches."""
     weight = np.zeros(evidence.projects)
@@ -126,6 +136,10 @@ def project_weights(evidence: Evidence, question: Question) -> dict[str, Floats]
     }
 
 
+# Signals that do not depend on the question, only on its side: computed once per record.
+_FIXED = ("across", "projects", "recent")
+
+
 def signals(
     evidence: Evidence, question: Question, weights: dict[str, Floats] | None = None
 ) -> dict[str, Floats]:
@@ -133,16 +147,33 @@ def signals(
     weights when the caller has them already)."""
     weights = weights if weights is not None else project_weights(evidence, question)
     found: dict[str, Floats] = {}
+    nothing = np.zeros(evidence.organisations)
     for name, weight in weights.items():
-        found[name] = evidence.scores(weight)
+        if name in _FIXED:
+            continue
+        asked = bool(weight.any())  # an empty part of the question costs no sum
+        found[name] = evidence.scores(weight) if asked else nothing
         coordinated = f"{name}_coordinated"
         if coordinated in SIGNALS:
-            found[coordinated] = evidence.scores(weight, coordinators=True)
-    found["coordinated"] = found.pop(
-        "projects_coordinated", evidence.scores(weights["projects"], coordinators=True)
-    )
+            found[coordinated] = evidence.scores(weight, coordinators=True) if asked else nothing
+    found |= _fixed(evidence, question.side, weights)
     found["partners_of_partners"] = _second_step(evidence, found["partners"])
     return {name: found[name] for name in SIGNALS}
+
+
+def _fixed(evidence: Evidence, side: str, weights: dict[str, Floats]) -> dict[str, Floats]:
+    """The question-independent signals of one side, remembered on the record."""
+    names = ("across", "across_coordinated", "projects", "coordinated", "recent")
+    if f"projects/{side}" not in evidence.fixed:
+        computed = {
+            "across": evidence.scores(weights["across"]),
+            "across_coordinated": evidence.scores(weights["across"], coordinators=True),
+            "projects": evidence.scores(weights["projects"]),
+            "coordinated": evidence.scores(weights["projects"], coordinators=True),
+            "recent": evidence.scores(weights["recent"]),
+        }
+        evidence.fixed.update({f"{name}/{side}": value for name, value in computed.items()})
+    return {name: evidence.fixed[f"{name}/{side}"] for name in names}
 
 
 def _second_step(evidence: Evidence, partners: Floats) -> Floats:

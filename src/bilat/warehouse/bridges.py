@@ -48,8 +48,12 @@ def record(
         if bounded
         else f"({_YEAR} BETWEEN $since AND $until OR {_YEAR} IS NULL)"
     )
-    chosen = f"""chosen AS (SELECT p.programme, p.project_id FROM projects p WHERE {scope}
-                            AND p.participations > 0)"""
+    # Projects are numbered in (programme, project_id) order and organisations in PIC order:
+    # the numbers index the arrays partner search builds from these tables.
+    chosen = f"""chosen AS (SELECT p.programme, p.project_id,
+                                   row_number() OVER (ORDER BY p.programme, p.project_id) - 1
+                                       AS number
+                            FROM projects p WHERE {scope} AND p.participations > 0)"""
     projects = warehouse.arrow(
         f"""WITH {chosen}
             SELECT p.programme, p.project_id, p.acronym, {_YEAR} AS year, p.topic,
@@ -60,24 +64,26 @@ def record(
     )
     participations = warehouse.arrow(
         f"""WITH {chosen}
-            SELECT f.programme, f.project_id, f.pic, f.role, f.country,
+            SELECT c.number AS project_number,
+                   dense_rank() OVER (ORDER BY f.pic) - 1 AS org_number,
+                   f.programme, f.project_id, f.pic, f.role, f.country,
                    f.country_status, COALESCE(f.ec_contribution, 0)::DOUBLE AS ec_contribution
-            FROM participation_facts f JOIN chosen USING (programme, project_id)
+            FROM participation_facts f JOIN chosen c USING (programme, project_id)
             WHERE f.pic IS NOT NULL
             ORDER BY f.programme, f.project_id, f.pic, f.role""",
         bounds,
     )
     fields = warehouse.arrow(
         f"""WITH {chosen}
-            SELECT DISTINCT f.programme, f.project_id, f.path
-            FROM project_fields f JOIN chosen USING (programme, project_id)
+            SELECT DISTINCT c.number, f.programme, f.project_id, f.path
+            FROM project_fields f JOIN chosen c USING (programme, project_id)
             WHERE f.path IS NOT NULL ORDER BY ALL""",
         bounds,
     )
     legal_bases = warehouse.arrow(
         f"""WITH {chosen}
-            SELECT DISTINCT l.programme, l.project_id, l.title
-            FROM project_legal_basis l JOIN chosen USING (programme, project_id)
+            SELECT DISTINCT c.number, l.programme, l.project_id, l.title
+            FROM project_legal_basis l JOIN chosen c USING (programme, project_id)
             WHERE l.title IS NOT NULL ORDER BY ALL""",
         bounds,
     )
