@@ -19,7 +19,7 @@ PACKAGES: tuple[tuple[str, ...], ...] = (
     ("cordis", "downloads"),
     ("warehouse", "formatting"),
     ("indicators", "serving"),
-    ("records", "charts"),
+    ("records", "charts", "bridges"),
     ("reports",),
     ("web", "coordination"),
     ("site",),

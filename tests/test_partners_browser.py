@@ -25,8 +25,11 @@ def test_a_us_university_finds_european_partners_and_follows_one(site: str, page
     shot(page, "partners-organisation")
     name = first.get_by_role("link").inner_text()
     first.get_by_role("link").click()
+    page.wait_for_url("**/organisation/*/")
     assert page.get_by_role("heading", level=1).inner_text() == name
-    assert page.get_by_role("heading", name="Suggested partners across the Atlantic").is_visible()
+    suggested = page.get_by_role("heading", name="Suggested partners across the Atlantic")
+    suggested.wait_for()  # the organisation page computes its suggestions before it answers
+    assert suggested.is_visible()
 
 
 def test_a_topic_prefix_search_downloads_its_result(site: str, page: Page) -> None:
