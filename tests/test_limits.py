@@ -101,6 +101,9 @@ def test_an_event_that_has_ended_takes_no_registration():
     over = make_event(
         starts=date.today() - timedelta(days=3), ends=date.today() - timedelta(days=1)
     )
+    # The form is not offered at all: the page says why before anyone fills anything in.
+    offered = Client().get(f"/events/{over.slug}/register/").content.decode()
+    assert f"{over.title} ended on" in offered and 'name="email"' not in offered
     page = Client().post(f"/events/{over.slug}/register/", FORM | {"email": "ada@example.org"})
     assert f"{over.title} ended on" in page.content.decode()
     assert not PendingRegistration.objects.exists()

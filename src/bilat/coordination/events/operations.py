@@ -54,6 +54,16 @@ def check_open(event: Event, *, after_end: bool = False) -> None:
         )
 
 
+def closed_because(event: Event) -> str | None:
+    """Why the public form cannot take a registration for `event` now, or None if it can:
+    the form says so before anyone fills it in."""
+    try:
+        check_open(event)
+    except CoordinationError as error:
+        return str(error)
+    return None
+
+
 @transaction.atomic
 def register(
     actor: Actor,

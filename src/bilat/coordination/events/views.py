@@ -27,6 +27,7 @@ from bilat.coordination.events.forms import AttendanceForm, EventFilter, ImportF
 from bilat.coordination.events.models import Document, Event, Registration, Status
 from bilat.coordination.events.operations import (
     cancel,
+    closed_because,
     mark_attendance,
     places_left,
     register_person,
@@ -89,6 +90,9 @@ def register_form(request: HttpRequest, slug: str) -> HttpResponse:
     (their details filled in); any other address gets an e-mail whose link confirms it, and
     the answer does not say whether the address is known."""
     found = _event(request, slug)
+    closed = closed_because(found)
+    if closed:
+        return render(request, "events/register.html", {"event": found, "closed": closed})
     own = person_of(request.user)
     initial = PersonForm.initial_of(own) if own else {}
     form = PersonForm(request.POST or None, initial=initial, require_registration=True)
