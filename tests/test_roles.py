@@ -53,6 +53,21 @@ def test_an_organisation_with_a_pic_shows_its_cordis_record(client):
     assert f'<dd class="value">{expected}</dd>' in html
 
 
+def test_a_document_is_private_until_an_editor_makes_it_public(tmp_path):
+    with override_settings(MEDIA_ROOT=tmp_path):
+        event = make_event()
+        document = Document.objects.create(
+            event=event, title="Attendance list", upload=SimpleUploadedFile("list.txt", b"Ada")
+        )
+        assert Client().get(f"/documents/{document.pk}/").status_code == 404
+        assert "Attendance list" not in Client().get(f"/events/{event.slug}/").content.decode()
+        editor = Client()
+        editor.force_login(make_editor())
+        seen = editor.get(f"/documents/{document.pk}/")
+        assert seen.status_code == 200
+        close(seen)
+
+
 def test_uploaded_documents_follow_their_event(tmp_path):
     with override_settings(MEDIA_ROOT=tmp_path):
         event = make_event()
@@ -61,6 +76,7 @@ def test_uploaded_documents_follow_their_event(tmp_path):
             title="Minutes",
             type="minutes",
             upload=SimpleUploadedFile("minutes.txt", b"What was agreed."),
+            public=True,
         )
         visitor = Client()
         response = visitor.get(f"/documents/{document.pk}/")

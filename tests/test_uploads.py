@@ -86,7 +86,7 @@ def test_a_page_uploaded_before_the_rule_is_served_as_bytes_to_download(tmp_path
         event = make_event(published=True)
         for name in ("old.html", "old.svg"):
             document = Document.objects.create(
-                event=event, title=name, upload=SimpleUploadedFile(name, SCRIPT)
+                event=event, title=name, upload=SimpleUploadedFile(name, SCRIPT), public=True
             )
             response = Client().get(f"/documents/{document.pk}/")
             assert response["Content-Type"] == "application/octet-stream"

@@ -119,7 +119,9 @@ class Document(models.Model):
     type = models.CharField(max_length=10, choices=Type.choices, default=Type.OTHER)
     link = models.URLField(blank=True)
     upload = models.FileField(upload_to="documents/%Y/", blank=True)
-    public = models.BooleanField(default=True)
+    public = models.BooleanField(
+        default=False, help_text="Shown on the public event page (editors see every document)"
+    )
 
     objects = DocumentQuerySet.as_manager()
 
