@@ -60,8 +60,8 @@ def test_wrong_passwords_hold_the_account_even_against_the_right_one():
     held = client.post(
         "/accounts/login/", {"username": "coordinator", "password": "right-password-123"}
     )
-    assert held.status_code == 200
-    assert "Too many log-in attempts for this address" in held.content.decode()
+    assert held.status_code == 429
+    assert "Too many log-in attempts for this account" in held.content.decode()
     admin = client.post(
         "/admin/login/", {"username": "coordinator", "password": "right-password-123"}
     )
@@ -76,6 +76,13 @@ def test_wrong_passwords_hold_the_account_even_against_the_right_one():
     make_editor("other", "right-password-456")
     ok = client.post("/accounts/login/", {"username": "other", "password": "right-password-456"})
     assert ok.status_code == 302  # another account from the same client logs in
+    assert ok["Location"] == "/coordination/"  # an editor lands on the editors' start page
+
+
+def test_a_participant_lands_on_their_own_data_after_logging_in():
+    User.objects.create_user("ada", "ada@example.org", "a long passphrase")
+    ok = Client().post("/accounts/login/", {"username": "ada", "password": "a long passphrase"})
+    assert ok.status_code == 302 and ok["Location"] == "/me/"
 
 
 def test_sign_up_is_limited_per_address():

@@ -28,13 +28,14 @@ class Limit:
     per_address: int
     per_client: int
     minutes: int
+    address: str = "address"  # what is counted: an e-mail address, or a log-in's account
 
 
 # A person registers for a few events an hour; a robot posting a thousand is stopped.
 REGISTRATION = Limit("registration", per_address=3, per_client=20, minutes=60)
 SIGNUP = Limit("sign-up", per_address=3, per_client=10, minutes=60)
 # Failed log-ins only: five wrong passwords hold the account for 15 minutes.
-LOGIN = Limit("log-in", per_address=5, per_client=30, minutes=15)
+LOGIN = Limit("log-in", per_address=5, per_client=30, minutes=15, address="account")
 
 
 class TooManyAttempts(CoordinationError):
@@ -50,7 +51,7 @@ def client_of(request: HttpRequest) -> str:
 def _keys(limit: Limit, address: str, client: str) -> list[tuple[str, int, str]]:
     return [
         (f"bilat-limit:{limit.name}:address:{address.strip().lower()}", limit.per_address,
-         "for this address"),
+         f"for this {limit.address}"),
         (f"bilat-limit:{limit.name}:client:{client}", limit.per_client, "from your network"),
     ]  # fmt: skip
 

@@ -142,7 +142,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"] = {"min_length": 10}  # type: ignore[assignment]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "me"
+LOGIN_REDIRECT_URL = "me"  # participants; editors: their start page (stakeholders.views.LogIn)
 LOGOUT_REDIRECT_URL = "home"
 MEDIA_ROOT = config.get("BILAT_UPLOADS")
 MEDIA_URL = "/uploads/"  # editors only (the admin links there); the public use /documents/<id>/

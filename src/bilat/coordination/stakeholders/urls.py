@@ -6,14 +6,9 @@ from django.contrib.auth import views as auth
 from django.urls import path
 
 from bilat.coordination.stakeholders import views
-from bilat.coordination.stakeholders.forms import LimitedLogin
 
 urlpatterns = [
-    path(
-        "accounts/login/",
-        auth.LoginView.as_view(authentication_form=LimitedLogin),
-        name="login",
-    ),
+    path("accounts/login/", views.LogIn.as_view(), name="login"),
     path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/signup/<str:token>/", views.signup_confirm, name="signup-confirm"),

@@ -9,16 +9,18 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from bilat.coordination import limits
 from bilat.coordination.filtering import page_of
-from bilat.coordination.roles import editor_required
+from bilat.coordination.roles import editor_required, is_editor
 from bilat.coordination.stakeholders import directory
 from bilat.coordination.stakeholders.accounts import (
     LINK_HOURS,
@@ -26,7 +28,7 @@ from bilat.coordination.stakeholders.accounts import (
     read_link,
     request_account,
 )
-from bilat.coordination.stakeholders.forms import PersonForm, SignupForm
+from bilat.coordination.stakeholders.forms import LimitedLogin, PersonForm, SignupForm
 from bilat.coordination.stakeholders.models import (
     Organisation,
     Person,
@@ -45,6 +47,22 @@ from bilat.downloads import attachment, download
 from bilat.errors import BilatError, CoordinationError
 from bilat.records.organisation import organisation as cordis_organisation
 from bilat.serving import warehouse
+
+
+class LogIn(auth.LoginView):
+    """The log-in page: editors land on their start page, participants on their own data;
+    past the brakes the page answers 429 Too Many Requests, not a plain 200."""
+
+    authentication_form = LimitedLogin
+
+    def get_default_redirect_url(self) -> str:
+        return reverse("coordination" if is_editor(self.request.user) else "me")
+
+    def form_invalid(self, form: LimitedLogin) -> HttpResponse:  # type: ignore[override]
+        response = super().form_invalid(form)
+        if any(e.code == "too_many" for e in form.non_field_errors().as_data()):
+            response.status_code = 429
+        return response
 
 
 def signup(request: HttpRequest) -> HttpResponse:
