@@ -15,6 +15,7 @@ MODULES = [
     "bilat.formatting",
     "bilat.exports",
     "bilat.cordis.programme_parts",
+    "bilat.cli.serving",
 ]
 
 

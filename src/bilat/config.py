@@ -84,7 +84,8 @@ SETTINGS: tuple[Setting, ...] = (
         "BILAT_BASE_URL",
         "http://127.0.0.1:8000",
         "Public address of the site (scheme, host and any path prefix), for the absolute links "
-        "that leave it: e-mails to registrants and the iCalendar feeds.",
+        "that leave it: e-mails to registrants and the iCalendar feeds. Unset, `bilat serve` "
+        "uses the address it listens on (set it for --production).",
     ),
     Setting(
         "BILAT_ANONYMOUS_EXPORT_ROWS",

@@ -41,6 +41,8 @@ def serve_command(
     os.environ["BILAT_WAREHOUSE"] = str(warehouse_path(warehouse))
     if production:
         os.environ["BILAT_PRODUCTION"] = "1"
+    elif not os.environ.get("BILAT_BASE_URL"):  # links in e-mails and feeds lead back here
+        os.environ["BILAT_BASE_URL"] = local_address(host, port)
     django_setup()
     from django.conf import settings
     from django.core.management import execute_from_command_line
@@ -81,3 +83,12 @@ def settings_command() -> None:
     """Show every setting, its environment variable, current value and meaning."""
     for setting in config.SETTINGS:
         click.echo(f"{setting.env}={setting.value()}\n    {setting.help}")
+
+
+def local_address(host: str, port: int) -> str:
+    """The address a browser on this machine opens for a server on `host`:`port`.
+
+    >>> local_address("127.0.0.1", 8109), local_address("0.0.0.0", 8000)
+    ('http://127.0.0.1:8109', 'http://127.0.0.1:8000')
+    """
+    return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::', '') else host}:{port}"
