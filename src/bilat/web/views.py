@@ -24,6 +24,7 @@ from bilat.cordis.programme_parts import PROGRAMMES
 from bilat.downloads import attachment, download, export_format, streamed
 from bilat.errors import ParameterError, WarehouseMissingError
 from bilat.indicators import filters
+from bilat.indicators.coverage import coverage, gaps
 from bilat.indicators.scope import parse_subject, resolve
 from bilat.records import listing
 from bilat.records.organisation import organisation as find_organisation
@@ -101,12 +102,15 @@ def country(request: HttpRequest, code: str = "US") -> HttpResponse:
     found = profile.sections(
         store, params, us="US" in subject.countries, programmes=len(scope.programmes)
     )
+    total = first_row(found["headline"])
     context = {
         "subject": subject,
         "code": code.upper(),
         "form": FilterForm(request.GET),
         "query": request.GET.urlencode(),
-        "total": first_row(found["headline"]),
+        "total": total,
+        "empty": not total.get("participations"),
+        "gaps": gaps(coverage(store), scope),
         "breakdowns": [found[name] for name in profile.BREAKDOWNS],
         "sections": found,
         "report_formats": list(reports.FORMATS),
@@ -131,10 +135,14 @@ def organisation(request: HttpRequest, pic: str) -> HttpResponse:
         )
         if found.by_year.num_rows
         else None,
-        "by_year": grid(found.by_year, drop_empty=True),
-        "projects": grid(found.projects, drop_empty=True),
-        "partner_organisations": grid(found.partner_organisations, drop_empty=True),
-        "partner_countries": grid(found.partner_countries, drop_empty=True),
+        "by_year": grid(found.by_year, drop_empty=True, label="Participations per year"),
+        "projects": grid(found.projects, drop_empty=True, label="Projects"),
+        "partner_organisations": grid(
+            found.partner_organisations, drop_empty=True, label="Partner organisations"
+        ),
+        "partner_countries": grid(
+            found.partner_countries, drop_empty=True, label="Partner countries"
+        ),
         **bridges.for_organisation_page(warehouse(), int(found.identity["pic"])),
     }
     return render(request, "web/organisation.html", context)
@@ -153,8 +161,8 @@ def project(request: HttpRequest, programme: str, project_id: str) -> HttpRespon
         "programme_title": PROGRAMMES[code],
         "cordis_url": found.cordis_url,
         "fields": found.fields,
-        "participants": grid(found.participants, drop_empty=True),
-        "by_country": grid(found.by_country, drop_empty=True),
+        "participants": grid(found.participants, drop_empty=True, label="Participants"),
+        "by_country": grid(found.by_country, drop_empty=True, label="Participants by country"),
         "chart": charts.bars(found.by_country, category="name", category_title="Country")
         if found.by_country.num_rows
         else None,

@@ -1,0 +1,173 @@
+"""What the warehouse holds for each programme: whether its participations and its project
+table are loaded, the snapshot date, and which years are still incomplete.
+
+Pages, reports and exports read this so that missing data is said to be missing: a programme
+whose participations are not loaded is "not loaded", never a column of zeros, and the latest
+call year of a running programme is "incomplete", not a collapse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from bilat.cordis.programme_parts import PROGRAMMES
+from bilat.cordis.reference import rows
+from bilat.indicators.scope import Scope
+from bilat.warehouse.store import Warehouse
+
+# The tables that give a programme its participations: the CORDIS organization table, else a
+# Horizon Dashboard export.
+PARTICIPATION_TABLES = ("organization", "dashboard")
+
+
+@dataclass(frozen=True)
+class Programme:
+    """One framework programme as loaded (or not) in the warehouse."""
+
+    code: str
+    title: str
+    participations: bool  # its organization table (or a Dashboard export) is loaded
+    projects: bool  # its project table is loaded: start dates, funding schemes, amounts
+    snapshot: date | None  # the snapshot date of its participations
+    year_basis: str | None  # "start" or "call": how the year of its participations is read
+    first_year: int | None
+    latest_year: int | None
+    incomplete_from: int | None  # the first year still incomplete at the snapshot date
+
+    @property
+    def incomplete_years(self) -> range:
+        if self.incomplete_from is None or self.latest_year is None:
+            return range(0)
+        return range(self.incomplete_from, self.latest_year + 1)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Every programme bilat knows, loaded or not, in programme order."""
+
+    programmes: tuple[Programme, ...]
+
+    def get(self, code: str) -> Programme:
+        return next(p for p in self.programmes if p.code == code)
+
+    @property
+    def loaded(self) -> tuple[Programme, ...]:
+        """The programmes whose participations are loaded."""
+        return tuple(p for p in self.programmes if p.participations)
+
+    @property
+    def missing(self) -> tuple[Programme, ...]:
+        """The programmes whose participations are not loaded."""
+        return tuple(p for p in self.programmes if not p.participations)
+
+    def is_incomplete(self, programme: str, year: int | None) -> bool:
+        """Whether a programme's year was still being signed at its snapshot date."""
+        if year is None or programme not in PROGRAMMES:
+            return False
+        return year in self.get(programme).incomplete_years
+
+
+def incomplete_from(snapshot: date | None, basis: str | None) -> int | None:
+    """The first year whose grants were not all signed and published at the snapshot date.
+
+    Grants are signed up to about a year after their call closes, and calls of year Y close
+    until early Y+1: by call year, the snapshot's year and the one before are incomplete; by
+    start year, projects starting in the snapshot's year are still being signed.
+
+    >>> incomplete_from(date(2024, 5, 29), "call"), incomplete_from(date(2024, 5, 29), "start")
+    (2023, 2024)
+    """
+    if snapshot is None or basis is None:
+        return None
+    return snapshot.year - 1 if basis == "call" else snapshot.year
+
+
+def coverage(warehouse: Warehouse) -> Coverage:
+    """What is loaded for each programme (read once per warehouse file)."""
+    tables: dict[str, dict[str, date | None]] = {}
+    for row in warehouse.lookup("SELECT programme, kind, snapshot_date FROM programme_tables"):
+        tables.setdefault(row["programme"], {})[row["kind"]] = row["snapshot_date"]
+    years = {
+        row["programme"]: row
+        for row in warehouse.lookup(
+            "SELECT programme, min(year) AS first_year, max(year) AS latest_year, "
+            "mode(year_basis) AS basis FROM participation_facts WHERE year IS NOT NULL "
+            "GROUP BY programme"
+        )
+    }
+    programmes = []
+    for code, title in PROGRAMMES.items():
+        kinds = tables.get(code, {})
+        snapshots = [day for k in PARTICIPATION_TABLES if (day := kinds.get(k))]
+        snapshot = max(snapshots) if snapshots else None
+        found = years.get(code, {})
+        latest, basis = found.get("latest_year"), found.get("basis")
+        first = incomplete_from(snapshot, basis)
+        programmes.append(
+            Programme(
+                code=code,
+                title=title,
+                participations=any(k in kinds for k in PARTICIPATION_TABLES),
+                projects="project" in kinds,
+                snapshot=snapshot,
+                year_basis=basis,
+                first_year=found.get("first_year"),
+                latest_year=latest,
+                incomplete_from=first
+                if first is not None and latest is not None and first <= latest
+                else None,
+            )
+        )
+    return Coverage(tuple(programmes))
+
+
+def _titles(programmes: Iterable[Programme]) -> str:
+    return " and ".join(p.title for p in programmes)
+
+
+def gaps(cover: Coverage, scope: Scope) -> list[str]:
+    """Sentences saying which of the scope's filters ask for data that is not loaded, so that
+    an empty answer says why it is empty."""
+    filters = scope.filters
+    found = []
+    chosen = [cover.get(code) for code in filters.programmes]
+    unloaded = [p for p in chosen if not p.participations]
+    if unloaded:
+        verb = "is" if len(unloaded) == 1 else "are"
+        found.append(
+            f"{_titles(unloaded)} {verb} not loaded: the participations (the CORDIS "
+            "organization table) are not in this warehouse."
+        )
+    covered = [cover.get(code) for code in scope.programmes]
+    if filters.scheme_groups and covered and not any(p.projects for p in covered):
+        found.append(
+            "Scheme groups are read from the funding scheme of the project table, which is "
+            f"not loaded for {_titles(covered)}: no participation can be placed in a scheme "
+            "group."
+        )
+    part_programmes = {row["prefix"]: row["programme"] for row in rows("programme_parts")}
+    elsewhere = {
+        part_programmes[code] for code in filters.programme_parts if code in part_programmes
+    }
+    if filters.programme_parts and not elsewhere & set(scope.programmes):
+        missing = [cover.get(code) for code in PROGRAMMES if code in elsewhere]
+        verb = "is" if len(missing) == 1 else "are"
+        why = (
+            "not loaded"
+            if all(not p.participations for p in missing)
+            else "left out by the programme filter"
+        )
+        found.append(
+            f"The programme part chosen is a part of {_titles(missing)}, which {verb} {why}."
+        )
+    spans = [(p.first_year, p.latest_year) for p in covered if p.first_year and p.latest_year]
+    if (filters.year_from or filters.year_to) and spans:
+        first, last = min(s[0] for s in spans), max(s[1] for s in spans)
+        if (filters.year_to or last) < first or (filters.year_from or first) > last:
+            found.append(
+                f"The participations loaded, of {_titles(covered)}, are of the years "
+                f"{first}-{last}."
+            )
+    return found
