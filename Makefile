@@ -7,7 +7,7 @@ export BILAT_WAREHOUSE ?= $(CURDIR)/$(WAREHOUSE)
 export DATABASE_URL ?= sqlite:///$(CURDIR)/var/bilat.sqlite3
 export BILAT_SECRET_KEY_FILE ?= $(CURDIR)/var/secret_key
 
-.PHONY: run test bench install system system-run lint typecheck clean
+.PHONY: run test bench install system system-run axe lint typecheck clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,9 +36,18 @@ run: install system-run
 	$(BIN)/bilat demo
 	$(BIN)/bilat serve --host 127.0.0.1 --port 8000
 
+# axe-core, the accessibility checker the browser tests inject into every type of page: from
+# npm, at the version locked in tests/js/package-lock.json, read from disk (no CDN).
+AXE := tests/js/node_modules/axe-core/axe.min.js
+$(AXE): tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
+	touch $@
+
+axe: $(AXE)
+
 ## Install everything the tests need, check style and types, and run every test: all of them on
 ## SQLite, then the coordination suite again on a PostgreSQL server started on a local port
-test: install system
+test: install system axe
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	cd benchmarks && ../$(BIN)/mypy --strict --ignore-missing-imports run.py
@@ -59,4 +68,4 @@ typecheck: install
 	cd benchmarks && ../$(BIN)/mypy --strict --ignore-missing-imports run.py
 
 clean:
-	rm -rf $(VENV) var build *.egg-info
+	rm -rf $(VENV) var build *.egg-info tests/js/node_modules

@@ -8,12 +8,15 @@ request path (a test validates every one against the Vega-Lite schema).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import altair as alt
 import pyarrow as pa
 
 from bilat.exports import about, records
+from bilat.formatting import euros
 from bilat.indicators.collaboration import STATUS_TITLES
 
 # Altair validates every object as it is built, which costs up to 150 ms a chart on the request
@@ -37,12 +40,48 @@ def _data(rows: list[dict[str, Any]]) -> Any:
     return alt.Data(values=rows)  # type: ignore[no-untyped-call]
 
 
-def _finish(chart: alt.TopLevelMixin, *, width: int | None, validate: bool) -> Spec:
+def _finish(
+    chart: alt.TopLevelMixin, *, width: int | None, validate: bool, description: str
+) -> Spec:
+    """The spec as a dict, with its text alternative as the top-level description (Vega
+    gives it to the drawn SVG as its accessible name; the pages to the chart's container)."""
     sized = chart.properties(width=width if width is not None else "container")
     spec: Spec = sized.to_dict(validate=validate)
     spec.pop("config", None)
     spec["config"] = {"font": "system-ui, sans-serif", "view": {"stroke": None}}
+    spec["description"] = description
     return spec
+
+
+# How many of the largest values a chart's text alternative names.
+NAMED = 5
+
+
+def _amount(value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return str(value)
+    return f"{value:,}" if isinstance(value, int) else euros(value)
+
+
+def _largest(pairs: Sequence[tuple[object, object]]) -> str:
+    """The first values of a chart in words: "Germany 1,234, France 1,010 and 3 more"."""
+    words = [f"{label} {_amount(value)}" for label, value in pairs[:NAMED]]
+    more = len(pairs) - NAMED
+    return ", ".join(words) + (f" and {more} more" if more > 0 else "")
+
+
+def describe_bars(
+    rows: list[dict[str, Any]], *, category: str, value: str, what: str, by: str
+) -> str:
+    """The text alternative of a bar chart: what it counts by what, and its largest bars."""
+    pairs: list[tuple[object, object]] = [
+        (
+            f"{row[category]}" + (f" ({row['programme']})" if row.get("programme") else ""),
+            row[value],
+        )
+        for row in rows
+    ]
+    return f"Bar chart of {what.lower()} by {by.lower()}, largest first: {_largest(pairs)}."
 
 
 def bars(
@@ -80,7 +119,19 @@ def bars(
             else alt.Undefined,
         )
     chart = alt.Chart(_data(rows)).mark_bar(color=PALETTE[0]).encode(**encoding)
-    return _finish(chart.properties(height=alt.Step(18)), width=width, validate=validate)
+    description = describe_bars(
+        rows if colour else [{**row, "programme": None} for row in rows],
+        category=category,
+        value=value,
+        what=value_title,
+        by=category_title,
+    )
+    return _finish(
+        chart.properties(height=alt.Step(18)),
+        width=width,
+        validate=validate,
+        description=description,
+    )
 
 
 def trend(
@@ -91,13 +142,20 @@ def trend(
     width: int | None = None,
     validate: bool = False,
 ) -> Spec:
-    """One line per programme over the years, from the `series` indicator."""
-    rows = records(table)
+    """One line per programme over the years, from the `series` indicator; years still
+    being signed (its `complete` column false) are drawn dashed, continuing the line."""
+    rows = _years_drawn(records(table))
     domain = [key for key in PROGRAMME_COLOURS if any(r["programme"] == key for r in rows)]
     chart = (
         alt.Chart(_data(rows))
         .mark_line(point=True)
         .encode(
+            detail="stage:N",
+            strokeDash=alt.StrokeDash(
+                "stage:N",
+                title="Years",
+                scale=alt.Scale(domain=list(STAGES), range=[[1, 0], [5, 4]]),
+            ),
             x=alt.X("year:O", title="Year (start, else call year)"),
             y=alt.Y(f"{value}:Q", title=value_title),
             color=alt.Color(
@@ -110,11 +168,51 @@ def trend(
                 alt.Tooltip("year:O", title="Year"),
                 alt.Tooltip(f"{value}:Q", title=value_title, format=",.0f"),
                 alt.Tooltip("share_participations:Q", title="Share of all", format=".2%"),
+                alt.Tooltip("stage:N", title="Years"),
             ],
         )
         .properties(height=240)
     )
-    return _finish(chart, width=width, validate=validate)
+    lines = []
+    for programme in domain:
+        points = {
+            r["year"]: (r[value], r["stage"] == STAGES[1])
+            for r in rows
+            if r["programme"] == programme and not r.get("copy")
+        }
+        lines.append(
+            f"{programme} "
+            + ", ".join(
+                f"{year}: {count:,}" + (" (incomplete)" if late else "")
+                for year, (count, late) in points.items()
+            )
+        )
+    description = (
+        f"Line chart of {value_title.lower()} per year, one line per programme: "
+        + "; ".join(lines)
+        + "."
+    )
+    return _finish(chart, width=width, validate=validate, description=description)
+
+
+STAGES = ("complete", "incomplete: grants still being signed")
+
+
+def _years_drawn(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The series' rows with their stage; the last complete year of a programme is repeated
+    in the incomplete stage, so that the dashed part continues the solid line."""
+    drawn = []
+    for programme in dict.fromkeys(row["programme"] for row in rows):
+        mine = [row for row in rows if row["programme"] == programme]
+        last_complete = None
+        for row in mine:
+            complete = row.get("complete", True) is not False
+            drawn.append(row | {"stage": STAGES[0] if complete else STAGES[1]})
+            if complete:
+                last_complete = row
+        if last_complete is not None and any(r.get("complete") is False for r in mine):
+            drawn.append(last_complete | {"stage": STAGES[1], "copy": True})
+    return drawn
 
 
 def partners(
@@ -148,7 +246,11 @@ def partners(
         )
         .properties(height=alt.Step(18))
     )
-    return _finish(chart, width=width, validate=validate)
+    description = (
+        "Bar chart of partner participations by partner country, coloured by the partner's "
+        f"status, largest first: {_largest([(r['label'], r['participations']) for r in rows])}."
+    )
+    return _finish(chart, width=width, validate=validate, description=description)
 
 
 # A tile-grid map of the United States: each state one square at (column, row), laid out
@@ -199,7 +301,13 @@ def state_map(table: pa.Table, *, width: int | None = None, validate: bool = Fal
         color=alt.condition("datum.participations > 60", alt.value("white"), alt.value("black")),
     )
     chart = alt.layer(tiles, labels).properties(height=330)
-    return _finish(chart, width=width or 560, validate=validate)
+    ranked = sorted(found.values(), key=lambda row: -(row["participations"] or 0))
+    named = [(row["state_name"] or row["state"], row["participations"]) for row in ranked]
+    description = (
+        "Tile map of the United States, each state shaded by its participations, largest "
+        f"first: {_largest(named)}."
+    )
+    return _finish(chart, width=width or 560, validate=validate, description=description)
 
 
 def network(
@@ -207,6 +315,7 @@ def network(
     *,
     source_label: str,
     target_label: str,
+    nodes_are: str = "members",
     subject: frozenset[str] = frozenset(),
     max_edges: int = 60,
     width: int = 640,
@@ -216,7 +325,8 @@ def network(
     """A force-directed graph (Vega) of a network indicator: node size by its shared
     projects, edge width by weight, the subject's nodes in EU blue and partners in orange,
     only the `max_edges` strongest edges drawn so that the graph stays legible. Nodes can be
-    dragged; `static` lays the graph out at once, for SVG."""
+    dragged; `static` lays the graph out at once, for SVG. `nodes_are` names the nodes in
+    the chart's text alternative ("countries", "organisations")."""
     rows = sorted(records(edges), key=lambda row: -row["weight"])[:max_edges]
     subject = subject or frozenset(about(edges).get("countries", "").split(","))
     nodes: dict[object, dict[str, Any]] = {}
@@ -239,8 +349,15 @@ def network(
         {"source": index[row["source"]], "target": index[row["target"]], "weight": row["weight"]}
         for row in rows
     ]
+    labels = {key: node["label"] for key, node in nodes.items()}
+    strongest = [(f"{labels[r['source']]} and {labels[r['target']]}", r["weight"]) for r in rows]
+    description = (
+        f"Network of {len(nodes)} {nodes_are} taking part together in projects, linked by the "
+        f"projects they share; the strongest links: {_largest(strongest)}."
+    )
     return {
         "$schema": "https://vega.github.io/schema/vega/v6.json",
+        "description": description,
         "width": width,
         "height": height,
         "autosize": "none",
@@ -302,6 +419,7 @@ def network(
             {
                 "name": "nodes",
                 "type": "symbol",
+                "aria": False,
                 "zindex": 1,
                 "from": {"data": "node-data"},
                 "on": [
@@ -343,6 +461,7 @@ def network(
             },
             {
                 "type": "path",
+                "aria": False,
                 "from": {"data": "link-data"},
                 "interactive": False,
                 "encode": {
@@ -366,6 +485,7 @@ def network(
             },
             {
                 "type": "text",
+                "aria": False,
                 "from": {"data": "nodes"},
                 "interactive": False,
                 "zindex": 2,

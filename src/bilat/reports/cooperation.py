@@ -190,6 +190,7 @@ def _network(builder: Builder, country: str) -> tuple[Chapter, Table]:
             edges,
             source_label="source_name",
             target_label="target_name",
+            nodes_are="countries",
             static=True,
             width=WIDTH,
             height=420,

@@ -26,8 +26,10 @@ THREADS = 4
 MEASURES = ["participations", "projects", "ec_contribution", "programme_share"]
 
 
-def _network(edges: pa.Table) -> Spec:
-    return charts.network(edges, source_label="source_name", target_label="target_name")
+def _network(edges: pa.Table, *, nodes_are: str) -> Spec:
+    return charts.network(
+        edges, source_label="source_name", target_label="target_name", nodes_are=nodes_are
+    )
 
 
 @dataclass(frozen=True)
@@ -75,10 +77,11 @@ PARTS = (
     Part("partner_groups"),
     Part("partner_organisations", options={"limit": 15}),
     Part("peer_benchmark"),
-    Part("country_network", options={"limit": 20}, chart=_network, limit=20),
+    Part("country_network", options={"limit": 20}, chart=partial(_network, nodes_are="countries"),
+         limit=20),
     Part("organisation_network", ["source", "source_name", "source_country", "target",
                                   "target_name", "target_country", "weight"],
-         options={"limit": 30}, chart=_network, limit=20),
+         options={"limit": 30}, chart=partial(_network, nodes_are="organisations"), limit=20),
 )  # fmt: skip
 BREAKDOWNS = ("by_role", "by_organisation_type", "by_programme_part", "by_scheme_group", "by_field")
 

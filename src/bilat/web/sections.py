@@ -81,7 +81,9 @@ def section(
         title=indicator.title,
         definition=indicator.definition,
         caveats=indicator.caveats,
-        table=grid(table, columns=present, limit=limit, headers=headers),
+        table=grid(
+            table, columns=present, limit=limit, headers=headers, label=f"Table: {indicator.title}"
+        ),
         rows=table.num_rows,
         chart=chart(table) if chart and table.num_rows else None,
         exports=exports,

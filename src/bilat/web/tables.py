@@ -35,6 +35,7 @@ class Grid:
 
     headers: list[tuple[str, bool]]
     rows: list[list[Cell]]
+    label: str = "Table"  # what the table holds, the name of its scrolling region
 
     @property
     def empty(self) -> bool:
@@ -51,9 +52,15 @@ class Grid:
         )
         body = "".join("<tr>" + "".join(_td(cell) for cell in row) + "</tr>" for row in self.rows)
         return mark_safe(
-            f'<div class="wrap"><table><thead><tr>{head}</tr></thead>'
+            f"{scroller(self.label)}<table><thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody></table></div>"
         )
+
+
+def scroller(label: str) -> str:
+    """The opening of a table's scrolling box: a named region the keyboard can reach, so that
+    a table wider than the screen can be scrolled without a mouse (WCAG 2.1.1)."""
+    return f'<div class="wrap" role="region" tabindex="0" aria-label="{escape(label)}">'
 
 
 _NUM = ' class="num"'
@@ -73,6 +80,7 @@ def grid(
     limit: int | None = None,
     headers: Mapping[str, str] | None = None,
     drop_empty: bool = False,
+    label: str = "Table",
 ) -> Grid:
     """The table's rows formatted; `columns` picks and orders the columns shown, `headers`
     renames some, `drop_empty` leaves out columns with no value at all (a project title where
@@ -85,6 +93,7 @@ def grid(
     return Grid(
         headers=[((headers or {}).get(name) or title(name), numeric[name]) for name in names],
         rows=[[cell(name, row[name], row, numeric[name]) for name in names] for row in rows],
+        label=label,
     )
 
 
