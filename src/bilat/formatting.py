@@ -94,13 +94,27 @@ def figure(column: str, value: float | Decimal) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float) and "share" in column:
-        return f"{value:.1%}"
+        return percent(value)
     if isinstance(value, Decimal):
         return f"€{value:,.0f}"
     if isinstance(value, int):
         naming = column in _IDENTIFIERS or any(word in column for word in _NAMING_WORDS)
         return str(value) if naming else f"{value:,}"
     return f"{value:,.2f}"
+
+
+def percent(value: float) -> str:
+    """A share as a percentage that keeps its significance: a small share is never "0.0%".
+
+    >>> percent(0.0108), percent(0.0002), percent(0.0000345), percent(0.0)
+    ('1.1%', '0.02%', '0.0034%', '0%')
+    """
+    points = value * 100
+    if points == 0:
+        return "0%"
+    if abs(points) >= 0.1:
+        return f"{points:.1f}%"
+    return f"{points:.2g}%"
 
 
 def euros(value: Decimal | float | None) -> str:
