@@ -184,4 +184,3 @@ def test_charts_name_what_they_show(site: str, browser: Browser) -> None:
     network = page.locator("#country_network .chart").get_attribute("aria-label") or ""
     assert re.match(r"Network of \d+ countries taking part together in projects", network)
     context.close()
-

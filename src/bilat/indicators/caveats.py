@@ -32,7 +32,9 @@ YEAR = (
     "Year is the project's start year; where the programme's project table is not loaded "
     "(Horizon Europe in the bundled data) it is the call year read from the topic code, and "
     "the year_basis column says which. The latest years are incomplete until all their "
-    "grants are signed and published."
+    "grants are signed and published: in the series, the complete column is false for the "
+    "years still being signed at the snapshot date of the participations (by call year the "
+    "snapshot's year and the one before, by start year the snapshot's year)."
 )
 FIELDS = (
     "Fields of science come from CORDIS's EuroSciVoc classification of projects; a project "

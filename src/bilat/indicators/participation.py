@@ -9,6 +9,7 @@ from typing import Any
 import pyarrow as pa
 
 from bilat.indicators import caveats
+from bilat.indicators.coverage import coverage
 from bilat.indicators.measures import BY_NAME, PROGRAMME, aggregates, filled, group_by, share
 from bilat.indicators.registry import indicator
 from bilat.indicators.scope import Scope
@@ -72,7 +73,7 @@ def series(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa
     where, params = scope.where()
     subject, more = scope.subject.condition()
     first_year = " ".join(f"WHEN '{p}' THEN {year}" for p, year in FIRST_YEAR.items())
-    return warehouse.arrow(
+    table = warehouse.arrow(
         f"""
         WITH f AS NOT MATERIALIZED (SELECT * FROM participation_facts
                                     WHERE {where} AND year IS NOT NULL),
@@ -89,3 +90,13 @@ def series(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa
         """,
         params | more,
     )
+    # Years still being signed at the snapshot date are marked, so that no chart or reader
+    # takes the last years' low counts for a collapse.
+    cover = coverage(warehouse)
+    complete = [
+        not cover.is_incomplete(programme, year)
+        for programme, year in zip(
+            table["programme"].to_pylist(), table["year"].to_pylist(), strict=True
+        )
+    ]
+    return table.append_column("complete", pa.array(complete, pa.bool_()))

@@ -165,6 +165,10 @@ class Query:
                     SELECT programme, project_id FROM participation_facts
                     WHERE {subject} AND {people})"""
                 params = params | more | others
+            # Projects known only from a topics or legal-basis table (a programme whose
+            # participations are not loaded, or calls newer than its organization table) are
+            # not listed as projects without participants.
+            condition += " AND COALESCE(participations, 0) > 0"
             rows = f"SELECT * FROM projects WHERE {condition}"
         else:
             condition, params = self.scope.where()

@@ -20,6 +20,7 @@ from bilat import __version__, exports
 from bilat.cordis.programme_parts import PROGRAMMES
 from bilat.errors import ParameterError
 from bilat.formatting import with_article
+from bilat.indicators.coverage import coverage
 from bilat.indicators.scope import resolve
 from bilat.reports import cooperation, us_participation
 from bilat.reports.chapters import method
@@ -98,6 +99,13 @@ def build(
     if name not in REPORTS:
         raise ParameterError("report", f"{name!r} is not a report; use {', '.join(REPORTS)}")
     scope = resolve(warehouse, country=country, programme=programme)
+    if not scope.programmes:
+        names = ", ".join(p.title for p in coverage(warehouse).loaded) or "none yet"
+        raise ParameterError(
+            "programme",
+            f"{programme} is not loaded: a report of it would hold only empty tables; "
+            f"programmes loaded: {names}",
+        )
     params = {"country": country} | ({"programme": programme} if programme else {})
     builder = Builder(warehouse, params, progress, programmes=len(scope.programmes))
     label = with_article(scope.subject.label)

@@ -8,10 +8,12 @@ commas included): a browser submits it as one parameter, which the parser reads 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Collection
+from typing import Any, cast
 
 from django import forms
 
+from bilat.cordis.reference import rows
 from bilat.indicators.filters import FILTERS, Filter
 
 ALL = [("", "All")]
@@ -36,7 +38,29 @@ def field(spec: Filter) -> forms.Field:
 class FilterForm(forms.Form):
     """Programme, years, programme part, scheme group, role and organisation type."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, loaded: Collection[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for spec in FORM_FILTERS:
             self.fields[spec.name] = field(spec)
+        if loaded is not None:
+            self._offer_loaded(loaded)
+
+    def _offer_loaded(self, loaded: Collection[str]) -> None:
+        """Mark the programmes whose participations are not loaded, and leave out the parts
+        that belong only to them: nothing offered looks like a programme without figures."""
+        programme = self.fields["programme"]
+        assert isinstance(programme, forms.ChoiceField)
+        programme.choices = [
+            (code, label if not code or code in loaded else f"{label} (not loaded)")
+            for code, label in cast(list[tuple[str, str]], programme.choices)
+        ]
+        part = self.fields["programme_part"]
+        assert isinstance(part, forms.ChoiceField)
+        offered = {row["part"] for row in rows("programme_parts") if row["programme"] in loaded}
+        data = cast(Any, self.data)
+        chosen = set(data.getlist("programme_part")) if hasattr(data, "getlist") else set()
+        part.choices = [
+            (value, label)
+            for value, label in cast(list[tuple[str, str]], part.choices)
+            if not value or value in offered or value in chosen
+        ]

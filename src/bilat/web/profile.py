@@ -11,7 +11,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from bilat import charts, indicators
 from bilat.charts import Spec
+from bilat.indicators.coverage import Coverage, coverage
 from bilat.warehouse.store import Warehouse
 from bilat.web.sections import Params, Section, section
 
@@ -86,6 +87,34 @@ PARTS = (
 BREAKDOWNS = ("by_role", "by_organisation_type", "by_programme_part", "by_scheme_group", "by_field")
 
 
+# Sections whose dimension only a programme's project table gives.
+FROM_PROJECT_TABLE = {
+    "by_scheme_group": "Scheme groups",
+    "by_funding_scheme": "Funding schemes",
+}
+
+
+def absent(
+    found: dict[str, Section], cover: Coverage, programmes: tuple[str, ...]
+) -> dict[str, Section]:
+    """The sections, those whose dimension is not in the data loaded marked as absent, so
+    that a page says so instead of drawing every participation as 'unknown'."""
+    shown = [cover.get(code) for code in programmes]
+    if not shown or any(p.projects for p in shown):
+        return found
+    titles = " and ".join(p.title for p in shown)
+    marked = dict(found)
+    for name, what in FROM_PROJECT_TABLE.items():
+        if name in marked:
+            marked[name] = replace(
+                marked[name],
+                absent=f"{what} are read from the funding scheme of the project table, which "
+                f"is not loaded for {titles}: this breakdown cannot be computed from the data "
+                "loaded.",
+            )
+    return marked
+
+
 # Built sections, remembered while the warehouse file is the same: charts and tables are then
 # not rebuilt for every visitor of the same profile.
 _MEMORY: OrderedDict[tuple[object, ...], Section] = OrderedDict()
@@ -103,6 +132,7 @@ def sections(
     with _LOCK:
         found = {p.name: _MEMORY.get((generation, p.name, request)) for p in wanted}
     missing = [part for part in wanted if found[part.name] is None]
+    cover = coverage(warehouse)
 
     def compute(part: Part) -> pa.Table:
         return indicators.get(part.name)(warehouse, **params, **part.options)
@@ -121,6 +151,7 @@ def sections(
             headers=part.headers,
             limit=part.limit,
             table=table,
+            not_loaded=[f"participations_{p.code.lower()}" for p in cover.missing],
         )
 
     if missing:

@@ -6,7 +6,7 @@ parameters, so the figure, its definition and its downloads always agree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -40,6 +40,7 @@ class Section:
     exports: list[tuple[str, str]] = field(default_factory=list)
     data: pa.Table | None = None
     about: dict[str, Any] = field(default_factory=dict)
+    absent: str = ""  # why the section cannot be computed from the data loaded, if it cannot
 
 
 def parameters(query: Mapping[str, Any], *, country: str | None = None) -> Params:
@@ -62,8 +63,10 @@ def section(
     headers: Mapping[str, str] | None = None,
     limit: int | None = None,
     table: pa.Table | None = None,
+    not_loaded: Collection[str] = (),
 ) -> Section:
-    """Compute indicator `name` (unless its `table` is given) and present it."""
+    """Compute indicator `name` (unless its `table` is given) and present it; the columns
+    `not_loaded` (a programme's, where it is not loaded) read "—, not loaded", not 0."""
     indicator = indicators.get(name)
     if table is None:
         table = indicator(warehouse, **params, **(options or {}))
@@ -82,7 +85,12 @@ def section(
         definition=indicator.definition,
         caveats=indicator.caveats,
         table=grid(
-            table, columns=present, limit=limit, headers=headers, label=f"Table: {indicator.title}"
+            table,
+            columns=present,
+            limit=limit,
+            headers=headers,
+            label=f"Table: {indicator.title}",
+            not_loaded=not_loaded,
         ),
         rows=table.num_rows,
         chart=chart(table) if chart and table.num_rows else None,

@@ -7,7 +7,7 @@ organisation) so that templates only loop.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -64,6 +64,8 @@ def scroller(label: str) -> str:
 
 
 _NUM = ' class="num"'
+# What a cell of a programme that is not loaded says (never 0).
+NOT_LOADED = "—, not loaded"
 
 
 def _td(cell: Cell) -> str:
@@ -81,6 +83,7 @@ def grid(
     headers: Mapping[str, str] | None = None,
     drop_empty: bool = False,
     label: str = "Table",
+    not_loaded: Collection[str] = (),
 ) -> Grid:
     """The table's rows formatted; `columns` picks and orders the columns shown, `headers`
     renames some, `drop_empty` leaves out columns with no value at all (a project title where
@@ -92,7 +95,15 @@ def grid(
     rows = table.to_pylist()[:limit]
     return Grid(
         headers=[((headers or {}).get(name) or title(name), numeric[name]) for name in names],
-        rows=[[cell(name, row[name], row, numeric[name]) for name in names] for row in rows],
+        rows=[
+            [
+                Cell(NOT_LOADED, numeric[name])
+                if name in not_loaded
+                else cell(name, row[name], row, numeric[name])
+                for name in names
+            ]
+            for row in rows
+        ],
         label=label,
     )
 

@@ -61,6 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
     params = {"country": ("US",)}
     headline = section(store, "headline", params)
     context = {
+        "coverage": coverage(store),
         "headline": headline,
         "programmes": [
             row | {"programme_title": PROGRAMMES.get(row["programme"], "All programmes loaded")}
@@ -103,14 +104,17 @@ def country(request: HttpRequest, code: str = "US") -> HttpResponse:
         store, params, us="US" in subject.countries, programmes=len(scope.programmes)
     )
     total = first_row(found["headline"])
+    cover = coverage(store)
+    found = profile.absent(found, cover, scope.programmes)
     context = {
         "subject": subject,
         "code": code.upper(),
-        "form": FilterForm(request.GET),
+        "form": FilterForm(request.GET, loaded=[p.code for p in cover.loaded]),
         "query": request.GET.urlencode(),
         "total": total,
         "empty": not total.get("participations"),
-        "gaps": gaps(coverage(store), scope),
+        "coverage": cover,
+        "gaps": gaps(cover, scope),
         "breakdowns": [found[name] for name in profile.BREAKDOWNS],
         "sections": found,
         "report_formats": list(reports.FORMATS),
@@ -153,11 +157,13 @@ def organisation(request: HttpRequest, pic: str) -> HttpResponse:
 def project(request: HttpRequest, programme: str, project_id: str) -> HttpResponse:
     """A project: identity, dates, part, scheme, amounts, participants by country."""
     code, number = parse_key(programme, project_id)
-    found = find_project(warehouse(), code, number)
+    store = warehouse()
+    found = find_project(store, code, number)
     if found is None:
         raise Http404(f"{code} has no project {project_id} in the warehouse.")
     context = {
         "project": found.identity,
+        "participations_loaded": coverage(store).get(code).participations,
         "programme_title": PROGRAMMES[code],
         "cordis_url": found.cordis_url,
         "fields": found.fields,
@@ -177,12 +183,14 @@ def explore(request: HttpRequest, table: str = "participations") -> HttpResponse
     store = warehouse()
     query = listing.parse(store, table, request.GET)
     page = listing.listing(store, query, page=listing.page_number(request.GET.get("page")))
+    cover = coverage(store)
     context = {
         "page": page,
         "query": query,
         "download_refused": _download_refused(request, query, page.total),
-        "grid": grid(page.rows),
-        "form": FilterForm(request.GET),
+        "coverage": cover,
+        "grid": grid(page.rows, label=f"Table: {table}"),
+        "form": FilterForm(request.GET, loaded=[p.code for p in cover.loaded]),
         "facets": links.facets(request, page.facets),
         "sorts": links.sorts(request, page),
         "params": request.GET.urlencode(),

@@ -1,0 +1,94 @@
+"""Nothing missing looks like zero: what is not loaded is said to be not loaded, on the
+overview, the profiles, explore, the project pages and the reports, and the years still being
+signed are marked incomplete. Checked on the bundled data, which holds Horizon Europe's
+participations (organization table of 29 May 2024) without its project table, and Horizon
+2020's topics table alone."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.test import Client
+
+from bilat import indicators
+from bilat.indicators.coverage import coverage
+from bilat.warehouse.store import Warehouse
+from test_web_pages import text_of
+
+from rawdata import he_organisations
+
+
+def test_coverage_reads_what_each_programme_has(bundled: Warehouse) -> None:
+    cover = coverage(bundled)
+    assert [p.code for p in cover.loaded] == ["HE"]
+    assert [p.code for p in cover.missing] == ["FP7", "H2020"]
+    he = cover.get("HE")
+    assert he.snapshot == date(2024, 5, 29) and not he.projects
+    assert he.year_basis == "call" and list(he.incomplete_years) == [2023, 2024]
+
+
+def test_the_series_marks_the_years_still_being_signed(bundled: Warehouse) -> None:
+    rows = indicators.series(bundled, programme="HE").to_pylist()
+    assert {row["year"]: row["complete"] for row in rows} == {
+        2021: True, 2022: True, 2023: False, 2024: False
+    }  # fmt: skip
+
+
+def test_overview_and_profile_say_what_is_loaded_and_what_is_not(client: Client) -> None:
+    for url in ("/", "/country/US/"):
+        page = text_of(client.get(url))
+        assert "Horizon Europe (2021-2027): participations loaded, as of 29 May 2024" in page
+        assert "call years 2023-2024 still incomplete" in page
+        assert "Not loaded: FP7 (2007-2013), Horizon 2020 (2014-2020)" in page
+
+
+def test_the_filters_mark_programmes_not_loaded_and_leave_out_their_parts(client: Client) -> None:
+    html = client.get("/country/US/").content.decode()
+    assert '<option value="FP7">FP7 (2007-2013) (not loaded)</option>' in html
+    assert '<option value="HE">Horizon Europe (2021-2027)</option>' in html
+    assert ">Access to risk finance<" not in html  # a part of Horizon 2020 only
+    assert ">Climate, Energy and Mobility<" in html and ">MSCA<" in html
+
+
+def test_columns_of_programmes_not_loaded_read_not_loaded(client: Client) -> None:
+    html = client.get("/country/US/").content.decode()
+    top = html[html.index('<section id="top_organisations"') :]
+    top = top[: top.index("</section>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", top)[1:]
+    assert len(rows) == 15
+    assert all(row.count("—, not loaded") == 2 for row in rows)
+
+
+def test_a_breakdown_the_data_cannot_give_says_so(client: Client) -> None:
+    html = client.get("/country/US/").content.decode()
+    scheme = html[html.index('<section id="by_scheme_group"') :]
+    scheme = scheme[: scheme.index("</section>")]
+    assert "project table, which is not loaded for Horizon Europe" in scheme
+    assert "<table" not in scheme and "data-spec" not in scheme
+
+
+def test_explore_lists_only_projects_with_participations(client: Client) -> None:
+    projects = {r["projectID"] for r in he_organisations()}
+    page = text_of(client.get("/explore/projects/"))
+    assert f"{len(projects):,} projects" in page
+    assert "H2020" not in re.sub(r"Horizon 2020 \(2014-2020\)", "", page.split("projects;")[1])
+
+
+def test_a_project_of_a_programme_not_loaded_says_its_participations_are_missing(
+    client: Client, bundled: Warehouse
+) -> None:
+    found = bundled.query("SELECT project_id FROM projects WHERE programme = 'H2020' LIMIT 1")
+    page = text_of(client.get(f"/project/H2020/{found[0]['project_id']}/"))
+    assert "Participations not loaded: the organization table of Horizon 2020" in page
+
+
+def test_a_report_of_a_programme_not_loaded_is_refused(client: Client) -> None:
+    response = client.get("/report/us-participation.html?country=US&programme=FP7")
+    assert response.status_code == 400
+    assert "FP7 is not loaded: a report of it would hold only empty tables" in text_of(response)
+
+
+def test_small_shares_keep_their_significance(client: Client) -> None:
+    html = text_of(client.get("/country/CN/"))
+    assert "0.0%" not in html
