@@ -68,3 +68,12 @@ def test_the_api_gives_the_same_suggestions_with_reasons(client: Client) -> None
     opened = client.get("/api/partners/open-coordinators", {"part": "Health", "limit": 2}).json()
     assert len(opened) == 2 and all(row["projects"] for row in opened)
     assert client.get("/api/partners", {"side": "XX", "topic": "X"}).status_code == 400
+
+
+def test_the_form_sent_with_nothing_asked_shows_the_form_again(client: Client) -> None:
+    # The side and the number of results only tune a question: alone they are not one (the
+    # crawl found these answering 400).
+    for query in ({"limit": "20"}, {"limit": "20", "side": "EU"}, {"side": "US"}):
+        page = client.get("/partners/", query)
+        assert page.status_code == 200
+        assert "European coordinators open to US partners" in page.content.decode()

@@ -21,6 +21,9 @@ from bilat.serving import warehouse
 from bilat.warehouse.store import Warehouse
 
 QUESTION = ("organisation", "topic", "part", "field", "text", "side", "limit", "similar")
+# What makes a question: the side, the limit or "similar" alone only tune one (the form sent
+# with nothing typed in shows the form again, not an error).
+ASKING = ("organisation", "topic", "part", "field", "text")
 DOWNLOADS = ("csv", "xlsx")
 
 
@@ -65,7 +68,8 @@ def partners(request: HttpRequest) -> HttpResponse:
     """The question form; with a question, the ranked organisations and their reasons."""
     store = warehouse()
     given = _question(request)
-    found, matches = (None, []) if not given else answer(store, given)
+    asked = any(key in given for key in ASKING)
+    found, matches = answer(store, given) if asked else (None, [])
     context = {
         "given": given,
         "found": found,
@@ -73,9 +77,7 @@ def partners(request: HttpRequest) -> HttpResponse:
         "query": urlencode(given),
         "downloads": DOWNLOADS,
         "definition": search.DEFINITION,
-        "open": search.open_coordinators(store, part=given.get("part"), limit=10)
-        if not given
-        else [],
+        "open": [] if asked else search.open_coordinators(store, limit=10),
     }
     return render(request, "web/partners.html", context)
 
