@@ -17,8 +17,6 @@ from bilat.bridges import learning
 from bilat.bridges.evidence import Evidence, Floats, Ints
 from bilat.bridges.signals import SIGNALS, Question, project_weights, signals
 
-HEADS = ("coordinator", "participant")
-
 
 @dataclass(frozen=True)
 class Weights:

@@ -288,7 +288,8 @@ def _monitoring_help(name: str) -> str:
     )
 
 
-MONITORING_REPORTS = {name: _monitoring_report(name) for name in REPORTS}
+for _name in REPORTS:  # each report a subcommand of `bilat report`, registered as it is made
+    _monitoring_report(_name)
 
 
 @main.command("generate")
