@@ -206,11 +206,9 @@ def _wait_for_building(folder: Path, process: subprocess.Popen[str]) -> None:
         time.sleep(0.05)
 
 
-def test_two_ingests_at_once_on_one_warehouse_keep_both_loads(small: Path) -> None:
-    """The first loads the whole HE organisation table (a long build); the second starts
-    while the first is building, with the FP7 extract. Without the lock both copied the same
-    old file and the last swap lost the other's programme."""
-    first = _bilat(
+def _building_he(small: Path) -> subprocess.Popen[str]:
+    """An ingest of the whole HE organisation table (a long build), once it is building."""
+    ingest = _bilat(
         "ingest",
         str(DATA / "horizon-europe" / "organization.csv.gz"),
         "--programme",
@@ -218,7 +216,15 @@ def test_two_ingests_at_once_on_one_warehouse_keep_both_loads(small: Path) -> No
         "--warehouse",
         str(small),
     )
-    _wait_for_building(small.parent, first)
+    _wait_for_building(small.parent, ingest)
+    return ingest
+
+
+def test_two_ingests_at_once_on_one_warehouse_keep_both_loads(small: Path) -> None:
+    """The first loads the whole HE organisation table (a long build); the second starts
+    while the first is building, with the FP7 extract. Without the lock both copied the same
+    old file and the last swap lost the other's programme."""
+    first = _building_he(small)
     second = _bilat(
         "ingest",
         str(TESTDATA / "cordis-fp7projects.csv"),
@@ -240,15 +246,7 @@ def test_two_ingests_at_once_on_one_warehouse_keep_both_loads(small: Path) -> No
 
 def test_a_killed_ingest_leaves_no_building_file_after_the_next_run(small: Path) -> None:
     before = digest(small)
-    killed = _bilat(
-        "ingest",
-        str(DATA / "horizon-europe" / "organization.csv.gz"),
-        "--programme",
-        "HE",
-        "--warehouse",
-        str(small),
-    )
-    _wait_for_building(small.parent, killed)
+    killed = _building_he(small)
     killed.send_signal(signal.SIGKILL)
     killed.communicate()
     assert list(small.parent.glob(".w.duckdb.building-*"))  # what the killed run left
