@@ -85,6 +85,8 @@ def event_admin_form(**given: str) -> dict[str, str]:
         "place": "EU",
         "city": "Brussels",
         "country": "BE",
+        "timezone": "Europe/Brussels",
+        "reminder_days": "2",
         "registration_open": "on",
         "published": "on",
         "waiting_list": "on",
@@ -92,6 +94,8 @@ def event_admin_form(**given: str) -> dict[str, str]:
         "sessions-INITIAL_FORMS": "0",
         "documents-TOTAL_FORMS": "0",
         "documents-INITIAL_FORMS": "0",
+        "questions-TOTAL_FORMS": "0",
+        "questions-INITIAL_FORMS": "0",
     } | given
 
 

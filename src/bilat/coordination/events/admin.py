@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
+from django.http import HttpRequest
 
 from bilat import uploads
 from bilat.coordination.audit.admin import LoggedAdmin
-from bilat.coordination.events.models import Document, Event, Registration, Session
+from bilat.coordination.events.models import (
+    Answer,
+    Document,
+    Event,
+    Question,
+    Registration,
+    Session,
+)
 
 
 class SessionInline(admin.StackedInline):  # type: ignore[type-arg]
@@ -25,6 +35,14 @@ class DocumentInline(admin.TabularInline):  # type: ignore[type-arg]
     }
 
 
+class QuestionInline(admin.TabularInline):  # type: ignore[type-arg]
+    """The event's own questions on its registration form."""
+
+    model = Question
+    extra = 0
+    fields = ("position", "text", "type", "options", "required")
+
+
 @admin.register(Event)
 class EventAdmin(LoggedAdmin):
     list_display = ("title", "kind", "starts", "ends", "place", "city", "published")
@@ -33,7 +51,29 @@ class EventAdmin(LoggedAdmin):
     prepopulated_fields = {"slug": ("title",)}  # noqa: RUF012
     filter_horizontal = ("themes", "organisers")
     date_hierarchy = "starts"
-    inlines = (SessionInline, DocumentInline)
+    inlines = (SessionInline, DocumentInline, QuestionInline)
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "kind", "summary", "themes", "organisers")}),
+        (
+            "When",
+            {"fields": ("starts", "ends", "start_time", "end_time", "timezone", "reminder_days")},
+        ),
+        ("Where", {"fields": ("place", "venue", "city", "country", "online_link")}),
+        (
+            "Registration",
+            {"fields": ("registration_open", "capacity", "waiting_list", "published", "outcome")},
+        ),
+    )
+
+
+class AnswerInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Answer
+    extra = 0
+    readonly_fields = ("question", "value")
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Registration)
@@ -41,4 +81,5 @@ class RegistrationAdmin(LoggedAdmin):
     list_display = ("event", "person", "status", "attended", "side", "sector", "created")
     list_filter = ("status", "attended", "event")
     autocomplete_fields = ("person",)
-    readonly_fields = ("side", "sector", "country", "organisation_type", "created")
+    readonly_fields = ("side", "sector", "country", "organisation_type", "created", "reminded")
+    inlines = (AnswerInline,)

@@ -8,10 +8,14 @@ past event survive the erasure of the person.
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from bilat.coordination.events.zones import local, start_of_next_day, validate_zone, zone
 from bilat.coordination.stakeholders.models import Organisation, Person, Theme
 from bilat.coordination.vocabulary import Sector, Side
 
@@ -48,8 +52,32 @@ class Event(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=250)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    starts = models.DateField()
-    ends = models.DateField()
+    starts = models.DateField(help_text="First day, in the event's time zone")
+    ends = models.DateField(help_text="Last day, in the event's time zone")
+    start_time = models.TimeField(
+        null=True, blank=True, help_text="Local time on the first day; empty: all day"
+    )
+    end_time = models.TimeField(
+        null=True, blank=True, help_text="Local time on the last day; empty: all day"
+    )
+    timezone = models.CharField(
+        max_length=64,
+        default="Europe/Brussels",
+        validators=[validate_zone],
+        verbose_name="time zone",
+        help_text="IANA name of the zone of those times: Europe/Brussels, America/New_York...",
+    )
+    online_link = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="Where to join online: shown to confirmed registrants only, never public",
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        default=2,
+        help_text="Days before the start to e-mail confirmed registrants a reminder; empty: none",
+    )
     place = models.CharField(max_length=6, choices=Location.choices)
     city = models.CharField(max_length=120, blank=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code")
@@ -77,11 +105,52 @@ class Event(models.Model):
         return self.title
 
     def clean(self) -> None:
-        """An event cannot end before it starts (the database refuses it too)."""
+        """An event cannot end before it starts (the database refuses it too); times come
+        both or neither, exist on the clocks of the event's zone, and end after they start."""
         if self.starts and self.ends and self.ends < self.starts:
             raise ValidationError(
                 {"ends": f"The event ends ({self.ends}) before it starts ({self.starts})."}
             )
+        if (self.start_time is None) != (self.end_time is None):
+            raise ValidationError(
+                {"end_time": "Give both a start and an end time, or neither (all day)."}
+            )
+        if self.start_time is None or not (self.starts and self.ends):
+            return
+        try:
+            where = zone(self.timezone)
+        except ValidationError as error:
+            raise ValidationError({"timezone": error.messages}) from error
+        try:
+            begins = local(self.starts, self.start_time, where)
+            finishes = local(self.ends, self.end_time or self.start_time, where)
+        except ValidationError as error:
+            raise ValidationError({"start_time": error.messages}) from error
+        if finishes <= begins:
+            raise ValidationError({"end_time": "The event ends before it starts."})
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def all_day(self) -> bool:
+        """Dates without times (as every event was before times were kept)."""
+        return self.start_time is None
+
+    @property
+    def start_at(self) -> datetime:
+        """The moment it starts, in its zone: the start time, or midnight of an all-day
+        event's first day."""
+        return datetime.combine(self.starts, self.start_time or datetime.min.time(), self.zone)
+
+    @property
+    def end_at(self) -> datetime:
+        """The moment it ends, in its zone: the end time, or the midnight after an all-day
+        event's last day."""
+        if self.end_time is None:
+            return start_of_next_day(self.ends, self.zone)
+        return datetime.combine(self.ends, self.end_time, self.zone)
 
 
 class Session(models.Model):
@@ -149,6 +218,9 @@ class Registration(models.Model):
     sector = models.CharField(max_length=12, choices=Sector.choices)
     country = models.CharField(max_length=2, blank=True)
     organisation_type = models.CharField(max_length=3)
+    reminded = models.DateTimeField(
+        null=True, blank=True, help_text="When the reminder before the event was sent"
+    )
 
     class Meta:
         ordering = ("event", "created", "id")
@@ -182,3 +254,62 @@ class PendingRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} · awaiting confirmation"
+
+
+ANSWER_LENGTH = 2000
+
+
+class Question(models.Model):
+    """A question of an event's own registration form, set by editors: free text, one of
+    a list, or yes/no; required or not."""
+
+    class Type(models.TextChoices):
+        TEXT = "text", "Text"
+        CHOICE = "choice", "One of a list"
+        YES_NO = "yes_no", "Yes or no"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(max_length=300, verbose_name="question")
+    type = models.CharField(max_length=10, choices=Type.choices, default=Type.TEXT)
+    options = models.TextField(blank=True, help_text="One of a list: one option per line")
+    required = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the form")
+
+    class Meta:
+        ordering = ("event", "position", "pk")
+
+    def __str__(self) -> str:
+        return self.text
+
+    def choices(self) -> list[str]:
+        """The options of a one-of-a-list question, in order, without blanks or repeats."""
+        seen: dict[str, None] = {}
+        for line in self.options.splitlines():
+            if line.strip():
+                seen.setdefault(line.strip(), None)
+        return list(seen)
+
+    def clean(self) -> None:
+        """A list question needs two options at least; the others take none."""
+        if self.type == self.Type.CHOICE and len(self.choices()) < 2:
+            raise ValidationError({"options": "Give two options or more, one per line."})
+        if self.type != self.Type.CHOICE and self.options.strip():
+            raise ValidationError({"options": "Only a one-of-a-list question has options."})
+
+
+class Answer(models.Model):
+    """A registrant's answer to one of the event's questions (personal data: editors only;
+    erased with the person)."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    value = models.TextField(max_length=ANSWER_LENGTH)
+
+    class Meta:
+        ordering = ("registration", "question__position", "question_id")
+        constraints = (
+            models.UniqueConstraint(fields=("registration", "question"), name="one_answer"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.value[:40]}"

@@ -24,10 +24,19 @@ class ThemeAdmin(LoggedAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(LoggedAdmin):
-    list_display = ("name", "side", "sector", "country", "pic")
-    list_filter = ("side", "sector")
+    list_display = ("name", "side", "sector", "country", "pic", "match_state")
+    list_filter = ("side", "sector", "match_state")
     search_fields = ("name", "pic")
     filter_horizontal = ("themes",)
+    # A PIC typed here is an editor's confirmation; suggestions are bilat's, made and
+    # decided on the organisation's page (`stakeholders.matching`).
+    readonly_fields = (
+        "match_state",
+        "suggested_pic",
+        "suggested_name",
+        "suggestion_score",
+        "match_checked",
+    )
 
 
 class ConsentInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 from bilat.coordination.vocabulary import ORGANISATION_TYPE, Sector, Side
 
@@ -27,6 +29,15 @@ class Theme(models.Model):
         return self.name
 
 
+class MatchState(models.TextChoices):
+    """How far an organisation's CORDIS organisation (its PIC) is known: bilat suggests one
+    from the name and country, and only an editor confirms it (or says there is none)."""
+
+    NONE = "none", "No match"
+    SUGGESTED = "suggested", "Suggested"
+    CONFIRMED = "confirmed", "Confirmed"
+
+
 class Organisation(models.Model):
     name = models.CharField(max_length=250)
     side = models.CharField(max_length=5, choices=Side.choices, default=Side.OTHER)
@@ -41,6 +52,20 @@ class Organisation(models.Model):
         verbose_name="PIC",
         help_text="Participant identification code in CORDIS: shows its participation record.",
     )
+    match_state = models.CharField(
+        max_length=10,
+        choices=MatchState.choices,
+        default=MatchState.NONE,
+        help_text="Of the PIC: suggested by bilat, confirmed by an editor, or none",
+    )
+    suggested_pic = models.PositiveBigIntegerField(null=True, blank=True)
+    suggested_name = models.CharField(max_length=250, blank=True, help_text="Its CORDIS name")
+    suggestion_score = models.FloatField(null=True, blank=True, help_text="Name likeness, 0-100")
+    match_checked = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When an editor confirmed the PIC or said there is none: no more suggestions",
+    )
     themes = models.ManyToManyField(Theme, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
@@ -48,10 +73,30 @@ class Organisation(models.Model):
         ordering = ("name", "pk")
         constraints = (
             models.UniqueConstraint(fields=("name", "country"), name="organisation_name_country"),
+            # A PIC is there only when confirmed; a suggestion names the PIC it suggests.
+            models.CheckConstraint(
+                condition=Q(pic__isnull=True, match_state__in=("none", "suggested"))
+                | Q(pic__isnull=False, match_state="confirmed"),
+                name="organisation_pic_confirmed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(match_state="suggested") | Q(suggested_pic__isnull=False),
+                name="organisation_suggestion_named",
+            ),
         )
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A PIC written directly (the admin, an import, the example data) is an editor's
+        # word, so it is confirmed; a PIC removed leaves no match.
+        if self.pic is not None:
+            self.match_state = MatchState.CONFIRMED
+            self.match_checked = self.match_checked or timezone.now()
+        elif self.match_state == MatchState.CONFIRMED:
+            self.match_state = MatchState.NONE
+        super().save(*args, **kwargs)
 
     @property
     def organisation_type(self) -> str:
