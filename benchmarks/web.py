@@ -1,9 +1,11 @@
-"""Server-side rendering of the pages and API answers, cold (nothing remembered) and warm, and
-a bounded load test: 20 concurrent clients on loopback against `bilat serve` for a few seconds,
-counting requests per second, latencies and errors."""
+"""Server-side rendering of the pages and API answers, cold (nothing remembered) and warm, the
+country profile on first view of each kind of filter, and bounded load tests on loopback
+against `bilat serve`: 20 concurrent clients per mix, then a ladder of 1 to 100 clients that
+shows where throughput stops growing (requests per second, latencies and errors)."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import socket
 import subprocess
@@ -15,25 +17,62 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from common import median, p95, timings
+from common import median, p95, steady, timings
 
 PAGES = (
-    "/project/HE/101000005/",
+    "/project/{project}/",
     "/",
     "/country/US/",
     "/country/DE/?programme=HE",
-    "/organisation/800000000/",
+    "/organisation/{organisation}/",
     "/explore/participations/?country=US",
     "/explore/projects/?country=US",
     "/sources/",
+)
+# The country profile on the first view of each kind of filter its form offers.
+PROFILES = (
+    "/country/US/",
+    "/country/US/?programme=H2020",
+    "/country/US/?years=2014-2020",
+    "/country/US/?programme_part=MSCA",
+    "/country/US/?scheme_group=collaborative",
+    "/country/US/?role=coordinator",
+    "/country/US/?organisation_type=HES",
+    "/country/JP/?programme=HE",
 )
 API = (
     "/api/indicators/headline?country=US",
     "/api/indicators/by_role?country=US&programme=H2020",
     "/api/participations?country=US",
     "/api/projects?country=US&programme_part=MSCA",
-    "/api/organisations/800000000",
+    "/api/organisations/{organisation}",
 )
+
+
+def examples(path: Path) -> dict[str, str]:
+    """The project and organisation the pages show: a Horizon Europe (else any) project with
+    a US participant, and the US organisation with most participations."""
+    from bilat.warehouse.store import Warehouse
+
+    warehouse = Warehouse(path)
+    project = warehouse.query(
+        """SELECT programme, project_id FROM participation_facts WHERE country = 'US'
+           ORDER BY programme = 'HE' DESC, project_id LIMIT 1"""
+    )[0]
+    organisation = warehouse.query(
+        """SELECT pic FROM participation_facts WHERE country = 'US' AND pic IS NOT NULL
+           GROUP BY pic ORDER BY count(*) DESC, pic LIMIT 1"""
+    )[0]
+    return {
+        "project": f"{project['programme']}/{project['project_id']}",
+        "organisation": str(organisation["pic"]),
+    }
+
+
+def filled(urls: tuple[str, ...], path: Path) -> tuple[str, ...]:
+    """The addresses with this warehouse's example project and organisation."""
+    found = examples(path)
+    return tuple(url.format(**found) for url in urls)
 
 
 def render(path: Path, runs: int) -> list[dict[str, Any]]:
@@ -51,7 +90,7 @@ def render(path: Path, runs: int) -> list[dict[str, Any]]:
     serving.warehouse.cache_clear()
     forget = serving.warehouse().forget
     rows = []
-    for url in PAGES + API:
+    for url in filled(PAGES + API, path):
         cold = timings(partial(client.get, url), max(3, runs // 3), before=forget)
         warm = timings(partial(client.get, url), runs)
         status = client.get(url).status_code
@@ -67,18 +106,71 @@ def render(path: Path, runs: int) -> list[dict[str, Any]]:
     return rows
 
 
+def profiles(path: Path, runs: int) -> list[dict[str, Any]]:
+    """Median and worst first view of the country profile under each filter (nothing
+    remembered before each view), beside the warm view of the same page."""
+    os.environ["BILAT_WAREHOUSE"] = str(path)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilat.site.settings")
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from bilat import serving
+
+    client = Client()
+    serving.warehouse.cache_clear()
+    forget = serving.warehouse().forget
+    rows = []
+    for url in PROFILES:
+        cold = steady(
+            f"first view of {url}", partial(timings, partial(client.get, url), runs, before=forget)
+        )
+        warm = timings(partial(client.get, url), runs)
+        rows.append(
+            {
+                "url": url,
+                "status": client.get(url).status_code,
+                "cold_median_s": median(cold),
+                "cold_max_s": max(cold),
+                "warm_median_s": median(warm),
+            }
+        )
+    return rows
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-def load(path: Path, *, clients: int = 20, seconds: float = 8.0) -> list[dict[str, Any]]:
-    """Requests per second, latencies and errors of pages and of API answers under load."""
+WORKERS = os.cpu_count() or 1
+LADDER = (1, 5, 20, 50, 100)  # clients; 100 at most, on loopback only
+# Throughput counts as still growing while one step of the ladder adds this share or more.
+GROWING = 0.10
+
+
+def load(
+    path: Path, *, clients: int = 20, seconds: float = 8.0, ladder_seconds: float = 4.0
+) -> dict[str, list[dict[str, Any]]]:
+    """Under load on loopback: pages and API answers with `clients` clients each, then every
+    page and answer together for each number of clients of the ladder."""
     port = _free_port()
     env = os.environ | {"BILAT_WAREHOUSE": str(path)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "bilat.cli", "serve", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "bilat.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(WORKERS),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -86,15 +178,31 @@ def load(path: Path, *, clients: int = 20, seconds: float = 8.0) -> list[dict[st
     base = f"http://127.0.0.1:{port}"
     try:
         _wait(base)
-        results = []
-        for name, urls in (("pages", PAGES), ("API", API)):
-            for url in urls:  # warm: the load test measures serving, not first computation
+        pages, api = filled(PAGES, path), filled(API, path)
+        for url in pages + api:  # warm: the load test measures serving, not first computation
+            for _ in range(WORKERS * 2):
                 urllib.request.urlopen(base + url, timeout=60).read()
-            results.append({"mix": name} | _hammer(base, urls, clients, seconds))
-        return results
+        mixes = [
+            {"mix": name} | _hammer(base, urls, clients, seconds)
+            for name, urls in (("pages", pages), ("API", api))
+        ]
+        ladder = [
+            {"mix": "pages and API"} | _hammer(base, pages + api, number, ladder_seconds)
+            for number in LADDER
+        ]
+        return {"mixes": mixes, "ladder": ladder}
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def saturation(ladder: list[dict[str, Any]]) -> int:
+    """The number of clients past which one more step of the ladder adds less than GROWING
+    throughput: the server's capacity is reached there and more clients only queue."""
+    for lower, upper in itertools.pairwise(ladder):
+        if upper["rps"] < lower["rps"] * (1 + GROWING):
+            return int(lower["clients"])
+    return int(ladder[-1]["clients"])
 
 
 def _wait(base: str) -> None:

@@ -108,6 +108,23 @@ PROGRAMMES = (
 SCALES = {"full": 1.0, "tenth": 0.1, "small": 0.01}
 
 
+def factor(scale: str) -> float:
+    """The share of the full scale a `--scale` names: full, tenth, small, or a number (3 for
+    three times the published sizes, as the benchmark's growth table uses)."""
+    if scale in SCALES:
+        return SCALES[scale]
+    try:
+        found = float(scale)
+    except ValueError:
+        found = 0.0
+    if not 0 < found <= 100:
+        raise ValueError(
+            f"scale {scale!r}: use one of {', '.join(SCALES)} or a factor of the full scale "
+            "between 0 and 100 (such as 3 or 10)"
+        )
+    return found
+
+
 @dataclass(frozen=True)
 class Organisation:
     pic: int
@@ -179,20 +196,20 @@ def generate(
     seed: int = 2024,
     progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
-    """Write one CORDIS zip per programme into `target`; the same seed gives the same bytes."""
-    if scale not in SCALES:
-        raise ValueError(f"scale {scale!r}: use one of {', '.join(SCALES)}")
+    """Write one CORDIS zip per programme into `target`; the same seed gives the same bytes.
+
+    `scale` is full, tenth, small or a factor of the full scale (see `factor`).
+    """
+    share = factor(scale)
     target.mkdir(parents=True, exist_ok=True)
     source = real()
     rng = random.Random(seed)
-    pool = _organisations(rng, source, count=max(50, int(60_000 * SCALES[scale])))
+    pool = _organisations(rng, source, count=max(50, int(60_000 * share)))
     written = []
     for programme in PROGRAMMES:
         if progress:
             progress(f"generating {programme.code}")
-        written.append(
-            _write_zip(target / programme.zip_name, programme, rng, source, pool, SCALES[scale])
-        )
+        written.append(_write_zip(target / programme.zip_name, programme, rng, source, pool, share))
     return written
 
 
