@@ -37,7 +37,7 @@ from bilat.reports.make import REPORTS
 from bilat.reports.make import WRITERS as REPORT_WRITERS
 from bilat.reports.make import build as build_report
 from bilat.reports.make import pdf as report_pdf
-from bilat.synthetic import SCALES, generate
+from bilat.synthetic import factor, generate
 from bilat.warehouse.ingest import IngestReport, ingest
 from bilat.warehouse.store import Warehouse
 
@@ -83,7 +83,7 @@ def _print_ingest(report: IngestReport, target: Path) -> None:
                 item.source.name,
                 item.layout.kind,
                 f"{item.rows_read:,}",
-                f"{item.table.num_rows:,}",
+                f"{item.rows_loaded:,}",
                 f"{item.quarantined:,}",
                 f"{item.recovered:,}",
             )
@@ -92,7 +92,7 @@ def _print_ingest(report: IngestReport, target: Path) -> None:
             _totals(
                 len(report.loaded),
                 read=sum(item.rows_read for item in report.loaded),
-                loaded=sum(item.table.num_rows for item in report.loaded),
+                loaded=sum(item.rows_loaded for item in report.loaded),
                 quarantined=sum(item.quarantined for item in report.loaded),
                 recovered=sum(item.recovered for item in report.loaded),
             )
@@ -295,10 +295,10 @@ for _name in REPORTS:  # each report a subcommand of `bilat report`, registered 
 @main.command("generate")
 @click.option(
     "--scale",
-    type=click.Choice(list(SCALES)),
     default="full",
     show_default=True,
-    help="full: the published CORDIS sizes; tenth and small for quick runs.",
+    help="full: the published CORDIS sizes; tenth and small for quick runs; or a factor of "
+    "the full size (3, 10) for growth tests.",
 )
 @click.option(
     "-o",
@@ -310,6 +310,10 @@ for _name in REPORTS:  # each report a subcommand of `bilat report`, registered 
 @click.option("--seed", type=int, default=2024, show_default=True)
 def generate_command(scale: str, output: Path, seed: int) -> None:
     """Write generated CORDIS zips (FP7, H2020, HE) for benchmarks; never real data."""
+    try:
+        factor(scale)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--scale") from error
     with steps() as step:
         written = generate(output, scale=scale, seed=seed, progress=step)
     for path in written:

@@ -28,6 +28,7 @@ class InputFile:
     archive_date: date | None = None
     explicit: bool = False
     _data: bytes | None = field(default=None, repr=False)
+    _sha256: str | None = field(default=None, repr=False)
 
     @property
     def label(self) -> str:
@@ -51,8 +52,16 @@ class InputFile:
         return self._data
 
     def sha256(self) -> str:
-        """Hex digest of the bytes that are parsed."""
-        return hashlib.sha256(self.data()).hexdigest()
+        """Hex digest of the bytes that are parsed (computed once)."""
+        if self._sha256 is None:
+            self._sha256 = hashlib.sha256(self.data()).hexdigest()
+        return self._sha256
+
+    def forget_data(self) -> None:
+        """Let the bytes go once parsed (their digest stays): an ingest holds every file's
+        parsed table at once, and keeping the bytes too would double its memory."""
+        self.sha256()
+        self._data = None
 
     def _read(self) -> bytes:
         try:

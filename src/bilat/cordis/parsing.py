@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -54,10 +55,25 @@ class ParsedFile:
     encoding: str
     rejected: list[RejectedRow] = field(default_factory=list)
 
+    released_rows: int | None = None  # the table's rows, once the table is let go
+
+    @property
+    def rows_loaded(self) -> int:
+        """Records in the table: loaded into the warehouse (or to be)."""
+        if self.released_rows is not None:
+            return self.released_rows
+        return int(self.table.num_rows)
+
     @property
     def rows_read(self) -> int:
         """Records found in the file: those in the table plus those quarantined."""
-        return int(self.table.num_rows) + self.quarantined
+        return self.rows_loaded + self.quarantined
+
+    def release(self) -> None:
+        """Let the table go once it is in the warehouse, keeping its row count for the
+        account of the ingest: the next file then loads in the memory this one held."""
+        self.released_rows = self.rows_loaded
+        self.table = self.table.schema.empty_table()
 
     @property
     def quarantined(self) -> int:
@@ -249,6 +265,12 @@ def _set_aside_keyless(parsed: ParsedFile, raw_text: Callable[[int], str]) -> No
     parsed.table = parsed.table.filter(good)
 
 
+# Rows that differ in their first few columns cannot be duplicates: those columns are compared
+# first, and whole rows only among the few rows that share them (two roles of one organisation
+# in one project, in an organization table).
+DUPLICATE_PREFIX = 3
+
+
 def _set_aside_duplicates(parsed: ParsedFile, raw_text: Callable[[int], str]) -> None:
     """Quarantine rows identical in every field to an earlier row of the same file.
 
@@ -259,37 +281,69 @@ def _set_aside_duplicates(parsed: ParsedFile, raw_text: Callable[[int], str]) ->
     columns = [name for name in table.column_names if name not in (RECORD, LINE)]
     if table.num_rows < 2 or not columns:
         return
-    rows = pc.binary_join_element_wise(
-        *[table[name].combine_chunks() for name in columns],
-        "\x1f",
-        null_handling="replace",
-    )
-    encoded = pc.dictionary_encode(rows)
-    if len(encoded.dictionary) == table.num_rows:
+    shared = _shared_codes(table, columns[:DUPLICATE_PREFIX])
+    if shared is None:
         return
+    suspects = np.flatnonzero(shared)
+    subset = table.take(pa.array(suspects))
+    codes = _shared_codes(subset, columns, codes=True)
+    assert codes is not None
     first: dict[int, int] = {}
-    keep: list[bool] = []
-    for code, line in zip(encoded.indices.to_pylist(), table[LINE].to_pylist(), strict=True):
+    keep = np.ones(table.num_rows, dtype=bool)
+    for position, code, line in zip(
+        suspects.tolist(), codes.tolist(), subset[LINE].to_pylist(), strict=True
+    ):
         earlier = first.setdefault(code, line)
-        keep.append(earlier == line)
         if earlier != line:
+            keep[position] = False
             reason = f"an exact duplicate of line {earlier}"
             parsed.rejected.append(RejectedRow(line, raw_text(line), reason, recovered=False))
-    parsed.table = table.filter(pa.array(keep))
+    if not keep.all():
+        parsed.table = table.filter(pa.array(keep))
+
+
+def _shared_codes(table: pa.Table, columns: list[str], *, codes: bool = False) -> np.ndarray | None:
+    """Rows whose values in `columns` another row also has (a mask; None when there are
+    none), or with `codes` the code of each row's values (equal codes, equal values)."""
+    joined = pc.binary_join_element_wise(
+        *[table[name].combine_chunks() for name in columns], "\x1f", null_handling="replace"
+    )
+    encoded = pc.dictionary_encode(joined)
+    indices: np.ndarray = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))
+    if codes:
+        return indices
+    if len(encoded.dictionary) == table.num_rows:
+        return None
+    shared: np.ndarray = np.bincount(indices)[indices] > 1
+    return shared
 
 
 def _csv_lines(table: pa.Table, header: list[str]) -> pa.Array:
-    """The line each record starts on: 2 plus the records and embedded newlines before it."""
-    newlines = pa.array([0] * table.num_rows, pa.int64())
+    """The line each record starts on: 2 plus the records and embedded newlines before it.
+
+    Only the columns whose text holds a newline at all are counted, value by value.
+    """
+    rows = table.num_rows
+    newlines = np.zeros(rows, dtype=np.int64)
     for name in header:
-        newlines = pc.add(newlines, pc.count_substring(table[name].combine_chunks(), "\n"))
-    before = pc.subtract(pc.cumulative_sum(newlines), newlines)
-    positions = pa.array(range(table.num_rows), pa.int64())
-    return pc.add(pc.add(positions, before), 2)
+        column = table[name]
+        if any(_may_hold_newline(chunk) for chunk in column.chunks):
+            counted = pc.count_substring(column, "\n")
+            newlines += counted.to_numpy().astype(np.int64)
+    before = np.cumsum(newlines) - newlines
+    return pa.array(np.arange(2, rows + 2, dtype=np.int64) + before)
+
+
+def _may_hold_newline(chunk: pa.Array) -> bool:
+    """Whether a text array's character data holds a newline byte (a quick look at the whole
+    buffer, which may hold more than the array: a yes is then checked value by value)."""
+    buffers = chunk.buffers()
+    data = buffers[2] if len(buffers) > 2 else None
+    return data is not None and bool((np.frombuffer(data, dtype=np.uint8) == 10).any())
 
 
 def _with_positions(table: pa.Table, *, lines: pa.Array) -> pa.Table:
-    table = table.append_column(RECORD, pa.array(range(table.num_rows), pa.int64()))
+    table = table.append_column(RECORD, pa.array(np.arange(table.num_rows, dtype=np.int64)))
     return table.append_column(LINE, lines)
 
 

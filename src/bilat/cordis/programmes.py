@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from bilat.cordis.parsing import ParsedFile
@@ -61,14 +62,21 @@ def from_content(parsed: ParsedFile) -> str | None:
 
 
 def project_ids(parsed: ParsedFile) -> list[int]:
-    """The distinct project IDs a file names."""
+    """The distinct project IDs a file names (computed on whole columns: a full-scale
+    organization table names some 35,000 projects)."""
+    names = {column.lower(): column for column in parsed.table.column_names}
     for name in ("projectid", "id", "project_id", "reference"):
-        values = column_values(parsed, name)
-        if values:
-            return [int(value) for value in values if value.strip().isdigit()]
+        if name not in names:
+            continue
+        given = pc.unique(parsed.table[names[name]])
+        if not pc.any(pc.not_equal(given, "")).as_py():
+            continue  # an empty column: the IDs may be in another
+        values = pc.utf8_trim_whitespace(given)
+        digits = pc.filter(values, pc.match_substring_regex(values, r"^\d+$"))
+        return list(pc.unique(pc.cast(digits, pa.int64())).to_pylist())
     return []
 
 
 def from_projects(parsed: ParsedFile, known: Mapping[int, str]) -> str | None:
     """The programme of the known projects a file names, when they agree."""
-    return _vote(known.get(project_id) for project_id in project_ids(parsed))
+    return _vote(map(known.get, project_ids(parsed)))

@@ -142,6 +142,7 @@ def _parse_all(
             report.skipped.append((source.label, "same content as another file given"))
             continue
         seen.add(source.sha256())
+        source.forget_data()  # parsed: the table holds what the bytes said
         parsed.append(item)
     return parsed
 
@@ -254,7 +255,7 @@ def _refuse_shrinking(warehouse: Path, groups: list[_Group]) -> None:
     loaded = _loaded_rows(warehouse)
     for group in groups:
         before, snapshot = loaded.get((group.programme, group.kind), (0, None))
-        after = sum(item.table.num_rows for item in group.files)
+        after = sum(item.rows_loaded for item in group.files)
         if before and after < before * KEPT_SHARE:
             raise ReplaceRefusedError(
                 f"{_files_of(group)}: would replace the {before:,} rows of the {group.programme} "
@@ -302,6 +303,7 @@ def _build(
                     if progress:
                         progress(f"loading {item.source.name}", done, total)
                     _load_file(con, item, group)
+                    item.release()  # in the warehouse now: its memory goes to the next
                 if not replace:
                     _refuse_older(con, group, before)
             if progress:
@@ -351,7 +353,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, item: ParsedFile, group: _Group) 
             basis,
             source.sha256(),
             item.rows_read,
-            item.table.num_rows,
+            item.rows_loaded,
             item.quarantined,
             item.recovered,
             issues,

@@ -151,7 +151,7 @@ def _participations(
         """,
         {"programme": target.programme, "dataset": target.dataset, "source_id": target.source_id},
     )
-    issues = _record_issues(con, PARTICIPATION_CHECKS, mapping, target)
+    issues = _record_issues(con, PARTICIPATION_CHECKS, mapping, target, loaded="participation_rows")
     issues += _geolocation_issues(con, mapping, target.source_id)
     _record_participation_warnings(con, target.source_id)
     return issues
@@ -185,28 +185,50 @@ def _record_issues(
     checks: dict[str, Check],
     mapping: dict[str, str],
     target: Target,
+    *,
+    loaded: str,
 ) -> int:
-    """Write a value issue for every non-empty value that its parser rejects."""
-    total = 0
+    """Write a value issue for every non-empty value that its parser rejects.
+
+    The rows just inserted into `loaded` (under the same names as the checks) say where a
+    typed value came out missing: only there is the file's text looked at again, so the
+    parsers run once per value, in the insert, and again on the few rows with a problem.
+    """
     cursor = con.execute("SELECT * FROM canon LIMIT 0")
     present = {column[0] for column in cursor.description or []}
     cursor.fetchall()
-    for name, check in checks.items():
-        if name not in present or name not in mapping:
-            continue
-        reason, reasons = "?", [check.reason]
-        if check.refusal is not None:
-            macro, refused = check.refusal
-            reason, reasons = f"CASE WHEN {macro}({name}) THEN ? ELSE ? END", [refused, *reasons]
-        inserted = scalar(
-            con,
-            f"""INSERT INTO value_issues
-                SELECT ?, {LINE}, ?, {name}, {reason} FROM canon
-                WHERE txt({name}) IS NOT NULL AND NOT placeholder({name})
-                  AND {check.parser}({name}) IS NULL""",
-            [target.source_id, target.file_columns.get(mapping[name], mapping[name]), *reasons],
-        )
-        total += int(inserted or 0)
+    checked = {name: check for name, check in checks.items() if name in present and name in mapping}
+    if not checked:
+        return 0
+    missing = " OR ".join(f"(t.{name} IS NULL AND txt(c.{name}) IS NOT NULL)" for name in checked)
+    # DISTINCT: two records could share a start line (one recovered from a malformed row)
+    run(
+        con,
+        f"""CREATE OR REPLACE TEMP TABLE suspects AS
+            SELECT DISTINCT c.* FROM canon c
+            JOIN {loaded} t ON t.source_id = $source AND t.source_line = c.{LINE}
+            WHERE {missing}""",
+        {"source": target.source_id},
+    )
+    total = 0
+    try:
+        for name, check in checked.items():
+            reason, reasons = "?", [check.reason]
+            if check.refusal is not None:
+                macro, refused = check.refusal
+                reason = f"CASE WHEN {macro}({name}) THEN ? ELSE ? END"
+                reasons = [refused, *reasons]
+            inserted = scalar(
+                con,
+                f"""INSERT INTO value_issues
+                    SELECT ?, {LINE}, ?, {name}, {reason} FROM suspects
+                    WHERE txt({name}) IS NOT NULL AND NOT placeholder({name})
+                      AND {check.parser}({name}) IS NULL""",
+                [target.source_id, target.file_columns.get(mapping[name], mapping[name]), *reasons],
+            )
+            total += int(inserted or 0)
+    finally:
+        run(con, "DROP TABLE IF EXISTS suspects")
     return total
 
 
@@ -285,4 +307,4 @@ def _projects(
         """,
         {"programme": target.programme, "dataset": target.dataset, "source_id": target.source_id},
     )
-    return _record_issues(con, PROJECT_CHECKS, mapping, target)
+    return _record_issues(con, PROJECT_CHECKS, mapping, target, loaded="project_records")

@@ -182,8 +182,10 @@ CREATE OR REPLACE MACRO txt(x) AS NULLIF(trim(x), '');
 CREATE OR REPLACE MACRO placeholder(x) AS regexp_full_match(trim(x), '[xX]+');
 -- Amounts (contributions, costs) are never below zero in CORDIS: a negative one is an error.
 CREATE OR REPLACE MACRO negative(x) AS COALESCE(starts_with(trim(x), '-'), false);
+-- A placeholder (xxxxxxx) does not cast, so the parsers need not look for one; the value
+-- checks do, to tell a placeholder (missing, as meant) from a value that is wrong.
 CREATE OR REPLACE MACRO amount(x) AS
-    CASE WHEN txt(x) IS NULL OR placeholder(x) OR negative(x) THEN NULL
+    CASE WHEN txt(x) IS NULL OR negative(x) THEN NULL
          ELSE TRY_CAST(replace(trim(x), ',', '.') AS DECIMAL(18, 2)) END;
 CREATE OR REPLACE MACRO day(x) AS
     CASE WHEN txt(x) IS NULL THEN NULL
@@ -193,7 +195,7 @@ CREATE OR REPLACE MACRO day(x) AS
 CREATE OR REPLACE MACRO stamp(x) AS
     CASE WHEN txt(x) IS NULL THEN NULL ELSE TRY_CAST(trim(x) AS TIMESTAMP) END;
 CREATE OR REPLACE MACRO whole(x) AS
-    CASE WHEN txt(x) IS NULL OR placeholder(x) THEN NULL ELSE TRY_CAST(trim(x) AS BIGINT) END;
+    CASE WHEN txt(x) IS NULL THEN NULL ELSE TRY_CAST(trim(x) AS BIGINT) END;
 CREATE OR REPLACE MACRO flag(x) AS
     CASE lower(trim(x)) WHEN 'true' THEN true WHEN 'yes' THEN true WHEN '1' THEN true
                         WHEN 'false' THEN false WHEN 'no' THEN false WHEN '0' THEN false
