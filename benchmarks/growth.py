@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import loading
-from common import OUT, median, timings
+from common import OUT, median, steady, timings
 
 from bilat import indicators
 from bilat.synthetic import generate
@@ -58,12 +58,14 @@ def measure(
     }
     for name in slowest:
         call = partial(indicators.REGISTRY[name], warehouse, country="US")
-        found[name] = median(timings(call, runs, before=warehouse.forget))
-    found["profile"] = _profile(path, runs)
+        found[name] = median(
+            steady(f"{name} at {factor:g}x", partial(timings, call, runs, before=warehouse.forget))
+        )
+    found["profile"] = _profile(path, runs, factor)
     return found
 
 
-def _profile(path: Path, runs: int) -> float:
+def _profile(path: Path, runs: int, factor: float) -> float:
     """The country profile's first view (nothing remembered), rendered by Django."""
     os.environ["BILAT_WAREHOUSE"] = str(path)
     from django.test import Client
@@ -73,7 +75,8 @@ def _profile(path: Path, runs: int) -> float:
     serving.warehouse.cache_clear()
     forget = serving.warehouse().forget
     client = Client()
-    return median(timings(partial(client.get, PROFILE), runs, before=forget))
+    view = partial(timings, partial(client.get, PROFILE), runs, before=forget)
+    return median(steady(f"profile at {factor:g}x", view))
 
 
 def per_participation(row: dict[str, Any], key: str) -> float:

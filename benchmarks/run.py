@@ -479,7 +479,7 @@ def _growth(
                 f"{r['factor']:g}x",
                 f"{r['participations']:,}",
                 r["ingest_peak_mb"],
-                *(f"{r[m]:.3f} ({growth.per_participation(r, m):.3f})" for m in measures),
+                *(f"{r[m]:.3g} ({growth.per_participation(r, m):.3g})" for m in measures),
             )
             for r in rows
         ],
@@ -489,11 +489,11 @@ def _growth(
     for measure in measures:
         ratio = growth.per_participation(last, measure) / growth.per_participation(first, measure)
         verdict(
-            f"{measure} grows linearly or better ({last['factor']:g}x the data: cost per "
-            f"participation ≤ {limit:g}x that at {first['factor']:g}x)",
-            f"{last[measure]:.3f} s, {growth.per_participation(last, measure):.3f} µs per "
+            f"{measure.removesuffix('_s')} grows linearly or better ({last['factor']:g}x the "
+            f"data: cost per participation ≤ {limit:g}x that at {first['factor']:g}x)",
+            f"{last[measure]:.3g} s, {growth.per_participation(last, measure):.3g} µs per "
             f"participation ({ratio:.2f}x)",
-            f"{first[measure]:.3f} s, {growth.per_participation(first, measure):.3f} µs at "
+            f"{first[measure]:.3g} s, {growth.per_participation(first, measure):.3g} µs at "
             f"{first['factor']:g}x",
             ratio <= limit,
         )
