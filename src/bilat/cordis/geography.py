@@ -65,11 +65,27 @@ def state_in_text(text: str | None) -> str | None:
     if words and words[-1] in codes and (len(words) > 1 or text.strip().upper() == words[-1]):
         return words[-1]
     upper = " ".join(words)
-    for name, code in sorted(_state_names().items(), key=lambda item: -len(item[0])):
-        # "Washington" alone is far more often the capital than the state.
-        if name != "WASHINGTON" and re.search(rf"\b{name}\b", upper):
+    any_name, names = _names_in_text()
+    if any_name.search(upper) is None:  # most addresses name no state: one search says so
+        return None
+    for pattern, code in names:
+        if pattern.search(upper):
             return code
     return None
+
+
+@cache
+def _names_in_text() -> tuple[re.Pattern[str], list[tuple[re.Pattern[str], str]]]:
+    """State names as patterns, longest first ("West Virginia" before "Virginia"), and one
+    pattern matching any of them; "Washington" alone is far more often the capital than the
+    state, so it is left out."""
+    ordered = [
+        (name, code)
+        for name, code in sorted(_state_names().items(), key=lambda item: -len(item[0]))
+        if name != "WASHINGTON"
+    ]
+    names = [(re.compile(rf"\b{name}\b"), code) for name, code in ordered]
+    return re.compile("|".join(rf"\b{name}\b" for name, _ in ordered)), names
 
 
 def state_in_name(name: str | None) -> str | None:
