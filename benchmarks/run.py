@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import platform
+import subprocess
 import time
 from datetime import UTC, datetime
 from functools import partial
@@ -469,7 +470,14 @@ def _growth(
     for factor in factors:
         print(f"\nGrowth: {factor:g}x the full scale (load {load_average()})")
         again = ingested if factor == 1 else None
-        rows.append(growth.measure(factor, SEED, slowest, runs, ingested=again))
+        try:
+            rows.append(growth.measure(factor, SEED, slowest, runs, ingested=again))
+        except subprocess.CalledProcessError as error:  # the ingest failed at this scale
+            reason = (error.stderr or "").strip().splitlines()[-1:] or [str(error)]
+            verdict(f"ingest at {factor:g}x the full scale", f"failed: {reason[0]}", "", False)
+            break
+    if len(rows) < 2:
+        return rows
     measures = ["ingest_s", *slowest, "profile"]
     table(
         "Growth (generated data; seconds, and µs per participation in brackets)",
