@@ -9,7 +9,7 @@ from typing import Any
 import pyarrow as pa
 
 from bilat.indicators import caveats
-from bilat.indicators.measures import BREAKDOWN, aggregates, share
+from bilat.indicators.measures import ADDITIVE, BREAKDOWN, aggregates, cell_sums, measured, share
 from bilat.indicators.participation import ORDER_PROGRAMME
 from bilat.indicators.registry import Option, indicator
 from bilat.indicators.scope import Scope, parse_subject
@@ -47,14 +47,20 @@ def peer_benchmark(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any
     shown = list(dict.fromkeys((*peers.countries, *scope.subject.countries)))
     where, params = scope.where()
     measures = BREAKDOWN
+    # Ranks need every country's participations and contribution (sums, quick); the distinct
+    # organisations and projects, the costly part, only the countries shown.
+    additive = tuple(m for m in measures if m in ADDITIVE)
     return warehouse.arrow(
         f"""
         WITH f AS NOT MATERIALIZED (SELECT * FROM participation_facts WHERE {where}),
-        everyone AS (SELECT programme, count(*) AS participations,
-                            sum(ec_contribution) AS ec_contribution FROM f GROUP BY programme),
+        everyone AS (SELECT programme, {cell_sums(("participations",))},
+                            sum(ec_contribution) AS ec_contribution
+                     FROM aggregate_cells WHERE {where} GROUP BY programme),
         per_country AS (SELECT programme, country, any_value(country_status) AS status,
-                               {aggregates(measures)}
+                               {aggregates(additive)}
                         FROM f WHERE country IS NOT NULL GROUP BY programme, country),
+        shown AS NOT MATERIALIZED (SELECT * FROM f WHERE list_contains($shown, country)),
+        shown_distinct AS ({measured("shown", ("country",), ("organisations", "projects"))}),
         ranked AS (SELECT *,
             CASE WHEN status = 'third_country' THEN rank() OVER (
                 PARTITION BY programme, status = 'third_country'
@@ -64,7 +70,7 @@ def peer_benchmark(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any
                 ORDER BY ec_contribution DESC) END AS rank_ec_contribution,
             count(*) FILTER (WHERE status = 'third_country') OVER (PARTITION BY programme)
                 AS third_countries
-            FROM per_country)
+            FROM per_country LEFT JOIN shown_distinct USING (programme, country))
         SELECT p.programme, c.cordis_code AS country, c.iso_code, c.name,
                COALESCE(r.status, s.status) AS status,
                {", ".join(f"COALESCE(r.{m}, 0) AS {m}" for m in measures)},
@@ -75,7 +81,7 @@ def peer_benchmark(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any
                r.rank_participations, r.rank_ec_contribution,
                max(r.third_countries) OVER (PARTITION BY p.programme) AS third_countries
         FROM everyone e
-        JOIN (SELECT DISTINCT programme FROM f) p USING (programme)
+        JOIN (SELECT DISTINCT programme FROM aggregate_cells WHERE {where}) p USING (programme)
         CROSS JOIN (SELECT unnest($shown) AS code) wanted
         JOIN countries c ON c.cordis_code = wanted.code
         LEFT JOIN country_status s ON s.programme = p.programme AND s.cordis_code = wanted.code

@@ -18,7 +18,14 @@ from bilat.cordis.reference import rows
 from bilat.cordis.roles import ACTIVITY_TYPES, ROLE_TITLES
 from bilat.errors import ParameterError
 from bilat.indicators import caveats
-from bilat.indicators.measures import BREAKDOWN, PROGRAMME, aggregates, group_by, share
+from bilat.indicators.measures import (
+    BREAKDOWN,
+    PROGRAMME,
+    cell_sums,
+    group_by,
+    measured,
+    share,
+)
 from bilat.indicators.participation import ORDER_PROGRAMME
 from bilat.indicators.registry import Indicator, indicator
 from bilat.indicators.scope import Scope
@@ -40,6 +47,9 @@ class Dimension:
     keys: dict[str, str]
     join: str = ""
     only: str = "true"  # rows the breakdown is about (the US for states)
+    # The aggregate table holding everyone's participations per key (bilat.warehouse.aggregates);
+    # None where everyone is the subject's own rows (US states), read from the facts.
+    cells: str | None = "aggregate_cells"
     titles: dict[str, str] = field(default_factory=dict)  # titles of the first key's values
     title_column: str = "title"
 
@@ -50,23 +60,31 @@ def breakdown(
     """The subject's measures per key value, its share of its own total (`share`) and, when
     `compare`, its share of everyone's participations with that key (`programme_share`)."""
     where, params = scope.where()
-    subject, more = scope.subject.condition()
+    subject, more = scope.subject.where()
     total = len(scope.programmes) > 1
     keys = tuple(dimension.keys)
     selected = ", ".join(f"{sql} AS {name}" for name, sql in dimension.keys.items())
     on = " AND ".join(
         ["m.programme = e.programme"] + [f"m.{k} IS NOT DISTINCT FROM e.{k}" for k in keys]
     )
+    if dimension.cells is None:
+        everyone = f"""SELECT {PROGRAMME}, {", ".join(keys)}, count(*) AS participations
+            FROM (SELECT {selected}, f.* FROM participation_facts f {dimension.join}
+                  WHERE {where} AND {dimension.only})
+            {group_by(keys, total=total)}"""
+    else:
+        everyone = f"""SELECT {PROGRAMME}, {", ".join(keys)},
+                   {cell_sums(("participations",))}
+            FROM (SELECT {selected}, c.* FROM {dimension.cells} c WHERE {where})
+            {group_by(keys, total=total)}"""
     table = warehouse.arrow(
         f"""
-        WITH f AS NOT MATERIALIZED (SELECT * FROM participation_facts
-                                    WHERE {where} AND {dimension.only}),
-        d AS NOT MATERIALIZED (SELECT {selected}, f.* FROM f {dimension.join}),
-        everyone AS (SELECT {PROGRAMME}, {", ".join(keys)}, count(*) AS participations
-                     FROM d {group_by(keys, total=total)}),
-        mine AS (SELECT {PROGRAMME}, {", ".join(keys)}, {aggregates(BREAKDOWN)}
-                 FROM d WHERE {subject} {group_by(keys, total=total)}),
-        totals AS (SELECT {PROGRAMME}, count(*) AS participations FROM f WHERE {subject}
+        WITH s AS NOT MATERIALIZED (SELECT * FROM participation_facts
+                                    WHERE {where} AND {dimension.only} AND {subject}),
+        d AS NOT MATERIALIZED (SELECT {selected}, s.* FROM s {dimension.join}),
+        everyone AS ({everyone}),
+        mine AS ({measured("d", keys, BREAKDOWN, total=total)}),
+        totals AS (SELECT {PROGRAMME}, count(*) AS participations FROM s
                    {group_by((), total=total)})
         SELECT m.*, {share("m.participations", "t.participations")} AS share,
                {share("m.participations", "e.participations")} AS programme_share
@@ -191,7 +209,11 @@ by_field = _register(
     "by_field",
     "Participations by field of science",
     "The country's participations per top-level EuroSciVoc field of science of the project.",
-    Dimension({"field": "COALESCE(level1, 'not classified')"}, join=_fields_join("level1")),
+    Dimension(
+        {"field": "COALESCE(level1, 'not classified')"},
+        join=_fields_join("level1"),
+        cells="aggregate_field_cells",
+    ),
     (caveats.FIELDS,),
 )
 by_subfield = _register(
@@ -204,6 +226,7 @@ by_subfield = _register(
             "subfield": "COALESCE(level2, 'not classified')",
         },
         join=_fields_join("level1", "level2"),
+        cells="aggregate_subfield_cells",
     ),
     (caveats.FIELDS,),
 )
@@ -216,6 +239,7 @@ by_state = _register(
         only="country = 'US'",
         titles={row["code"]: row["name"] for row in rows("us_states")},
         title_column="state_name",
+        cells=None,
     ),
     (caveats.STATE,),
     compare=False,

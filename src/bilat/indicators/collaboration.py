@@ -15,6 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from bilat.indicators import caveats
+from bilat.indicators.measures import measured
 from bilat.indicators.participation import ORDER_PROGRAMME
 from bilat.indicators.registry import Option, indicator
 from bilat.indicators.scope import Scope
@@ -26,11 +27,9 @@ STATUS_TITLES = {
     "third_country": "Other third countries",
     "unknown": "Country unknown",
 }
-_PARTNER_MEASURES = """count(*) AS participations,
-       count(DISTINCT pic) AS organisations,
-       count(DISTINCT project_id) AS projects,
-       COALESCE(sum(ec_contribution), 0) AS ec_contribution,
-       CAST(count(*) AS DOUBLE) / sum(count(*)) OVER () AS share"""
+# What is counted of the partners, per country, group or organisation.
+_PARTNER_MEASURES = ("participations", "organisations", "projects", "ec_contribution")
+_SHARE = "CAST(participations AS DOUBLE) / sum(participations) OVER () AS share"
 
 
 def _inside(scope: Scope) -> tuple[str, dict[str, object]]:
@@ -61,15 +60,17 @@ def _inside(scope: Scope) -> tuple[str, dict[str, object]]:
 def partner_countries(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
     """One row per partner country; `status` is its status in the latest programme covered."""
     ctes, params = _inside(scope)
-    latest = ORDER_PROGRAMME.replace("programme", "i.programme")
+    status = f"arg_max(COALESCE(country_status, 'unknown'), {ORDER_PROGRAMME}) AS status"
+    counted = measured(
+        "partners", ("country",), _PARTNER_MEASURES, by_programme=False, extra=(status,)
+    )
     return warehouse.arrow(
-        f"""{ctes}
-        SELECT i.country, c.iso_code, c.name,
-               arg_max(COALESCE(i.country_status, 'unknown'), {latest}) AS status,
-               {_PARTNER_MEASURES}
-        FROM inside i LEFT JOIN countries c ON c.cordis_code = i.country
-        WHERE NOT i.own GROUP BY i.country, c.iso_code, c.name
-        ORDER BY participations DESC, i.country
+        f"""{ctes},
+        partners AS NOT MATERIALIZED (SELECT * FROM inside WHERE NOT own)
+        SELECT p.country, c.iso_code, c.name, p.status,
+               {", ".join(f"p.{name}" for name in _PARTNER_MEASURES)}, {_SHARE}
+        FROM ({counted}) p LEFT JOIN countries c ON c.cordis_code = p.country
+        ORDER BY participations DESC, p.country
         """,
         params,
     )
@@ -87,11 +88,14 @@ def partner_countries(warehouse: Warehouse, scope: Scope, options: Mapping[str, 
 def partner_groups(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
     """One row per status group of the partner's country in the project's programme."""
     ctes, params = _inside(scope)
+    counted = measured(
+        "partners", ("status",), ("countries", *_PARTNER_MEASURES), by_programme=False
+    )
     table = warehouse.arrow(
-        f"""{ctes}
-        SELECT COALESCE(country_status, 'unknown') AS status,
-               count(DISTINCT country) AS countries, {_PARTNER_MEASURES}
-        FROM inside WHERE NOT own GROUP BY 1
+        f"""{ctes},
+        partners AS NOT MATERIALIZED (SELECT *, COALESCE(country_status, 'unknown') AS status
+                                      FROM inside WHERE NOT own)
+        SELECT *, {_SHARE} FROM ({counted})
         ORDER BY list_position(['member_state', 'associated', 'third_country', 'unknown'],
                                status)
         """,
@@ -113,19 +117,24 @@ def partner_groups(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any
 def partner_organisations(
     warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]
 ) -> pa.Table:
-    """The first `limit` partners by shared projects, then participations, then PIC."""
+    """The first `limit` partners by shared projects, then participations, then PIC (cut
+    before their names are joined: the organisations table is large)."""
     ctes, params = _inside(scope)
+    counted = measured(
+        "partners",
+        ("pic", "country"),
+        ("projects", "participations", "ec_contribution"),
+        by_programme=False,
+    )
     return warehouse.arrow(
-        f"""{ctes}
-        SELECT i.pic, o.name, i.country,
-               count(DISTINCT i.project_id) AS shared_projects,
-               count(*) AS participations,
-               COALESCE(sum(i.ec_contribution), 0) AS ec_contribution
-        FROM inside i LEFT JOIN organisations o USING (pic)
-        WHERE NOT i.own AND i.pic IS NOT NULL
-        GROUP BY i.pic, o.name, i.country
-        ORDER BY shared_projects DESC, participations DESC, i.pic
-        LIMIT $limit
+        f"""{ctes},
+        partners AS NOT MATERIALIZED (SELECT * FROM inside WHERE NOT own AND pic IS NOT NULL),
+        top AS (SELECT * FROM ({counted})
+                ORDER BY projects DESC, participations DESC, pic LIMIT $limit)
+        SELECT t.pic, o.name, t.country, t.projects AS shared_projects, t.participations,
+               t.ec_contribution
+        FROM top t LEFT JOIN organisations o USING (pic)
+        ORDER BY shared_projects DESC, participations DESC, t.pic
         """,
         params | {"limit": options["limit"]},
     )
@@ -183,11 +192,13 @@ def organisation_network(
 ) -> pa.Table:
     """Edges among the subject's and the partners' organisations in most projects."""
     ctes, params = _inside(scope)
+    counted = measured(
+        "named", ("pic",), ("projects",), by_programme=False, extra=("bool_or(own) AS own",)
+    )
     return warehouse.arrow(
         f"""{ctes},
-        ranked AS (SELECT pic, bool_or(own) AS own,
-                          count(DISTINCT project_id) AS projects
-                   FROM inside WHERE pic IS NOT NULL GROUP BY pic),
+        named AS NOT MATERIALIZED (SELECT * FROM inside WHERE pic IS NOT NULL),
+        ranked AS (SELECT pic, own, projects FROM ({counted})),
         nodes AS (SELECT * FROM ranked
                   QUALIFY row_number() OVER (PARTITION BY own ORDER BY projects DESC, pic)
                           <= ceil($limit / 2)),

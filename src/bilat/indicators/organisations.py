@@ -8,7 +8,7 @@ from typing import Any
 import pyarrow as pa
 
 from bilat.indicators import caveats
-from bilat.indicators.measures import aggregates
+from bilat.indicators.measures import measured
 from bilat.indicators.registry import Option, indicator
 from bilat.indicators.scope import Scope
 from bilat.warehouse.store import Warehouse
@@ -33,11 +33,12 @@ ORDER = Option(
     options=(LIMIT, ORDER),
 )
 def top_organisations(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
-    """The first `limit` organisations by `order`, ties broken by the other measure and PIC."""
+    """The first `limit` organisations by `order`, ties broken by the other measure and PIC
+    (ranked and cut before their names are joined: the organisations table is large)."""
     where, params = scope.where()
-    subject, more = scope.subject.condition()
+    subject, more = scope.subject.where()
     other = "ec_contribution" if options["order"] == "participations" else "participations"
-    mix = ",\n       ".join(
+    mix = tuple(
         f"count(*) FILTER (WHERE programme = '{p}') AS participations_{p.lower()}"
         for p in ("FP7", "H2020", "HE")
     )
@@ -50,16 +51,16 @@ def top_organisations(warehouse: Warehouse, scope: Scope, options: Mapping[str, 
     )
     return warehouse.arrow(
         f"""
-        WITH s AS (SELECT * FROM participation_facts
+        WITH s AS NOT MATERIALIZED (SELECT * FROM participation_facts
                    WHERE {where} AND {subject} AND pic IS NOT NULL),
-        ranked AS (SELECT pic, {aggregates(measures)}, {mix}
-                   FROM s GROUP BY pic)
-        SELECT row_number() OVER (ORDER BY r.{options["order"]} DESC, r.{other} DESC, r.pic)
-                   AS rank,
-               r.pic, o.name, o.short_name, o.country, o.city, o.us_state, o.activity_type,
-               r.* EXCLUDE (pic)
+        grouped AS ({measured("s", ("pic",), measures, by_programme=False, extra=mix)}),
+        ranked AS (SELECT row_number() OVER (ORDER BY {options["order"]} DESC, {other} DESC, pic)
+                              AS rank, *
+                   FROM grouped ORDER BY rank LIMIT $limit)
+        SELECT r.rank, r.pic, o.name, o.short_name, o.country, o.city, o.us_state,
+               o.activity_type, r.* EXCLUDE (rank, pic)
         FROM ranked r LEFT JOIN organisations o USING (pic)
-        ORDER BY rank LIMIT $limit
+        ORDER BY r.rank
         """,
         params | more | {"limit": options["limit"]},
     )

@@ -8,9 +8,18 @@ from typing import Any
 
 import pyarrow as pa
 
-from bilat.indicators import caveats
+from bilat.indicators import caveats, everyone
 from bilat.indicators.coverage import coverage
-from bilat.indicators.measures import BY_NAME, PROGRAMME, aggregates, filled, group_by, share
+from bilat.indicators.measures import (
+    ADDITIVE,
+    BY_NAME,
+    PROGRAMME,
+    cell_sums,
+    filled,
+    group_by,
+    measured,
+    share,
+)
 from bilat.indicators.registry import indicator
 from bilat.indicators.scope import Scope
 from bilat.warehouse.store import Warehouse
@@ -39,22 +48,31 @@ def _shares(mine: str, everyone: str, names: tuple[str, ...]) -> str:
     caveats=(caveats.SIGNED_ONLY, caveats.FUNDED, caveats.AMOUNTS, caveats.COUNTRY, caveats.SHARE),
 )
 def headline(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
-    """One row per programme (and ALL when several), every measure and its share."""
+    """One row per programme (and ALL when several), every measure and its share.
+
+    Everyone's figures come from the aggregate tables (sums over cells, distinct counts from
+    the masks), the subject's from its own rows of the facts."""
     where, params = scope.where()
-    subject, more = scope.subject.condition()
+    subject, more = scope.subject.where()
     total = len(scope.programmes) > 1
     names = tuple(BY_NAME)
+    reached, reach_params = everyone.reach(warehouse, scope, total=total)
     return warehouse.arrow(
         f"""
-        WITH f AS NOT MATERIALIZED (SELECT * FROM participation_facts WHERE {where}),
-        everyone AS (SELECT {PROGRAMME}, {aggregates()} FROM f {group_by((), total=total)}),
-        mine AS (SELECT {PROGRAMME}, {aggregates()} FROM f WHERE {subject}
-                 {group_by((), total=total)})
+        WITH sums AS (SELECT {PROGRAMME}, {cell_sums(ADDITIVE)} FROM aggregate_cells
+                      WHERE {where} {group_by((), total=total)}),
+        reach AS ({reached}),
+        everyone AS (SELECT s.*, COALESCE(r.organisations, 0) AS organisations,
+                            COALESCE(r.projects, 0) AS projects
+                     FROM sums s LEFT JOIN reach r USING (programme)),
+        s AS NOT MATERIALIZED (SELECT * FROM participation_facts
+                               WHERE {where} AND {subject}),
+        mine AS ({measured("s", (), names, total=total)})
         SELECT e.programme, {filled("m")}, {_shares("m", "e", names)}
         FROM everyone e LEFT JOIN mine m USING (programme)
         ORDER BY {ORDER_PROGRAMME}
         """,
-        params | more,
+        params | more | reach_params,
     )
 
 
@@ -71,16 +89,17 @@ def headline(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> 
 def series(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
     """One row per programme and year in which anyone took part."""
     where, params = scope.where()
-    subject, more = scope.subject.condition()
+    subject, more = scope.subject.where()
     first_year = " ".join(f"WHEN '{p}' THEN {year}" for p, year in FIRST_YEAR.items())
     table = warehouse.arrow(
         f"""
-        WITH f AS NOT MATERIALIZED (SELECT * FROM participation_facts
-                                    WHERE {where} AND year IS NOT NULL),
-        everyone AS (SELECT programme, year, any_value(year_basis) AS year_basis,
-                            {aggregates()} FROM f GROUP BY programme, year),
-        mine AS (SELECT programme, year, {aggregates()} FROM f WHERE {subject}
-                 GROUP BY programme, year)
+        WITH everyone AS (SELECT programme, year, any_value(year_basis) AS year_basis,
+                                 {cell_sums(("participations", "ec_contribution"))}
+                          FROM aggregate_cells WHERE {where} AND year IS NOT NULL
+                          GROUP BY programme, year),
+        s AS NOT MATERIALIZED (SELECT * FROM participation_facts
+                               WHERE {where} AND year IS NOT NULL AND {subject}),
+        mine AS ({measured("s", ("year",), tuple(BY_NAME))})
         SELECT e.programme, e.year, e.year_basis,
                e.year - CASE e.programme {first_year} END + 1 AS programme_year,
                {filled("m")},

@@ -34,6 +34,16 @@ class Subject:
             "subject_countries": list(self.countries)
         }
 
+    def where(self) -> tuple[str, dict[str, object]]:
+        """The same condition for a WHERE clause, written so that DuckDB reads only the row
+        groups that can hold the subject (the facts are sorted by country): NULL there
+        excludes the row as false does, so the COALESCE that `condition` needs is left out."""
+        if self.status is not None:
+            return "country_status = $subject_status", {"subject_status": self.status}
+        return "list_contains($subject_countries, country)", {
+            "subject_countries": list(self.countries)
+        }
+
 
 @dataclass(frozen=True)
 class Filters:

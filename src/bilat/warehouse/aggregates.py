@@ -1,0 +1,161 @@
+"""The aggregate tables, built at ingest after the derived tables, that indicators read for
+everyone's totals instead of scanning every participation.
+
+An indicator compares a country (a few thousand rows, read from `participation_facts`, which
+is sorted by country) with everyone under the same filters (every row). The second half is
+the costly one, and it does not depend on the country, so it is computed here once:
+
+- `aggregate_cells`: the additive measures (participations, funded, unfunded, coordinator
+  participations, EU contribution) per combination of the seven filter columns and the
+  attributes the breakdowns group by (a few thousand cells for half a million rows). Every
+  filter is a condition on a column of the same name, so an indicator applies the very same
+  WHERE clause to the cells and sums them.
+- `aggregate_field_cells`, `aggregate_subfield_cells`: participations per field of science,
+  each participation once per distinct field of its project, as the breakdowns count them.
+- `aggregate_reach` and `aggregate_bits`: distinct organisations and projects, which cannot be
+  summed over cells. For each programme, all programmes together (`ALL`) and each filter
+  column, every organisation (project) gets a bit mask of the values it was seen with (bit
+  numbers in `aggregate_bits`);
+  the organisations reached by a filter on that column are those whose mask meets the mask of
+  the filter's values, so `sum(n)` over the matching masks is the exact distinct count. A
+  filter on two columns at once cannot be answered from per-column masks: the indicator then
+  counts on the facts (`bilat.indicators.reach` decides).
+
+Nothing here changes a figure: the tests compare every indicator computed from these tables
+with the same indicator computed from the facts.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from bilat.warehouse.sql import run
+
+# The filter columns besides the programme (indicators.filters declares the filters).
+FILTER_COLUMNS = ("year", "programme_part_code", "scheme_group", "role", "activity_type")
+# Masks are BIGINT (64 bits, one kept for the sign): a column with more distinct values
+# than this gets no masks, and its filters are counted on the facts.
+MASK_BITS = 63
+
+_SUMS = """count(*) AS participations,
+       count(*) FILTER (WHERE funded) AS funded_participations,
+       count(*) FILTER (WHERE NOT funded) AS unfunded_participations,
+       count(*) FILTER (WHERE role = 'coordinator') AS coordinated_projects,
+       sum(ec_contribution) AS ec_contribution,
+       sum(net_ec_contribution) AS net_ec_contribution"""
+
+_CELLS = f"""
+CREATE OR REPLACE TABLE aggregate_cells AS
+SELECT programme, year, year_basis, signature_year, programme_part_code, programme_part, pillar,
+       scheme_group, funding_scheme, role, activity_type, sme, {_SUMS}
+FROM participation_facts GROUP BY ALL
+"""
+
+# Participations per project and filter cell: what the field cells and the projects' masks
+# are made from (half the rows of the facts; a project's year, part and scheme are its own).
+_PROJECT_CELLS = """
+CREATE OR REPLACE TEMP TABLE aggregate_project_cells AS
+SELECT programme, project_id, year, programme_part_code, scheme_group, role, activity_type,
+       count(*) AS participations
+FROM participation_facts GROUP BY ALL
+"""
+
+_FIELD_CELLS = """
+CREATE OR REPLACE TABLE aggregate_{name}_cells AS
+SELECT p.programme, p.year, p.programme_part_code, p.scheme_group, p.role, p.activity_type,
+       {levels}, CAST(sum(p.participations) AS BIGINT) AS participations
+FROM aggregate_project_cells p LEFT JOIN {source} x USING (programme, project_id)
+GROUP BY ALL
+"""
+
+_REACH = """
+CREATE OR REPLACE TEMP TABLE aggregate_per_{entity} AS
+SELECT CASE WHEN grouping(programme) = 1 THEN 'ALL' ELSE programme END AS programmes,
+       {entity} AS id, {masks}
+FROM {source} WHERE {entity} IS NOT NULL
+GROUP BY GROUPING SETS ((programme, {entity}), ({entity}))
+"""
+
+
+def build(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute every aggregate table from `participation_facts` and the field levels."""
+    run(con, _CELLS)
+    run(con, _PROJECT_CELLS)
+    run(
+        con,
+        _FIELD_CELLS.format(
+            name="field",
+            levels="x.level1",
+            source="(SELECT DISTINCT programme, project_id, level1 FROM project_field_levels)",
+        ),
+    )
+    run(
+        con,
+        _FIELD_CELLS.format(
+            name="subfield", levels="x.level1, x.level2", source="project_field_levels"
+        ),
+    )
+    _reach(con)
+    run(con, "DROP TABLE aggregate_project_cells")
+    # Sorted so that a question about one column reads that column's masks only.
+    run(
+        con,
+        "CREATE OR REPLACE TABLE aggregate_reach AS "
+        "SELECT * FROM aggregate_reach ORDER BY dimension, programmes, entity, mask",
+    )
+
+
+def _reach(con: duckdb.DuckDBPyConnection) -> None:
+    """Distinct organisations and projects per programme (and all programmes together, the
+    `ALL` row), filter column and mask; the bit numbers of each column's values."""
+    values = {
+        column: [
+            value
+            for (value,) in run(
+                con,
+                f"SELECT DISTINCT CAST({column} AS VARCHAR) FROM aggregate_cells "
+                f"WHERE {column} IS NOT NULL ORDER BY 1",
+            )
+        ]
+        for column in FILTER_COLUMNS
+    }
+    # A column with too many values for a mask is left out: its filters count on the facts.
+    masked = [column for column in FILTER_COLUMNS if len(values[column]) <= MASK_BITS]
+    con.register(
+        "aggregate_new_bits",
+        pa.table(
+            {
+                "dimension": pa.array([c for c in masked for _ in values[c]], pa.string()),
+                "value": pa.array([v for c in masked for v in values[c]], pa.string()),
+                "bit": pa.array([b for c in masked for b in range(len(values[c]))], pa.int32()),
+            }
+        ),
+    )
+    run(con, "CREATE OR REPLACE TABLE aggregate_bits AS SELECT * FROM aggregate_new_bits")
+    con.unregister("aggregate_new_bits")
+    run(
+        con,
+        """CREATE OR REPLACE TABLE aggregate_reach (
+               programmes VARCHAR, entity VARCHAR, dimension VARCHAR, mask BIGINT, n BIGINT)""",
+    )
+    # Each row's bit: its value's place in the column's list (none where the value is missing).
+    masks = ", ".join(
+        f"COALESCE(bit_or(1::BIGINT << (list_position(${c}, CAST({c} AS VARCHAR)) - 1)), 0) AS {c}"
+        for c in masked
+    )
+    sources = (("pic", "participation_facts"), ("project_id", "aggregate_project_cells"))
+    for entity, source in sources:
+        run(
+            con,
+            _REACH.format(entity=entity, masks=masks, source=source),
+            {c: values[c] for c in masked},
+        )
+        for column in masked:
+            run(
+                con,
+                f"""INSERT INTO aggregate_reach
+                    SELECT programmes, '{entity}', '{column}', {column}, count(*)
+                    FROM aggregate_per_{entity} GROUP BY ALL""",
+            )
+        run(con, f"DROP TABLE aggregate_per_{entity}")
