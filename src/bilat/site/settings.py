@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Observatory answers tagged with the warehouse version: 304 while it has not changed.
+    "bilat.web.caching.WarehouseETagMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bilat.site.errors.UserErrorMiddleware",
     "csp.middleware.CSPMiddleware",
