@@ -29,7 +29,8 @@ TOP = 20
 SPLIT = 2023
 RESAMPLES = 1000
 SEED = 20230101
-SAMPLE = 3000  # organisations drawn as the "not chosen" of each learning question
+SAMPLE = 500  # organisations drawn at random as the "not chosen" of each learning question
+NEAR = 500  # ... and the ones a plain count of the question's evidence puts first
 PART_MINIMUM = 10  # questions a programme part needs for its own rows
 TARGET = {"coordinator_recall_at_20": 0.55, "participant_recall_at_20": 0.20}
 TARGET_RATIO = 1.5
@@ -169,7 +170,13 @@ def cases(warehouse: Warehouse, *, since: int, until: int | None = None) -> list
 
 
 def learn(evidence: Evidence, questions: list[Case], *, seed: int = SEED) -> Weights:
-    """Weights for both heads, fitted on `questions` ranked from `evidence`."""
+    """Weights for both heads, fitted on `questions` ranked from `evidence`.
+
+    Each question's true organisations are set against two kinds of others: a seeded random
+    sample, and the `NEAR` organisations with the most projects in the question's part, topic
+    family and fields. Random others alone are mostly small organisations any weights tell
+    apart; the near ones are the organisations the true ones have to beat for the top 20.
+    """
     generator = np.random.default_rng(seed)
     groups: dict[str, list[tuple[Floats, np.ndarray]]] = {
         "coordinator": [],
@@ -180,6 +187,7 @@ def learn(evidence: Evidence, questions: list[Case], *, seed: int = SEED) -> Wei
         x = learning.features(found, SIGNALS)
         pool = np.nonzero(eligible(evidence, case.question))[0]
         sample = generator.choice(pool, size=min(SAMPLE, len(pool)), replace=False)
+        near = pool[_near(found, pool)]
         for head, truth in (
             ("coordinator", case.coordinators),
             ("participant", case.members),
@@ -187,12 +195,19 @@ def learn(evidence: Evidence, questions: list[Case], *, seed: int = SEED) -> Wei
             chosen = [n for n in (evidence.org(pic) for pic in truth) if n is not None]
             if not chosen:
                 continue
-            rows = np.union1d(sample, chosen)
+            rows = np.union1d(np.union1d(sample, near), chosen)
             groups[head].append((x[rows], np.isin(rows, chosen)))
     return Weights(
         coordinator=tuple(float(w) for w in learning.fit_choice(groups["coordinator"])),
         participant=tuple(float(w) for w in learning.fit_choice(groups["participant"])),
     )
+
+
+def _near(found: dict[str, Floats], pool: np.ndarray) -> np.ndarray:
+    """Positions in `pool` of the `NEAR` organisations with most evidence for the question
+    (projects in its part, topic family and fields; ties in pool order)."""
+    plain = learning.features(found, ("part", "family", "fields"))[pool].sum(axis=1)
+    return np.argsort(-plain, kind="stable")[:NEAR]
 
 
 @dataclass(frozen=True)
