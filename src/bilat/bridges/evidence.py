@@ -22,6 +22,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bilat.bridges.postings import Postings, Rows
 from bilat.warehouse import bridges as sources
 from bilat.warehouse.store import Warehouse
 
@@ -159,6 +160,10 @@ class Evidence:
     coordinator_project: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
     coordinator_org: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
     org_ec: Floats = field(default_factory=lambda: np.zeros(0))
+    # The participation rows of each project, and per key of the part, family and field
+    # indexes the organisations under it with their counts (see `postings`).
+    rows: Rows = field(default_factory=lambda: Rows.of(np.zeros(0, np.int64), 0))
+    postings: dict[str, Postings] = field(default_factory=dict)
 
     @property
     def organisations(self) -> int:
@@ -176,8 +181,15 @@ class Evidence:
 
     def scores(self, project_weight: Floats, *, coordinators: bool = False) -> Floats:
         """Each organisation's sum of the weights of its projects (as coordinator only, or
-        in any role): the one operation every signal reduces to."""
-        if coordinators:
+        in any role): the one operation every signal reduces to. When few projects weigh,
+        only their participations are read."""
+        weighed = np.flatnonzero(project_weight)
+        if 3 * len(weighed) < self.projects:
+            rows = self.rows.of_projects(weighed)
+            if coordinators:
+                rows = rows[self.participation_coordinator[rows]]
+            projects, orgs = self.participation_project[rows], self.participation_org[rows]
+        elif coordinators:
             projects, orgs = self.coordinator_project, self.coordinator_org
         else:
             projects, orgs = self.participation_project, self.participation_org
@@ -352,6 +364,21 @@ def _link(evidence: Evidence) -> None:
         evidence.projects,
         evidence.organisations,
     )
+    evidence.rows = Rows.of(evidence.participation_project, evidence.projects)
+    evidence.postings = {
+        name: Postings.build(
+            index,
+            evidence.rows,
+            evidence.participation_org,
+            evidence.participation_coordinator,
+            evidence.organisations,
+        )
+        for name, index in (
+            ("part", evidence.by_part),
+            ("family", evidence.by_family),
+            ("fields", evidence.by_field),
+        )
+    }
     side = evidence.american[evidence.participation_org]
     evidence.project_has_american = (
         np.bincount(evidence.participation_project, weights=side, minlength=evidence.projects) > 0

@@ -36,7 +36,7 @@ class Ranked:
     """Organisations of a record in order for a question, with the signals behind it."""
 
     order: Ints  # organisation indexes, best first
-    score: Floats  # every organisation's score (not only the ranked ones)
+    score: Floats  # every eligible organisation's score (not only the ranked ones)
     signals: dict[str, Floats]
     projects: dict[str, Floats]  # how much each project speaks to the question, per kind
 
@@ -53,16 +53,29 @@ def eligible(evidence: Evidence, question: Question) -> np.ndarray:
 
 
 def order(evidence: Evidence, score: Floats, mask: np.ndarray, limit: int | None) -> Ints:
-    """Indexes of the eligible organisations by score, ties by projects then PIC."""
+    """Indexes of the eligible organisations by score, ties by projects then PIC. With a
+    limit, only the organisations scoring at least the limit-th best are sorted."""
     chosen = np.nonzero(mask)[0]
+    if limit is not None and len(chosen) > limit:
+        scores = score[chosen]
+        floor = np.partition(scores, len(chosen) - limit)[len(chosen) - limit]
+        chosen = chosen[scores >= floor]
     projects = evidence.project_count[chosen]
     ranked = chosen[np.lexsort((evidence.pics[chosen], -projects, -score[chosen]))]
     return ranked if limit is None else ranked[:limit]
 
 
-def score(found: dict[str, Floats], weights: Weights, head: str) -> Floats:
-    """The head's score of every organisation from its signals."""
-    return learning.features(found, SIGNALS) @ weights.of(head)
+def score(
+    found: dict[str, Floats], weights: Weights, head: str, rows: np.ndarray | None = None
+) -> Floats:
+    """The head's score of every organisation from its signals (of the organisations at
+    `rows` only when given; the others score nothing)."""
+    if rows is None:
+        return learning.features(found, SIGNALS) @ weights.of(head)
+    chosen = {name: found[name][rows] for name in SIGNALS}
+    scores = np.full(len(next(iter(found.values()))), -np.inf)
+    scores[rows] = learning.features(chosen, SIGNALS) @ weights.of(head)
+    return scores
 
 
 def rank(
@@ -76,9 +89,10 @@ def rank(
     """The best organisations for `question` on its side, by the head's score."""
     projects = project_weights(evidence, question)
     found = signals(evidence, question, projects)
-    scores = score(found, weights, head)
+    mask = eligible(evidence, question)
+    scores = score(found, weights, head, np.flatnonzero(mask))
     return Ranked(
-        order(evidence, scores, eligible(evidence, question), limit),
+        order(evidence, scores, mask, limit),
         scores,
         found,
         projects,

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from bilat.bridges.evidence import Evidence, Floats, topic_families
+from bilat.bridges.postings import ranges
 from bilat.bridges.ranking import Ranked
 from bilat.bridges.signals import Question
 from bilat.formatting import euros
@@ -28,8 +29,11 @@ def reasons(
     ranked: Ranked,
     org: int,
     names: Mapping[int, str],
+    *,
+    introducers: Floats | None = None,
 ) -> list[str]:
-    """The reasons for suggesting organisation `org` (an index of `evidence`)."""
+    """The reasons for suggesting organisation `org` (an index of `evidence`); `introducers`
+    are the partner's `neighbours` when the caller has them (one partner, many suggestions)."""
     mine = evidence.org_projects[org]
     found = ranked.signals
     said: list[str] = []
@@ -47,7 +51,7 @@ def reasons(
     shared = _words(evidence, question, mine)
     if shared:
         said.append(shared)
-    partners = _partners(evidence, question, org, names)
+    partners = _partners(evidence, question, org, names, introducers)
     said.extend(partners)
     across = "US" if question.side == "EU" else "European"
     if found["across"][org]:
@@ -108,7 +112,11 @@ def _words(evidence: Evidence, question: Question, mine: np.ndarray) -> str | No
 
 
 def _partners(
-    evidence: Evidence, question: Question, org: int, names: Mapping[int, str]
+    evidence: Evidence,
+    question: Question,
+    org: int,
+    names: Mapping[int, str],
+    introducers: Floats | None,
 ) -> list[str]:
     """Projects with the question's partners, and (for one partner, the organisation that
     asks) the partners in common who could introduce the two."""
@@ -131,7 +139,7 @@ def _partners(
         said.append(f"worked with {listed}{more}")
     other = evidence.org(question.partners[0]) if len(question.partners) == 1 else None
     if other is not None and other != org:
-        common = _common(evidence, org, other)
+        common = _common(evidence, org, other, introducers)
         if len(common):
             listed = ", ".join(
                 str(names.get(int(evidence.pics[n]), evidence.pics[n]))
@@ -141,18 +149,18 @@ def _partners(
     return said
 
 
-def _neighbours(evidence: Evidence, org: int) -> np.ndarray:
+def neighbours(evidence: Evidence, org: int) -> Floats:
     """How many projects each organisation shares with `org`."""
     projects = evidence.org_projects[org]
-    if not len(projects):
-        return np.zeros(evidence.organisations)
-    orgs = np.concatenate([evidence.project_orgs[n] for n in projects.tolist()])
+    bounds = evidence.project_orgs.bounds
+    orgs = evidence.project_orgs.values[ranges(bounds[projects], bounds[projects + 1])]
     return np.bincount(orgs, minlength=evidence.organisations).astype(np.float64)
 
 
-def _common(evidence: Evidence, first: int, second: int) -> np.ndarray:
+def _common(evidence: Evidence, first: int, second: int, introducers: Floats | None) -> np.ndarray:
     """Organisations that worked with both, most shared projects first."""
-    one, two = _neighbours(evidence, first), _neighbours(evidence, second)
+    one = neighbours(evidence, first)
+    two = introducers if introducers is not None else neighbours(evidence, second)
     both = (one > 0) & (two > 0)
     both[[first, second]] = False
     found = np.nonzero(both)[0]

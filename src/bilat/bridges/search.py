@@ -10,7 +10,8 @@ the API returns and the exports write. Organisations only: no person is ever nam
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -19,7 +20,7 @@ import pyarrow as pa
 from bilat.bridges import evidence as records
 from bilat.bridges.evidence import Evidence
 from bilat.bridges.ranking import rank
-from bilat.bridges.reasons import reasons
+from bilat.bridges.reasons import neighbours, reasons
 from bilat.bridges.signals import Question
 from bilat.bridges.weights import SHIPPED
 from bilat.errors import ParameterError
@@ -143,6 +144,8 @@ def _answer(
     evidence, identities = current(warehouse)
     ranked = rank(evidence, question, SHIPPED, head=head, limit=limit)
     names = _Names(identities)
+    partner = evidence.org(question.partners[0]) if len(question.partners) == 1 else None
+    introducers = neighbours(evidence, partner) if partner is not None else None
     rows = []
     for position, n in enumerate(ranked.order.tolist(), start=1):
         pic = int(evidence.pics[n])
@@ -158,7 +161,7 @@ def _answer(
                 "projects": int(evidence.project_count[n]),
                 "coordinated": int(ranked.signals["coordinated"][n]),
                 "score": round(float(ranked.score[n]), 3),
-                "reasons": reasons(evidence, question, ranked, n, names),
+                "reasons": reasons(evidence, question, ranked, n, names, introducers=introducers),
             }
         )
     return Suggestions(title, described, rows)
@@ -181,15 +184,30 @@ class _Names(Mapping[int, str]):
         return len(self._identities)
 
 
+# How much of an organisation's record its question keeps: its main parts, topics and fields.
+PROFILE_PARTS = 3
+PROFILE_TOPICS = 10
+PROFILE_FIELDS = 10
+
+
 def _profile(evidence: Evidence, org: int) -> Question:
-    """An organisation's record as a question: its parts, topics, fields and itself."""
+    """An organisation's record as a question: its main programme parts, topics and fields
+    (the most frequent of each), and itself as the partner. A university with thousands of
+    projects touches almost every key; its main ones say what it does, and keep the question
+    as quick to answer as a small organisation's."""
     mine = evidence.org_projects[org].tolist()
-    parts = sorted({p for p in (evidence.project_part[n] for n in mine) if p})
-    topics = sorted({t for t in (evidence.project_topic[n] for n in mine) if t})
-    fields = sorted({f for n in mine for f in evidence.project_fields[n]})
+    parts = _most_common((evidence.project_part[n] for n in mine), PROFILE_PARTS)
+    topics = _most_common((evidence.project_topic[n] for n in mine), PROFILE_TOPICS)
+    fields = _most_common((f for n in mine for f in evidence.project_fields[n]), PROFILE_FIELDS)
     pic = int(evidence.pics[org])
     side = "US" if evidence.european[org] else "EU"
-    return Question(tuple(parts), tuple(topics), tuple(fields), "", (pic,), side, (pic,))
+    return Question(parts, topics, fields, "", (pic,), side, (pic,))
+
+
+def _most_common(values: Iterable[str | None], count: int) -> tuple[str, ...]:
+    """The `count` most frequent values (ties by value), in value order."""
+    found = Counter(value for value in values if value)
+    return tuple(sorted(v for v, _ in sorted(found.items(), key=lambda i: (-i[1], i[0]))[:count]))
 
 
 def _organisation(evidence: Evidence, pic: int) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -61,13 +62,13 @@ class Question:
     side: str = "EU"
     exclude: tuple[int, ...] = field(default=())
 
-    @property
+    @cached_property
     def families(self) -> list[str]:
         """The topic families of the question's topics (a prefix such as `HORIZON-CL5` is
         its own broadest family)."""
         return sorted({f for topic in self.topics for f in topic_families(topic)})
 
-    @property
+    @cached_property
     def field_keys(self) -> list[str]:
         """The question's fields with their ancestors."""
         return sorted({a for path in self.fields for a in field_paths(path)})
@@ -148,8 +149,12 @@ def signals(
     weights = weights if weights is not None else project_weights(evidence, question)
     found: dict[str, Floats] = {}
     nothing = np.zeros(evidence.organisations)
+    for name, keys in _keyed(evidence, question).items():
+        found[name], found[f"{name}_coordinated"] = evidence.postings[name].sums(
+            keys, evidence.organisations
+        )
     for name, weight in weights.items():
-        if name in _FIXED:
+        if name in _FIXED or name in found:
             continue
         asked = bool(weight.any())  # an empty part of the question costs no sum
         found[name] = evidence.scores(weight) if asked else nothing
@@ -159,6 +164,22 @@ def signals(
     found |= _fixed(evidence, question.side, weights)
     found["partners_of_partners"] = _second_step(evidence, found["partners"])
     return {name: found[name] for name in SIGNALS}
+
+
+def _keyed(evidence: Evidence, question: Question) -> dict[str, dict[str, float]]:
+    """The weight of each key of the question in the part, family and field signals, summed
+    from the organisations' counts per key (`Evidence.postings`). They give the same sums as
+    the project weights of `project_weights`: a project has one part; its topic families are
+    a chain of prefixes, so the families it shares with the question are the first few of
+    that chain and their number is the deepest one's depth; fields add up their idf shares."""
+    total = sum(evidence.field_idf.get(key, 0.0) for key in question.field_keys)
+    return {
+        "part": {part: 1.0 for part in question.parts},
+        "family": {key: float(key.count("-") > 0) for key in question.families},
+        "fields": {key: evidence.field_idf.get(key, 0.0) / total for key in question.field_keys}
+        if total
+        else {},
+    }
 
 
 def _fixed(evidence: Evidence, side: str, weights: dict[str, Floats]) -> dict[str, Floats]:
