@@ -58,6 +58,15 @@ def test_a_topic_prefix_finds_coordinators_under_it(bundled: Warehouse) -> None:
     }
     assert all(row["pic"] in led for row in found.rows)
     assert all(any("HORIZON-CL5-" in reason for reason in row["reasons"]) for row in found.rows)
+    for row in found.rows:
+        coordinated = bundled.query(
+            f"""SELECT count(DISTINCT project_id) AS n FROM participation_facts f
+                JOIN projects p USING (programme, project_id)
+                WHERE f.pic = {int(row["pic"])} AND f.role = 'coordinator'
+                  AND p.topic LIKE 'HORIZON-CL5-%'"""
+        )[0]["n"]
+        said = next(reason for reason in row["reasons"] if "under topics" in reason)
+        assert said.endswith(f"({coordinated} coordinated)")
     table = found.table()
     assert table.num_rows == 10
     assert table.schema.metadata[b"filters"] == b"topic HORIZON-CL5, side EU"

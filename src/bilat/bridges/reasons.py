@@ -42,7 +42,7 @@ def reasons(
             f"{_projects(found['part'][org])} in the same programme part "
             f"({int(found['part_coordinated'][org])} coordinated)"
         )
-    families = _families(evidence, question, mine, ranked.projects["family"])
+    families = _families(evidence, question, org, ranked.projects["family"])
     if families:
         said.append(families)
     fields = _fields(evidence, question, mine[ranked.projects["fields"][mine] > 0])
@@ -68,17 +68,20 @@ def _projects(count: float) -> str:
     return f"{number} project" if number == 1 else f"{number} projects"
 
 
-def _families(
-    evidence: Evidence, question: Question, mine: np.ndarray, depth: Floats
-) -> str | None:
-    """The deepest topic family shared, with the organisation's projects as deep."""
+def _families(evidence: Evidence, question: Question, org: int, depth: Floats) -> str | None:
+    """The deepest topic family shared, with the organisation's projects as deep and how many
+    of them it coordinated (what a coordinator of the area is asked for)."""
+    mine = evidence.org_projects[org]
     if not len(mine) or depth[mine].max(initial=0) <= 0:
         return None
     deepest = depth[mine].max()
     under = mine[depth[mine] == deepest]
     asked = set(question.families)
     shared = [f for f in topic_families(evidence.project_topic[int(under[0])]) if f in asked]
-    return f"{_projects(len(under))} under topics {shared[-1]}-…" if shared else None
+    if not shared:
+        return None
+    led = np.isin(under, evidence.coordinator_project[evidence.coordinator_org == org]).sum()
+    return f"{_projects(len(under))} under topics {shared[-1]}-… ({int(led)} coordinated)"
 
 
 def _fields(evidence: Evidence, question: Question, mine: np.ndarray) -> str | None:
