@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
+import icalendar
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test import Client
 
 from bilat.coordination.events.models import Event
 
@@ -103,3 +105,42 @@ def test_events_known_by_their_dates_get_the_zone_of_where_they_were_held():
         "online": "Europe/Brussels",
     }
     assert all(e.all_day for e in Event.objects.all())
+
+
+def test_the_page_says_the_time_in_the_events_zone_and_in_utc_and_gives_the_moments():
+    webinar = make_event(
+        starts=date(2026, 3, 3), start_time=time(16), end_time=time(17, 30), place="online"
+    )
+    page = Client().get(f"/events/{webinar.slug}/").content.decode()
+    assert "Tuesday 3 March 2026, 16:00\u201317:30 CET (Europe/Brussels)" in page
+    assert "Tuesday 3 March 2026, 15:00\u201316:30 UTC" in page
+    assert 'data-event-start="2026-03-03T15:00:00Z"' in page
+    assert 'data-event-end="2026-03-03T16:30:00Z"' in page
+    assert "/static/bilat/local-time.js" in page
+    listing = Client().get("/events/").content.decode()
+    assert "3 Mar 2026, 16:00 Europe/Brussels" in listing
+
+
+def test_an_all_day_event_gives_no_moments_for_a_visitors_clock():
+    event = make_event(starts=date(2026, 5, 4), ends=date(2026, 5, 5))
+    page = Client().get(f"/events/{event.slug}/").content.decode()
+    assert "Monday 4 May 2026 \u2013 Tuesday 5 May 2026" in page
+    assert "data-event-start" not in page and " UTC" not in page
+
+
+def test_the_calendar_carries_the_times_in_the_events_zone():
+    webinar = make_event(
+        starts=date(2026, 7, 7), start_time=time(10), end_time=time(11), timezone="America/New_York"
+    )
+    conference = make_event(starts=date(2026, 5, 4), ends=date(2026, 5, 5))
+    feed = Client().get("/events/calendar.ics").content
+    calendar = icalendar.Calendar.from_ical(feed)
+    entries = {str(e["summary"]): e for e in calendar.walk("VEVENT")}
+    timed = entries[webinar.title]
+    assert timed["dtstart"].params["TZID"] == "America/New_York"
+    assert timed.decoded("dtstart").astimezone(UTC) == datetime(2026, 7, 7, 14, tzinfo=UTC)
+    assert timed.decoded("dtend").astimezone(UTC) == datetime(2026, 7, 7, 15, tzinfo=UTC)
+    assert [z["tzid"] for z in calendar.walk("VTIMEZONE")] == ["America/New_York"]
+    all_day = entries[conference.title]
+    assert all_day.decoded("dtstart") == date(2026, 5, 4)
+    assert all_day.decoded("dtend") == date(2026, 5, 6)

@@ -125,6 +125,31 @@ def demo_command() -> None:
     )
 
 
+@main.command("reminders")
+def reminders_command() -> None:
+    """E-mail the reminders that are due: each confirmed registrant of an event, once, as
+    many days before it starts as the event says (with the .ics and the online link). Run it
+    from cron every quarter of an hour; a reminder is never sent twice."""
+    django_setup()
+    from bilat.coordination.events.reminders import send_due
+
+    sent = send_due()
+    console.print(f"Sent {sent.reminders} reminders for {sent.events} events.")
+
+
+@main.command("match-organisations")
+def match_organisations_command() -> None:
+    """Suggest the CORDIS organisation (PIC) of every directory organisation without one,
+    from its name and country; an editor confirms each on the organisation's page."""
+    django_setup()
+    from bilat.coordination.stakeholders.matching import suggest_all
+    from bilat.serving import warehouse
+
+    with user_errors():
+        n = suggest_all(None, warehouse())
+    console.print(f"{n} organisations have a suggested CORDIS organisation.")
+
+
 @main.command("import-people")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--event", "slug", help="Also register everyone imported for this event (slug).")

@@ -18,7 +18,15 @@ from django.db import transaction
 
 from bilat.coordination.awareness.models import Activity, Reach
 from bilat.coordination.awareness.operations import reach_from_attendance
-from bilat.coordination.events.models import Event, Kind, Location, Registration, Session, Status
+from bilat.coordination.events.models import (
+    Event,
+    Kind,
+    Location,
+    Question,
+    Registration,
+    Session,
+    Status,
+)
 from bilat.coordination.events.operations import mark_attendance, register
 from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.recommendations.operations import change_status, create_recommendation
@@ -108,12 +116,24 @@ def load(today: date | None = None, *, seed: int = 2026) -> dict[str, int]:
     )
     people = _people(rng)
     events = _events(today)
+    _questions(events)
     past = [e for e in events if e.ends < today]
     for event in events:
         # Three more than the places of a limited event: its waiting list shows.
         wanted = event.capacity + 3 if event.capacity else 30
         for person in rng.sample(people, k=min(len(people), wanted)):
-            register(None, event, person, source="example data", notify=False, after_end=True)
+            answers = {
+                str(q.pk): rng.choice(q.choices() or ["yes", "no"]) for q in event.questions.all()
+            }
+            register(
+                None,
+                event,
+                person,
+                source="example data",
+                notify=False,
+                after_end=True,
+                answers=answers,
+            )
         if event in past:
             confirmed = event.registrations.filter(status=Status.CONFIRMED)
             mark_attendance(None, event, {r.pk: rng.random() < 0.8 for r in confirmed})
@@ -169,8 +189,14 @@ def _event(
     themes: tuple[str, ...],
     summary: str,
     outcome: str = "",
+    zone: str = "Europe/Brussels",
+    hours: tuple[time, time] = (time(9, 30), time(17)),
 ) -> Event:
     event = Event.objects.create(
+        timezone=zone,
+        start_time=hours[0],
+        end_time=hours[1],
+        online_link=f"https://meet.example.org/{slug}" if place == Location.ONLINE else "",
         slug=slug,
         title=f"{title} {MARK}",
         kind=kind,
@@ -202,6 +228,7 @@ def _events(today: date) -> list[Event]:
             THEMES,
             "High-level conference of funders and researchers from both sides.",
             "Funders agreed to compare their rules on cost eligibility for US partners.",
+            hours=(time(9), time(17, 30)),
         ),
         _event(
             "ai-health-workshop-example",
@@ -215,6 +242,7 @@ def _events(today: date) -> list[Event]:
             ("computer and information sciences", "clinical medicine"),
             "Researchers in AI for health met to find partners for Horizon Europe calls.",
             "Data sharing rules for health data are the main obstacle named.",
+            zone="America/New_York",
         ),
         _event(
             "horizon-europe-funding-example",
@@ -227,6 +255,8 @@ def _events(today: date) -> list[Event]:
             None,
             ("physical sciences",),
             "How US organisations can take part in Horizon Europe and what they are paid.",
+            zone="America/New_York",
+            hours=(time(10), time(11, 30)),
         ),
         _event(
             "climate-oceans-workshop-example",
@@ -239,6 +269,7 @@ def _events(today: date) -> list[Event]:
             40,
             ("earth and related environmental sciences",),
             "Marine and climate researchers from both sides of the Atlantic.",
+            zone="Europe/Helsinki",
         ),
         _event(
             "msca-webinar-example",
@@ -251,8 +282,31 @@ def _events(today: date) -> list[Event]:
             None,
             (),
             "Fellowships for researchers moving between the US and Europe.",
+            hours=(time(16), time(17, 30)),
         ),
     ]
+
+
+def _questions(events: list[Event]) -> None:
+    """The upcoming workshop and the webinar ask their own questions on their forms."""
+    by_slug = {e.slug: e for e in events}
+    by_slug["climate-oceans-workshop-example"].questions.create(
+        text="Which session interests you most?",
+        type=Question.Type.CHOICE,
+        options="Ocean observation\nClimate models\nCoastal adaptation",
+        required=True,
+    )
+    by_slug["climate-oceans-workshop-example"].questions.create(
+        text="May we introduce you to participants from the other side?",
+        type=Question.Type.YES_NO,
+        position=1,
+    )
+    by_slug["msca-webinar-example"].questions.create(
+        text="Your career stage",
+        type=Question.Type.CHOICE,
+        options="Doctoral candidate\nPostdoctoral researcher\nSenior researcher",
+        required=True,
+    )
 
 
 def _agenda(event: Event, people: list[Person], rng: random.Random) -> None:

@@ -7,7 +7,9 @@ from typing import Any
 
 from django import forms
 
-from bilat.coordination.events.models import Kind, Location, Registration
+from bilat.coordination.events import questions
+from bilat.coordination.events.models import Event, Kind, Location, Question, Registration
+from bilat.coordination.stakeholders.forms import PersonForm
 from bilat.coordination.stakeholders.models import Theme
 
 
@@ -17,6 +19,23 @@ class EventFilter(forms.Form):
     theme = forms.ModelChoiceField(
         Theme.objects.all(), required=False, empty_label="Any theme", to_field_name="name"
     )
+
+
+class RegistrationForm(PersonForm):
+    """The public registration form: the person's details, the event's own questions, then
+    the consents (and the robots' trap, last)."""
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, require_registration=True, **kwargs)
+        self.questions: list[Question] = list(event.questions.all())
+        for question in self.questions:
+            self.fields[questions.field_name(question)] = questions.form_field(question)
+        for last in ("consents", "website"):
+            self.fields[last] = self.fields.pop(last)
+
+    def answers(self) -> dict[str, str]:
+        """The answers given, by question id."""
+        return questions.answers_of(self.questions, self.cleaned_data)
 
 
 class AttendanceForm(forms.Form):

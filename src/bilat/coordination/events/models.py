@@ -14,7 +14,10 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 
+from bilat.coordination.events.times import When, describe
 from bilat.coordination.events.zones import local, start_of_next_day, validate_zone, zone
 from bilat.coordination.stakeholders.models import Organisation, Person, Theme
 from bilat.coordination.vocabulary import Sector, Side
@@ -128,6 +131,11 @@ class Event(models.Model):
             raise ValidationError({"start_time": error.messages}) from error
         if finishes <= begins:
             raise ValidationError({"end_time": "The event ends before it starts."})
+
+    @property
+    def when(self) -> When:
+        """When it is, in words: in its zone, in UTC, and as moments for the visitor's clock."""
+        return describe(self.start_at, self.end_at, all_day=self.all_day)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -313,3 +321,10 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question}: {self.value[:40]}"
+
+
+@receiver(pre_delete, sender=Person)
+def _erase_answers(sender: type[Person], instance: Person, **kwargs: object) -> None:
+    """Erasing a person erases their answers: their registrations stay (counted without
+    them), but what they wrote into the event's questions was theirs."""
+    Answer.objects.filter(registration__person=instance).delete()

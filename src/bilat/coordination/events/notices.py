@@ -11,8 +11,9 @@ from bilat.coordination.events.models import Event, Registration, Status
 
 
 def when_and_where(event: Event) -> str:
-    """`12 May 2026, Venue, City` (or `online`), as the messages name an event."""
-    when = event.starts.strftime("%d %B %Y")
+    """`Tuesday 12 May 2026, 16:00-17:30 CEST (Europe/Brussels), Venue, City` (or `online`),
+    as the messages name an event; an event with times says them in UTC too."""
+    when = event.when.local + (f" ({event.when.utc})" if event.when.utc else "")
     where = "online" if event.place == "online" else ", ".join(
         p for p in (event.venue, event.city) if p
     )  # fmt: skip
@@ -30,6 +31,10 @@ def _text(registration: Registration) -> tuple[str, str]:
     else:
         subject = f"Registered: {event.title}"
         first = f"You are registered for {event.title}, {when_and_where(event)}."
+        if event.online_link:
+            first += (
+                f"\n\nJoin online: {event.online_link}\n(for you only: please do not pass it on)"
+            )
     body = (
         f"{first}\n\nThe event: {event_url(event)}\n\nYou can see, change or erase what we "
         "hold about you, and cancel your registration, from 'My data' on the site, or by "
@@ -48,7 +53,8 @@ def registration_notice(registration: Registration) -> None:
     subject, body = _text(registration)
     files: list[mail.Attachment] = []
     if registration.status == Status.CONFIRMED:
+        event = registration.event
         files.append(
-            (f"{registration.event.slug}.ics", calendar([registration.event]), "text/calendar")
+            (f"{event.slug}.ics", calendar([event], join=event.online_link), "text/calendar")
         )
     mail.after_commit(person.email, subject, body, files)

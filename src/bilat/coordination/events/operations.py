@@ -17,6 +17,7 @@ from django.utils import timezone
 from bilat.coordination.audit.operations import Actor, record
 from bilat.coordination.events.models import Event, Registration, Status
 from bilat.coordination.events.notices import registration_notice
+from bilat.coordination.events.questions import save_answers
 from bilat.coordination.stakeholders.models import Person
 from bilat.coordination.stakeholders.operations import PersonData, save_person
 from bilat.errors import CoordinationError
@@ -73,12 +74,13 @@ def register(
     source: str,
     notify: bool = True,
     after_end: bool = False,
+    answers: Mapping[str, str] | None = None,
 ) -> Registration:
     """Register `person` for `event`: confirmed, or on the waiting list when it is full; the
     person is told by e-mail unless `notify` is false (an import of another tool's
     registrations, whose registrants that tool has told already). An event that has ended
     is refused unless `after_end` (editors, imports and the example data record past
-    events)."""
+    events). `answers` (question id → answer) are the event's own questions answered."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     check_open(event, after_end=after_end)
     existing = event.registrations.filter(person=person).first()
@@ -97,6 +99,8 @@ def register(
     registration.country = person.country or (organisation.country if organisation else "")
     registration.organisation_type = organisation.organisation_type if organisation else "OTH"
     registration.save()
+    if answers is not None:
+        save_answers(registration, answers)
     record(actor, "register", registration, ["status"], note=status)
     if notify:
         registration_notice(registration)
@@ -112,11 +116,12 @@ def register_person(
     source: str,
     overwrite: bool = True,
     after_end: bool = False,
+    answers: Mapping[str, str] | None = None,
 ) -> Registration:
     """Save the person a form describes (matched by e-mail) and register them, in one
     transaction: a refused registration keeps no trace of the person."""
     person, _ = save_person(actor, data, source=source, overwrite=overwrite)
-    return register(actor, event, person, source=source, after_end=after_end)
+    return register(actor, event, person, source=source, after_end=after_end, answers=answers)
 
 
 @transaction.atomic

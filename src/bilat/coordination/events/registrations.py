@@ -23,10 +23,16 @@ COLUMNS = (
 
 
 def table(event: Event) -> pa.Table:
-    """Every registration of `event`, in the order they came."""
+    """Every registration of `event`, in the order they came, with a column per question of
+    the event (its text as the title; answers are text, neutralised by `text_table` where a
+    spreadsheet would evaluate them)."""
+    questions = list(event.questions.all())
+    titles = {q.pk: f"Q{n}. {q.text}" for n, q in enumerate(questions, 1)}
     rows = []
-    for r in event.registrations.select_related("person__organisation"):
+    registrations = event.registrations.select_related("person__organisation")
+    for r in registrations.prefetch_related("answers"):
         p = r.person
+        answers = {a.question_id: a.value for a in r.answers.all()}
         rows.append(
             {
                 "first_name": p.first_name if p else "",
@@ -40,5 +46,6 @@ def table(event: Event) -> pa.Table:
                 "attended": "" if r.attended is None else ("yes" if r.attended else "no"),
                 "registered": r.created.isoformat(timespec="seconds"),
             }
+            | {title: answers.get(pk, "") for pk, title in titles.items()}
         )
-    return text_table(COLUMNS, rows)
+    return text_table((*COLUMNS, *titles.values()), rows)

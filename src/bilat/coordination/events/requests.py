@@ -7,6 +7,7 @@ go by e-mail to the address itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import timedelta
 
@@ -25,10 +26,12 @@ _SALT = "bilat.coordination.registration"
 
 
 @transaction.atomic
-def request_registration(event: Event, data: PersonData) -> None:
+def request_registration(
+    event: Event, data: PersonData, answers: Mapping[str, str] | None = None
+) -> None:
     """Send the address the link that confirms this registration (or, when it is registered
     already, a note that says where it stands). Refused only for what is public: a closed,
-    ended or full event."""
+    ended or full event. The answers to the event's questions wait with the details."""
     check_open(event)
     email = normal_email(data.email)
     now = timezone.now()
@@ -43,7 +46,9 @@ def request_registration(event: Event, data: PersonData) -> None:
         mail.after_commit(email, f"Already registered: {event.title}", _already(existing))
         return
     pending, _ = PendingRegistration.objects.update_or_create(
-        event=event, email=email, defaults={"details": asdict(data), "created": now}
+        event=event,
+        email=email,
+        defaults={"details": asdict(data) | {"answers": dict(answers or {})}, "created": now},
     )
     mail.after_commit(
         email,
@@ -80,9 +85,15 @@ def read_link(token: str) -> PendingRegistration:
 def confirm(pending: PendingRegistration) -> Registration:
     """The owner of the address confirms: save them (a known person's details stay as they
     are; the consents they ticked are recorded), register them, forget the request."""
-    data = PersonData(**pending.details)
+    details = dict(pending.details)
+    answers = details.pop("answers", {})  # absent from requests made before questions
     registration = register_person(
-        None, pending.event, data, source="public form, confirmed", overwrite=False
+        None,
+        pending.event,
+        PersonData(**details),
+        source="public form, confirmed",
+        overwrite=False,
+        answers=answers,
     )
     pending.delete()
     return registration

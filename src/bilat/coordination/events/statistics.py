@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 
 from bilat.coordination import countries
 from bilat.coordination.events.models import WORKSHOPS, Event, Registration, Status
+from bilat.coordination.events.questions import Summary, summaries
 from bilat.coordination.vocabulary import Sector, Side
 from bilat.cordis.roles import ACTIVITY_TYPES
 
@@ -39,6 +40,7 @@ class EventStatistics:
     cancelled: int
     attended: int
     breakdowns: dict[str, list[Row]] = field(default_factory=dict)
+    answers: list[Summary] = field(default_factory=list)
 
     @property
     def titled(self) -> list[tuple[str, list[Row]]]:
@@ -79,6 +81,7 @@ def event_statistics(event: Event) -> EventStatistics:
             if g["registered"] or g["waiting"]
         ]
         stats.breakdowns[dimension] = sorted(rows, key=lambda r: (-r.registered, r.label))
+    stats.answers = summaries(event.pk, stats.registered + stats.waiting)
     return stats
 
 

@@ -23,7 +23,13 @@ from bilat.coordination import limits
 from bilat.coordination.events import imports, registrations, requests, statistics
 from bilat.coordination.events import report as event_report
 from bilat.coordination.events.calendar import calendar
-from bilat.coordination.events.forms import AttendanceForm, EventFilter, ImportForm
+from bilat.coordination.events.forms import (
+    AttendanceForm,
+    EventFilter,
+    ImportForm,
+    RegistrationForm,
+)
+from bilat.coordination.events.joining import online_link
 from bilat.coordination.events.models import Document, Event, Registration, Status
 from bilat.coordination.events.operations import (
     cancel,
@@ -80,6 +86,7 @@ def event(request: HttpRequest, slug: str) -> HttpResponse:
         "places_left": places_left(found),
         "recommendations": found.recommendations.published(),
         "editor": is_editor(request.user),
+        "online_link": online_link(request.user, found),
         "today": timezone.localdate(),
     }
     return render(request, "events/event.html", context)
@@ -95,16 +102,17 @@ def register_form(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "events/register.html", {"event": found, "closed": closed})
     own = person_of(request.user)
     initial = PersonForm.initial_of(own) if own else {}
-    form = PersonForm(request.POST or None, initial=initial, require_registration=True)
+    form = RegistrationForm(request.POST or None, initial=initial, event=found)
     if request.method == "POST" and form.is_valid():
-        data = form.data_of()
+        data, answers = form.data_of(), form.answers()
         try:
             limits.attempt(limits.REGISTRATION, data.email, limits.client_of(request))
             if own is not None and own.email == normal_email(data.email):
-                return _registered(
-                    request, register_person(request.user, found, data, source="own account")
+                registered = register_person(
+                    request.user, found, data, source="own account", answers=answers
                 )
-            request_registration(found, data)
+                return _registered(request, registered)
+            request_registration(found, data, answers)
         except CoordinationError as error:
             form.add_error(None, str(error))
         else:
@@ -139,7 +147,16 @@ def confirm_registration(request: HttpRequest, token: str) -> HttpResponse:
             return _registered(request, requests.confirm(pending))
         except CoordinationError as error:
             return render(request, "events/confirm.html", {"error": str(error)})
-    context = {"pending": pending, "details": pending.details, "purposes": dict(Purpose.choices)}
+    given = pending.details.get("answers", {})
+    answers = [
+        (q.text, given[str(q.pk)]) for q in pending.event.questions.all() if str(q.pk) in given
+    ]
+    context = {
+        "pending": pending,
+        "details": pending.details,
+        "answers": answers,
+        "purposes": dict(Purpose.choices),
+    }
     return render(request, "events/confirm.html", context)
 
 

@@ -21,4 +21,5 @@ urlpatterns = [
     path("coordination/people/<int:pk>/data.json", views.person_export, name="person-export"),
     path("coordination/people/<int:pk>/erase/", views.person_erase, name="person-erase"),
     path("coordination/organisations/<int:pk>/", views.organisation, name="directory-organisation"),
+    path("coordination/organisations/suggest/", views.suggest_matches, name="suggest-matches"),
 ]

@@ -17,11 +17,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from bilat.coordination import limits
 from bilat.coordination.filtering import page_of
 from bilat.coordination.roles import editor_required, is_editor
-from bilat.coordination.stakeholders import directory
+from bilat.coordination.stakeholders import directory, matching
 from bilat.coordination.stakeholders.accounts import (
     LINK_HOURS,
     create_account,
@@ -215,18 +216,53 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
 
 @editor_required
 def organisation(request: HttpRequest, pk: int) -> HttpResponse:
-    """A directory organisation, its people, events, and its CORDIS record when it has a PIC."""
+    """A directory organisation, its people, events, and its CORDIS record when it has a PIC;
+    the CORDIS organisations it may be, to confirm one (or say there is none)."""
     found = get_object_or_404(Organisation, pk=pk)
-    record = None
-    if found.pic:
+    if request.method == "POST":
         try:
+            _decide_match(request, found)
+        except (BilatError, ValueError) as error:
+            messages.error(request, str(error))
+        return redirect("directory-organisation", pk=pk)
+    record, candidates = None, None
+    try:
+        if found.pic:
             record = cordis_organisation(warehouse(), found.pic)
-        except BilatError as error:
-            messages.warning(request, str(error))
+        candidates = matching.candidates(warehouse(), found)
+    except BilatError as error:
+        messages.warning(request, str(error))
     context = {
         "organisation": found,
         "people": found.people.all(),
         "events": found.event_set.all(),  # the events it organised
         "record": record,
+        "candidates": candidates,
     }
     return render(request, "stakeholders/organisation.html", context)
+
+
+def _decide_match(request: HttpRequest, found: Organisation) -> None:
+    """An editor's decision on the organisation's PIC: this one, or none."""
+    if request.POST.get("action") == "none":
+        matching.no_match(request.user, found)
+        messages.success(request, f"{found}: no CORDIS organisation.")
+        return
+    text = request.POST.get("pic", "").strip()
+    if not text.isdigit() or len(text) > 12:
+        raise CoordinationError(f"{text!r} is not a PIC; a PIC is a number like 999467340.")
+    matching.confirm(request.user, warehouse(), found, int(text))
+    messages.success(request, f"{found}: PIC {text} confirmed.")
+
+
+@editor_required
+@require_POST
+def suggest_matches(request: HttpRequest) -> HttpResponse:
+    """Suggest a CORDIS organisation for every organisation without one (editors confirm)."""
+    try:
+        n = matching.suggest_all(request.user, warehouse())
+    except BilatError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{n} organisations have a suggested CORDIS organisation.")
+    return redirect("people")
