@@ -5,7 +5,7 @@ an event gives counts of places, not names."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -30,6 +30,9 @@ class EventOut(Schema):
     kind: str
     starts: date
     ends: date
+    timezone: str = Field(description="IANA zone of the event's times")
+    start: datetime | None = Field(description="Start in the event's zone; null: all day")
+    end: datetime | None = Field(description="End in the event's zone; null: all day")
     place: str
     city: str
     country: str
@@ -80,6 +83,9 @@ def _event(e: Event) -> EventOut:
         kind=e.kind,
         starts=e.starts,
         ends=e.ends,
+        timezone=e.timezone,
+        start=None if e.all_day else e.start_at,
+        end=None if e.all_day else e.end_at,
         place=e.place,
         city=e.city,
         country=e.country,

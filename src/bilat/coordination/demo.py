@@ -305,7 +305,6 @@ def _questions(events: list[Event]) -> None:
         text="Your career stage",
         type=Question.Type.CHOICE,
         options="Doctoral candidate\nPostdoctoral researcher\nSenior researcher",
-        required=True,
     )
 
 
