@@ -15,6 +15,7 @@ from django.test import Client
 from bilat.coordination import demo
 from bilat.coordination.events.models import Event
 from bilat.coordination.events.operations import register
+from test_coordination_web import public_pages
 
 from factories import make_editor, make_event, make_participant, make_person
 
@@ -60,19 +61,10 @@ def test_the_link_is_in_no_public_page_feed_download_or_api_answer(site_warehous
     own = online.first()
     someone = own.registrations.filter(status="confirmed").first().person
     registrant.force_login(make_participant(someone))
-    urls = ["/events/", "/events/calendar.ics", "/api/events", "/recommendations/"]
-    for event in Event.objects.filter(published=True):
-        urls += [
-            f"/events/{event.slug}/",
-            f"/events/{event.slug}/register/",
-            f"/events/{event.slug}.ics",
-            f"/api/events/{event.slug}",
-        ]
-    for url in urls:
-        for client in (visitor, registrant):  # the feeds are the same for a registrant
-            if client is registrant and url == f"/events/{own.slug}/":
-                continue  # the page of their own event shows it (the test above)
-            text = client.get(url).content.decode()
+    for url, text in public_pages(visitor).items():  # every public page, feed and answer
+        assert "meet.example.org" not in text, url
+    for url, text in public_pages(registrant).items():
+        if url != f"/events/{own.slug}/":  # the page of their own event shows it (above)
             assert "meet.example.org" not in text, url
 
 
