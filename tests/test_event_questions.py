@@ -19,7 +19,7 @@ from bilat.coordination.events.statistics import event_statistics
 from bilat.coordination.stakeholders.operations import erase_person
 from bilat.errors import CoordinationError
 
-from factories import link_in, make_editor, make_event, make_person
+from factories import event_admin_form, link_in, make_editor, make_event, make_person
 
 pytestmark = [pytest.mark.coordination, pytest.mark.django_db]
 
@@ -183,3 +183,32 @@ def test_a_flood_of_registrations_with_answers_is_braked(django_capture_on_commi
         answered.append(response.status_code)
     assert len(mail.outbox) == 20  # 20 requests an hour per client, then refusals
     assert "Too many" in response.content.decode() or "too many" in response.content.decode()
+
+
+def test_editors_set_the_questions_in_the_admin_and_a_list_needs_two_options():
+    client = Client()
+    client.force_login(make_editor())
+    question = {
+        "questions-TOTAL_FORMS": "1",
+        "questions-0-position": "0",
+        "questions-0-text": "Which session?",
+        "questions-0-type": "choice",
+        "questions-0-required": "on",
+    }
+    one = client.post(
+        "/admin/events/event/add/",
+        event_admin_form() | question | {"questions-0-options": "Oceans"},
+    )
+    assert "Give two options or more, one per line." in one.content.decode()
+    assert not Question.objects.exists()
+    added = client.post(
+        "/admin/events/event/add/",
+        event_admin_form(starts="2099-06-01", ends="2099-06-01")
+        | question
+        | {"questions-0-options": "Oceans\r\nClimate"},
+    )
+    assert added.status_code == 302
+    [saved] = Question.objects.all()
+    assert (saved.choices(), saved.required) == (["Oceans", "Climate"], True)
+    form = client.get(f"/events/{saved.event.slug}/register/").content.decode()
+    assert "Which session?" in form and "Climate" in form

@@ -3,7 +3,7 @@ events known by their dates only were given a zone by the migration."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import icalendar
 import pytest
@@ -155,3 +155,17 @@ def test_the_api_gives_the_zone_and_the_moments_with_their_offset():
     assert answer["webinar"]["end"] == "2026-03-03T17:00:00+01:00"
     assert (answer["day"]["start"], answer["day"]["end"]) == (None, None)
     assert "online_link" not in answer["webinar"]
+
+
+def test_registration_closes_when_the_event_ends_at_its_end_time_not_at_midnight():
+    now = datetime.now(UTC)
+    began, ended = now - timedelta(hours=2), now - timedelta(minutes=1)
+    event = make_event(
+        starts=began.date(),
+        start_time=began.time(),
+        ends=ended.date(),
+        end_time=ended.time(),
+        timezone="UTC",
+    )
+    page = Client().get(f"/events/{event.slug}/register/").content.decode()
+    assert f"ended on {ended:%d %B %Y}" in page and "<form" not in page.split("<main")[1]

@@ -47,7 +47,7 @@ def check_open(event: Event, *, after_end: bool = False) -> None:
     `after_end`: editors recording who came), or that is full and has no waiting list."""
     if not event.registration_open:
         raise CoordinationError(f"Registration for {event.title} is closed.")
-    if not after_end and event.ends < timezone.localdate():
+    if not after_end and event.end_at <= timezone.now():  # its end time, in its own zone
         raise CoordinationError(f"{event.title} ended on {event.ends:%d %B %Y}.")
     if places_left(event) == 0 and not event.waiting_list:
         raise CoordinationError(
