@@ -85,3 +85,34 @@ def legacy_rows(name: str) -> list[dict[str, str]]:
     with (TESTDATA / name).open(encoding="cp1252", newline="") as handle:
         text = handle.read().removeprefix("ï»¿")  # the UTF-8 BOM as Windows-1252 reads it
     return list(csv.DictReader(text.splitlines(), delimiter=";"))
+
+
+# The pillar of a Horizon Europe legal basis, as the Commission's list of associated countries
+# names it: only Pillar II limits an association today.
+_HE_PILLARS = {"HORIZON.2": "Global Challenges and European Industrial Competitiveness"}
+
+
+@cache
+def _he_rules() -> dict[str, list[dict[str, str]]]:
+    path = ROOT / "src" / "bilat" / "cordis" / "reference" / "country_status.csv"
+    rules: dict[str, list[dict[str, str]]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for rule in csv.DictReader(handle, delimiter=";"):
+            if rule["programme"] == "HE":
+                rules.setdefault(rule["cordis_code"], []).append(rule)
+    return rules
+
+
+def he_status_in_force(row: dict[str, str]) -> str:
+    """The status of a Horizon Europe organisation row's country for that participation: a
+    rule of the shipped list holds from its call year `since` (read from the topic code) in
+    its `pillar` (read from the project's legal basis); no rule, a third country."""
+    rules = _he_rules().get(row["country"], [])
+    year = he_call_years().get(row["projectID"])
+    code = he_unique_parts().get(row["projectID"], "")
+    pillar = _HE_PILLARS.get(".".join(code.split(".")[:2]))
+    for rule in rules:
+        dated = not rule["since"] or (year is not None and year >= int(rule["since"]))
+        if dated and rule["pillar"] in ("", pillar):
+            return rule["status"]
+    return "third_country"

@@ -10,7 +10,7 @@ import pytest
 from bilat import indicators
 from bilat.warehouse.store import Warehouse
 
-from rawdata import country_status, he_organisations, money
+from rawdata import he_call_years, he_organisations, he_status_in_force, money
 
 
 def projects_with(country: str) -> set[str]:
@@ -52,9 +52,8 @@ def test_shared_projects_are_the_same_seen_from_either_country(bundled: Warehous
 def test_partner_groups_split_the_partners_by_status_in_the_programme(
     bundled: Warehouse,
 ) -> None:
-    status = country_status("HE")
     rows = [r for r in inside("US") if r["country"] != "US"]
-    expected = Counter(status.get(r["country"], "third_country") for r in rows)
+    expected = Counter(he_status_in_force(r) for r in rows)
     table = indicators.partner_groups(bundled).to_pylist()
     found = {row["status"]: row["participations"] for row in table}
     # Two partner rows have no country at all; they form the 'unknown' group.
@@ -132,25 +131,56 @@ def test_organisation_network_is_bounded_and_counts_shared_projects(bundled: War
         assert (shared > 0) == ((a, b) in set(pairs))
 
 
-def test_peer_benchmark_ranks_among_non_associated_third_countries(bundled: Warehouse) -> None:
-    status = country_status("HE")
+def test_peer_benchmark_ranks_by_participations_as_a_third_country(bundled: Warehouse) -> None:
     counts = Counter(r["country"] for r in he_organisations() if r["country"])
-    third = {c: n for c, n in counts.items() if c not in status}
+    third = Counter(
+        r["country"]
+        for r in he_organisations()
+        if r["country"] and he_status_in_force(r) == "third_country"
+    )
     table = {r["country"]: r for r in indicators.peer_benchmark(bundled).to_pylist()}
     assert set(table) == {"US", "CA", "JP", "KR", "CN", "AU", "BR", "IN", "ZA"}
     for code, row in table.items():
         assert row["participations"] == counts[code]
-        if code in status:  # Canada and South Korea are associated to Horizon Europe
-            assert row["status"] == "associated" and row["rank_participations"] is None
-        else:
-            higher = sum(1 for n in third.values() if n > counts[code])
-            assert row["rank_participations"] == higher + 1
+        assert row["third_country_participations"] == third[code]
+        higher = sum(1 for n in third.values() if n > third[code])
+        assert row["rank_participations"] == higher + 1
         assert row["third_countries"] == len(third)
-    assert table["US"]["rank_participations"] == 1
+    # Canada and South Korea are associated to Pillar II from the 2024 and 2025 calls: the
+    # bundled calls end in 2024, so they are still listed as associated but ranked on all
+    # their participations; the United Kingdom and Switzerland, associated from the 2024 and
+    # 2025 calls, were third countries for the 2021-2023 calls and rank above the US.
+    assert table["CA"]["status"] == table["KR"]["status"] == "associated"
+    assert third["CA"] == counts["CA"] and third["UK"] == counts["UK"]
+    assert table["US"]["rank_participations"] == 1 + sum(
+        1 for n in third.values() if n > third["US"]
+    )
+    assert {code for code, n in third.items() if n > third["US"]} == {"UK", "CH"}
     ec = Counter()
     for r in he_organisations():
         ec[r["country"]] += money(r["ecContribution"])
     assert table["US"]["ec_contribution"] == ec["US"]
+
+
+def test_new_zealand_is_associated_in_pillar_two_from_its_2023_calls_only(
+    bundled: Warehouse,
+) -> None:
+    rows = [r for r in he_organisations() if r["country"] == "NZ"]
+    expected = Counter(he_status_in_force(r) for r in rows)
+    assert expected["associated"] > 0 and expected["third_country"] > 0
+    found = bundled.query(
+        """SELECT country_status, count(*) AS n FROM participation_facts
+           WHERE country = 'NZ' GROUP BY ALL"""
+    )
+    assert {r["country_status"]: r["n"] for r in found} == dict(expected)
+    third = indicators.headline(bundled, country="NZ", years="-2022").to_pylist()[0]
+    assert third["participations"] == sum(
+        1 for r in rows if (he_call_years().get(r["projectID"]) or 0) <= 2022
+    )
+    associated = indicators.headline(bundled, country="ASSOCIATED").to_pylist()[0]
+    assert associated["participations"] == sum(
+        1 for r in he_organisations() if r["country"] and he_status_in_force(r) == "associated"
+    )
 
 
 def test_peer_benchmark_takes_other_peers_and_adds_the_subject(bundled: Warehouse) -> None:

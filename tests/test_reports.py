@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +25,7 @@ from bilat.reports.document import Document
 from bilat.warehouse.store import Warehouse
 
 from conftest import ROOT
+from rawdata import he_organisations, he_status_in_force
 
 PAGES = ROOT / "var" / "report-pages"
 
@@ -104,8 +106,18 @@ def test_monitoring_report_has_findings_that_cite_their_tables(
     sentences = [block.text for block in findings.blocks]
     peers = indicators.peer_benchmark(bundled).to_pylist()
     us = next(row for row in peers if row["country"] == "US")
+    # The rank read from the raw rows: countries with more participations as a third country
+    # (the United Kingdom and Switzerland, third countries for the 2021-2023 calls).
+    third = Counter(
+        r["country"]
+        for r in he_organisations()
+        if r["country"] and he_status_in_force(r) == "third_country"
+    )
+    rank = 1 + sum(1 for n in third.values() if n > third["US"])
+    assert (rank, us["rank_participations"]) == (3, 3)
     assert any(
-        f"ranks 1st of {us['third_countries']} non-associated third countries" in s
+        f"ranks 3rd of {us['third_countries']} non-associated third countries by "
+        f"participations as a third country ({third['US']:,})" in s
         for s in sentences
     )
     assert all("(Table" in s for s in sentences)

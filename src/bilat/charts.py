@@ -30,6 +30,7 @@ PROGRAMME_COLOURS = {"FP7": "#56B4E9", "H2020": "#E69F00", "HE": "#003399"}
 STATUS_COLOURS = {
     "member_state": "#003399",
     "associated": "#009E73",
+    "partly_associated": "#56B4E9",
     "third_country": "#E69F00",
     "unknown": "#999999",
 }

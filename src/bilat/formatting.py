@@ -43,6 +43,7 @@ TITLES = {
     "rank_participations": "Rank (participations)",
     "rank_ec_contribution": "Rank (EU contribution)",
     "third_countries": "Third countries ranked",
+    "third_country_participations": "As third country",
     "year_basis": "Year from",
     "programme_year": "Programme year",
     "participations_fp7": "FP7",
@@ -53,6 +54,7 @@ TITLES = {
 STATUS_TITLES = {
     "member_state": "EU member state",
     "associated": "Associated",
+    "partly_associated": "Associated in part",
     "third_country": "Third country",
     "unknown": "Unknown",
 }

@@ -1,5 +1,10 @@
 """The country beside its peers: the same headline figures for a set of third countries, and
-each one's rank among all non-associated third countries of the programme."""
+each one's rank among all non-associated third countries of the programme.
+
+A country associated to part of a programme only (Canada to Horizon Europe's Pillar II from
+the 2024 calls) is a third country for its other participations: it is ranked by those, the
+participations under the status in force for each one, and the table says how many they are.
+"""
 
 from __future__ import annotations
 
@@ -28,8 +33,10 @@ PEERS = "US,CA,JP,KR,CN,AU,BR,IN,ZA"
     ),
     caveats=(
         caveats.STATUS,
-        "Countries associated to a programme (Canada and South Korea in Horizon Europe) are "
-        "shown but not ranked there.",
+        "Ranks count each country's participations as a third country only (the column 'as "
+        "third country'): a country associated to a whole programme is not ranked there, and "
+        "one associated to a pillar from a year on (Canada, New Zealand and South Korea in "
+        "Horizon Europe) is ranked by its participations outside it.",
         caveats.SHARE,
         caveats.FUNDED,
     ),
@@ -56,24 +63,27 @@ def peer_benchmark(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any
         everyone AS (SELECT programme, {cell_sums(("participations",))},
                             sum(ec_contribution) AS ec_contribution
                      FROM aggregate_cells WHERE {where} GROUP BY programme),
-        per_country AS (SELECT programme, country, any_value(country_status) AS status,
-                               {aggregates(additive)}
+        per_country AS (SELECT programme, country, {aggregates(additive)},
+                               count(*) FILTER (WHERE country_status = 'third_country')
+                                   AS third_country_participations,
+                               COALESCE(sum(ec_contribution) FILTER (
+                                   WHERE country_status = 'third_country'), 0) AS third_ec
                         FROM f WHERE country IS NOT NULL GROUP BY programme, country),
         shown AS NOT MATERIALIZED (SELECT * FROM f WHERE list_contains($shown, country)),
         shown_distinct AS ({measured("shown", ("country",), ("organisations", "projects"))}),
         ranked AS (SELECT *,
-            CASE WHEN status = 'third_country' THEN rank() OVER (
-                PARTITION BY programme, status = 'third_country'
-                ORDER BY participations DESC) END AS rank_participations,
-            CASE WHEN status = 'third_country' THEN rank() OVER (
-                PARTITION BY programme, status = 'third_country'
-                ORDER BY ec_contribution DESC) END AS rank_ec_contribution,
-            count(*) FILTER (WHERE status = 'third_country') OVER (PARTITION BY programme)
-                AS third_countries
+            CASE WHEN third_country_participations > 0 THEN rank() OVER (
+                PARTITION BY programme, third_country_participations > 0
+                ORDER BY third_country_participations DESC) END AS rank_participations,
+            CASE WHEN third_country_participations > 0 THEN rank() OVER (
+                PARTITION BY programme, third_country_participations > 0
+                ORDER BY third_ec DESC) END AS rank_ec_contribution,
+            count(*) FILTER (WHERE third_country_participations > 0)
+                OVER (PARTITION BY programme) AS third_countries
             FROM per_country LEFT JOIN shown_distinct USING (programme, country))
-        SELECT p.programme, c.cordis_code AS country, c.iso_code, c.name,
-               COALESCE(r.status, s.status) AS status,
+        SELECT p.programme, c.cordis_code AS country, c.iso_code, c.name, s.status,
                {", ".join(f"COALESCE(r.{m}, 0) AS {m}" for m in measures)},
+               COALESCE(r.third_country_participations, 0) AS third_country_participations,
                {share("COALESCE(r.participations, 0)", "e.participations")}
                    AS share_participations,
                {share("COALESCE(r.ec_contribution, 0)", "e.ec_contribution")}

@@ -24,9 +24,12 @@ SHARE = (
     "programme (the ALL row: all programmes together)."
 )
 STATUS = (
-    "Member state, associated or third country is the country's status in each programme, "
-    "from bilat's reference list; association agreements that took effect during a "
-    "programme are counted from the programme's start."
+    "Member state, associated or third country is the status in force for each "
+    "participation, from bilat's reference list: an association counts from the call year it "
+    "first covers (the start year where the call year is unknown) and only in the pillar it "
+    "is limited to, so Canada (from the 2024 calls), New Zealand (2023) and South Korea "
+    "(2025) are associated in Horizon Europe's Pillar II only and third countries before "
+    "and elsewhere, and the United Kingdom from the 2024 calls."
 )
 YEAR = (
     "Year is the project's start year; where the programme's project table is not loaded "

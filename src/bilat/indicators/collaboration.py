@@ -24,6 +24,7 @@ from bilat.warehouse.store import Warehouse
 STATUS_TITLES = {
     "member_state": "EU member states",
     "associated": "Associated countries",
+    "partly_associated": "Associated in part",
     "third_country": "Other third countries",
     "unknown": "Country unknown",
 }
@@ -58,15 +59,25 @@ def _inside(scope: Scope) -> tuple[str, dict[str, object]]:
     caveats=(caveats.PARTNERS, caveats.COUNTRY, caveats.STATUS),
 )
 def partner_countries(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
-    """One row per partner country; `status` is its status in the latest programme covered."""
+    """One row per partner country; `status` is the status in force for its participations in
+    the latest programme covered, 'partly_associated' where it differs between them (Canada
+    in Horizon Europe: associated in Pillar II from the 2024 calls, a third country
+    elsewhere)."""
     ctes, params = _inside(scope)
-    status = f"arg_max(COALESCE(country_status, 'unknown'), {ORDER_PROGRAMME}) AS status"
+    status = (
+        "CASE WHEN count(DISTINCT country_status) FILTER (WHERE latest) > 1 "
+        "THEN 'partly_associated' "
+        "ELSE COALESCE(any_value(country_status) FILTER (WHERE latest), 'unknown') END AS status"
+    )
     counted = measured(
         "partners", ("country",), _PARTNER_MEASURES, by_programme=False, extra=(status,)
     )
     return warehouse.arrow(
         f"""{ctes},
-        partners AS NOT MATERIALIZED (SELECT * FROM inside WHERE NOT own)
+        partners AS NOT MATERIALIZED (
+            SELECT *, {ORDER_PROGRAMME} = max({ORDER_PROGRAMME}) OVER (PARTITION BY country)
+                AS latest
+            FROM inside WHERE NOT own)
         SELECT p.country, c.iso_code, c.name, p.status,
                {", ".join(f"p.{name}" for name in _PARTNER_MEASURES)}, {_SHARE}
         FROM ({counted}) p LEFT JOIN countries c ON c.cordis_code = p.country

@@ -84,8 +84,11 @@ def _peers(builder: Builder, country: str) -> tuple[Chapter, Table]:
     chapter.blocks.append(
         Paragraph(
             "The same headline figures for a set of peer countries, with each one's rank among "
-            "the programme's non-associated third countries. Countries associated to a programme "
-            "(Canada and South Korea in Horizon Europe) are shown but not ranked there."
+            "the programme's non-associated third countries. The rank counts the participations "
+            "a country had as a third country, under the status in force for each: Canada, New "
+            "Zealand and South Korea are associated to Horizon Europe's Pillar II from the "
+            "2024, 2023 and 2025 calls and ranked by their other participations; the United "
+            "Kingdom was a third country for the 2021-2023 calls."
         )
     )
     block = builder.table(
@@ -96,6 +99,7 @@ def _peers(builder: Builder, country: str) -> tuple[Chapter, Table]:
             "name",
             "status",
             "participations",
+            "third_country_participations",
             "funded_participations",
             "projects",
             "ec_contribution",
@@ -244,8 +248,8 @@ def _findings(
                 Paragraph(
                     f"In {PROGRAMMES[row['programme']]}, {country} ranks "
                     f"{_ordinal(row['rank_participations'])} of {row['third_countries']} "
-                    f"non-associated third countries by participations "
-                    f"({text('n', row['participations'])}) and "
+                    f"non-associated third countries by participations as a third country "
+                    f"({text('n', row['third_country_participations'])}) and "
                     f"{_ordinal(row['rank_ec_contribution'])} by EU contribution "
                     f"({euros(row['ec_contribution'])}).{_cite(cited['peers'])}",
                     kind="finding",

@@ -214,19 +214,28 @@ LEFT JOIN scheme_map sm ON sm.code = r.funding_scheme
 )
 """
 
-# Sorted by country so that a query for one country reads few row groups.
+# Sorted by country so that a query for one country reads few row groups. The country's
+# status is the one in force for that participation: a rule of `country_status_rules` holds
+# from the call year `since` (the start year where the call year is unknown) in the pillar
+# `pillar` (every pillar when empty); 'associated' sorts before 'member_state' and
+# 'third_country', and a country no rule covers is a third country there.
 _FACTS = """
 CREATE OR REPLACE TABLE participation_facts AS
 SELECT p.programme, p.project_id, COALESCE(j.acronym, p.project_acronym) AS acronym,
        p.pic, p.name, p.role, p.activity_type, p.sme,
-       p.country, p.country_iso, s.status AS country_status, p.city, p.us_state,
+       p.country, p.country_iso, COALESCE((
+           SELECT min(r.status) FROM country_status_rules r
+           WHERE r.programme = p.programme AND r.cordis_code = p.country
+             AND (r.since IS NULL OR COALESCE(j.call_year, j.year) >= r.since)
+             AND (r.pillar IS NULL OR r.pillar = j.pillar)
+       ), CASE WHEN p.country IS NOT NULL THEN 'third_country' END) AS country_status,
+       p.city, p.us_state,
        p.ec_contribution, p.net_ec_contribution,
        COALESCE(p.ec_contribution > 0, false) AS funded,
        j.year, j.year_basis, j.start_year, j.signature_year,
        j.programme_part_code, j.programme_part, j.pillar, j.funding_scheme, j.scheme_group
 FROM participations p
 LEFT JOIN projects j USING (programme, project_id)
-LEFT JOIN country_status s ON s.programme = p.programme AND s.cordis_code = p.country
 ORDER BY p.country, p.programme, p.project_id
 """
 
@@ -278,7 +287,7 @@ def _countries(con: duckdb.DuckDBPyConnection) -> None:
         pa.table(
             {
                 name: [row[name] or None for row in statuses]
-                for name in ("programme", "cordis_code", "status", "since", "note")
+                for name in ("programme", "cordis_code", "status", "since", "pillar", "note")
             }
         ),
     )
@@ -302,14 +311,34 @@ def _countries(con: duckdb.DuckDBPyConnection) -> None:
     run(
         con,
         """
+        CREATE OR REPLACE TABLE country_status_rules AS
+        SELECT programme, cordis_code, status, TRY_CAST(since AS INTEGER) AS since, pillar,
+               note
+        FROM shipped_status
+        """,
+    )
+    # One row per programme and country: its status there at best (associated when some of
+    # its participations may be), from the first year and in the pillars its rules name
+    # (NULL: from the programme's start, in every pillar).
+    run(
+        con,
+        """
         CREATE OR REPLACE TABLE country_status AS
+        WITH summary AS (
+            SELECT programme, cordis_code,
+                   CASE WHEN bool_or(status = 'member_state') THEN 'member_state'
+                        ELSE 'associated' END AS status,
+                   min(since) AS since,
+                   CASE WHEN bool_and(pillar IS NOT NULL)
+                        THEN string_agg(DISTINCT pillar, ' and ' ORDER BY pillar) END AS pillar,
+                   string_agg(DISTINCT note, '; ' ORDER BY note) AS note
+            FROM country_status_rules GROUP BY ALL
+        )
         SELECT p.programme, c.cordis_code, c.iso_code, c.name,
-               COALESCE(s.status, 'third_country') AS status,
-               TRY_CAST(s.since AS INTEGER) AS since, s.note
+               COALESCE(s.status, 'third_country') AS status, s.since, s.pillar, s.note
         FROM (VALUES ('FP7'), ('H2020'), ('HE')) p(programme)
         CROSS JOIN countries c
-        LEFT JOIN shipped_status s ON s.programme = p.programme
-                                  AND s.cordis_code = c.cordis_code
+        LEFT JOIN summary s ON s.programme = p.programme AND s.cordis_code = c.cordis_code
         """,
     )
 

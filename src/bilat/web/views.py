@@ -83,6 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
             columns=[
                 "programme",
                 "name",
+                "status",
                 "participations",
                 "ec_contribution",
                 "rank_participations",
