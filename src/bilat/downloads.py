@@ -8,7 +8,7 @@ download in the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import pyarrow as pa
@@ -33,10 +33,21 @@ def attachment(data: bytes, fmt: str, stem: str) -> HttpResponse:
     return _named(HttpResponse(data, content_type=CONTENT_TYPES[fmt]), fmt, stem)
 
 
-def download(table: pa.Table, fmt: str, stem: str) -> HttpResponse:
-    """The table as a file in the asked format, named after what it holds."""
+def shown(data: bytes, fmt: str, stem: str) -> HttpResponse:
+    """A file the browser shows rather than saves (an HTML report), named `stem.fmt` should
+    the reader save it."""
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'inline; filename="{stem}.{fmt}"'
+    return response
+
+
+def download(
+    table: pa.Table, fmt: str, stem: str, *, titles: Callable[[str], str] | None = None
+) -> HttpResponse:
+    """The table as a file in the asked format, named after what it holds; `titles` heads
+    the columns of a workbook."""
     export_format(fmt)
-    return attachment(exports.write(table, fmt, name=stem), fmt, stem)
+    return attachment(exports.write(table, fmt, name=stem, titles=titles), fmt, stem)
 
 
 def streamed(pieces: Iterator[bytes], fmt: str, stem: str) -> StreamingHttpResponse:

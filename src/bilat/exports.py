@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -117,8 +117,12 @@ def to_parquet(table: pa.Table) -> bytes:
     return buffer.getvalue()
 
 
-def to_xlsx(sheets: dict[str, pa.Table]) -> bytes:
-    """A workbook with one sheet per table and an `About` sheet with their definitions."""
+def to_xlsx(sheets: dict[str, pa.Table], *, titles: Callable[[str], str] | None = None) -> bytes:
+    """A workbook with one sheet per table and an `About` sheet with their definitions.
+
+    `titles` gives each column the header a reader expects ("EU contribution" for
+    `ec_contribution`); the About sheet then lists the field names behind the titles, which
+    are those of the CSV, JSON and Parquet files and of the API."""
     buffer = io.BytesIO()
     # Text is never read as a formula, a number or a link: each cell is written by its type.
     options = {
@@ -134,13 +138,14 @@ def to_xlsx(sheets: dict[str, pa.Table]) -> bytes:
         for name, table in sheets.items():
             sheet = book.add_worksheet(_sheet_name(name))
             for column, field in enumerate(table.schema):
-                sheet.write_string(0, column, field.name, bold)
+                header = titles(field.name) if titles else field.name
+                sheet.write_string(0, column, header, bold)
                 style = money if pa.types.is_decimal(field.type) else None
                 if field.name.startswith("share") or field.name.endswith("_share"):
                     style = share
                 for line, value in enumerate(table.column(column).to_pylist(), start=1):
                     _write_cell(sheet, line, column, plain(value), style)
-                sheet.set_column(column, column, max(10, min(40, len(field.name) + 2)))
+                sheet.set_column(column, column, max(10, min(40, len(header) + 2)))
             sheet.freeze_panes(1, 0)
         info = book.add_worksheet("About")
         info.set_column(0, 0, 16)
@@ -149,7 +154,10 @@ def to_xlsx(sheets: dict[str, pa.Table]) -> bytes:
         for name, table in sheets.items():
             info.write_string(line, 0, _sheet_name(name), bold)
             line += 1
-            for key, value in about(table).items():
+            described = about(table)
+            if titles:
+                described["columns"] = [f"{titles(name)}: {name}" for name in table.column_names]
+            for key, value in described.items():
                 text = "\n".join(value) if isinstance(value, list) else str(value)
                 info.write_string(line, 0, key)
                 info.write_string(line, 1, text)
@@ -172,10 +180,13 @@ def _write_cell(
         sheet.write_string(line, column, str(value), style)
 
 
-def write(table: pa.Table, fmt: str, *, name: str) -> bytes:
-    """The table in one of FORMATS; `name` titles its XLSX sheet."""
+def write(
+    table: pa.Table, fmt: str, *, name: str, titles: Callable[[str], str] | None = None
+) -> bytes:
+    """The table in one of FORMATS; `name` titles its XLSX sheet, `titles` its headers (the
+    other formats keep the field names, which programs read)."""
     if fmt == "xlsx":
-        return to_xlsx({name: table})
+        return to_xlsx({name: table}, titles=titles)
     return {"csv": to_csv, "json": to_json, "parquet": to_parquet}[fmt](table)
 
 

@@ -7,10 +7,12 @@ by their titles. One place, so that a figure reads the same in every output.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import pyarrow as pa
 
+from bilat.cordis import reference
 from bilat.cordis.roles import ACTIVITY_TYPES, ROLE_TITLES
 
 TITLES = {
@@ -43,6 +45,8 @@ TITLES = {
     "rank_participations": "Rank (participations)",
     "rank_ec_contribution": "Rank (EU contribution)",
     "third_countries": "Third countries ranked",
+    "iso_code": "ISO code",
+    "cordis_code": "CORDIS code",
     "third_country_participations": "As third country",
     "year_basis": "Year from",
     "programme_year": "Programme year",
@@ -161,6 +165,74 @@ def with_article(name: str) -> str:
     ('the United States', 'Canada')
     """
     return f"the {name}" if name.startswith(_WITH_ARTICLE) else name
+
+
+# Columns of names and places that CORDIS often writes in capitals: pages show them in a
+# readable case (`readable`), downloads as CORDIS wrote them.
+READABLE = frozenset({"name", "source_name", "target_name", "city", "organisation_name"})
+# Words a name in readable case keeps in lower case (after its first word), in the languages
+# of the CORDIS names that are written in capitals.
+_SMALL_WORDS = frozenset(
+    {
+        "a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "de",
+        "del", "della", "delle", "degli", "dei", "di", "da", "do", "dos", "das", "du", "des",
+        "la", "le", "les", "et", "en", "y", "e", "und", "der", "die", "den", "dem", "zur",
+        "zum", "fur", "für", "von", "van", "voor", "op", "het", "og", "och", "l", "d"
+    }
+)  # fmt: skip
+# Company and legal forms, and acronyms with a vowel, written as their owners write them.
+_FORMS = {
+    "GMBH": "GmbH", "EV": "eV", "AG": "AG", "SA": "SA", "SAS": "SAS", "SL": "SL", "SRL": "Srl",
+    "SPA": "SpA", "BV": "BV", "NV": "NV", "AB": "AB", "AS": "AS", "ASA": "ASA", "OY": "Oy",
+    "LTD": "Ltd", "PLC": "plc", "LLC": "LLC", "INC": "Inc", "CORP": "Corp", "KG": "KG",
+    "CO": "Co", "USA": "USA", "UK": "UK", "EU": "EU", "US": "US", "IBM": "IBM", "MIT": "MIT",
+    "NASA": "NASA", "CERN": "CERN", "UCLA": "UCLA", "NIH": "NIH", "NOAA": "NOAA", "ETH": "ETH",
+    "EPFL": "EPFL", "ESA": "ESA", "EMBL": "EMBL", "SRI": "SRI",
+}  # fmt: skip
+_VOWELS = frozenset("AEIOUY")
+
+
+def readable(name: str) -> str:
+    """A name CORDIS writes in capitals, in a readable case: small words in lower case,
+    legal forms as usual, and words without a vowel (acronyms such as CNRS) or with a digit
+    kept as they are. A name with any lower-case letter is left as its owner wrote it.
+
+    >>> readable("THE REGENTS OF THE UNIVERSITY OF CALIFORNIA")
+    'The Regents of the University of California'
+    >>> readable("CENTRE NATIONAL DE LA RECHERCHE SCIENTIFIQUE CNRS")
+    'Centre National de la Recherche Scientifique CNRS'
+    >>> readable("MAX-PLANCK-GESELLSCHAFT ZUR FORDERUNG DER WISSENSCHAFTEN EV")
+    'Max-Planck-Gesellschaft zur Forderung der Wissenschaften eV'
+    >>> readable("OAKLAND CA"), readable("Seattle Wa"), readable("3M COMPANY")
+    ('Oakland CA', 'Seattle Wa', '3M Company')
+    """
+    if not any(char.isupper() for char in name) or any(char.islower() for char in name):
+        return name
+    words = name.split(" ")
+    out = []
+    for number, word in enumerate(words):
+        bare = word.strip(".,;:()[]\"'-").upper()
+        last_state = number == len(words) - 1 and number > 0 and bare in _state_codes()
+        if bare in _FORMS:
+            out.append(word.replace(bare, _FORMS[bare]))
+        elif last_state or any(char.isdigit() for char in word) or _acronym(bare):
+            out.append(word)
+        elif number > 0 and bare.lower() in _SMALL_WORDS:
+            out.append(word.lower())
+        else:
+            out.append("-".join(part[:1] + part[1:].lower() for part in word.split("-")))
+    return " ".join(out)
+
+
+def _acronym(word: str) -> bool:
+    """A word of two letters or more without a vowel: CNRS, KTH (not the article L)."""
+    return len(word) > 1 and not set(word) & _VOWELS
+
+
+@cache
+def _state_codes() -> frozenset[str]:
+    """The US states' two-letter codes, which end many CORDIS city names ("OAKLAND CA")."""
+    return frozenset(row["code"] for row in reference.rows("us_states"))
 
 
 def is_number(kind: pa.DataType) -> bool:

@@ -32,6 +32,7 @@ from bilat.cli.options import (
     warehouse_option,
     warehouse_path,
 )
+from bilat.formatting import title
 from bilat.reports.make import FORMATS as REPORT_FORMATS
 from bilat.reports.make import REPORTS
 from bilat.reports.make import WRITERS as REPORT_WRITERS
@@ -223,7 +224,7 @@ def indicators_command(
     if fmt == "table":
         print_indicator(table)
         return
-    data = exports.write(table, fmt, name=indicator.name)
+    data = exports.write(table, fmt, name=indicator.name, titles=title)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
         return

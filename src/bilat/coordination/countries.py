@@ -34,8 +34,13 @@ def _codes() -> dict[str, str]:
 
 @cache
 def names() -> dict[str, str]:
-    """ISO code → English name, for every country bilat knows."""
-    return {row["iso_code"]: row["name"] for row in reference.rows("countries")}
+    """ISO code → English name of every country that exists today (the choices people are
+    offered); codes of countries that no longer exist are left out."""
+    return {
+        row["iso_code"]: row["name"]
+        for row in reference.rows("countries")
+        if row["current"] == "yes"  # not Yugoslavia, nor Kosovo's older CORDIS code
+    }
 
 
 @cache

@@ -278,6 +278,7 @@ def _countries(con: duckdb.DuckDBPyConnection) -> None:
                 "cordis_code": [row["cordis_code"] for row in reference],
                 "iso_code": [row["iso_code"] for row in reference],
                 "name": [row["name"] for row in reference],
+                "current": [row["current"] == "yes" for row in reference],
             }
         ),
     )
@@ -302,7 +303,8 @@ def _countries(con: duckdb.DuckDBPyConnection) -> None:
         )
         SELECT c.cordis_code, COALESCE(s.iso_code, r.iso_code) AS iso_code,
                COALESCE(s.name, r.name) AS name,
-               s.cordis_code IS NULL AND r.cordis_code IS NULL AS unknown
+               s.cordis_code IS NULL AND r.cordis_code IS NULL AS unknown,
+               COALESCE(s.current, true) AS current
         FROM codes c
         LEFT JOIN shipped_countries s USING (cordis_code)
         LEFT JOIN (SELECT DISTINCT ON (cordis_code) * FROM ref_countries) r USING (cordis_code)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from bilat.formatting import title
+from bilat.formatting import text, title
 from bilat.records import listing
 
 
@@ -27,7 +27,7 @@ def facets(
             query.pop("page", None)
             values_links.append(
                 {
-                    "value": str(value),
+                    "value": text(column, value),  # a role or type by its title
                     "count": count,
                     "href": f"?{query.urlencode()}",
                     "active": request.GET.get(parameter) == str(value),

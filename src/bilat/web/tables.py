@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from bilat.formatting import is_number, text, title
+from bilat.formatting import READABLE, is_number, readable, text, title
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class Cell:
     text: str
     numeric: bool = False
     href: str | None = None
+    original: str | None = None  # the value as CORDIS writes it, where it reads otherwise
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ def _td(cell: Cell) -> str:
     text = str(escape(cell.text))
     if cell.href:
         text = f'<a href="{escape(cell.href)}">{text}</a>'
+    if cell.original:
+        text = f'<span title="In CORDIS: {escape(cell.original)}">{text}</span>'
     return f"<td{_NUM if cell.numeric else ''}>{text}</td>"
 
 
@@ -128,4 +131,7 @@ def cell(column: str, value: Any, row: dict[str, Any], numeric: bool) -> Cell:
         return Cell(str(value), False, _pattern("project", 2).format(row["programme"], value))
     if column == "country" and isinstance(value, str):
         return Cell(value, False, _pattern("country", 1).format(value))
+    if column in READABLE and isinstance(value, str):
+        shown = readable(value)
+        return Cell(shown, numeric, original=value if shown != value else None)
     return Cell(text(column, value), numeric)

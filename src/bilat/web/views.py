@@ -21,9 +21,12 @@ from django.views.decorators.http import require_GET
 
 from bilat import charts, config, exports, indicators
 from bilat.cordis.programme_parts import PROGRAMMES
-from bilat.downloads import attachment, download, export_format, streamed
+from bilat.cordis.roles import ACTIVITY_TYPES
+from bilat.downloads import attachment, download, export_format, shown, streamed
 from bilat.errors import ParameterError, WarehouseMissingError
+from bilat.formatting import readable, title
 from bilat.indicators import filters
+from bilat.indicators.benchmark import associations
 from bilat.indicators.coverage import coverage, gaps
 from bilat.indicators.scope import parse_subject, resolve
 from bilat.records import listing
@@ -116,6 +119,7 @@ def country(request: HttpRequest, code: str = "US") -> HttpResponse:
         "empty": not total.get("participations"),
         "coverage": cover,
         "gaps": gaps(cover, scope),
+        "associations": associations(store, subject.countries),
         "breakdowns": [found[name] for name in profile.BREAKDOWNS],
         "sections": found,
         "report_formats": list(reports.FORMATS),
@@ -133,13 +137,13 @@ def organisation(request: HttpRequest, pic: str) -> HttpResponse:
     found = find_organisation(warehouse(), parse_pic(pic))
     if found is None:
         raise Http404(f"No participation names the PIC {pic}.")
+    identity = found.identity
     context = {
-        "org": found.identity,
-        "chart": charts.bars(
-            found.by_year, category="year", category_title="Year", colour="programme"
-        )
-        if found.by_year.num_rows
-        else None,
+        "org": identity,
+        "name": readable(identity["name"] or str(identity["pic"])),
+        "place": _place(identity),
+        "activity": ACTIVITY_TYPES.get(identity["activity_type"] or "", None),
+        "chart": charts.years(found.by_year) if found.by_year.num_rows else None,
         "by_year": grid(found.by_year, drop_empty=True, label="Participations per year"),
         "projects": grid(found.projects, drop_empty=True, label="Projects"),
         "partner_organisations": grid(
@@ -151,6 +155,16 @@ def organisation(request: HttpRequest, pic: str) -> HttpResponse:
         **bridges.for_organisation_page(warehouse(), int(found.identity["pic"])),
     }
     return render(request, "web/organisation.html", context)
+
+
+def _place(identity: dict[str, object]) -> str:
+    """The organisation's city in a readable case, with its US state unless the city's name
+    already ends with it ("OAKLAND CA" in CORDIS)."""
+    city = readable(str(identity["city"] or ""))
+    state = str(identity["us_state"] or "")
+    if state and not city.upper().endswith(f" {state}"):
+        return f"{city}, {state}" if city else state
+    return city
 
 
 @draws_charts
@@ -207,7 +221,8 @@ def export_indicator(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     params = filters.read(request.GET)
     options = {key: request.GET[key] for key in request.GET if key not in filters.BY_NAME}
     table = indicator(warehouse(), **params, **options)
-    return download(table, fmt, f"{name}-{'_'.join(params.get('country', ('US',)))}")
+    stem = f"{name}-{'_'.join(params.get('country', ('US',)))}"
+    return download(table, fmt, stem, titles=title)
 
 
 @require_GET
@@ -222,7 +237,7 @@ def export_listing(request: HttpRequest, table: str, fmt: str) -> HttpResponseBa
     if refused:
         raise ParameterError("rows", refused)
     if fmt != "csv":
-        return download(listing.export(store, query), fmt, table)
+        return download(listing.export(store, query), fmt, table, titles=title)
     columns = query.table.columns
     return streamed(exports.csv_pieces(columns, listing.export_batches(store, query)), fmt, table)
 
@@ -252,7 +267,12 @@ def report(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     programme = request.GET.get("programme") or None
     written = report_cache.report(warehouse(), name, fmt, country=country, programme=programme)
     stem = "-".join(part for part in (name, country, programme) if part)
-    return attachment(written, fmt, stem)
+    if fmt != "html":
+        return attachment(written, fmt, stem)
+    # Opened in the browser, styled by its own sheet, which the site's policy lets in by hash.
+    response = shown(written, fmt, stem)
+    response._csp_update = {"style-src": reports.style_hashes(written.decode("utf-8"))}  # type: ignore[attr-defined]
+    return response
 
 
 @require_GET
