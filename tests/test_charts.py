@@ -40,10 +40,17 @@ def test_every_chart_draws_its_marks(specs: dict[str, dict]) -> None:
 def test_networks_draw_nodes_for_the_subject_and_partners(bundled: Warehouse) -> None:
     edges = indicators.country_network(bundled, limit=10)
     spec = charts.network(
-        edges, source_label="source_name", target_label="target_name", static=True
+        edges,
+        source_label="source_name",
+        target_label="target_name",
+        nodes_are="countries",
+        static=True,
     )
     nodes = spec["data"][0]["values"]
-    assert [node["label"] for node in nodes if node["group"] == "subject"] == ["United States"]
+    assert [node["label"] for node in nodes if node["group"] == "US"] == ["United States"]
+    # The legend names the groups in words.
+    assert spec["scales"][0]["domain"] == ["US", "Partner countries"]
+    assert spec["legends"][0]["fill"] == "colour"
     assert len(nodes) <= 10 and len(spec["data"][1]["values"]) <= 60
     svg = vl_convert.vega_to_svg(spec)
     assert svg.count("<path") >= len(nodes)
@@ -51,8 +58,9 @@ def test_networks_draw_nodes_for_the_subject_and_partners(bundled: Warehouse) ->
         indicators.organisation_network(bundled, limit=20),
         source_label="source_name",
         target_label="target_name",
+        nodes_are="organisations",
         static=True,
     )
     groups = {node["group"] for node in organisations["data"][0]["values"]}
-    assert groups == {"subject", "partner"}
+    assert groups == {"US organisations", "Partner organisations"}
     assert vl_convert.vega_to_svg(organisations).count("<path") > 0

@@ -16,7 +16,7 @@ import altair as alt
 import pyarrow as pa
 
 from bilat.exports import about, records
-from bilat.formatting import euros
+from bilat.formatting import euros, readable
 from bilat.indicators.collaboration import STATUS_TITLES
 
 # Altair validates every object as it is built, which costs up to 150 ms a chart on the request
@@ -49,9 +49,36 @@ def _finish(
     sized = chart.properties(width=width if width is not None else "container")
     spec: Spec = sized.to_dict(validate=validate)
     spec.pop("config", None)
-    spec["config"] = {"font": "system-ui, sans-serif", "view": {"stroke": None}}
+    spec["config"] = CONFIG
     spec["description"] = description
     return spec
+
+
+# Shared by every Vega-Lite chart: labels that would collide are thinned out rather than drawn
+# over each other, axis titles stand clear of the labels (in the PDFs too), category labels
+# get room before they are cut, and legend labels are never cut.
+CONFIG: Spec = {
+    "font": "system-ui, sans-serif",
+    "view": {"stroke": None},
+    "axis": {"labelOverlap": True, "titlePadding": 12, "labelPadding": 4, "labelFontSize": 11},
+    "axisY": {"labelLimit": 260},
+    "legend": {"labelLimit": 0, "titleLimit": 0},
+}
+# Columns that hold amounts in euros; every other measure a chart draws is a count.
+MONEY = frozenset({"ec_contribution", "net_ec_contribution", "total_cost", "ec_max_contribution"})
+
+
+def measure_axis(value: str, title: str) -> Any:
+    """The axis of a measure: counts in whole numbers (never 2.5 participations), amounts
+    in euros with SI prefixes (€20M)."""
+    if value in MONEY:
+        return alt.Axis(title=title, labelExpr="'€' + format(datum.value, '~s')")
+    return alt.Axis(title=title, format=",d", tickMinStep=1)
+
+
+def year_axis(title: str) -> Any:
+    """The axis of years drawn as categories: 2021 written as a year, upright."""
+    return alt.Axis(title=title, labelAngle=0, labelOverlap=True)
 
 
 # How many of the largest values a chart's text alternative names.
@@ -103,8 +130,10 @@ def bars(
         colour = "programme"
     rows = sorted(rows, key=lambda row: -(row[value] or 0))[: limit * (3 if colour else 1)]
     encoding: dict[str, Any] = {
-        "x": alt.X(f"{value}:Q", title=value_title),
-        "y": alt.Y(f"{category}:N", title=category_title, sort="-x"),
+        "x": alt.X(f"{value}:Q", axis=measure_axis(value, value_title)),
+        # No axis title: the chart's heading names the categories, and a title beside long
+        # labels collides with them.
+        "y": alt.Y(f"{category}:N", title=None, sort="-x"),
         "tooltip": [
             alt.Tooltip(f"{category}:N", title=category_title),
             alt.Tooltip(f"{value}:Q", title=value_title, format=",.0f"),
@@ -135,6 +164,42 @@ def bars(
     )
 
 
+def years(
+    table: pa.Table,
+    *,
+    value: str = "participations",
+    value_title: str = "Participations",
+    width: int | None = None,
+    validate: bool = False,
+) -> Spec:
+    """Columns per year in the years' order (stacked by programme), for a table with `year`,
+    `programme` and `value`: an organisation's participations over time."""
+    rows = [row for row in records(table) if row.get("year") is not None]
+    domain = [key for key in PROGRAMME_COLOURS if any(r.get("programme") == key for r in rows)]
+    chart = (
+        alt.Chart(_data(rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", axis=year_axis("Year")),
+            y=alt.Y(f"{value}:Q", axis=measure_axis(value, value_title), stack="zero"),
+            color=alt.Color(
+                "programme:N",
+                title="Programme",
+                scale=alt.Scale(domain=domain, range=[PROGRAMME_COLOURS[k] for k in domain]),
+            ),
+            tooltip=[
+                alt.Tooltip("programme:N", title="Programme"),
+                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip(f"{value}:Q", title=value_title, format=",.0f"),
+            ],
+        )
+        .properties(height=180)
+    )
+    points = "; ".join(f"{r['year']} ({r['programme']}) {_amount(r[value])}" for r in rows)
+    description = f"Column chart of {value_title.lower()} per year, oldest first: {points}."
+    return _finish(chart, width=width, validate=validate, description=description)
+
+
 def trend(
     table: pa.Table,
     *,
@@ -157,8 +222,8 @@ def trend(
                 title="Years",
                 scale=alt.Scale(domain=list(STAGES), range=[[1, 0], [5, 4]]),
             ),
-            x=alt.X("year:O", title="Year (start, else call year)"),
-            y=alt.Y(f"{value}:Q", title=value_title),
+            x=alt.X("year:O", axis=year_axis("Year (start, else call year)")),
+            y=alt.Y(f"{value}:Q", axis=measure_axis(value, value_title)),
             color=alt.Color(
                 "programme:N",
                 title="Programme",
@@ -196,6 +261,41 @@ def trend(
     return _finish(chart, width=width, validate=validate, description=description)
 
 
+def _label_placement(static: bool) -> Spec:
+    """How a network's labels are placed. In a browser, Vega's label transform puts each one
+    beside its node where it overlaps no other label and no node and stays inside the graph,
+    and hides a label that fits nowhere (its node still names itself on hover, and the table
+    below lists every pair). That transform measures text on a canvas, which the SVG renderer
+    of the reports does not have: there the labels of the `STATIC_LABELS` largest nodes only
+    are drawn, to the right of their node."""
+    if not static:
+        return {
+            "transform": [
+                {
+                    "type": "label",
+                    "avoidMarks": ["nodes"],
+                    "anchor": ["right", "left", "top", "bottom"],
+                    "offset": [4, 4, 2, 2],
+                    "size": {"signal": "[width, height]"},
+                }
+            ]
+        }
+    return {
+        "encode": {
+            "enter": {"fontSize": {"value": 9}, "fill": {"value": "#1b1f24"}, "dx": {"value": 8},
+                      "dy": {"value": 3}},
+            "update": {
+                "x": {"field": "x"},
+                "y": {"field": "y"},
+                "text": {"signal": f"datum.datum.rank < {STATIC_LABELS} ? datum.datum.short : ''"},
+            },
+        }
+    }  # fmt: skip
+
+
+STATIC_LABELS = 10
+# The longest node label drawn on a network (the full name is its tooltip).
+SHORT = 28
 STAGES = ("complete", "incomplete: grants still being signed")
 
 
@@ -229,7 +329,9 @@ def partners(
         alt.Chart(_data(rows))
         .mark_bar()
         .encode(
-            x=alt.X("participations:Q", title="Partner participations"),
+            x=alt.X(
+                "participations:Q", axis=measure_axis("participations", "Partner participations")
+            ),
             y=alt.Y("label:N", title=None, sort="-x"),
             color=alt.Color(
                 "group:N",
@@ -290,7 +392,10 @@ def state_map(table: pa.Table, *, width: int | None = None, validate: bool = Fal
     )
     tiles = base.mark_rect(cornerRadius=3, stroke="#ffffff").encode(
         color=alt.Color(
-            "participations:Q", title="Participations", scale=alt.Scale(scheme="blues")
+            "participations:Q",
+            title="Participations",
+            scale=alt.Scale(scheme="blues"),
+            legend=alt.Legend(format=",d", tickMinStep=1),
         ),
         tooltip=[
             alt.Tooltip("name:N", title="State"),
@@ -330,21 +435,31 @@ def network(
     the chart's text alternative ("countries", "organisations")."""
     rows = sorted(records(edges), key=lambda row: -row["weight"])[:max_edges]
     subject = subject or frozenset(about(edges).get("countries", "").split(","))
+    codes = ", ".join(sorted(code for code in subject if code))
+    groups = (
+        (codes or "The country", "Partner countries")
+        if nodes_are == "countries"
+        else (f"{codes or 'The country'} {nodes_are}", f"Partner {nodes_are}")
+    )
     nodes: dict[object, dict[str, Any]] = {}
     for row in rows:
         for end, label in (("source", source_label), ("target", target_label)):
             own = row.get(f"{end}_own")
             mine = bool(own) if own is not None else str(row[end]) in subject
+            name = readable(row[label] or str(row[end]))
             node = nodes.setdefault(
                 row[end],
                 {
                     "id": str(row[end]),
-                    "label": row[label] or str(row[end]),
-                    "group": "subject" if mine else "partner",
+                    "label": name,
+                    "short": name if len(name) <= SHORT else name[: SHORT - 1].rstrip() + "…",
+                    "group": groups[0] if mine else groups[1],
                     "weight": 0,
                 },
             )
             node["weight"] += row["weight"]
+    for rank, node in enumerate(sorted(nodes.values(), key=lambda node: -node["weight"])):
+        node["rank"] = rank
     index = {key: number for number, key in enumerate(nodes)}
     links = [
         {"source": index[row["source"]], "target": index[row["target"]], "weight": row["weight"]}
@@ -354,7 +469,8 @@ def network(
     strongest = [(f"{labels[r['source']]} and {labels[r['target']]}", r["weight"]) for r in rows]
     description = (
         f"Network of {len(nodes)} {nodes_are} taking part together in projects, linked by the "
-        f"projects they share; the strongest links: {_largest(strongest)}."
+        f"projects they share ({groups[0]} in blue, {groups[1].lower()} in orange, larger "
+        f"for more shared projects); the strongest links: {_largest(strongest)}."
     )
     return {
         "$schema": "https://vega.github.io/schema/vega/v6.json",
@@ -362,6 +478,21 @@ def network(
         "width": width,
         "height": height,
         "autosize": "none",
+        # Room around the graph for the labels of its outer nodes.
+        "padding": 6,
+        # The pages widen the graph to its box (bilat/charts.js); the reports keep `width`.
+        "usermeta": {"fitWidth": True},
+        "legends": [
+            {
+                "fill": "colour",
+                "orient": "top-left",
+                "direction": "horizontal",
+                "symbolType": "circle",
+                "labelLimit": 0,
+                "labelFontSize": 11,
+                "aria": False,
+            }
+        ],
         "signals": [
             {"name": "cx", "update": "width / 2"},
             {"name": "cy", "update": "height / 2"},
@@ -393,14 +524,20 @@ def network(
             },
         ],
         "data": [
-            {"name": "node-data", "values": list(nodes.values())},
+            {
+                "name": "node-data",
+                "values": list(nodes.values()),
+                # The vertical middle, which a force pulls every node towards: the graph is
+                # wider than high, so it spreads sideways and stays inside its height.
+                "transform": [{"type": "formula", "as": "middle", "expr": "height / 2"}],
+            },
             {"name": "link-data", "values": links},
         ],
         "scales": [
             {
                 "name": "colour",
                 "type": "ordinal",
-                "domain": ["subject", "partner"],
+                "domain": list(groups),
                 "range": [PALETTE[0], PALETTE[1]],
             },
             {
@@ -453,9 +590,16 @@ def network(
                         "signal": "force",
                         "forces": [
                             {"force": "center", "x": {"signal": "cx"}, "y": {"signal": "cy"}},
-                            {"force": "collide", "radius": 16},
-                            {"force": "nbody", "strength": -160},
-                            {"force": "link", "links": "link-data", "distance": 110},
+                            {"force": "collide", "radius": 22},
+                            # Spread with the width: a wide page gets a wide graph.
+                            {"force": "nbody", "strength": {"signal": "-max(220, width / 3)"}},
+                            {
+                                "force": "link",
+                                "links": "link-data",
+                                "distance": {"signal": "max(110, width / 7)"},
+                                "strength": 0.2,
+                            },
+                            {"force": "y", "y": "datum.middle", "strength": 0.12},
                         ],
                     }
                 ],
@@ -492,17 +636,16 @@ def network(
                 "zindex": 2,
                 "encode": {
                     "enter": {
-                        "fontSize": {"value": 10},
+                        "fontSize": {"value": 11},
                         "fill": {"value": "#1b1f24"},
-                        "dx": {"value": 8},
-                        "dy": {"value": 3},
                     },
                     "update": {
                         "x": {"field": "x"},
                         "y": {"field": "y"},
-                        "text": {"signal": "slice(datum.datum.label, 0, 24)"},
+                        "text": {"field": "datum.short"},
                     },
                 },
+                **_label_placement(static),
             },
         ],
     }

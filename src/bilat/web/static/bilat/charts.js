@@ -11,6 +11,10 @@ var options = {
 };
 document.querySelectorAll("[data-spec]").forEach(function (element) {
   var spec = JSON.parse(document.getElementById(element.dataset.spec).textContent);
+  // A network is laid out at the width of its box, whatever the screen.
+  if (spec.usermeta && spec.usermeta.fitWidth && element.clientWidth > 0) {
+    spec.width = Math.max(280, element.clientWidth - 8);
+  }
   window.vegaEmbed(element, spec, options).catch(function (error) {
     element.textContent = "The chart could not be drawn: " + error.message;
   });
