@@ -96,6 +96,10 @@ class Document:
         return [b for c in self.chapters for b in c.blocks if isinstance(b, Figure)]
 
 
+# The font of the report's text (its style sheet), installed with the Debian packages.
+REPORT_FONT = "DejaVu Sans"
+
+
 class Numbering:
     """Numbers the tables and figures of a report in the order they are made."""
 
@@ -140,10 +144,15 @@ class Numbering:
         """A numbered figure: the chart spec drawn as SVG."""
         self._figures += 1
         self.progress(f"drawing figure {self._figures}")
+        # Drawn in the report's own font: vl-convert measures the labels with it, so the
+        # room it leaves for them (and axis titles clear of them) holds where the PDF and the
+        # browser draw the text in that font.
+        font = {"font": REPORT_FONT}
         if vega:
-            svg = vl_convert.vega_to_svg(spec)
+            svg = vl_convert.vega_to_svg({**spec, "config": {**spec.get("config", {}), **font}})
         else:
-            svg = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE)
+            drawn = {**spec, "config": {**spec.get("config", {}), **font}}
+            svg = vl_convert.vegalite_to_svg(drawn, vl_version=VEGA_LITE)
         return Figure(self._figures, caption, _own_ids(svg, f"f{self._figures}-"), note)
 
 

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 from bilat import charts
 from bilat.cordis.programme_parts import PROGRAMMES
 from bilat.formatting import euros, text
+from bilat.indicators.coverage import coverage
 from bilat.reports.chapters import headline_row, summary
 from bilat.reports.document import Builder, Chapter, Paragraph
 
@@ -63,10 +64,23 @@ def _actions(builder: Builder) -> Chapter:
         Paragraph(
             "Funding schemes grouped as the coordination projects reported them: collaborative "
             "research, coordination and support, frontier research (ERC), mobility (MSCA), SMEs "
-            "and innovation, co-funding. The scheme is read from the project table; where it is "
-            "not loaded, participations appear as 'unknown'."
+            "and innovation, co-funding. The scheme is read from the project table."
         )
     )
+    covered = [
+        coverage(builder.warehouse).get(str(row["programme"]))
+        for row in builder.indicator("headline").to_pylist()
+        if row["programme"] != "ALL"
+    ]
+    if covered and not any(programme.projects for programme in covered):
+        titles = " and ".join(programme.title for programme in covered)
+        chapter.blocks.append(
+            Paragraph(
+                f"The project table is not loaded for {titles}: the participations cannot be "
+                "grouped by type of action from the data loaded, so this chapter has no table."
+            )
+        )
+        return chapter
     _breakdown(
         builder,
         chapter,
@@ -251,14 +265,14 @@ def _previous(builder: Builder, country: str, previous: str | None, missing: str
         if missing:
             reason = (
                 f"{missing} is not loaded, so this report cannot compare with it: load "
-                f"its CORDIS zip with `bilat ingest` and write the report again."
+                f"its CORDIS zip with the command bilat ingest and write the report again."
             )
         elif builder.programmes > 1:
             reason = "This report covers every programme loaded; Table 1 gives them side by side."
         else:
             reason = (
                 "Only one programme is loaded here: load the CORDIS zip of another with "
-                "`bilat ingest` to compare programmes."
+                "the command bilat ingest to compare programmes."
             )
         chapter.blocks.append(Paragraph(reason))
         return chapter
