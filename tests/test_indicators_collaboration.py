@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
+from html import unescape
 from itertools import combinations
 
 import pytest
+from django.test import Client
 
 from bilat import indicators
+from bilat.indicators import benchmark
 from bilat.warehouse.store import Warehouse
 
+from conftest import ROOT
 from rawdata import he_call_years, he_organisations, he_status_in_force, money
+
+STATUS = ROOT / "src" / "bilat" / "cordis" / "reference" / "country_status.csv"
 
 
 def projects_with(country: str) -> set[str]:
@@ -190,3 +197,17 @@ def test_peer_benchmark_takes_other_peers_and_adds_the_subject(bundled: Warehous
     japan = next(row for row in table if row["country"] == "JP")
     for measure in ("participations", "projects", "organisations", "ec_contribution"):
         assert japan[measure] == headline[measure]
+
+
+def test_a_profile_says_when_and_where_its_country_is_associated(
+    bundled: Warehouse, client: Client
+) -> None:
+    rule = next(
+        r
+        for r in csv.DictReader(STATUS.open(encoding="utf-8"), delimiter=";")
+        if (r["programme"], r["cordis_code"]) == ("HE", "CA")
+    )
+    said = f"Canada in Horizon Europe (2021-2027): {rule['note']}."
+    assert benchmark.associations(bundled, ("CA",)) == [said]
+    assert benchmark.associations(bundled, ("US",)) == []
+    assert said in unescape(client.get("/country/CA/").content.decode())

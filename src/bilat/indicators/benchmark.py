@@ -13,6 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from bilat.cordis.programme_parts import PROGRAMMES
 from bilat.indicators import caveats
 from bilat.indicators.measures import ADDITIVE, BREAKDOWN, aggregates, cell_sums, measured, share
 from bilat.indicators.participation import ORDER_PROGRAMME
@@ -101,3 +102,19 @@ def peer_benchmark(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any
         """,
         params | {"shown": shown},
     )
+
+
+
+def associations(warehouse: Warehouse, countries: tuple[str, ...]) -> list[str]:
+    """What the reference list says of the countries' association where it is limited in time
+    or to a pillar ("Canada in Horizon Europe (2021-2027): Pillar II only, from the 2024
+    calls, ..."), so that a profile says why some of its participations count as associated
+    and others as a third country's."""
+    found = warehouse.arrow(
+        """SELECT programme, name, note FROM country_status
+           WHERE status = 'associated' AND (since IS NOT NULL OR pillar IS NOT NULL)
+             AND note IS NOT NULL AND list_contains($countries, cordis_code)
+           ORDER BY cordis_code, programme""",
+        {"countries": list(countries)},
+    ).to_pylist()
+    return [f"{row['name']} in {PROGRAMMES[row['programme']]}: {row['note']}." for row in found]
