@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from django.test import Client, override_settings
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from bilat.serving import warehouse as served_warehouse
+from bilat.synthetic import generate
 from bilat.warehouse.ingest import ingest
 from bilat.warehouse.store import Warehouse
 
@@ -48,6 +50,26 @@ def three_programmes(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     ]
     ingest([DATA, *extracts], warehouse=path)
     return Warehouse(path)
+
+
+@dataclass(frozen=True)
+class Generated:
+    """The generated full-scale data of all three programmes, ingested: the warehouse, and
+    the tables the ingest skipped (file!table, reason)."""
+
+    path: Path
+    skipped: list[tuple[str, str]]
+
+
+@pytest.fixture(scope="session")
+def full_scale(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    """The published CORDIS sizes, generated (seed 7) and ingested once for every slow test
+    that reads them (a few minutes)."""
+    folder = tmp_path_factory.mktemp("generated")
+    zips = generate(folder / "zips", scale="full", seed=7)
+    path = folder / "warehouse.duckdb"
+    report = ingest(zips, warehouse=path)
+    return Generated(path, list(report.skipped))
 
 
 @contextmanager

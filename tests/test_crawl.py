@@ -18,6 +18,7 @@ from django.test import Client
 
 from bilat.coordination import demo
 
+from conftest import Generated, serving
 from crawl import Answer, Crawl, crawl, read
 
 pytestmark = [pytest.mark.django_db]
@@ -61,3 +62,21 @@ def test_every_link_and_filter_option_an_editor_meets_answers(site_warehouse: Pa
     found = crawl(fetcher(client), ["/coordination/", "/me/"], within=("/coordination/", "/me/"))
     assert not found.findings, "\n".join(broken(found))
     assert found.requests["link"] > 50, found.requests
+
+
+@pytest.mark.slow
+def test_a_bounded_sample_of_what_a_visitor_meets_answers_on_full_scale_data(
+    full_scale: Generated,
+) -> None:
+    """The generated full-scale data of all three programmes (FP7, H2020 and Horizon Europe
+    with their project tables), where every filter option has rows behind it: a bounded
+    sample (a few addresses of each type of page, every option of the profile's form once)."""
+    with serving(full_scale.path):
+        client = Client(raise_request_exception=False)
+        found = crawl(fetcher(client), ["/", "/country/US/", "/country/CA/"], limit=260, per_type=3)
+        assert not found.findings, "\n".join(broken(found))
+        profile = read(client.get("/country/US/").content.decode())
+        programmes = [value for name, value in profile.forms[0].choices if name == "programme"]
+        assert {"FP7", "H2020", "HE"} <= set(programmes)
+        assert found.requests["option"] >= sum(len(f.choices) for f in profile.forms)
+        assert found.requests["link"] > 60, found.requests

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bilat.synthetic import generate
-from bilat.warehouse.ingest import ingest
 from bilat.warehouse.store import Warehouse
 
+from conftest import Generated
 from rawdata import he_organisations
 
 # Published table sizes (CORDIS.md): projects and participations per programme.
@@ -20,13 +20,9 @@ PUBLISHED = {"FP7": (25_785, 140_000), "H2020": (35_389, 178_000), "HE": (17_895
 
 
 @pytest.fixture(scope="module")
-def full(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
-    folder = tmp_path_factory.mktemp("generated")
-    zips = generate(folder / "zips", scale="full", seed=7)
-    path = folder / "warehouse.duckdb"
-    report = ingest(zips, warehouse=path)
-    assert {label.rsplit("!", 1)[1] for label, _ in report.skipped} == {"webLink.csv"}
-    return Warehouse(path)
+def full(full_scale: Generated) -> Warehouse:
+    assert {label.rsplit("!", 1)[1] for label, _ in full_scale.skipped} == {"webLink.csv"}
+    return Warehouse(full_scale.path)
 
 
 @pytest.mark.slow
