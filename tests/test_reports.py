@@ -6,6 +6,7 @@ to PNG under var/report-pages/ (kept out of git) to be looked at."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from collections import Counter
 from datetime import date
@@ -72,7 +73,9 @@ def test_participation_tables_hold_the_indicator_figures(
     assert top.rows[0][1][0] == "THE REGENTS OF THE UNIVERSITY OF CALIFORNIA"
     html = make.html(participation)
     assert "Table 1. Headline figures" in html and "Figure 1. " in html
-    assert html.count("<svg") == len(participation.figures) >= 5
+    # Programme parts, organisation types, states, partners: types of action have no figure
+    # without a project table (Horizon Europe in the bundled data).
+    assert html.count("<svg") == len(participation.figures) == 4
     assert "866 times" in html and "€52.8 million" in html
 
 
@@ -127,7 +130,8 @@ def test_monitoring_report_has_findings_that_cite_their_tables(
     overall = indicators.headline(bundled).to_pylist()[0]["share_participations"]
     assert msca["specialisation"] == pytest.approx(msca["programme_share"] / overall)
     reader = pdf_of(monitoring, "cooperation-monitoring")
-    assert "Findings" in reader.pages[3].extract_text()
+    # The findings chapter, text only, follows the previous chapter on its page.
+    assert any(re.search(r"^\d+\. Findings$", page.extract_text(), re.M) for page in reader.pages)
 
 
 def test_a_report_for_another_country_has_no_us_states(bundled: Warehouse) -> None:

@@ -133,7 +133,10 @@ def test_explore_filters_sorts_pages_and_counts_facets(client: Client) -> None:
     assert "Page 1 of 18" in page
     roles = Counter(r["role"] for r in us)
     html = response.content.decode()
-    assert f'role=participant">participant</a> <span class="muted">{roles["participant"]}' in html
+    assert (
+        f'role=participant">Participant (beneficiary)</a> <span class="muted">'
+        f"{roles['participant']}" in html
+    )
     second = client.get("/explore/participations/?country=US&sort=-ec_contribution&page=2")
     assert "Page 2 of 18" in text_of(second)
     projects = client.get("/explore/projects/?country=US")
