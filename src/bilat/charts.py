@@ -76,6 +76,16 @@ def measure_axis(value: str, title: str) -> Any:
     return alt.Axis(title=title, format=",d", tickMinStep=1)
 
 
+def programme_colour(rows: list[dict[str, Any]]) -> Any:
+    """Each programme of the rows in its own colour, the same on every chart."""
+    domain = [key for key in PROGRAMME_COLOURS if any(r.get("programme") == key for r in rows)]
+    return alt.Color(
+        "programme:N",
+        title="Programme",
+        scale=alt.Scale(domain=domain, range=[PROGRAMME_COLOURS[k] for k in domain]),
+    )
+
+
 def year_axis(title: str) -> Any:
     """The axis of years drawn as categories: 2021 written as a year, upright."""
     return alt.Axis(title=title, labelAngle=0, labelOverlap=True)
@@ -175,18 +185,13 @@ def years(
     """Columns per year in the years' order (stacked by programme), for a table with `year`,
     `programme` and `value`: an organisation's participations over time."""
     rows = [row for row in records(table) if row.get("year") is not None]
-    domain = [key for key in PROGRAMME_COLOURS if any(r.get("programme") == key for r in rows)]
     chart = (
         alt.Chart(_data(rows))
         .mark_bar()
         .encode(
             x=alt.X("year:O", axis=year_axis("Year")),
             y=alt.Y(f"{value}:Q", axis=measure_axis(value, value_title), stack="zero"),
-            color=alt.Color(
-                "programme:N",
-                title="Programme",
-                scale=alt.Scale(domain=domain, range=[PROGRAMME_COLOURS[k] for k in domain]),
-            ),
+            color=programme_colour(rows),
             tooltip=[
                 alt.Tooltip("programme:N", title="Programme"),
                 alt.Tooltip("year:O", title="Year"),
@@ -224,11 +229,7 @@ def trend(
             ),
             x=alt.X("year:O", axis=year_axis("Year (start, else call year)")),
             y=alt.Y(f"{value}:Q", axis=measure_axis(value, value_title)),
-            color=alt.Color(
-                "programme:N",
-                title="Programme",
-                scale=alt.Scale(domain=domain, range=[PROGRAMME_COLOURS[k] for k in domain]),
-            ),
+            color=programme_colour(rows),
             tooltip=[
                 alt.Tooltip("programme:N", title="Programme"),
                 alt.Tooltip("year:O", title="Year"),

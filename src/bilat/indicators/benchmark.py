@@ -104,7 +104,6 @@ def peer_benchmark(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any
     )
 
 
-
 def associations(warehouse: Warehouse, countries: tuple[str, ...]) -> list[str]:
     """What the reference list says of the countries' association where it is limited in time
     or to a pillar ("Canada in Horizon Europe (2021-2027): Pillar II only, from the 2024
