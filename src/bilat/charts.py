@@ -140,10 +140,10 @@ def bars(
         colour = "programme"
     rows = sorted(rows, key=lambda row: -(row[value] or 0))[: limit * (3 if colour else 1)]
     encoding: dict[str, Any] = {
-        "x": alt.X(f"{value}:Q", axis=measure_axis(value, value_title)),
+        "x": alt.X(f"{value}:Q", title=value_title, axis=measure_axis(value, value_title)),
         # No axis title: the chart's heading names the categories, and a title beside long
         # labels collides with them.
-        "y": alt.Y(f"{category}:N", title=None, sort="-x"),
+        "y": alt.Y(f"{category}:N", title=category_title, axis=alt.Axis(title=None), sort="-x"),
         "tooltip": [
             alt.Tooltip(f"{category}:N", title=category_title),
             alt.Tooltip(f"{value}:Q", title=value_title, format=",.0f"),
@@ -189,8 +189,13 @@ def years(
         alt.Chart(_data(rows))
         .mark_bar()
         .encode(
-            x=alt.X("year:O", axis=year_axis("Year")),
-            y=alt.Y(f"{value}:Q", axis=measure_axis(value, value_title), stack="zero"),
+            x=alt.X("year:O", title="Year", axis=year_axis("Year")),
+            y=alt.Y(
+                f"{value}:Q",
+                title=value_title,
+                axis=measure_axis(value, value_title),
+                stack="zero",
+            ),
             color=programme_colour(rows),
             tooltip=[
                 alt.Tooltip("programme:N", title="Programme"),
@@ -227,8 +232,8 @@ def trend(
                 title="Years",
                 scale=alt.Scale(domain=list(STAGES), range=[[1, 0], [5, 4]]),
             ),
-            x=alt.X("year:O", axis=year_axis("Year (start, else call year)")),
-            y=alt.Y(f"{value}:Q", axis=measure_axis(value, value_title)),
+            x=alt.X("year:O", title="Year", axis=year_axis("Year (start, else call year)")),
+            y=alt.Y(f"{value}:Q", title=value_title, axis=measure_axis(value, value_title)),
             color=programme_colour(rows),
             tooltip=[
                 alt.Tooltip("programme:N", title="Programme"),
@@ -331,7 +336,9 @@ def partners(
         .mark_bar()
         .encode(
             x=alt.X(
-                "participations:Q", axis=measure_axis("participations", "Partner participations")
+                "participations:Q",
+                title="Partner participations",
+                axis=measure_axis("participations", "Partner participations"),
             ),
             y=alt.Y("label:N", title=None, sort="-x"),
             color=alt.Color(
