@@ -202,11 +202,12 @@ def test_peer_benchmark_takes_other_peers_and_adds_the_subject(bundled: Warehous
 def test_a_profile_says_when_and_where_its_country_is_associated(
     bundled: Warehouse, client: Client
 ) -> None:
-    rule = next(
-        r
-        for r in csv.DictReader(STATUS.open(encoding="utf-8"), delimiter=";")
-        if (r["programme"], r["cordis_code"]) == ("HE", "CA")
-    )
+    with STATUS.open(encoding="utf-8", newline="") as handle:
+        rule = next(
+            r
+            for r in csv.DictReader(handle, delimiter=";")
+            if (r["programme"], r["cordis_code"]) == ("HE", "CA")
+        )
     said = f"Canada in Horizon Europe (2021-2027): {rule['note']}."
     assert benchmark.associations(bundled, ("CA",)) == [said]
     assert benchmark.associations(bundled, ("US",)) == []
