@@ -11,6 +11,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page
 
 from bilat import indicators
+from bilat.formatting import readable
 from bilat.warehouse.store import Warehouse
 
 from conftest import shot
@@ -65,7 +66,9 @@ def test_a_link_leads_from_the_profile_to_an_organisation_and_its_project(
     page.goto(f"{site}/country/US/")
     page.locator("#top_organisations tbody tr").first.get_by_role("link").first.click()
     page.wait_for_url(f"**/organisation/{top['pic']}/")
-    assert page.get_by_role("heading", level=1).inner_text() == top["name"]
+    # The heading in a readable case; CORDIS's capitals stay on the page beside it.
+    assert page.get_by_role("heading", level=1).inner_text() == readable(top["name"])
+    assert f"Name in CORDIS: {top['name']}" in page.inner_text("main")
     assert drawn_marks(page) > 0
     shot(page, "organisation")
     page.locator("table a[href^='/project/']").first.click()
@@ -87,7 +90,7 @@ def test_a_csv_download_holds_the_indicator_rows(site: str, page: Page, bundled:
 
 def test_explore_facets_narrow_the_table_and_export_it(site: str, page: Page) -> None:
     page.goto(f"{site}/explore/participations/?country=US")
-    page.locator(".facets a", has_text="thirdParty").click()
+    page.locator(".facets a", has_text="Third party linked to a beneficiary").click()
     page.wait_for_url("**role=thirdParty**")
     third = [r for r in he_organisations() if r["country"] == "US" and r["role"] == "thirdParty"]
     assert f"{len(third)} participations" in page.locator("main").inner_text()
