@@ -33,6 +33,7 @@ COORDINATION: tuple[tuple[str, ...], ...] = (
     ("audit",),
     ("stakeholders",),
     ("events",),
+    ("desk",),
     ("recommendations",),
     ("awareness",),
     ("api", "demo", "backup"),

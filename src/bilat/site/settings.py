@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "bilat.coordination.events",
     "bilat.coordination.recommendations",
     "bilat.coordination.awareness",
+    "bilat.coordination.desk",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

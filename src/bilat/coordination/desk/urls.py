@@ -1,0 +1,17 @@
+"""URLs of the editors' desk at an event: check-in, badges, certificates."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from bilat.coordination.desk import views
+
+urlpatterns = [
+    path("coordination/events/<slug:slug>/check-in/", views.check_in, name="check-in"),
+    path("coordination/events/<slug:slug>/badges.pdf", views.badges, name="badges"),
+    path(
+        "coordination/events/<slug:slug>/certificates.pdf",
+        views.certificates,
+        name="certificates",
+    ),
+]

@@ -1,0 +1,103 @@
+"""The editors' desk at an event: check-in by name or badge code, badges and certificates.
+
+Check-in answers at once: a code typed, pasted or scanned (a scanner types the code and
+Enter) is read and the person marked present in the same request; a name search lists
+people to check in with one button each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from bilat.coordination.desk import checkin, codes, printed
+from bilat.coordination.events.models import Event, Registration, Status
+from bilat.coordination.roles import editor_required
+from bilat.downloads import attachment
+from bilat.errors import CoordinationError
+
+
+def _checked_in(request: HttpRequest, registration: Registration) -> None:
+    fresh = checkin.check_in(request.user, registration)
+    who = registration.person or "Erased person"
+    if fresh:
+        messages.success(request, f"{who} is checked in.")
+    else:
+        messages.info(request, f"{who} was checked in already.")
+
+
+@editor_required
+def check_in(request: HttpRequest, slug: str) -> HttpResponse:
+    """Search a name, or give a badge code; checking in is one POST."""
+    event = get_object_or_404(Event, slug=slug)
+    if request.method == "POST":
+        try:
+            if request.POST.get("registration"):
+                registration = get_object_or_404(
+                    event.registrations.filter(status=Status.CONFIRMED),
+                    pk=_number(request.POST["registration"]),
+                )
+            else:
+                registration = codes.read_code(request.POST.get("code", ""), event)
+        except CoordinationError as error:
+            messages.error(request, str(error))
+        else:
+            _checked_in(request, registration)
+        return redirect("check-in", slug=slug)
+    query = request.GET.get("q", "").strip()[:100]
+    counts = event.registrations.filter(status=Status.CONFIRMED)
+    context = {
+        "event": event,
+        "query": query,
+        "found": checkin.search(event, query),
+        "present": counts.filter(attended=True).count(),
+        "registered": counts.count(),
+    }
+    return render(request, "desk/check_in.html", context)
+
+
+def _number(value: str) -> int:
+    if not value.isdigit():
+        raise Http404("No such registration.")
+    return int(value)
+
+
+def _which(request: HttpRequest) -> int | None:
+    value = request.GET.get("registration")
+    return None if value in (None, "") else _number(value)
+
+
+@editor_required
+def badges(request: HttpRequest, slug: str) -> HttpResponse:
+    """Badges of every confirmed registration, or of one (`?registration=ID`)."""
+    event = get_object_or_404(Event, slug=slug)
+    which = _which(request)
+    found = printed.confirmed(event, which)
+    if which is not None and not found:
+        raise Http404("No such confirmed registration at this event.")
+    stem = f"{slug}-badge-{which}" if which else f"{slug}-badges"
+    return _pdf(request, event, lambda: printed.badges(event, found), stem)
+
+
+@editor_required
+def certificates(request: HttpRequest, slug: str) -> HttpResponse:
+    """Certificates of attendance of everyone marked present, or of one."""
+    event = get_object_or_404(Event, slug=slug)
+    which = _which(request)
+    found = printed.confirmed(event, which)
+    if which is not None and not found:
+        raise Http404("No such confirmed registration at this event.")
+    stem = f"{slug}-certificate-{which}" if which else f"{slug}-certificates"
+    return _pdf(request, event, lambda: printed.certificates(event, found), stem)
+
+
+def _pdf(request: HttpRequest, event: Event, write: Callable[[], bytes], stem: str) -> HttpResponse:
+    """The PDF `write` makes, or back to the event's page saying why there is none."""
+    try:
+        return attachment(write(), "pdf", stem)
+    except CoordinationError as error:
+        messages.error(request, str(error))
+        return redirect("manage-event", slug=event.slug)

@@ -1,0 +1,168 @@
+"""The desk at an event: badge codes that cannot be forged or guessed, check-in by code or by
+name (editors only), badges and certificates of attendance as PDF, read back with poppler."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from bilat.coordination.desk import codes, printed
+from bilat.coordination.events.models import Registration
+from bilat.coordination.events.operations import cancel, register
+from bilat.errors import CoordinationError
+
+from factories import make_editor, make_event, make_participant, make_person
+
+pytestmark = [pytest.mark.coordination, pytest.mark.django_db]
+SHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"
+
+
+@pytest.fixture
+def workshop():
+    today = date.today()
+    event = make_event(title="Quantum workshop", starts=today, ends=today + timedelta(days=1))
+    people = [
+        make_person(country="US", first_name="Ursula", last_name="Quinn", organisation="Ohio Lab"),
+        make_person(country="DE", first_name="Dieter", last_name="Quast", organisation="Jena Uni"),
+        make_person(country="FR", first_name="Fanny", last_name="Roux", organisation="Lyon Inst"),
+    ]
+    registrations = [register(None, event, p, source="test", notify=False) for p in people]
+    return event, registrations
+
+
+@pytest.fixture
+def editor_client() -> Client:
+    client = Client()
+    client.force_login(make_editor())
+    return client
+
+
+def test_a_badge_code_names_its_registration_and_reads_back(workshop):
+    event, (first, *_) = workshop
+    code = codes.code_of(first)
+    assert str(first.pk) in code and ":" in code
+    assert codes.read_code(code, event) == first
+    # What a scanner types may come with spaces, or inside a longer text.
+    assert codes.read_code(f"  scanned {code}\n", event) == first
+
+
+def test_forged_guessed_and_foreign_codes_are_refused(workshop):
+    event, (first, second, _) = workshop
+    code = codes.code_of(first)
+    # Another registration's id with the first one's signature: forged.
+    forged = code.replace(f"-{first.pk}:", f"-{second.pk}:")
+    with pytest.raises(CoordinationError, match="not valid"):
+        codes.read_code(forged, event)
+    with pytest.raises(CoordinationError, match="not a badge code"):
+        codes.read_code(f"{event.pk}-{first.pk}", event)
+    other = make_event(title="Another event")
+    stranger = register(None, other, make_person(), source="test", notify=False)
+    with pytest.raises(CoordinationError, match="another event"):
+        codes.read_code(codes.code_of(stranger), event)
+    cancel(None, first)
+    with pytest.raises(CoordinationError, match="no longer confirmed"):
+        codes.read_code(code, event)
+
+
+def test_the_desk_checks_in_at_once_by_code_and_by_name(workshop, editor_client):
+    event, (first, second, _) = workshop
+    url = f"/coordination/events/{event.slug}/check-in/"
+    answer = editor_client.post(url, {"code": codes.code_of(first)}, follow=True)
+    assert "Ursula Quinn is checked in." in answer.content.decode()
+    first.refresh_from_db()
+    assert first.attended is True
+    again = editor_client.post(url, {"code": codes.code_of(first)}, follow=True)
+    assert "was checked in already" in again.content.decode()
+    found = editor_client.get(url, {"q": "qua"}).content.decode()
+    assert "Dieter Quast" in found and "Fanny Roux" not in found
+    assert "Check in Dieter Quast" in found and "Check in Ursula Quinn" not in found
+    editor_client.post(url, {"registration": second.pk})
+    second.refresh_from_db()
+    assert second.attended is True
+    page = editor_client.get(url).content.decode()
+    assert "<strong>2</strong> of 3 present" in page
+
+
+def test_a_forged_code_checks_nobody_in_and_says_why(workshop, editor_client):
+    event, (first, second, _) = workshop
+    forged = codes.code_of(first).replace(f"-{first.pk}:", f"-{second.pk}:")
+    answer = editor_client.post(
+        f"/coordination/events/{event.slug}/check-in/", {"code": forged}, follow=True
+    )
+    assert "not valid (altered or forged)" in answer.content.decode()
+    assert not Registration.objects.filter(attended=True).exists()
+
+
+def test_only_editors_reach_the_desk(workshop):
+    event, (first, *_) = workshop
+    urls = [
+        f"/coordination/events/{event.slug}/check-in/",
+        f"/coordination/events/{event.slug}/badges.pdf",
+        f"/coordination/events/{event.slug}/certificates.pdf",
+    ]
+    anonymous = Client()
+    participant = Client()
+    participant.force_login(make_participant(first.person))
+    for url in urls:
+        assert anonymous.get(url).status_code == 302
+        assert participant.get(url).status_code == 403
+    posted = participant.post(urls[0], {"code": codes.code_of(first)})
+    assert posted.status_code == 403
+    first.refresh_from_db()
+    assert first.attended is None
+
+
+def _text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "out.pdf"
+    path.write_bytes(pdf)
+    done = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True)
+    return done.stdout.decode()
+
+
+def _pages(pdf: bytes, name: str) -> list[Path]:
+    """The PDF drawn to PNG (kept under var/screenshots to be looked at)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(path), str(SHOTS / name)], check=True)
+    return sorted(SHOTS.glob(f"{name}-*.png"))
+
+
+def test_badges_of_everyone_or_of_one(workshop, editor_client, tmp_path):
+    event, (first, *_) = workshop
+    answer = editor_client.get(f"/coordination/events/{event.slug}/badges.pdf")
+    assert answer["Content-Type"] == "application/pdf"
+    assert answer["Content-Disposition"] == f'attachment; filename="{event.slug}-badges.pdf"'
+    text = _text(answer.content, tmp_path)
+    for name in ("Ursula Quinn", "Dieter Quast", "Fanny Roux", "Ohio Lab", "US side", "EU side"):
+        assert name in text
+    assert _pages(answer.content, "desk-badges")
+    one = editor_client.get(
+        f"/coordination/events/{event.slug}/badges.pdf", {"registration": first.pk}
+    )
+    text = _text(one.content, tmp_path)
+    assert "Ursula Quinn" in text and "Dieter Quast" not in text
+    missing = editor_client.get(
+        f"/coordination/events/{event.slug}/badges.pdf", {"registration": 999999}
+    )
+    assert missing.status_code == 404
+
+
+def test_certificates_go_to_those_marked_present_only(workshop, editor_client, tmp_path):
+    event, (first, second, third) = workshop
+    url = f"/coordination/events/{event.slug}/certificates.pdf"
+    nobody = editor_client.get(url, follow=True)
+    assert nobody.redirect_chain == [(f"/coordination/events/{event.slug}/", 302)]
+    assert "Nobody of these is marked present" in nobody.content.decode()
+    editor_client.post(f"/coordination/events/{event.slug}/check-in/", {"registration": first.pk})
+    editor_client.post(f"/coordination/events/{event.slug}/check-in/", {"registration": third.pk})
+    answer = editor_client.get(url)
+    text = _text(answer.content, tmp_path)
+    assert text.count("Certificate of attendance") == 2
+    assert "Ursula Quinn" in text and "Fanny Roux" in text and "Dieter Quast" not in text
+    assert len(_pages(answer.content, "desk-certificates")) == 2
+    assert printed.confirmed(event, second.pk) == [second]
