@@ -33,7 +33,7 @@ COORDINATION: tuple[tuple[str, ...], ...] = (
     ("audit",),
     ("stakeholders",),
     ("events",),
-    ("desk",),
+    ("desk", "meetings"),
     ("recommendations",),
     ("awareness",),
     ("api", "demo", "backup"),

@@ -24,7 +24,7 @@ from django.http.response import HttpResponseBase
 from bilat.errors import CoordinationError
 
 EDITORS = "Editors"
-COORDINATION_APPS = ("stakeholders", "events", "recommendations", "awareness")
+COORDINATION_APPS = ("stakeholders", "events", "meetings", "recommendations", "awareness")
 
 
 def is_editor(user: AbstractBaseUser | AnonymousUser) -> bool:

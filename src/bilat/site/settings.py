@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "bilat.coordination.recommendations",
     "bilat.coordination.awareness",
     "bilat.coordination.desk",
+    "bilat.coordination.meetings",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

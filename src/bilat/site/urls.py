@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("bilat.coordination.stakeholders.urls")),
     path("", include("bilat.coordination.awareness.urls")),
     path("", include("bilat.coordination.desk.urls")),
+    path("", include("bilat.coordination.meetings.urls")),
     path("", include("bilat.coordination.audit.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

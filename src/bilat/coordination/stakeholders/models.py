@@ -159,6 +159,11 @@ class Purpose(models.TextChoices):
     DIRECTORY = "directory", "Keep me in the directory of EU-US cooperation contacts"
     NEWSLETTER = "newsletter", "Send me the newsletter"
     SPEAKER = "speaker", "Show my name and organisation as a speaker on public event pages"
+    MEETINGS = (
+        "meetings",
+        "Propose me one-to-one meetings with participants from across the Atlantic at "
+        "workshops I attend (they see my name and organisation)",
+    )
 
 
 class Consent(models.Model):
