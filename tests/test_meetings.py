@@ -52,14 +52,14 @@ def workshop(site_warehouse):
 
 
 def test_only_people_who_agreed_are_matched_across_the_atlantic(workshop):
-    event, people = workshop
+    event, _ = workshop
     eu, us = candidates(event)
     assert {p.first_name for p in eu} == {"Claire", "Dora"}
     assert {p.first_name for p in us} == {"Ulysses", "Usha"}
 
 
 def test_proposals_give_the_track_record_or_shared_themes_as_reasons(workshop):
-    event, people = workshop
+    event, _ = workshop
     found = {(p.eu.first_name, p.us.first_name): p for p in proposals(event)}
     expected = search.for_organisation(warehouse(), UC, side="EU", limit=search.MAXIMUM)
     rank = next(int(r["rank"]) for r in expected.rows if r["pic"] == CNRS)
