@@ -118,6 +118,8 @@ def editor_pages(page: Page, site: str) -> list[str]:
         organisation,
         "/coordination/import/",
         event,
+        f"{event}check-in/?q=a",  # the desk, with people found
+        f"{event}meetings/",
         "/coordination/workshops/",
         "/coordination/awareness/",
         "/coordination/changes/",

@@ -12,6 +12,7 @@ from bilat.coordination.meetings import operations
 from bilat.coordination.meetings.forms import MeetingForm, PlanForm, slot_choices
 from bilat.coordination.meetings.models import Plan
 from bilat.coordination.meetings.proposals import candidates
+from bilat.coordination.reporting import count
 from bilat.coordination.roles import editor_required
 from bilat.errors import CoordinationError
 
@@ -55,7 +56,7 @@ def _act(request: HttpRequest, plan: Plan, plan_form: PlanForm, adding: MeetingF
         messages.success(request, "The plan is saved.")
     elif "propose" in request.POST:
         n = operations.propose(request.user, plan)
-        messages.success(request, f"The schedule holds {n} meetings.")
+        messages.success(request, f"The schedule holds {count(n, 'meeting')}.")
     elif "add" in request.POST:
         if not adding.is_valid():
             return False
