@@ -33,7 +33,7 @@ COORDINATION: tuple[tuple[str, ...], ...] = (
     ("audit",),
     ("stakeholders",),
     ("events",),
-    ("desk", "meetings"),
+    ("desk", "meetings", "feedback"),
     ("recommendations",),
     ("awareness",),
     ("api", "demo", "backup"),

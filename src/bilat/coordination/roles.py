@@ -24,7 +24,14 @@ from django.http.response import HttpResponseBase
 from bilat.errors import CoordinationError
 
 EDITORS = "Editors"
-COORDINATION_APPS = ("stakeholders", "events", "meetings", "recommendations", "awareness")
+COORDINATION_APPS = (
+    "stakeholders",
+    "events",
+    "meetings",
+    "feedback",
+    "recommendations",
+    "awareness",
+)
 
 
 def is_editor(user: AbstractBaseUser | AnonymousUser) -> bool:

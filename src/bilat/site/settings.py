@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "bilat.coordination.awareness",
     "bilat.coordination.desk",
     "bilat.coordination.meetings",
+    "bilat.coordination.feedback",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -4,12 +4,19 @@ recommendations that came out of it. HTML and A4 PDF with the reports' machinery
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bilat import charts
 from bilat.coordination.events.models import Event
 from bilat.coordination.events.statistics import DIMENSIONS, EventStatistics, event_statistics
 from bilat.coordination.reporting import add, count, document, recommendations, table
 from bilat.coordination.stakeholders.models import Purpose
 from bilat.reports.document import Chapter, Document, Numbering, Paragraph, Progress
+
+# Chapters that apps above this one add to the report (the feedback survey, the outcomes in
+# the data), registered in their AppConfig.ready: each is given the event and the report's
+# numbering, and returns its chapter, or None when it has nothing to say.
+MORE_CHAPTERS: list[Callable[[Event, Numbering], Chapter | None]] = []
 
 
 def build(event: Event, *, progress: Progress | None = None) -> Document:
@@ -33,6 +40,7 @@ def build(event: Event, *, progress: Progress | None = None) -> Document:
         [
             _summary(event, stats, where),
             _participation(numbering, stats),
+            *(c for more in MORE_CHAPTERS if (c := more(event, numbering)) is not None),
             _programme(numbering, event),
             _outcome(numbering, event),
         ],

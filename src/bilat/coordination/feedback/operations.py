@@ -1,0 +1,167 @@
+"""Verbs of the feedback survey: questions set by editors, the invitations and reminder
+e-mailed to attendees, and an attendee's anonymous answer.
+
+Editors' changes write the change log; an answer does not (a dated entry would tie the
+answer to the moment, and so to the person).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from bilat.coordination import mail
+from bilat.coordination.audit.operations import Actor, record
+from bilat.coordination.events.models import Event, Registration, Status
+from bilat.coordination.feedback.models import RATINGS, Invitation, Question, Response, Survey
+from bilat.errors import CoordinationError
+
+SALT = "bilat.feedback.invitation"
+LINK_DAYS = 60
+
+
+def survey_of(event: Event) -> Survey:
+    survey, _ = Survey.objects.get_or_create(event=event)
+    return survey
+
+
+@transaction.atomic
+def add_question(
+    actor: Actor, survey: Survey, *, text: str, type: str, options: str = "", required: bool = False
+) -> Question:
+    """A new question at the end of the survey (refused once answers came in)."""
+    if survey.responses.exists():
+        raise CoordinationError("Answers came in already: the questions stay as they were.")
+    if type == Question.Type.CHOICE and len([o for o in options.splitlines() if o.strip()]) < 2:
+        raise CoordinationError("A question of a list needs two options or more.", field="options")
+    last = survey.questions.order_by("-position").first()
+    question = Question.objects.create(
+        survey=survey,
+        text=text.strip(),
+        type=type,
+        options=options.strip(),
+        required=required,
+        position=(last.position + 1) if last else 1,
+    )
+    record(actor, "create", question, ["text", "type"])
+    return question
+
+
+@transaction.atomic
+def remove_question(actor: Actor, question: Question) -> None:
+    if question.survey.responses.exists():
+        raise CoordinationError("Answers came in already: the questions stay as they were.")
+    record(actor, "delete", question, note="survey question removed")
+    question.delete()
+
+
+def _invite(invitation: Invitation, *, reminder: bool) -> None:
+    registration = invitation.registration
+    person = registration.person
+    if person is None:  # erased since
+        return
+    event = registration.event
+    link = mail.signed_link("feedback-answer", invitation.pk, salt=SALT)
+    first = (
+        f"A reminder: we would still like to hear what you thought of {event.title}."
+        if reminder
+        else f"Thank you for coming to {event.title}. Would you tell us what you thought of it?"
+    )
+    body = (
+        f"{first}\n\nThe survey takes two minutes and is anonymous: your answers are kept "
+        f"without your name, and we see only the answers of everyone together by side and "
+        f"sector. This link is yours (valid {LINK_DAYS} days, one answer):\n{link}\n"
+    )
+    subject = ("Reminder: " if reminder else "") + f"Your feedback on {event.title}"
+    mail.after_commit(person.email, subject, body)
+
+
+@transaction.atomic
+def send(actor: Actor, survey: Survey) -> int:
+    """Invite every attendee not invited yet; returns how many were invited."""
+    if not survey.questions.exists():
+        raise CoordinationError("The survey has no question yet.")
+    came = Registration.objects.filter(
+        event=survey.event,
+        status=Status.CONFIRMED,
+        attended=True,
+        person__isnull=False,
+        survey_invitation__isnull=True,
+    ).select_related("person", "event")
+    invited = 0
+    for registration in came:
+        _invite(Invitation.objects.create(survey=survey, registration=registration), reminder=False)
+        invited += 1
+    if invited == 0:
+        raise CoordinationError("Nobody to invite: every attendee has been invited already.")
+    survey.sent = timezone.now()
+    survey.save(update_fields=["sent"])
+    record(actor, "send", survey, ["sent"], note=f"{invited} invited")
+    return invited
+
+
+@transaction.atomic
+def remind(actor: Actor, survey: Survey) -> int:
+    """Remind those invited who have not answered; returns how many."""
+    waiting = survey.invitations.filter(answered=False, registration__person__isnull=False)
+    reminded = 0
+    for invitation in waiting.select_related("registration__person", "registration__event"):
+        _invite(invitation, reminder=True)
+        reminded += 1
+    survey.reminded = timezone.now()
+    survey.save(update_fields=["reminded"])
+    record(actor, "remind", survey, ["reminded"], note=f"{reminded} reminded")
+    return reminded
+
+
+def read_link(token: str) -> Invitation:
+    """The invitation a survey link carries; refused when altered, expired, or answered."""
+    pk = mail.read_signed(
+        token, salt=SALT, hours=LINK_DAYS * 24, again="ask the coordination team for a new one"
+    )
+    invitation = Invitation.objects.filter(pk=pk).select_related("survey__event").first()
+    if invitation is None:
+        raise CoordinationError("This survey link is no longer valid.")
+    if invitation.answered:
+        raise CoordinationError("This survey was answered already with this link: thank you.")
+    return invitation
+
+
+def _clean(question: Question, value: Any) -> str | int | None:
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        if question.required:
+            raise CoordinationError(
+                f"{question.text}: an answer is needed.", field=f"q{question.pk}"
+            )
+        return None
+    if question.type == Question.Type.RATING:
+        if not text.isdigit() or int(text) not in RATINGS:
+            raise CoordinationError(f"{question.text}: rate from 1 to 5.", field=f"q{question.pk}")
+        return int(text)
+    if question.type == Question.Type.CHOICE and text not in question.choices():
+        raise CoordinationError(f"{question.text}: pick one of the list.", field=f"q{question.pk}")
+    return text[:2000]
+
+
+@transaction.atomic
+def answer(invitation: Invitation, values: Mapping[str, Any]) -> Response:
+    """Store one attendee's answers without them, and close their link."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.answered:
+        raise CoordinationError("This survey was answered already with this link: thank you.")
+    survey = invitation.survey
+    answers = {}
+    for question in survey.questions.all():
+        cleaned = _clean(question, values.get(f"q{question.pk}"))
+        if cleaned is not None:
+            answers[str(question.pk)] = cleaned
+    invitation.answered = True
+    invitation.save(update_fields=["answered"])
+    registration = invitation.registration
+    return Response.objects.create(
+        survey=survey, side=registration.side, sector=registration.sector, answers=answers
+    )
