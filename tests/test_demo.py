@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.coordination, pytest.mark.django_db]
 
 def test_the_demo_is_marked_as_examples_and_holds_no_real_person():
     created = demo.load(date(2026, 6, 1))
-    assert created == {"people": 36, "events": 5, "registrations": Registration.objects.count()}
+    assert created == {"people": 52, "events": 6, "registrations": Registration.objects.count()}
     assert all(e.title.endswith("(example)") for e in Event.objects.all())
     assert all(e.summary.startswith("Example data.") for e in Event.objects.all())
     assert all(p.email.endswith("@example.org") for p in Person.objects.all())
@@ -32,7 +32,7 @@ def test_the_demo_fills_every_part_of_the_coordination_side():
     today = date(2026, 6, 1)
     demo.load(today)
     past = Event.objects.filter(ends__lt=today)
-    assert past.count() == 3 and Event.objects.filter(starts__gt=today).count() == 2
+    assert past.count() == 4 and Event.objects.filter(starts__gt=today).count() == 2
     assert Registration.objects.filter(event__in=past, attended=True).exists()
     assert Registration.objects.filter(status="waiting").exists()  # the Boston workshop is full
     assert {r.status for r in Recommendation.objects.all()} == {
@@ -47,7 +47,7 @@ def test_the_demo_fills_every_part_of_the_coordination_side():
 def test_loading_twice_adds_nothing_and_the_cli_says_so():
     first = CliRunner().invoke(main, ["demo"])
     assert first.exit_code == 0, first.output
-    assert "Example coordination data loaded (36 people, 5 events" in first.output
+    assert "Example coordination data loaded (52 people, 6 events" in first.output
     counts = (Person.objects.count(), Event.objects.count(), Registration.objects.count())
     again = CliRunner().invoke(main, ["demo"])
     assert again.output.strip() == "The example data is already loaded."

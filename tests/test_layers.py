@@ -34,6 +34,7 @@ COORDINATION: tuple[tuple[str, ...], ...] = (
     ("stakeholders",),
     ("events",),
     ("desk", "meetings", "feedback"),
+    ("outcomes",),
     ("recommendations",),
     ("awareness",),
     ("api", "demo", "backup"),

@@ -92,6 +92,24 @@ def event_outcome_report(slug: str, fmt: str, output: Path | None) -> None:
     )
 
 
+@report.command("series-outcome", cls=ReportCommand)
+@_format_option
+@output_option("File to write (default: series-outcome.FORMAT here).")
+def series_outcome_report(fmt: str, output: Path | None) -> None:
+    """The outcomes of every event held, read in the CORDIS data: organisations that took
+    part (by their confirmed PICs) later in joint projects, EU-US pairs that met and pairs
+    that had a meeting first working together after, against a comparison group."""
+    django_setup()
+    from bilat.coordination.outcomes.report import series
+
+    _write_report(
+        fmt,
+        output or Path(f"series-outcome.{fmt}"),
+        lambda step: series(progress=step),
+        "series outcome report",
+    )
+
+
 def _write_report(fmt: str, target: Path, build: Callable[[Any], Any], what: str) -> None:
     """Build a report of the coordination data with `build(progress)`, write it as PDF or
     HTML to `target`, and say what was written."""

@@ -15,6 +15,7 @@ from datetime import date, time, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from bilat.coordination.awareness.models import Activity, Reach
 from bilat.coordination.awareness.operations import reach_from_attendance
@@ -140,11 +141,129 @@ def load(today: date | None = None, *, seed: int = 2026) -> dict[str, int]:
     _agenda(events[0], people, rng)
     _recommendations(past)
     _awareness(past, today)
+    _, met = _linked_workshop(rng)
     return {
-        "people": len(people),
-        "events": len(events),
+        "people": len(people) + len(met),
+        "events": len(events) + 1,
         "registrations": Registration.objects.count(),
     }
+
+
+# Real organisations of the bundled CORDIS data (public facts: name, country, PIC), to which
+# invented people of the linked workshop belong. The pairs that meet there (Münster and MIT,
+# Algarve and Washington) first share a Horizon Europe project of call year 2023; Hamburg and
+# Harvard meet without a one-to-one meeting and do too; Copenhagen and California had worked
+# together since 2021 and do not count as new.
+REAL = (
+    (999853691, "Universitaet Muenster", "DE", "Münster"),
+    (999905101, "Universitaet Hamburg", "DE", "Hamburg"),
+    (999991043, "Kobenhavns Universitet", "DK", "Copenhagen"),
+    (999863003, "Universidade do Algarve", "PT", "Faro"),
+    (998096827, "Massachusetts Institute of Technology", "US", "Cambridge"),
+    (992204077, "President and Fellows of Harvard College", "US", "Cambridge"),
+    (999467340, "The Regents of the University of California", "US", "Oakland"),
+    (998096536, "University of Washington", "US", "Seattle"),
+)
+LINKED_DAY = date(2022, 6, 15)  # before the 2023 and 2024 calls of the bundled data
+MEETINGS = ((999853691, 998096827), (999863003, 998096536), (999991043, 999467340))
+
+
+def _linked_workshop(rng: random.Random) -> tuple[Event, list[Person]]:
+    """A 2022 workshop attended by invented people of real CORDIS organisations, with a
+    published meeting schedule and an answered feedback survey: the outcome sections then
+    read real later projects."""
+    from bilat.coordination.meetings.operations import add, plan_of
+
+    event = _event(
+        "materials-health-workshop-2022-example",
+        "Thematic workshop: materials for health",
+        Kind.THEMATIC,
+        LINKED_DAY,
+        Location.US,
+        "Boston",
+        "US",
+        None,
+        ("physical sciences", "health sciences"),
+        "European and US universities working on materials for medicine.",
+        "Three pairs of universities agreed to look at the 2023 calls together.",
+    )
+    people: dict[int, list[Person]] = {}
+    for n, (pic, name, country, city) in enumerate(REAL):
+        organisation, _ = Organisation.objects.get_or_create(
+            name=name if pic != 999467340 else "The Regents of the University of California",
+            country=country,
+            defaults={
+                "side": "US" if country == "US" else "EU",
+                "sector": "university",
+                "city": city,
+                "pic": pic,
+            },
+        )
+        for k in range(2):
+            first, last = FIRST[(n * 2 + k + 3) % len(FIRST)], LAST[(n * 3 + k) % len(LAST)]
+            data = PersonData(
+                first_name=first,
+                last_name=last,
+                email=f"{first}.{last}.m{n}{k}@example.org".lower(),
+                organisation=organisation.name,
+                country=country,
+                sector="university",
+                themes=["physical sciences"],
+                consents=[Purpose.REGISTRATION, Purpose.DIRECTORY, Purpose.MEETINGS],
+            )
+            person, _ = save_person(None, data, source="example data")
+            person.notes = "Example data: not a real person."
+            person.save(update_fields=["notes"])
+            register(None, event, person, source="example data", notify=False, after_end=True)
+            people.setdefault(pic, []).append(person)
+    confirmed = event.registrations.all()
+    mark_attendance(None, event, {r.pk: True for r in confirmed})
+    plan = plan_of(event)
+    for slot, (eu, us) in enumerate(MEETINGS):
+        add(
+            None, plan, eu=people[eu][0], us=people[us][0], slot=slot % 2, table=f"Table {slot + 1}"
+        )
+    plan.published = timezone.now()  # published without e-mails to the invented addresses
+    plan.save(update_fields=["published"])
+    _survey(event, rng)
+    return event, [p for found in people.values() for p in found]
+
+
+def _survey(event: Event, rng: random.Random) -> None:
+    """The linked workshop's survey, sent and mostly answered (answers invented)."""
+    from bilat.coordination.feedback.models import Invitation, Response
+    from bilat.coordination.feedback.operations import add_question, survey_of
+
+    survey = survey_of(event)
+    useful = add_question(
+        None,
+        survey,
+        text="How useful was the workshop for finding partners?",
+        type="rating",
+        required=True,
+    )
+    apply = add_question(
+        None,
+        survey,
+        text="Will you prepare a proposal with someone you met?",
+        type="choice",
+        options="Yes\nNo\nNot yet",
+    )
+    for registration in event.registrations.all():
+        answered = rng.random() < 0.75
+        Invitation.objects.create(survey=survey, registration=registration, answered=answered)
+        if answered:
+            Response.objects.create(
+                survey=survey,
+                side=registration.side,
+                sector=registration.sector,
+                answers={
+                    str(useful.pk): rng.choice((3, 4, 4, 5, 5)),
+                    str(apply.pk): rng.choice(("Yes", "Yes", "Not yet", "No")),
+                },
+            )
+    survey.sent = survey.reminded = timezone.now()
+    survey.save(update_fields=["sent", "reminded"])
 
 
 def _editor() -> None:

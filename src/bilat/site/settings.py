@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "bilat.coordination.desk",
     "bilat.coordination.meetings",
     "bilat.coordination.feedback",
+    "bilat.coordination.outcomes",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

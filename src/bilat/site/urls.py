@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("bilat.coordination.desk.urls")),
     path("", include("bilat.coordination.meetings.urls")),
     path("", include("bilat.coordination.feedback.urls")),
+    path("", include("bilat.coordination.outcomes.urls")),
     path("", include("bilat.coordination.audit.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

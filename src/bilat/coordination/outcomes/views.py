@@ -1,0 +1,15 @@
+"""The series report of the outcomes in the data, for editors (HTML or PDF)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+
+from bilat.coordination.outcomes.report import series
+from bilat.coordination.reporting import write_report
+from bilat.coordination.roles import editor_required
+from bilat.downloads import attachment
+
+
+@editor_required
+def series_report(request: HttpRequest, fmt: str) -> HttpResponse:
+    return attachment(write_report(series(), fmt), fmt, "series-outcome")

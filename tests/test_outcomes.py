@@ -1,0 +1,150 @@
+"""Outcomes in the data, on the bundled real CORDIS data: organisations that took part (by
+confirmed PICs) first working together after the event, read against a plain query of the
+warehouse; pairs that had a meeting; a comparison group of similar organisations that did not
+attend; the sections of the outcome report and the series report, with no person named."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+from django.test import Client
+
+from bilat.cli import main
+from bilat.coordination.events import report
+from bilat.coordination.events.operations import mark_attendance, register
+from bilat.coordination.meetings.operations import add, plan_of
+from bilat.coordination.outcomes.analysis import BANDS, CAVEAT, outcome
+from bilat.coordination.outcomes.report import series
+from bilat.coordination.reporting import write_report
+from bilat.serving import warehouse
+
+from factories import make_editor, make_event, make_person
+
+pytestmark = [pytest.mark.coordination, pytest.mark.django_db]
+DAY = date(2022, 6, 15)
+EU = {999853691: "DE", 999905101: "DE", 999991043: "DK"}  # Münster, Hamburg, Copenhagen
+US = {998096827: "US", 992204077: "US", 999467340: "US"}  # MIT, Harvard, California
+
+
+def _attendee(pic: int, country: str, first_name: str):
+    person = make_person(
+        country=country,
+        first_name=first_name,
+        last_name="Privatename",
+        organisation=f"Organisation {pic}",
+        consents=("registration", "meetings"),
+    )
+    organisation = person.organisation
+    organisation.pic = pic
+    organisation.save()
+    return person
+
+
+@pytest.fixture
+def held(site_warehouse):
+    event = make_event(title="Materials workshop", starts=DAY, ends=DAY)
+    people = {pic: _attendee(pic, c, f"P{pic}") for pic, c in (EU | US).items()}
+    people[0] = make_person(country="FR", first_name="Nopic", organisation="Unmatched lab")
+    absent = _attendee(998096536, "US", "Absent")  # Washington: registered, did not come
+    registrations = {
+        p.pk: register(None, event, p, source="test", notify=False, after_end=True)
+        for p in [*people.values(), absent]
+    }  # fmt: skip
+    mark_attendance(None, event, {r.pk: r.person != absent for r in registrations.values()})
+    plan = plan_of(event)
+    add(None, plan, eu=people[999853691], us=people[998096827], slot=0, table="Table 1")
+    add(None, plan, eu=people[999991043], us=people[999467340], slot=0, table="Table 2")
+    return event
+
+
+def _first_years() -> dict[tuple[int, int], int]:
+    """Every EU-US pair of the attendees with the first year of their joint projects, read
+    from the warehouse directly."""
+    rows = warehouse().query(
+        """SELECT a.pic AS eu, b.pic AS us, min(p.year) AS first
+           FROM participations a JOIN participations b USING (programme, project_id)
+           JOIN projects p USING (programme, project_id)
+           WHERE a.pic IN (SELECT unnest(?::BIGINT[])) AND b.pic IN (SELECT unnest(?::BIGINT[]))
+           GROUP BY ALL""",
+        [list(EU), list(US)],
+    )
+    return {(r["eu"], r["us"]): r["first"] for r in rows}
+
+
+def test_pairs_first_working_together_after_the_event_match_the_data(held):
+    found = outcome([held])
+    assert sorted(o.pic for o in found.organisations) == sorted(EU | US)
+    assert found.without_pic == 1 and found.met_pairs == 9
+    first = _first_years()
+    expected = {pair for pair, year in first.items() if year > DAY.year}
+    assert expected, "the bundled data should hold pairs first together after 2022"
+    got = {(p.first.pic, p.second.pic) if p.first.side == "EU" else (p.second.pic, p.first.pic)
+           for p in found.met_new}  # fmt: skip
+    assert got == expected
+    # Copenhagen and California worked together before the event: never "new".
+    assert first[(999991043, 999467340)] <= DAY.year
+    assert (999991043, 999467340) not in got
+    for pair in found.met_new:
+        assert pair.projects and all(
+            p.year is not None and p.year > DAY.year for p in pair.projects
+        )
+    assert found.meeting_pairs == 2
+    assert [(p.first.pic, p.second.pic) for p in found.meeting_new] == sorted(
+        [tuple(sorted(pair)) for pair in expected & {(999853691, 998096827)}]
+    )
+
+
+def test_the_comparison_group_is_similar_organisations_that_did_not_attend(held):
+    found = outcome([held])
+    compared = found.comparison
+    assert compared is not None and compared.controls > 0
+    attending = {o.pic for o in found.organisations}
+    assert not attending & set(compared.control_pics)
+    assert 998096536 not in attending  # registered but absent: not an attendee
+    rows = warehouse().query(
+        "SELECT pic, country_iso, activity_type FROM organisations WHERE pic IN "
+        "(SELECT unnest(?::BIGINT[]))",
+        [list(compared.control_pics)],
+    )
+    kinds = warehouse().query(
+        "SELECT DISTINCT country_iso, activity_type FROM organisations WHERE pic IN "
+        "(SELECT unnest(?::BIGINT[]))",
+        [sorted(attending)],
+    )
+    allowed = {(k["country_iso"], k["activity_type"]) for k in kinds}
+    assert all((r["country_iso"], r["activity_type"]) in allowed for r in rows)
+    eu = sum(1 for r in rows if r["country_iso"] != "US")
+    assert compared.control_pairs == eu * (len(rows) - eu)
+    assert 0 <= compared.control_new <= compared.control_pairs
+    assert BANDS[0] == 0
+
+
+def test_the_outcome_report_and_the_series_report_name_organisations_never_people(held):
+    document = report.build(held)
+    chapter = next(c for c in document.chapters if c.slug == "outcomes")
+    text = " ".join(getattr(b, "text", "") for b in chapter.blocks)
+    assert CAVEAT in text and "association, not proof" in text
+    html = write_report(document, "html").decode()
+    assert "Organisation 998096827" in html  # the organisation, by its directory name
+    assert "Privatename" not in html and "Nopic" not in html
+    numbers = [t.number for t in document.tables]
+    assert numbers == list(range(1, len(numbers) + 1))
+    whole = write_report(series(), "html").decode()
+    assert "Materials workshop" in whole and "association, not proof" in whole
+    assert "Privatename" not in whole
+
+
+def test_editors_get_the_series_report_and_the_cli_writes_it(held, tmp_path):
+    editor = Client()
+    editor.force_login(make_editor())
+    answer = editor.get("/coordination/outcomes.pdf")
+    assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
+    assert Client().get("/coordination/outcomes.pdf").status_code == 302
+    target = tmp_path / "series.html"
+    result = CliRunner().invoke(
+        main, ["report", "series-outcome", "--format", "html", "-o", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Series outcome report" in result.output and "Materials workshop" in target.read_text()
