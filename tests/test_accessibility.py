@@ -120,6 +120,7 @@ def editor_pages(page: Page, site: str) -> list[str]:
         event,
         f"{event}check-in/?q=a",  # the desk, with people found
         f"{event}meetings/",
+        f"{event}survey/",
         "/coordination/workshops/",
         "/coordination/awareness/",
         "/coordination/changes/",

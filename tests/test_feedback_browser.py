@@ -1,0 +1,91 @@
+"""After the event, in Chromium: an editor sets the survey's questions and sends it; an
+attendee answers through the link of her e-mail (at a phone's width), and her link refuses a
+second answer; the outcome report shows the survey's results and the later joint projects of
+organisations that met (bundled real CORDIS data), with no participant named."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from playwright.sync_api import Browser, Page, expect
+
+from bilat.coordination.events.models import Event
+from bilat.coordination.events.operations import mark_attendance, register
+
+from conftest import shot
+from factories import link_in, make_editor, make_event, make_person
+
+pytestmark = [pytest.mark.coordination]
+DAY = date(2022, 6, 15)
+# Münster and MIT first share a Horizon Europe project of the 2023 calls.
+PEOPLE = (("Marie", "Hidden", "DE", 999853691), ("Tom", "Secret", "US", 998096827))
+
+
+@pytest.fixture
+def held(site: str) -> Event:
+    make_editor("survey", "a-long-editor-password")
+    event = make_event(title="Materials workshop", starts=DAY, ends=DAY)
+    for first, last, country, pic in PEOPLE:
+        person = make_person(f"{first.lower()}@example.org", country=country, first_name=first,
+                             last_name=last, organisation=f"University {pic}")  # fmt: skip
+        person.organisation.pic = pic
+        person.organisation.save()
+        registration = register(None, event, person, source="test", notify=False, after_end=True)
+        mark_attendance(None, event, {registration.pk: True})
+    return event
+
+
+def _editor(browser: Browser, site: str) -> Page:
+    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label("Username").fill("survey")
+    page.get_by_label("Password").fill("a-long-editor-password")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    return page
+
+
+def test_an_attendee_answers_the_survey_and_the_outcome_report_shows_it(
+    site: str, browser: Browser, held: Event
+) -> None:
+    editor = _editor(browser, site)
+    editor.goto(f"{site}/coordination/events/{held.slug}/")
+    editor.get_by_role("link", name="feedback survey").click()
+    editor.get_by_label("Question").fill("How useful was the workshop?")
+    editor.get_by_label("Required").check()
+    editor.get_by_role("button", name="Add the question").click()
+    editor.get_by_label("Question").fill("Will you apply together?")
+    editor.get_by_label("Type").select_option(label="One of a list")
+    editor.get_by_label("Options").fill("Yes\nNo")
+    editor.get_by_role("button", name="Add the question").click()
+    mail.outbox.clear()
+    editor.get_by_role("button", name="Send to attendees").click()
+    expect(editor.get_by_role("status")).to_contain_text("on its way to 2 attendees")
+    link = link_in(next(m for m in mail.outbox if m.to == ["marie@example.org"]))
+    attendee = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    attendee.goto(site + link)
+    expect(attendee.get_by_role("heading", level=1)).to_contain_text("Materials workshop")
+    attendee.get_by_role("group", name="How useful was the workshop?").get_by_label("4").check()
+    attendee.get_by_role("group", name="Will you apply together?").get_by_label("Yes").check()
+    shot(attendee, "survey-answer-390")
+    attendee.get_by_role("button", name="Send my answers").click()
+    expect(attendee.get_by_role("status")).to_contain_text("saved, without your name")
+    attendee.goto(site + link)
+    expect(attendee.get_by_role("alert")).to_contain_text("answered already")
+    attendee.context.close()
+    editor.goto(f"{site}/coordination/events/{held.slug}/")
+    results = editor.get_by_role("region", name="Ratings by side")
+    expect(results).to_contain_text("EU side")
+    expect(results).to_contain_text("4.00")
+    with editor.expect_download() as caught:
+        editor.get_by_role("link", name="HTML").first.click()
+    html = Path(caught.value.path()).read_text(encoding="utf-8")
+    assert "Feedback from participants" in html and "1 answer came back" in html
+    assert "Outcomes in the data" in html and "association, not proof" in html
+    assert "University 999853691 (EU)" in html and "University 998096827 (US)" in html
+    assert "Hidden" not in html and "Secret" not in html
+    shot(editor, "survey-statistics")
+    editor.context.close()
