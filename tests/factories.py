@@ -106,3 +106,12 @@ def link_in(message: mail.EmailMessage) -> str:
     assert len(found) == 1, message.body
     assert found[0].startswith(settings.BILAT_BASE_URL), found[0]
     return found[0].removeprefix(settings.BILAT_BASE_URL)
+
+
+def confirm_pic(person: Person, pic: int) -> Person:
+    """The person's organisation matched to its CORDIS organisation, as an editor confirms it."""
+    organisation = person.organisation
+    assert organisation is not None
+    organisation.pic = pic
+    organisation.save()
+    return person

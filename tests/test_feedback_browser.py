@@ -16,7 +16,7 @@ from bilat.coordination.events.models import Event
 from bilat.coordination.events.operations import mark_attendance, register
 
 from conftest import shot
-from factories import link_in, make_editor, make_event, make_person
+from factories import confirm_pic, link_in, make_editor, make_event, make_person
 
 pytestmark = [pytest.mark.coordination]
 DAY = date(2022, 6, 15)
@@ -31,8 +31,7 @@ def held(site: str) -> Event:
     for first, last, country, pic in PEOPLE:
         person = make_person(f"{first.lower()}@example.org", country=country, first_name=first,
                              last_name=last, organisation=f"University {pic}")  # fmt: skip
-        person.organisation.pic = pic
-        person.organisation.save()
+        confirm_pic(person, pic)
         registration = register(None, event, person, source="test", notify=False, after_end=True)
         mark_attendance(None, event, {registration.pk: True})
     return event

@@ -18,27 +18,20 @@ from bilat.coordination.stakeholders.operations import erase_person
 from bilat.errors import CoordinationError
 from bilat.serving import warehouse
 
-from factories import make_editor, make_event, make_participant, make_person
+from factories import confirm_pic, make_editor, make_event, make_participant, make_person
 
 pytestmark = [pytest.mark.coordination, pytest.mark.django_db]
 CNRS, UC = 999997930, 999467340  # real PICs of the bundled Horizon Europe data
 MATCHED = ("registration", "meetings")
 
 
-def _with_pic(person, pic):
-    organisation = person.organisation
-    organisation.pic = pic
-    organisation.save()
-    return person
-
-
 @pytest.fixture
 def workshop(site_warehouse):
     event = make_event(title="Health workshop")
     people = {
-        "cnrs": _with_pic(make_person(country="FR", consents=MATCHED, first_name="Claire",
+        "cnrs": confirm_pic(make_person(country="FR", consents=MATCHED, first_name="Claire",
                                       organisation="CNRS"), CNRS),
-        "uc": _with_pic(make_person(country="US", consents=MATCHED, first_name="Ulysses",
+        "uc": confirm_pic(make_person(country="US", consents=MATCHED, first_name="Ulysses",
                                     organisation="University of California"), UC),
         "de": make_person(country="DE", consents=MATCHED, first_name="Dora",
                           themes=["health sciences"]),

@@ -20,7 +20,7 @@ from bilat.coordination.outcomes.report import series
 from bilat.coordination.reporting import write_report
 from bilat.serving import warehouse
 
-from factories import make_editor, make_event, make_person
+from factories import confirm_pic, make_editor, make_event, make_person
 
 pytestmark = [pytest.mark.coordination, pytest.mark.django_db]
 DAY = date(2022, 6, 15)
@@ -36,10 +36,7 @@ def _attendee(pic: int, country: str, first_name: str):
         organisation=f"Organisation {pic}",
         consents=("registration", "meetings"),
     )
-    organisation = person.organisation
-    organisation.pic = pic
-    organisation.save()
-    return person
+    return confirm_pic(person, pic)
 
 
 @pytest.fixture

@@ -73,31 +73,31 @@ def _which(request: HttpRequest) -> int | None:
 @editor_required
 def badges(request: HttpRequest, slug: str) -> HttpResponse:
     """Badges of every confirmed registration, or of one (`?registration=ID`)."""
-    event = get_object_or_404(Event, slug=slug)
-    which = _which(request)
-    found = printed.confirmed(event, which)
-    if which is not None and not found:
-        raise Http404("No such confirmed registration at this event.")
-    stem = f"{slug}-badge-{which}" if which else f"{slug}-badges"
-    return _pdf(request, event, lambda: printed.badges(event, found), stem)
+    return _printed(request, slug, printed.badges, "badge")
 
 
 @editor_required
 def certificates(request: HttpRequest, slug: str) -> HttpResponse:
     """Certificates of attendance of everyone marked present, or of one."""
+    return _printed(request, slug, printed.certificates, "certificate")
+
+
+def _printed(
+    request: HttpRequest,
+    slug: str,
+    write: Callable[[Event, list[Registration]], bytes],
+    what: str,
+) -> HttpResponse:
+    """The PDF `write` makes of the event's confirmed registrations (or the one asked for),
+    or back to the event's page saying why there is none."""
     event = get_object_or_404(Event, slug=slug)
     which = _which(request)
     found = printed.confirmed(event, which)
     if which is not None and not found:
         raise Http404("No such confirmed registration at this event.")
-    stem = f"{slug}-certificate-{which}" if which else f"{slug}-certificates"
-    return _pdf(request, event, lambda: printed.certificates(event, found), stem)
-
-
-def _pdf(request: HttpRequest, event: Event, write: Callable[[], bytes], stem: str) -> HttpResponse:
-    """The PDF `write` makes, or back to the event's page saying why there is none."""
+    stem = f"{slug}-{what}-{which}" if which else f"{slug}-{what}s"
     try:
-        return attachment(write(), "pdf", stem)
+        return attachment(write(event, found), "pdf", stem)
     except CoordinationError as error:
         messages.error(request, str(error))
-        return redirect("manage-event", slug=event.slug)
+        return redirect("manage-event", slug=slug)
