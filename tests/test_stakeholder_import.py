@@ -45,7 +45,7 @@ def test_the_template_preview_says_what_each_row_will_do_and_why():
         (
             10,
             "reject",
-            "consents: 'spam' is not one of registration, directory, newsletter, speaker",
+            "consents: 'spam' is not one of registration, directory, newsletter, speaker, meetings",
         ),
     ]
     assert found.counts == {"create": 1, "merge": 1, "reject": 6}
