@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0003_documents_private_by_default'),
-        ('stakeholders', '0002_alter_consent_purpose'),
+        ('stakeholders', '0003_consent_meetings'),
     ]
 
     operations = [
