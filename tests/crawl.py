@@ -32,6 +32,7 @@ class Answer:
     content_type: str
     text: str = ""
     error: str = ""  # the exception behind a 5xx, where the fetcher can see it
+    location: str = ""  # where a redirect leads (a browser follows it: so does the crawl)
 
 
 Fetch = Callable[[str], Answer]
@@ -152,6 +153,7 @@ class Crawl:
 
     findings: list[Finding] = field(default_factory=list)
     requests: Counter[str] = field(default_factory=Counter)
+    visited: list[str] = field(default_factory=list)  # every address fetched, in order
     seconds: float = 0.0
 
     def counts(self) -> Counter[str]:
@@ -222,12 +224,19 @@ def crawl(
         url, how, source = queue.popleft()
         answer = fetch(url)
         result.requests[how] += 1
+        result.visited.append(url)
         if log is not None:
             log(f"{time.monotonic() - started:7.1f} {answer.status} {how} {url}")
         if answer.status >= 500:
             result.findings.append(Finding("5xx", url, answer.status, source, answer.error))
         elif answer.status >= 400:
             result.findings.append(Finding(f"4xx via {how}", url, answer.status, source))
+        redirect = urlsplit(urljoin(url, answer.location))
+        if answer.location and redirect.netloc in ("", "testserver"):
+            target = redirect._replace(scheme="", netloc="", fragment="").geturl()
+            if same_site(target) and target.startswith(within) and shape(target) not in seen:
+                seen.add(shape(target))
+                queue.append((target, "redirect", url))
         if not answer.content_type.startswith("text/html") or answer.status >= 400:
             continue
         for kind, key, target in offered(url, answer):

@@ -30,7 +30,8 @@ def fetcher(client: Client):
         kind = response.get("Content-Type", "")
         html = kind.startswith("text/html") and not response.streaming
         error = repr(response.exc_info[1]) if getattr(response, "exc_info", None) else ""
-        return Answer(response.status_code, kind, response.content.decode() if html else "", error)
+        text = response.content.decode() if html else ""
+        return Answer(response.status_code, kind, text, error, response.get("Location", ""))
 
     return fetch
 
@@ -53,6 +54,15 @@ def test_every_link_and_filter_option_a_visitor_meets_answers(site_warehouse: Pa
     offered = sum(len(form.choices) for form in profile.forms)
     assert found.requests["option"] >= offered > 30, found.requests
     assert found.requests["link"] > 150, found.requests
+    # Every country the header's picker offers was opened (through its redirect to the
+    # profile), and every option of the comparison page's form was submitted.
+    home = read(client.get("/").content.decode())
+    (picker,) = [form for form in home.forms if form.action == "/country/"]
+    assert found.requests["redirect"] >= len(picker.choices) > 100, found.requests
+    compare = read(client.get("/compare/").content.decode())
+    (form,) = [form for form in compare.forms if form.action == ""]
+    tried = {url for url in found.visited if url.startswith("/compare/?")}
+    assert len(tried) >= len(form.choices) > 30, (len(tried), len(form.choices))
 
 
 def test_every_link_and_filter_option_an_editor_meets_answers(site_warehouse: Path) -> None:

@@ -17,6 +17,7 @@ from django.test import Client
 from python_calamine import CalamineWorkbook
 
 from bilat import indicators
+from bilat.cordis.roles import ACTIVITY_TYPES, ROLE_TITLES
 from bilat.warehouse.store import Warehouse
 
 from rawdata import he_organisations
@@ -133,10 +134,9 @@ def test_explore_filters_sorts_pages_and_counts_facets(client: Client) -> None:
     assert "Page 1 of 18" in page
     roles = Counter(r["role"] for r in us)
     html = response.content.decode()
-    assert (
-        f'role=participant">Participant (beneficiary)</a> <span class="muted">'
-        f"{roles['participant']}" in html
-    )
+    # Facet values by their labels, not their codes.
+    participant = ROLE_TITLES["participant"]
+    assert f'role=participant">{participant}</a> <span class="muted">{roles["participant"]}' in html
     second = client.get("/explore/participations/?country=US&sort=-ec_contribution&page=2")
     assert "Page 2 of 18" in text_of(second)
     projects = client.get("/explore/projects/?country=US")
@@ -145,6 +145,35 @@ def test_explore_filters_sorts_pages_and_counts_facets(client: Client) -> None:
     # Shown in a readable case, CORDIS's capitals kept on hover.
     assert "Massachusetts Institute of Technology" in text_of(search)
     assert 'title="In CORDIS: MASSACHUSETTS INSTITUTE OF TECHNOLOGY"' in search.content.decode()
+
+
+def headers(html: str) -> list[str]:
+    """The column headers of the explore table, as shown."""
+    head = html.split('aria-label="Table: ', 1)[1].split("</thead>", 1)[0]
+    return [re.sub(r"<[^>]+>|[↓↑]", "", th).strip() for th in re.findall(r"<th.*?</th>", head)]
+
+
+def test_explore_shows_role_type_state_and_funding_and_the_sorted_column(client: Client) -> None:
+    html = client.get("/explore/participations/?country=US").content.decode()
+    # The programme and the country are the same on every row (one programme loaded, one
+    # country asked): they are left out; the sort column (EU contribution) is shown.
+    assert headers(html) == [
+        "Project", "Acronym", "Year", "Programme part", "Name", "State", "Role", "Type",
+        "EU contribution",
+    ]  # fmt: skip
+    assert 'aria-sort="descending"><a href="?country=US&amp;sort=ec_contribution">' in html
+    first = max(
+        (r for r in he_organisations() if r["country"] == "US"),
+        key=lambda r: float(r["ecContribution"] or 0),
+    )
+    row = html.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    assert f">{ACTIVITY_TYPES[first['activityType']]}<" in row
+    assert f">{ROLE_TITLES[first['role']]}<" in row
+    # Sorted by a column the page does not show by default: that column is shown.
+    by_pic = client.get("/explore/participations/?country=US&sort=pic").content.decode()
+    assert "PIC" in headers(by_pic)
+    everyone = client.get("/explore/participations/").content.decode()
+    assert "Country" in headers(everyone) and "Programme" not in headers(everyone)
 
 
 def test_exports_hold_the_indicator_rows_in_every_format(

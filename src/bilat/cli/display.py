@@ -13,6 +13,8 @@ from rich.table import Table
 from bilat import exports, indicators
 from bilat.cli.group import console
 from bilat.formatting import figure, is_number
+from bilat.indicators.comparison import Comparison
+from bilat.web.comparison import tables
 
 # Column headers short enough for an 80-column terminal.
 _SHORT = {
@@ -90,3 +92,28 @@ def _cell(column: str, value: object) -> str:
     if isinstance(value, int | float | Decimal):
         return figure(column, value)
     return str(value)
+
+
+def print_comparison(found: Comparison) -> None:
+    """Print a comparison: one table per block, one column per country."""
+    console.print(
+        "[bold]Countries compared[/bold]: "
+        + ", ".join(column.label for column in found.columns)
+        + f" ({found.filters.describe()})"
+    )
+    for column in found.columns:
+        if not column.has_data:
+            console.print(
+                f"No participation of {column.label} under these filters: its column is "
+                "empty (—), not zero.",
+                style="dim",
+            )
+    for block in tables(found):
+        grid = Table(title=block.title, show_edge=False, title_justify="left")
+        grid.add_column("")
+        for column in found.columns:
+            grid.add_column(column.code, justify="right", no_wrap=True)
+        for line in block.lines:
+            grid.add_row(line.item, *line.cells)
+        console.print(grid)
+    console.print(exports.ATTRIBUTION, style="dim")

@@ -5,6 +5,7 @@ the library objects and calls them."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import click
 from rich.table import Table
 
 from bilat import exports, indicators
-from bilat.cli.display import print_indicator, print_listing
+from bilat.cli.display import print_comparison, print_indicator, print_listing
 from bilat.cli.group import (
     ReportCommand,
     console,
@@ -33,6 +34,7 @@ from bilat.cli.options import (
     warehouse_path,
 )
 from bilat.formatting import title
+from bilat.indicators.comparison import compare
 from bilat.reports.make import FORMATS as REPORT_FORMATS
 from bilat.reports.make import REPORTS
 from bilat.reports.make import WRITERS as REPORT_WRITERS
@@ -231,6 +233,41 @@ def indicators_command(
     output.write_bytes(data)
     errors.print(f"{indicator.title}: {table.num_rows} rows written to {output}")
     errors.print(indicator.definition)
+
+
+@main.command("compare")
+@click.argument("countries", nargs=-1, required=True)
+@warehouse_option
+@partial(filter_options, country=False)
+@table_output_options
+def compare_command(
+    countries: tuple[str, ...],
+    warehouse: Path | None,
+    fmt: str,
+    output: Path | None,
+    **params: Any,
+) -> None:
+    """Compare COUNTRIES side by side, one column each (never added up), as /compare/ does.
+
+    \b
+    bilat compare US CA JP CN
+    bilat compare US Canada --programme HE --role coordinator
+    bilat compare US CA JP --format xlsx -o compared.xlsx
+    """
+    if fmt in ("xlsx", "parquet") and output is None:
+        raise click.UsageError(f"--format {fmt} writes a file: add --output FILE.{fmt}")
+    given = {key: value for key, value in params.items() if value not in (None, ())}
+    with user_errors():
+        found = compare(Warehouse(warehouse_path(warehouse)), countries, **given)
+    if fmt == "table":
+        print_comparison(found)
+        return
+    data = exports.write(found.table(), fmt, name="compare")
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    output.write_bytes(data)
+    errors.print(f"{len(found.columns)} countries compared: written to {output}")
 
 
 def _monitoring_report(name: str) -> click.Command:

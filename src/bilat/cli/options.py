@@ -39,11 +39,14 @@ country_option = click.option(
 programme_option = click.option("--programme", help=BY_NAME["programme"].help)
 
 
-def filter_options(command: F) -> F:
+def filter_options(command: F, *, country: bool = True) -> F:
     """Add the seven observatory filters to a command, generated from their declaration
     (`bilat.indicators.filters.FILTERS`, in its order); a filter that takes several values
-    takes them as a repeated option, since values may hold commas."""
+    takes them as a repeated option, since values may hold commas. Without `country` (a
+    comparison names its countries as arguments) the other six."""
     for spec in reversed(FILTERS):
+        if spec.name == "country" and not country:
+            continue
         more = " Repeat the option for several values." if spec.many else ""
         option = click.option(spec.flag, spec.name, multiple=spec.many, help=spec.help + more)
         command = option(command)

@@ -28,13 +28,16 @@ EXPORT_BATCH = 10_000
 
 @dataclass(frozen=True)
 class Table:
-    """A listable table: its columns, which have facets, the default sort, what `q` searches."""
+    """A listable table: its columns, which have facets, the default sort, what `q` searches,
+    and the columns a page shows (`shown`: a page of 1,366 pixels holds about ten; downloads
+    and the API give every column)."""
 
     name: str
     columns: tuple[str, ...]
     facets: tuple[str, ...]
     default_sort: str
     search: tuple[str, ...]
+    shown: tuple[str, ...]
 
 
 PARTICIPATIONS = Table(
@@ -68,6 +71,19 @@ PARTICIPATIONS = Table(
     ),
     default_sort="-ec_contribution",
     search=("name", "acronym"),
+    shown=(
+        "programme",
+        "project_id",
+        "acronym",
+        "year",
+        "programme_part",
+        "name",
+        "country",
+        "us_state",
+        "role",
+        "activity_type",
+        "ec_contribution",
+    ),
 )
 PROJECTS = Table(
     name="projects",
@@ -88,6 +104,18 @@ PROJECTS = Table(
     facets=("programme", "programme_part", "scheme_group", "year"),
     default_sort="-participations",
     search=("acronym", "title"),
+    shown=(
+        "programme",
+        "project_id",
+        "acronym",
+        "title",
+        "year",
+        "programme_part",
+        "funding_scheme",
+        "participations",
+        "organisations",
+        "ec_max_contribution",
+    ),
 )
 ORGANISATIONS = Table(
     name="organisations",
@@ -106,6 +134,17 @@ ORGANISATIONS = Table(
     facets=("country", "activity_type"),
     default_sort="-participations",
     search=("name", "city"),
+    shown=(
+        "name",
+        "country",
+        "city",
+        "us_state",
+        "activity_type",
+        "participations",
+        "projects",
+        "coordinated_projects",
+        "ec_contribution",
+    ),
 )
 TABLES = {table.name: table for table in (PARTICIPATIONS, PROJECTS, ORGANISATIONS)}
 
@@ -142,6 +181,24 @@ class Page:
     pages: int
     sort: str
     facets: dict[str, list[tuple[object, int]]]
+
+    def visible(self) -> list[str]:
+        """The columns a page shows: the table's `shown` columns that hold a value on this
+        page and differ from row to row (a facet with one value, such as the programme when
+        one is loaded, says nothing the filters do not), and always the column the rows are
+        sorted by (never sorted by a hidden one)."""
+        sort = self.sort.removeprefix("-")
+        constant = {column for column, values in self.facets.items() if len(values) == 1}
+        return [
+            column
+            for column in self.table.columns
+            if column == sort
+            or (
+                column in self.table.shown
+                and column not in constant
+                and self.rows.column(column).null_count < len(self.rows)
+            )
+        ]
 
 
 @dataclass(frozen=True)

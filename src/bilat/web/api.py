@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from bilat import exports, indicators
+from bilat.indicators import comparison
 from bilat.indicators.filters import BY_NAME
 from bilat.indicators.numbers import MAX_PAGE
 from bilat.records import listing
@@ -121,6 +122,63 @@ def indicator(
         page=paging.page,
         page_size=paging.page_size,
         rows=rows,
+    )
+
+
+class Compared(Schema):
+    """A comparison's answer: the countries (columns), then each block's rows with one value
+    per country (null where the country has no participation under the filters)."""
+
+    about: dict[str, Any]
+    columns: list[dict[str, Any]]
+    blocks: list[dict[str, Any]]
+
+
+@router.get("/compare", response=Compared, summary="Compare several countries side by side")
+def compare(
+    request: HttpRequest,
+    filters: Query[Filters],
+    countries: Annotated[
+        list[str],
+        Query(
+            description="Countries to compare, each its own column (codes or English names; "
+            "repeat the parameter or separate with commas), at most "
+            f"{comparison.MAX_COUNTRIES}."
+        ),
+    ],
+) -> Compared:
+    given = _given(filters)
+    given.pop("country", None)
+    found = comparison.compare(warehouse(), countries, **given)
+    codes = [column.code for column in found.columns]
+    return Compared(
+        about=exports.about(found.table()),
+        columns=[
+            {
+                "code": c.code,
+                "name": c.label,
+                "participations": c.participations,
+                "has_data": c.has_data,
+            }
+            for c in found.columns
+        ],
+        blocks=[
+            {
+                "name": block.name,
+                "title": block.title,
+                "indicator": block.indicator,
+                "rows": [
+                    {
+                        "item": row.item,
+                        "measure": row.measure,
+                        "incomplete": row.incomplete,
+                        "values": dict(zip(codes, row.values, strict=True)),
+                    }
+                    for row in block.rows
+                ],
+            }
+            for block in found.blocks
+        ],
     )
 
 

@@ -8,8 +8,10 @@ from bilat.web import partners, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("country/", views.country, name="country-default"),
+    path("country/", views.country_picked, name="country-default"),
     path("country/<str:code>/", views.country, name="country"),
+    path("compare/", views.compare, name="compare"),
+    path("compare.<str:fmt>", views.compare_download, name="compare-download"),
     path("organisation/<str:pic>/", views.organisation, name="organisation"),
     path("project/<str:programme>/<str:project_id>/", views.project, name="project"),
     path("explore/", views.explore, name="explore-default"),

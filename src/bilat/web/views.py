@@ -14,9 +14,10 @@ from urllib.parse import urlencode
 import vl_convert
 from csp.constants import UNSAFE_EVAL
 from csp.decorators import csp_update
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from bilat import charts, config, exports, indicators
@@ -25,9 +26,10 @@ from bilat.cordis.roles import ACTIVITY_TYPES
 from bilat.downloads import attachment, download, export_format, shown, streamed
 from bilat.errors import ParameterError, WarehouseMissingError
 from bilat.formatting import readable, title
-from bilat.indicators import filters
+from bilat.indicators import comparison, filters
 from bilat.indicators.benchmark import associations
 from bilat.indicators.coverage import coverage, gaps
+from bilat.indicators.filters import parse_countries
 from bilat.indicators.scope import parse_subject, resolve
 from bilat.records import listing
 from bilat.records.organisation import organisation as find_organisation
@@ -38,6 +40,7 @@ from bilat.records.sources import holdings
 from bilat.reports import cache as report_cache
 from bilat.reports import make as reports
 from bilat.serving import warehouse
+from bilat.web import comparison as compared
 from bilat.web import links, profile
 from bilat.web import suggestions as bridges
 from bilat.web.forms import FilterForm
@@ -110,6 +113,7 @@ def country(request: HttpRequest, code: str = "US") -> HttpResponse:
     total = first_row(found["headline"])
     cover = coverage(store)
     found = profile.absent(found, cover, scope.programmes)
+    params_no_country = {k: v for k, v in params.items() if k != "country"}
     context = {
         "subject": subject,
         "code": code.upper(),
@@ -122,12 +126,72 @@ def country(request: HttpRequest, code: str = "US") -> HttpResponse:
         "associations": associations(store, subject.countries),
         "breakdowns": [found[name] for name in profile.BREAKDOWNS],
         "sections": found,
+        "compare_query": urlencode(
+            {"countries": ",".join(dict.fromkeys([code.upper(), *COMPARED])), **params_no_country},
+            doseq=True,
+        ),
         "report_formats": list(reports.FORMATS),
         "report_query": urlencode(
             {"country": code, "programme": params.get("programme", ())}, doseq=True
         ),
     }
     return render(request, "web/country.html", context)
+
+
+@require_GET
+def country_picked(request: HttpRequest) -> HttpResponse:
+    """The country picker's answer: `/country/?country=CA` redirects to `/country/CA/` (the
+    other filters kept); without a country, the US profile."""
+    picked = request.GET.get("country", "").strip()
+    if not picked:
+        return country(request)
+    codes = parse_countries(warehouse(), (picked,))
+    kept = request.GET.copy()
+    kept.pop("country")
+    target = reverse("country", args=[",".join(codes)])
+    return HttpResponseRedirect(f"{target}?{kept.urlencode()}" if kept else target)
+
+
+# The countries compared when none is named: the US and the third countries closest to it.
+COMPARED = ("US", "CA", "JP", "CN")
+
+
+def _compared(request: HttpRequest) -> tuple[comparison.Comparison, dict[str, tuple[str, ...]]]:
+    """The comparison a query string asks for (`countries`, repeated or comma-separated, and
+    the profile's filters)."""
+    given = request.GET.getlist("countries") or list(COMPARED)
+    params = filters.read(request.GET)
+    params.pop("country", None)
+    return comparison.compare(warehouse(), given, **params), params
+
+
+@require_GET
+def compare(request: HttpRequest) -> HttpResponse:
+    """Several countries side by side, one column each, with the profile's filters."""
+    found, params = _compared(request)
+    cover = coverage(warehouse())
+    codes = [column.code for column in found.columns]
+    query = urlencode({"countries": ",".join(codes), **params}, doseq=True)
+    context = {
+        "found": found,
+        "tables": compared.tables(found),
+        "gaps": gaps(cover, found.scope),
+        "countries": ", ".join(codes),
+        "form": FilterForm(request.GET, loaded=[p.code for p in cover.loaded]),
+        "coverage": cover,
+        "query": query,
+        "filters_query": urlencode(params, doseq=True),
+        "formats": [("CSV", "csv"), ("XLSX", "xlsx"), ("JSON", "json")],
+    }
+    return render(request, "web/compare.html", context)
+
+
+@require_GET
+def compare_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The comparison as a file: one row per figure, one column per country."""
+    export_format(fmt)
+    found, _ = _compared(request)
+    return download(found.table(), fmt, "compare-" + "_".join(c.code for c in found.columns))
 
 
 @draws_charts
@@ -199,15 +263,16 @@ def explore(request: HttpRequest, table: str = "participations") -> HttpResponse
     query = listing.parse(store, table, request.GET)
     page = listing.listing(store, query, page=listing.page_number(request.GET.get("page")))
     cover = coverage(store)
+    shown = page.visible()
     context = {
         "page": page,
         "query": query,
         "download_refused": _download_refused(request, query, page.total),
         "coverage": cover,
-        "grid": grid(page.rows, label=f"Table: {table}"),
+        "grid": grid(page.rows, columns=shown, label=f"Table: {table}"),
         "form": FilterForm(request.GET, loaded=[p.code for p in cover.loaded]),
         "facets": links.facets(request, page.facets),
-        "sorts": links.sorts(request, page),
+        "sorts": links.sorts(request, page, shown),
         "params": request.GET.urlencode(),
         "pages": links.pages(request, page),
     }
