@@ -39,6 +39,7 @@ TITLES = {
     "activity_type": "Type",
     "state_name": "State",
     "us_state": "State",
+    "field": "Field of science",
     "project_id": "Project",
     "pic": "PIC",
     "shared_projects": "Shared projects",

@@ -1,6 +1,6 @@
 """Options that several commands share, declared once.
 
-The observatory filters (`filter_options`) are the seven parameters every indicator accepts,
+The observatory filters (`filter_options`) are the parameters every indicator accepts,
 generated from their one declaration in `bilat.indicators.filters`; `bilat indicators` takes
 all of them, the monitoring reports the country and the programme.
 """
@@ -40,7 +40,7 @@ programme_option = click.option("--programme", help=BY_NAME["programme"].help)
 
 
 def filter_options(command: F, *, country: bool = True) -> F:
-    """Add the seven observatory filters to a command, generated from their declaration
+    """Add the observatory filters to a command, generated from their declaration
     (`bilat.indicators.filters.FILTERS`, in its order); a filter that takes several values
     takes them as a repeated option, since values may hold commas. Without `country` (a
     comparison names its countries as arguments) the other six."""

@@ -1,4 +1,4 @@
-"""The seven observatory filters, declared once: name, label, help, accepted values, parser.
+"""The observatory filters, declared once: name, label, help, accepted values, parser.
 
 Indicators, listings, the web form and its links, the JSON API and the CLI all offer the same
 filters. Each one is declared here; `scope.resolve` parses with these parsers, the web form and
@@ -68,6 +68,7 @@ class Filter:
     choices: Callable[[], list[tuple[str, str]]] | None = None
     many: bool = True
     placeholder: str = ""
+    width: int = 9  # characters of a free-text box in the form
 
 
 def strings(given: Values) -> tuple[str, ...]:
@@ -234,6 +235,32 @@ def parse_countries(warehouse: Warehouse, values: Values) -> tuple[str, ...]:
     )(items)
 
 
+def parse_fields(warehouse: Warehouse, values: Values) -> tuple[str, ...]:
+    """EuroSciVoc fields of science by name, at any level of the classification ('natural
+    sciences', 'quantum physics'), as the names the warehouse's field paths hold."""
+    known = warehouse.lookup(
+        """SELECT DISTINCT unnest(string_split(trim(path, '/'), '/')) AS name
+           FROM project_fields WHERE path IS NOT NULL ORDER BY 1"""
+    )
+    by_folded = {str(row["name"]).casefold(): str(row["name"]) for row in known if row["name"]}
+
+    def unknown(item: str) -> str:
+        close = difflib.get_close_matches(item.casefold(), list(by_folded), n=3, cutoff=0.6)
+        hint = f" (did you mean {', '.join(by_folded[c] for c in close)}?)" if close else ""
+        if not by_folded:
+            return f"{item!r}: no field of science is loaded (the euroSciVoc table)"
+        return (
+            f"{item!r} is not a EuroSciVoc field of science loaded{hint}; name a field at any "
+            "level, such as natural sciences, physical sciences or quantum physics"
+        )
+
+    return _listed(
+        "field",
+        lambda item: [by_folded[item.casefold()]] if item.casefold() in by_folded else None,
+        unknown,
+    )(strings(values))
+
+
 def _without_warehouse(
     parse: Callable[[tuple[str, ...]], Any],
 ) -> Callable[[Warehouse, tuple[str, ...]], Any]:
@@ -299,6 +326,16 @@ FILTERS: tuple[Filter, ...] = (
         "--organisation-type",
         _without_warehouse(_closed("organisation_type", tuple(ACTIVITY_TYPES))),
         choices=lambda: list(ACTIVITY_TYPES.items()),
+    ),
+    Filter(
+        "field",
+        "Field of science",
+        "EuroSciVoc field of science of the project, at any level of the classification: "
+        "natural sciences, physical sciences, quantum physics...",
+        "--field",
+        parse_fields,
+        placeholder="e.g. quantum physics",
+        width=18,
     ),
 )
 BY_NAME = {spec.name: spec for spec in FILTERS}

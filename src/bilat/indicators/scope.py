@@ -56,6 +56,7 @@ class Filters:
     scheme_groups: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     organisation_types: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()  # EuroSciVoc fields, at any level of a project's field paths
 
     def project_condition(self) -> tuple[str, dict[str, object]]:
         """Conditions on the project of a participation (programme, year, part, scheme)."""
@@ -75,6 +76,12 @@ class Filters:
         if self.year_to is not None:
             parts.append("year <= $f_year_to")
             params["f_year_to"] = self.year_to
+        if self.fields:
+            parts.append(
+                """(programme, project_id) IN (SELECT programme, project_id FROM project_fields
+                   WHERE list_has_any(string_split(trim(path, '/'), '/'), $f_fields))"""
+            )
+            params["f_fields"] = list(self.fields)
         return " AND ".join(parts) or "true", params
 
     def participation_condition(self) -> tuple[str, dict[str, object]]:
@@ -101,6 +108,7 @@ class Filters:
             ("scheme group", self.scheme_groups),
             ("role", self.roles),
             ("organisation type", self.organisation_types),
+            ("field of science", self.fields),
         ):
             if values:
                 words.append(f"{name} {', '.join(values)}")
@@ -145,6 +153,7 @@ def resolve(warehouse: Warehouse, /, **given: Values) -> Scope:
         scheme_groups=parsed["scheme_group"],
         roles=parsed["role"],
         organisation_types=parsed["organisation_type"],
+        fields=parsed["field"],
     )
     covered = tuple(p for p in PROGRAMMES if p in loaded and (not programmes or p in programmes))
     return Scope(_subject(warehouse, parsed["country"]), filters, covered)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from bilat.cordis import reference
 from bilat.errors import ParameterError
 from bilat.indicators import filters
 from bilat.indicators.numbers import MAX_PAGE, whole_number
@@ -21,6 +22,8 @@ from bilat.indicators.scope import Scope, resolve
 from bilat.warehouse.store import Warehouse
 
 PAGE_SIZE = 50
+# Longest search taken (words are matched one by one, each in several tables).
+MAX_SEARCH = 200
 EXPORT_LIMIT = 1_000_000
 # Rows read and written at a time when an export is streamed.
 EXPORT_BATCH = 10_000
@@ -63,6 +66,7 @@ PARTICIPATIONS = Table(
     facets=(
         "programme",
         "country",
+        "us_state",
         "role",
         "activity_type",
         "programme_part",
@@ -131,7 +135,7 @@ ORGANISATIONS = Table(
         "coordinated_projects",
         "ec_contribution",
     ),
-    facets=("country", "activity_type"),
+    facets=("country", "us_state", "activity_type"),
     default_sort="-participations",
     search=("name", "city"),
     shown=(
@@ -167,7 +171,17 @@ FACET_PARAMETER = {
     "programme_part": "programme_part",
     "scheme_group": "scheme_group",
     "year": "years",
+    "us_state": "us_state",
+    "field": "field",
 }
+# Tables whose rows belong to projects, which have the field-of-science facet.
+FIELD_FACET = ("participations", "projects")
+# What a search matches besides the table's own columns: the themes of a row's project (its
+# topic titles, legal-basis titles and EuroSciVoc field paths with every ancestor's name).
+_THEMES = """(programme, project_id) IN (
+    SELECT programme, project_id FROM project_topics WHERE title ILIKE ${word}
+    UNION SELECT programme, project_id FROM project_legal_basis WHERE title ILIKE ${word}
+    UNION SELECT programme, project_id FROM project_fields WHERE path ILIKE ${word})"""
 
 
 @dataclass(frozen=True)
@@ -210,36 +224,54 @@ class Query:
     by_country: bool
     search: str
     sort: str
+    states: tuple[str, ...] = ()  # US states (codes) the participations are in
 
     def relation(self) -> tuple[str, dict[str, object]]:
         """The listed rows with every filter applied, as a parenthesised SELECT."""
+        search, found = self._searched()
         if self.table is PROJECTS:
             condition, params = self.scope.filters.project_condition()
-            if self.by_country:
-                subject, more = self.scope.subject.condition()
-                people, others = self.scope.filters.participation_condition()
+            people, others = self._people()
+            if self.by_country or self.states:
                 condition += f""" AND (programme, project_id) IN (
-                    SELECT programme, project_id FROM participation_facts
-                    WHERE {subject} AND {people})"""
-                params = params | more | others
+                    SELECT programme, project_id FROM participation_facts WHERE {people})"""
+                params = params | others
             # Projects known only from a topics or legal-basis table (a programme whose
             # participations are not loaded, or calls newer than its organization table) are
             # not listed as projects without participants.
             condition += " AND COALESCE(participations, 0) > 0"
-            rows = f"SELECT * FROM projects WHERE {condition}"
+            rows = f"SELECT * FROM projects WHERE {condition} AND {search}"
         else:
-            condition, params = self.scope.where()
-            if self.by_country:
-                subject, more = self.scope.subject.condition()
-                condition, params = f"{condition} AND {subject}", params | more
+            condition, params = self.scope.filters.project_condition()
+            people, others = self._people()
+            condition = f"{condition} AND {people} AND {search}"
+            params = params | others
             rows = f"SELECT * FROM participation_facts WHERE {condition}"
             if self.table is ORGANISATIONS:
                 rows = _ORGANISATION_ROWS.format(where=condition)
-        if self.search:
-            fields = " OR ".join(f"{column} ILIKE $search" for column in self.table.search)
-            rows = f"SELECT * FROM ({rows}) WHERE {fields}"
-            params = params | {"search": f"%{self.search}%"}
-        return f"({rows})", params
+        return f"({rows})", params | found
+
+    def _people(self) -> tuple[str, dict[str, object]]:
+        """Conditions on the participations: role, type, the country asked, the states."""
+        condition, params = self.scope.filters.participation_condition()
+        if self.by_country:
+            subject, more = self.scope.subject.condition()
+            condition, params = f"{condition} AND {subject}", params | more
+        if self.states:
+            condition += " AND COALESCE(list_contains($states, us_state), false)"
+            params = params | {"states": list(self.states)}
+        return condition, params
+
+    def _searched(self) -> tuple[str, dict[str, object]]:
+        """The search as a condition on the listed rows: every word of it in one of the
+        table's search columns or in a theme of the row's project."""
+        words = self.search.split()
+        conditions = []
+        for number in range(len(words)):
+            own = [f"{column} ILIKE $word{number}" for column in self.table.search]
+            conditions.append("(" + " OR ".join([*own, _THEMES.format(word=f"word{number}")]) + ")")
+        params: dict[str, object] = {f"word{n}": f"%{word}%" for n, word in enumerate(words)}
+        return " AND ".join(conditions) or "true", params
 
     def order(self) -> str:
         column = self.sort.removeprefix("-")
@@ -266,7 +298,23 @@ def parse(warehouse: Warehouse, table: str, params: Mapping[str, Any]) -> Query:
             "(prefix - for descending)",
         )
     search = (params.get("q") or "").strip()
-    return Query(chosen, scope, "country" in given, search, sort)
+    if len(search) > MAX_SEARCH:
+        raise ParameterError("q", f"a search of {len(search)} characters; at most {MAX_SEARCH}")
+    return Query(chosen, scope, "country" in given, search, sort, parse_states(params))
+
+
+def parse_states(params: Mapping[str, Any]) -> tuple[str, ...]:
+    """The `us_state` parameter: two-letter codes of US states (repeated for several)."""
+    getlist = getattr(params, "getlist", None)
+    given = filters.strings(getlist("us_state") if getlist else params.get("us_state"))
+    known = {row["code"]: row["name"] for row in reference.rows("us_states")}
+    for value in given:
+        if value.upper() not in known:
+            raise ParameterError(
+                "us_state",
+                f"{value!r} is not a US state; use a two-letter code such as CA, MA or NY",
+            )
+    return tuple(dict.fromkeys(value.upper() for value in given))
 
 
 def page_number(text: str | None) -> int:
@@ -332,4 +380,15 @@ def facets(
         column = next(c for c in columns if row[f"g_{c}"] == 0)
         if row[f"v_{column}"] is not None and len(result[column]) < top:
             result[column].append((row[f"v_{column}"], int(row["n"])))
+    if query.table.name in FIELD_FACET:
+        result["field"] = [
+            (row["field"], int(row["n"]))
+            for row in warehouse.query(
+                f"""SELECT f.level2 AS field, count(*) AS n FROM {source} r
+                    JOIN (SELECT DISTINCT programme, project_id, level2 FROM project_field_levels
+                          WHERE level2 IS NOT NULL) f USING (programme, project_id)
+                    GROUP BY f.level2 ORDER BY n DESC, f.level2 LIMIT {int(top)}""",
+                params,
+            )
+        ]
     return result

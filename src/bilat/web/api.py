@@ -45,6 +45,7 @@ class Filters(Schema):
     scheme_group: list[str] | None = Field(None, description=_help("scheme_group"))
     role: list[str] | None = Field(None, description=_help("role"))
     organisation_type: list[str] | None = Field(None, description=_help("organisation_type"))
+    field: list[str] | None = Field(None, description=_help("field"))
 
 
 class Paging(Schema):
@@ -182,15 +183,23 @@ def compare(
     )
 
 
+SEARCH_HELP = (
+    "Words to find, each in the table's names or titles or in a theme of the row's project: "
+    "its topic titles, legal-basis titles and EuroSciVoc fields of science."
+)
+STATE_HELP = "US states by two-letter code (CA, MA); repeat the parameter for several."
+
+
 def _listing(
     table: str,
     filters: Filters,
     paging: Paging,
     q: str | None,
     sort: str | None,
+    us_state: list[str] | None = None,
 ) -> Listed:
     store = warehouse()
-    params = _given(filters) | {"q": q, "sort": sort}
+    params = _given(filters) | {"q": q, "sort": sort, "us_state": us_state}
     query = listing.parse(store, table, params)
     page = listing.listing(store, query, page=paging.page, size=paging.page_size)
     return Listed(
@@ -210,10 +219,11 @@ def _listing_endpoint(table: str) -> None:
         request: HttpRequest,
         filters: Query[Filters],
         paging: Query[Paging],
-        q: str | None = None,
+        q: Annotated[str | None, Query(description=SEARCH_HELP)] = None,
         sort: str | None = None,
+        us_state: Annotated[list[str] | None, Query(description=STATE_HELP)] = None,
     ) -> Listed:
-        return _listing(table, filters, paging, q, sort)
+        return _listing(table, filters, paging, q, sort, us_state)
 
     endpoint.__name__ = table
     router.get(f"/{table}", response=Listed, summary=f"List {table}")(endpoint)

@@ -29,14 +29,15 @@ def field(spec: Filter) -> forms.Field:
     return forms.CharField(
         required=False,
         label=spec.label,
-        max_length=9,
-        widget=forms.TextInput(attrs={"placeholder": spec.placeholder, "size": 9}),
+        max_length=max(9, spec.width * 6),
+        widget=forms.TextInput(attrs={"placeholder": spec.placeholder, "size": spec.width}),
         help_text=spec.help,
     )
 
 
 class FilterForm(forms.Form):
-    """Programme, years, programme part, scheme group, role and organisation type."""
+    """Programme, years, programme part, scheme group, role, organisation type and field of
+    science."""
 
     def __init__(self, *args: Any, loaded: Collection[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
