@@ -163,7 +163,7 @@ def test_every_page_carries_the_country_picker(client: Client) -> None:
             r'<form class="picker" method="get" action="/country/".*?</form>', html, re.S
         )
         assert form, url
-        assert '<label for="picker-country">Country</label>' in form[0]
+        assert '<label for="picker-country">Profile of</label>' in form[0]
         assert '<option value="CA"' in form[0] and '<option value="US"' in form[0]
     profile = client.get("/country/CA/").content.decode()
     assert '<option value="CA" selected>Canada</option>' in profile

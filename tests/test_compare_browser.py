@@ -19,7 +19,7 @@ def test_the_picker_works_by_keyboard_without_javascript(site: str, browser: Bro
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(f"{site}/explore/projects/")
-    picker = page.get_by_label("Country", exact=True)
+    picker = page.get_by_label("Profile of", exact=True)
     picker.focus()
     assert page.evaluate("document.activeElement.id") == "picker-country"
     picker.select_option(label="Japan")
@@ -30,7 +30,7 @@ def test_the_picker_works_by_keyboard_without_javascript(site: str, browser: Bro
     assert page.get_by_role("heading", level=1).inner_text() == (
         "Japan in the EU framework programmes"
     )
-    assert page.get_by_label("Country", exact=True).input_value() == "JP"
+    assert page.get_by_label("Profile of", exact=True).input_value() == "JP"
     context.close()
 
 
