@@ -63,7 +63,7 @@ def peer_benchmark(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any
         WITH f AS NOT MATERIALIZED (SELECT * FROM participation_facts WHERE {where}),
         everyone AS (SELECT programme, {cell_sums(("participations",))},
                             sum(ec_contribution) AS ec_contribution
-                     FROM aggregate_cells WHERE {where} GROUP BY programme),
+                     FROM {scope.cells('aggregate_cells')} WHERE {where} GROUP BY programme),
         per_country AS (SELECT programme, country, {aggregates(additive)},
                                count(*) FILTER (WHERE country_status = 'third_country')
                                    AS third_country_participations,
@@ -92,7 +92,8 @@ def peer_benchmark(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any
                r.rank_participations, r.rank_ec_contribution,
                max(r.third_countries) OVER (PARTITION BY p.programme) AS third_countries
         FROM everyone e
-        JOIN (SELECT DISTINCT programme FROM aggregate_cells WHERE {where}) p USING (programme)
+        JOIN (SELECT DISTINCT programme FROM {scope.cells('aggregate_cells')} WHERE {where}) p
+            USING (programme)
         CROSS JOIN (SELECT unnest($shown) AS code) wanted
         JOIN countries c ON c.cordis_code = wanted.code
         LEFT JOIN country_status s ON s.programme = p.programme AND s.cordis_code = wanted.code

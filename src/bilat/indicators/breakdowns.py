@@ -75,7 +75,7 @@ def breakdown(
     else:
         everyone = f"""SELECT {PROGRAMME}, {", ".join(keys)},
                    {cell_sums(("participations",))}
-            FROM (SELECT {selected}, c.* FROM {dimension.cells} c WHERE {where})
+            FROM (SELECT {selected}, c.* FROM {scope.cells(dimension.cells)} c WHERE {where})
             {group_by(keys, total=total)}"""
     table = warehouse.arrow(
         f"""

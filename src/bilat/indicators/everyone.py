@@ -84,7 +84,14 @@ def reach(warehouse: Warehouse, scope: Scope, *, total: bool) -> tuple[str, dict
         )
     }
     columns = restrictions(scope)
-    if len(columns) > 1 or not masked or (total and set(scope.programmes) != loaded):
+    # The masks know the filter columns only; a filter on fields of science names projects.
+    named_projects = bool(scope.filters.fields)
+    if (
+        named_projects
+        or len(columns) > 1
+        or not masked
+        or (total and set(scope.programmes) != loaded)
+    ):
         return fallback
     sets = list(scope.programmes) + (["ALL"] if total else [])
     if not columns:

@@ -59,7 +59,8 @@ def headline(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> 
     reached, reach_params = everyone.reach(warehouse, scope, total=total)
     return warehouse.arrow(
         f"""
-        WITH sums AS (SELECT {PROGRAMME}, {cell_sums(ADDITIVE)} FROM aggregate_cells
+        WITH sums AS (SELECT {PROGRAMME}, {cell_sums(ADDITIVE)}
+                      FROM {scope.cells('aggregate_cells')}
                       WHERE {where} {group_by((), total=total)}),
         reach AS ({reached}),
         everyone AS (SELECT s.*, COALESCE(r.organisations, 0) AS organisations,
@@ -95,7 +96,7 @@ def series(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa
         f"""
         WITH everyone AS (SELECT programme, year, any_value(year_basis) AS year_basis,
                                  {cell_sums(("participations", "ec_contribution"))}
-                          FROM aggregate_cells WHERE {where} AND year IS NOT NULL
+                          FROM {scope.cells('aggregate_cells')} WHERE {where} AND year IS NOT NULL
                           GROUP BY programme, year),
         s AS NOT MATERIALIZED (SELECT * FROM participation_facts
                                WHERE {where} AND year IS NOT NULL AND {subject}),

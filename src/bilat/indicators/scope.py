@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from bilat.cordis.programme_parts import PROGRAMMES
 from bilat.indicators.filters import BY_NAME, FILTERS, GROUPS, Values, parse_countries, strings
+from bilat.warehouse import aggregates
 from bilat.warehouse.store import Warehouse
 
 
@@ -122,6 +123,12 @@ class Scope:
     subject: Subject
     filters: Filters = field(default_factory=Filters)
     programmes: tuple[str, ...] = ()
+
+    def cells(self, table: str) -> str:
+        """The aggregate table `table` to sum everyone's figures from, in the form the
+        filters need: a filter on fields of science names projects, which the cells do not
+        keep, so it reads the same cells one per participation."""
+        return aggregates.cells(table, per_project=bool(self.filters.fields))
 
     def where(self) -> tuple[str, dict[str, object]]:
         """Project and participation filters together (not the subject)."""

@@ -78,6 +78,31 @@ GROUP BY GROUPING SETS ((programme, {entity}), ({entity}))
 """
 
 
+# Each aggregate table as one cell per participation, keeping the project: what a filter on a
+# project's own attributes (its fields of science, which the cells do not carry) is applied to.
+# The same columns and the same sums as the tables, so an indicator reads either alike.
+_PER_PARTICIPATION = {
+    "aggregate_cells": """(SELECT *, 1 AS participations,
+        CAST(COALESCE(funded, false) AS INTEGER) AS funded_participations,
+        CAST(COALESCE(NOT funded, false) AS INTEGER) AS unfunded_participations,
+        CAST(COALESCE(role = 'coordinator', false) AS INTEGER) AS coordinated_projects
+        FROM participation_facts)""",
+    "aggregate_field_cells": """(SELECT f.*, 1 AS participations, x.level1
+        FROM participation_facts f LEFT JOIN
+             (SELECT DISTINCT programme, project_id, level1 FROM project_field_levels) x
+             USING (programme, project_id))""",
+    "aggregate_subfield_cells": """(SELECT f.*, 1 AS participations, x.level1, x.level2
+        FROM participation_facts f LEFT JOIN project_field_levels x
+             USING (programme, project_id))""",
+}
+
+
+def cells(table: str, *, per_project: bool) -> str:
+    """The aggregate table `table`, or, when the filters name projects (`per_project`), the
+    same cells made one per participation so that a condition on `project_id` applies."""
+    return _PER_PARTICIPATION[table] if per_project else table
+
+
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute every aggregate table from `participation_facts` and the field levels."""
     run(con, _CELLS)

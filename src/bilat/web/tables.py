@@ -127,8 +127,10 @@ def cell(column: str, value: Any, row: dict[str, Any], numeric: bool) -> Cell:
         return Cell("", numeric)
     if column in ("pic", "source", "target") and isinstance(value, int):
         return Cell(str(value), False, _pattern("organisation", 1).format(value))
-    if column == "name" and isinstance(row.get("pic"), int):
-        return Cell(text(column, value), False, _pattern("organisation", 1).format(row["pic"]))
+    if column == "name" and isinstance(row.get("pic"), int) and isinstance(value, str):
+        shown = readable(value)
+        page = _pattern("organisation", 1).format(row["pic"])
+        return Cell(shown, False, page, original=value if shown != value else None)
     if column == "project_id" and row.get("programme") in ("FP7", "H2020", "HE"):
         return Cell(str(value), False, _pattern("project", 2).format(row["programme"], value))
     if column == "country" and isinstance(value, str):
