@@ -17,7 +17,6 @@ from bilat.cli.display import print_comparison, print_indicator, print_listing
 from bilat.cli.group import (
     ReportCommand,
     console,
-    errors,
     main,
     progress_bar,
     report,
@@ -26,6 +25,7 @@ from bilat.cli.group import (
 )
 from bilat.cli.options import (
     country_option,
+    deliver,
     filter_options,
     output_option,
     programme_option,
@@ -227,12 +227,11 @@ def indicators_command(
         print_indicator(table)
         return
     data = exports.write(table, fmt, name=indicator.name, titles=title)
-    if output is None:
-        click.echo(data.decode("utf-8"), nl=False)
-        return
-    output.write_bytes(data)
-    errors.print(f"{indicator.title}: {table.num_rows} rows written to {output}")
-    errors.print(indicator.definition)
+    deliver(
+        data,
+        output,
+        f"{indicator.title}: {table.num_rows} rows written to {output}\n{indicator.definition}",
+    )
 
 
 @main.command("compare")
@@ -263,11 +262,7 @@ def compare_command(
         print_comparison(found)
         return
     data = exports.write(found.table(), fmt, name="compare")
-    if output is None:
-        click.echo(data.decode("utf-8"), nl=False)
-        return
-    output.write_bytes(data)
-    errors.print(f"{len(found.columns)} countries compared: written to {output}")
+    deliver(data, output, f"{len(found.columns)} countries compared: written to {output}")
 
 
 def _monitoring_report(name: str) -> click.Command:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from bilat import config, exports
+from bilat.cli.group import errors
 from bilat.indicators.filters import BY_NAME, FILTERS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -58,6 +59,16 @@ def output_option(help: str) -> Callable[[F], F]:
     return click.option(
         "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=help
     )
+
+
+def deliver(data: bytes, output: Path | None, written: str) -> None:
+    """Send what `--format` made to the terminal, or to `--output` with the line `written`
+    on the error stream (so that the file's own bytes stay alone on standard output)."""
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    output.write_bytes(data)
+    errors.print(written)
 
 
 def table_output_options(command: F) -> F:

@@ -12,8 +12,8 @@ from rich.table import Table
 from bilat import exports
 from bilat.bridges import evaluation, search
 from bilat.bridges.search import Suggestions
-from bilat.cli.group import console, errors, main, steps, user_errors
-from bilat.cli.options import table_output_options, warehouse_option, warehouse_path
+from bilat.cli.group import console, main, steps, user_errors
+from bilat.cli.options import deliver, table_output_options, warehouse_option, warehouse_path
 from bilat.warehouse.store import Warehouse
 
 
@@ -79,11 +79,7 @@ def partners_command(
         _print_suggestions(found)
         return
     data = exports.write(found.table(), fmt, name="partners")
-    if output is None:
-        click.echo(data.decode("utf-8"), nl=False)
-        return
-    output.write_bytes(data)
-    errors.print(f"{found.title}: {len(found.rows)} organisations written to {output}")
+    deliver(data, output, f"{found.title}: {len(found.rows)} organisations written to {output}")
 
 
 def _print_suggestions(found: Suggestions) -> None:
