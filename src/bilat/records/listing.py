@@ -121,34 +121,25 @@ PROJECTS = Table(
         "ec_max_contribution",
     ),
 )
+_ORGANISATION_COLUMNS = (
+    "pic",
+    "name",
+    "country",
+    "city",
+    "us_state",
+    "activity_type",
+    "participations",
+    "projects",
+    "coordinated_projects",
+    "ec_contribution",
+)
 ORGANISATIONS = Table(
     name="organisations",
-    columns=(
-        "pic",
-        "name",
-        "country",
-        "city",
-        "us_state",
-        "activity_type",
-        "participations",
-        "projects",
-        "coordinated_projects",
-        "ec_contribution",
-    ),
+    columns=_ORGANISATION_COLUMNS,
     facets=("country", "us_state", "activity_type"),
     default_sort="-participations",
     search=("name", "city"),
-    shown=(
-        "name",
-        "country",
-        "city",
-        "us_state",
-        "activity_type",
-        "participations",
-        "projects",
-        "coordinated_projects",
-        "ec_contribution",
-    ),
+    shown=_ORGANISATION_COLUMNS[1:],  # every column but the PIC, which the name links to
 )
 TABLES = {table.name: table for table in (PARTICIPATIONS, PROJECTS, ORGANISATIONS)}
 
