@@ -87,6 +87,20 @@ def test_the_desk_checks_in_at_once_by_code_and_by_name(workshop, editor_client)
     assert "<strong>2</strong> of 3 present" in page
 
 
+def test_checking_in_by_name_works_for_ids_the_site_prints_with_a_thousands_separator(
+    workshop, editor_client
+):
+    """The site groups digits ("1,234"); an id in a form must not be grouped, or a
+    server whose ids passed 999 (PostgreSQL after a while) answers 404 to the button."""
+    event, (first, _, _) = workshop
+    Registration.objects.filter(pk=first.pk).update(id=1234)
+    url = f"/coordination/events/{event.slug}/check-in/"
+    page = editor_client.get(url, {"q": "quinn"}).content.decode()
+    assert 'name="registration" value="1234"' in page
+    editor_client.post(url, {"registration": "1234"})
+    assert Registration.objects.get(pk=1234).attended is True
+
+
 def test_a_forged_code_checks_nobody_in_and_says_why(workshop, editor_client):
     event, (first, second, _) = workshop
     forged = codes.code_of(first).replace(f"-{first.pk}:", f"-{second.pk}:")
