@@ -84,10 +84,13 @@ def serving(path: Path) -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def fresh_limits() -> Iterator[None]:
     """Every test starts with no attempts counted (the rate limits live in Django's cache,
-    and the test client always connects from 127.0.0.1)."""
+    and the test client always connects from 127.0.0.1) and no page kept from another."""
     from django.core.cache import cache
 
+    from bilat.web.caching import ANSWERS
+
     cache.clear()
+    ANSWERS.clear()  # pages kept by an earlier test (with other settings) are not sent again
     yield
 
 

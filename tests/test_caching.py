@@ -8,7 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
+
+from bilat.web import profile
+from bilat.web.caching import Answers
 
 from conftest import serving
 from factories import make_editor
@@ -69,3 +73,30 @@ def test_signed_in_visitors_and_coordination_pages_are_not_tagged(client: Client
     page = client.get("/country/US/")
     assert page.status_code == 200
     assert not page.has_header("ETag")
+
+
+def test_a_page_seen_before_is_sent_again_to_anyone_without_being_rendered(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = client.get("/country/DE/?years=2021-2022")
+    assert first.status_code == 200
+
+    def rendered_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the profile was computed again")
+
+    monkeypatch.setattr(profile, "sections", rendered_again)
+    again = Client().get("/country/DE/?years=2021-2022")
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["Content-Security-Policy"] == first["Content-Security-Policy"]
+    with pytest.raises(AssertionError, match="computed again"):
+        Client().get("/country/DE/?years=2021")
+
+
+def test_kept_answers_are_bounded_in_number_and_bytes() -> None:
+    answers = Answers(entries=2, size=10, largest=6)
+    for tag, body in (("a", b"12345"), ("b", b"1234567"), ("c", b"123"), ("d", b"1234")):
+        answers.keep(tag, HttpResponse(body))
+    assert answers.get("b") is None  # larger than any answer kept
+    assert answers.get("a") is None  # pushed out: 5 + 3 + 4 bytes is more than 10
+    assert [answers.get(t).content for t in ("c", "d")] == [b"123", b"1234"]  # type: ignore[union-attr]

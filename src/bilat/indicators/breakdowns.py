@@ -33,9 +33,13 @@ from bilat.warehouse.store import Warehouse
 
 
 def _fields_join(*levels: str) -> str:
-    """Each participation once per distinct field (at these levels) of its project."""
+    """Each participation once per distinct field (at these levels) of its project: the top
+    level from the table ingest keeps of it (`aggregate_project_level1`), two levels from
+    `project_field_levels`, which is distinct on both."""
     source = "project_field_levels"
-    if len(levels) == 1:
+    if levels == ("level1",):
+        source = "aggregate_project_level1"
+    elif len(levels) == 1:
         source = f"(SELECT DISTINCT programme, project_id, {levels[0]} FROM {source})"
     return f"LEFT JOIN {source} x USING (programme, project_id)"
 

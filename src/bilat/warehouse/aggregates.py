@@ -11,7 +11,8 @@ the costly one, and it does not depend on the country, so it is computed here on
   filter is a condition on a column of the same name, so an indicator applies the very same
   WHERE clause to the cells and sums them.
 - `aggregate_field_cells`, `aggregate_subfield_cells`: participations per field of science,
-  each participation once per distinct field of its project, as the breakdowns count them.
+  each participation once per distinct field of its project, as the breakdowns count them;
+  `aggregate_project_level1`: each project's distinct top-level fields.
 - `aggregate_reach` and `aggregate_bits`: distinct organisations and projects, which cannot be
   summed over cells. For each programme, all programmes together (`ALL`) and each filter
   column, every organisation (project) gets a bit mask of the values it was seen with (bit
@@ -61,6 +62,14 @@ SELECT programme, project_id, year, programme_part_code, scheme_group, role, act
 FROM participation_facts GROUP BY ALL
 """
 
+# Each project's distinct top-level fields, which the breakdown by field joins to the
+# country's participations (otherwise a DISTINCT over every project's fields at each query).
+_PROJECT_LEVEL1 = """
+CREATE OR REPLACE TABLE aggregate_project_level1 AS
+SELECT DISTINCT programme, project_id, level1 FROM project_field_levels
+ORDER BY programme, project_id
+"""
+
 _FIELD_CELLS = """
 CREATE OR REPLACE TABLE aggregate_{name}_cells AS
 SELECT p.programme, p.year, p.programme_part_code, p.scheme_group, p.role, p.activity_type,
@@ -107,13 +116,10 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute every aggregate table from `participation_facts` and the field levels."""
     run(con, _CELLS)
     run(con, _PROJECT_CELLS)
+    run(con, _PROJECT_LEVEL1)
     run(
         con,
-        _FIELD_CELLS.format(
-            name="field",
-            levels="x.level1",
-            source="(SELECT DISTINCT programme, project_id, level1 FROM project_field_levels)",
-        ),
+        _FIELD_CELLS.format(name="field", levels="x.level1", source="aggregate_project_level1"),
     )
     run(
         con,
