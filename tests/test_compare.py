@@ -11,11 +11,14 @@ import json
 import re
 from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from django.test import Client
 from python_calamine import CalamineWorkbook
 
+from bilat.cli import main
 from bilat.cordis.roles import ROLE_TITLES
 from bilat.errors import ParameterError
 from bilat.indicators import comparison
@@ -67,7 +70,9 @@ def test_each_column_is_its_own_country_as_the_raw_file_counts_it(bundled: Wareh
         expected = tuple(r["roles"][role] for r in raw)
         assert values(found, "by_role", role, "participations") == expected, role
         shares = values(found, "by_role", role, "share")
-        assert shares == pytest.approx([r["roles"][role] / r["participations"] for r in raw]), role
+        assert shares == tuple(  # four significant digits, as every output gives them
+            float(f"{r['roles'][role] / r['participations']:.4g}") for r in raw
+        ), role
 
 
 def test_a_valid_country_without_data_is_empty_not_zero(bundled: Warehouse) -> None:
@@ -152,6 +157,93 @@ def test_downloads_and_api_hold_the_same_figures(client: Client, bundled: Wareho
     headline = api["blocks"][0]["rows"][0]
     assert headline["values"] == {"US": raw_column("US")["participations"], "AQ": None}
     assert json.loads(client.get("/compare.json?countries=US").content)["rows"]
+
+
+MEASURE_WORDS = comparison.MEASURE_TITLES
+COUNT_MEASURES = {"participations", "funded participations", "organisations", "projects",
+                  "projects coordinated"}  # fmt: skip
+MONEY_MEASURES = {"EU contribution (EUR)"}
+
+
+def read_back(fmt: str, data: bytes) -> list[tuple[str, str, str, object, object]]:
+    """(block, item, measure, US, AQ) from a downloaded file, each value as the file holds it:
+    text from a CSV, the parsed value from JSON, the cell's value from XLSX."""
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(data.decode())))
+    elif fmt == "json":
+        rows = json.loads(data)["rows"]
+    else:
+        cells = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+        rows = [dict(zip(cells[0], line, strict=True)) for line in cells[1:]]
+    return [(r["block"], r["item"], r["measure"], r["US"], r["AQ"]) for r in rows]
+
+
+def significant(number: float) -> int:
+    """How many significant digits a share is written with (0.0001785 has 4)."""
+    return len(f"{number!r}".split("e")[0].replace(".", "").replace("-", "").lstrip("0"))
+
+
+def assert_typed(fmt: str, found: list[tuple[str, str, str, object, object]]) -> None:
+    """Counts are integers (866, never 866.0), amounts to the cent, shares to 4 significant
+    digits, and the country without data is missing, never 0."""
+    raw = raw_column("US")
+    assert set(measure for _, _, measure, _, _ in found) >= COUNT_MEASURES | MONEY_MEASURES
+    for block_title, item, measure, us, aq in found:
+        where = (fmt, block_title, item, measure, us)
+        assert aq in ("", None), where  # missing, never 0
+        if fmt == "csv":
+            assert isinstance(us, str)
+            if measure in COUNT_MEASURES:
+                assert re.fullmatch(r"0|[1-9]\d*", us), where
+            elif measure in MONEY_MEASURES:
+                assert re.fullmatch(r"\d+(\.\d{1,2})?", us), where
+            else:
+                assert significant(float(us)) <= 4, where
+            continue
+        assert isinstance(us, int | float) and not isinstance(us, bool), where
+        if measure in COUNT_MEASURES:
+            assert float(us).is_integer(), where
+            if fmt == "json":
+                assert type(us) is int, where
+        elif measure in MONEY_MEASURES:
+            assert round(us, 2) == us, where
+        else:
+            assert significant(float(us)) <= 4, where
+    figures = {(b, i, m): us for b, i, m, us, _ in found}
+    assert (
+        int(figures["Headline figures", "Participations", "participations"])
+        == raw["participations"]
+    )
+    ec = figures["Headline figures", "EU contribution (EUR)", "EU contribution (EUR)"]
+    assert Decimal(str(ec)) == raw["ec"]
+    role = ROLE_TITLES["associatedPartner"]
+    share = float(figures["By role", role, "share of the country's participations"])
+    assert share == float(f"{raw['roles'][role] / raw['participations']:.4g}")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+def test_downloads_read_back_with_whole_counts_and_amounts_to_the_cent(
+    client: Client, fmt: str
+) -> None:
+    answer = client.get(f"/compare.{fmt}?countries=US,AQ")
+    assert answer.status_code == 200
+    assert_typed(fmt, read_back(fmt, answer.content))
+
+
+def test_the_api_and_the_cli_give_counts_as_integers(client: Client, bundled_path: Path) -> None:
+    api = client.get("/api/compare?countries=US&countries=AQ").json()
+    found = [
+        (b["title"], r["item"], MEASURE_WORDS[r["measure"]], r["values"]["US"], r["values"]["AQ"])
+        for b in api["blocks"]
+        for r in b["rows"]
+    ]
+    assert_typed("json", found)
+    for fmt in ("csv", "json"):
+        result = CliRunner().invoke(
+            main, ["compare", "US", "AQ", "--warehouse", str(bundled_path), "--format", fmt]
+        )
+        assert result.exit_code == 0, result.output
+        assert_typed(fmt, read_back(fmt, result.stdout.encode()))
 
 
 @pytest.mark.django_db

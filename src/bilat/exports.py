@@ -50,11 +50,30 @@ def records(table: pa.Table) -> list[dict[str, Any]]:
 
 
 def plain(value: object) -> object:
-    """A value JSON can hold: amounts as numbers, dates as ISO text."""
+    """A value JSON can hold: amounts as numbers, dates as ISO text, and a whole number as
+    an integer (see `whole`)."""
     if isinstance(value, Decimal):
-        return float(value)
+        return whole(float(value))
     if isinstance(value, date | datetime):
         return value.isoformat()
+    return whole(value)
+
+
+# Beyond 2**53 a float no longer holds every integer: such a value stays as it is.
+EXACT = 2**53
+
+
+def whole(value: object) -> object:
+    """A float holding a whole number as an integer, anything else unchanged.
+
+    A column that mixes counts with amounts and shares (each country's column of a comparison)
+    can only be floating point in Arrow, and a count must not read "866.0" in a file.
+
+    >>> whole(866.0), whole(0.25), whole(-3.0), whole("866.0")
+    (866, 0.25, -3, '866.0')
+    """
+    if isinstance(value, float) and value.is_integer() and abs(value) < EXACT:
+        return int(value)
     return value
 
 
@@ -93,7 +112,7 @@ def csv_pieces(columns: Sequence[str], batches: Iterable[pa.RecordBatch]) -> Ite
     yield _csv_lines([[neutral(name) for name in columns]])
     for batch in batches:
         yield _csv_lines(
-            ["" if value is None else neutral(value) for value in row.values()]
+            ["" if value is None else neutral(whole(value)) for value in row.values()]
             for row in batch.to_pylist()
         )
 

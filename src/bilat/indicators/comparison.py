@@ -43,12 +43,21 @@ HEADLINE = (
     ("share_participations", "Share of all participations"),
     ("share_ec_contribution", "Share of all EU contribution"),
 )
+# The measure column of a download, in words (every measure a block holds).
 MEASURE_TITLES = {
     "participations": "participations",
-    "share": "share of the country's participations",
+    "funded_participations": "funded participations",
+    "organisations": "organisations",
+    "projects": "projects",
+    "coordinated_projects": "projects coordinated",
     "ec_contribution": "EU contribution (EUR)",
+    "share": "share of the country's participations",
     "share_participations": "share of all participations",
+    "share_ec_contribution": "share of all EU contribution",
 }
+MONEY = frozenset({"ec_contribution"})
+# Shares keep four significant digits: 0.8603 (86.03%), 0.0001785 (0.018%).
+SHARE_DIGITS = 4
 
 
 @dataclass(frozen=True)
@@ -103,7 +112,11 @@ class Comparison:
 
     def table(self) -> pa.Table:
         """Every figure as one table to download: block, item, measure, then one column per
-        country (missing where the country has no participation under the filters)."""
+        country (missing where the country has no participation under the filters).
+
+        A country's column mixes counts, amounts and shares, so Arrow holds it as floating
+        point; the figures are `typed`, and the CSV, JSON and XLSX writers give a whole
+        number as an integer (866, never 866.0)."""
         rows = [
             {
                 "block": block.title,
@@ -242,10 +255,31 @@ def _pick(table: pa.Table, programme: str | None) -> list[dict[str, Any]]:
     return [row for row in found if programme is None or row.get("programme") == programme]
 
 
-def _values(columns: Sequence[Column], figures: Sequence[Number]) -> tuple[Number, ...]:
-    """The figures, missing for a column without data (never 0 for what is not there)."""
+def typed(measure: str, value: Number) -> Number:
+    """A figure as every output gives it: a count as an integer (866, never 866.0), an
+    amount in euros to the cent, a share to `SHARE_DIGITS` significant digits.
+
+    >>> typed("participations", 866.0), typed("ec_contribution", 6131321.004)
+    (866, 6131321.0)
+    >>> typed("share", 0.8602771362586605), typed("share_participations", 0.0001785083970574)
+    (0.8603, 0.0001785)
+    """
+    if value is None:
+        return None
+    if measure in MONEY:
+        return round(float(value), 2)
+    if measure.startswith("share"):
+        return float(f"{float(value):.{SHARE_DIGITS}g}")
+    return int(value)
+
+
+def _values(
+    measure: str, columns: Sequence[Column], figures: Sequence[Number]
+) -> tuple[Number, ...]:
+    """The figures of `measure`, missing for a column without data (never 0 for what is not
+    there)."""
     return tuple(
-        (figure if figure is not None else 0) if column.has_data else None
+        typed(measure, figure if figure is not None else 0) if column.has_data else None
         for column, figure in zip(columns, figures, strict=True)
     )
 
@@ -259,7 +293,11 @@ def _headline(
         "Headline figures",
         "headline",
         tuple(
-            Row(title, measure, _values(columns, [_number(row.get(measure)) for row in rows]))
+            Row(
+                title,
+                measure,
+                _values(measure, columns, [_number(row.get(measure)) for row in rows]),
+            )
             for measure, title in HEADLINE
         ),
     )
@@ -273,7 +311,7 @@ def _programmes(
         found = [(_pick(f["headline"], programme) or [{}])[0] for f in per]
         for measure in ("participations", "ec_contribution", "share_participations"):
             figures = [_number(row.get(measure)) for row in found]
-            rows.append(Row(programme, measure, _values(columns, figures)))
+            rows.append(Row(programme, measure, _values(measure, columns, figures)))
     return Block("by_programme", "By programme", "headline", tuple(rows))
 
 
@@ -301,7 +339,7 @@ def _breakdown(
     for item in items:
         for measure in ("participations", "share"):
             figures = [_number(rows.get(item, {}).get(measure)) for rows in found]
-            out.append(Row(item, measure, _values(columns, figures)))
+            out.append(Row(item, measure, _values(measure, columns, figures)))
     return Block(name, title, name, tuple(out))
 
 
@@ -314,7 +352,12 @@ def _trend(columns: Sequence[Column], per: Sequence[dict[str, pa.Table]]) -> Blo
         complete = all(row.get("complete", True) for row in rows)
         figures = [_number(row.get("participations")) for row in rows]
         out.append(
-            Row(f"{programme} {year}", "participations", _values(columns, figures), not complete)
+            Row(
+                f"{programme} {year}",
+                "participations",
+                _values("participations", columns, figures),
+                not complete,
+            )
         )
     return Block("series", "Trend per year", "series", tuple(out))
 

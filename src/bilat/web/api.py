@@ -173,7 +173,10 @@ def compare(
                         "item": row.item,
                         "measure": row.measure,
                         "incomplete": row.incomplete,
-                        "values": dict(zip(codes, row.values, strict=True)),
+                        "values": {
+                            code: exports.plain(value)
+                            for code, value in zip(codes, row.values, strict=True)
+                        },
                     }
                     for row in block.rows
                 ],
