@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -60,62 +61,89 @@ class Warehouse:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)  # notified when a query has its result
+        self._queries = 0  # threads between taking a cursor and holding its result
+        self._streams = 0  # readers of batches still open
         self._con: duckdb.DuckDBPyConnection | None = None
         self._identity: tuple[int, int] | None = None
         self._cache: OrderedDict[str, pa.Table] = OrderedDict()
         self.forgotten = 0  # counts forget() calls, so that caches built on this one follow
         self._lookups: dict[tuple[tuple[int, int], str], list[Row]] = {}
 
-    def _cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor on the current file, reopening it (and forgetting results) if swapped."""
-        identity = self.generation
-        with self._lock:
-            if self._con is None or identity != self._identity:
-                # DuckDB shares one database per open path: the old file must be closed
-                # before the new one at the same path can be opened.
-                if self._con is not None:
-                    self._con.close()
-                self._con = None
-                con = duckdb.connect(str(self.path), read_only=True)
-                try:
-                    _check_version(con, self.path)
-                except WarehouseOutdatedError:
-                    con.close()
-                    raise
-                self._con, self._identity = con, identity
-                self._cache.clear()
-            return self._con.cursor()
+    def _current(self) -> duckdb.DuckDBPyConnection:
+        """The connection to the file this reader answers from, swapped to the file now at
+        the path when it can be (see `_reading`); called with the lock held."""
+        identity = self._file_identity()
+        if self._con is not None and identity != self._identity and not self._streams:
+            self._idle.wait_for(lambda: self._queries == 0)
+            self._con.close()
+            self._con = None
+        if self._con is None:
+            con = duckdb.connect(str(self.path), read_only=True)
+            try:
+                _check_version(con, self.path)
+            except WarehouseOutdatedError:
+                con.close()
+                raise
+            self._con, self._identity = con, identity
+            self._cache.clear()
+        return self._con
+
+    @contextmanager
+    def _reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor on the current file for one query, reopening the file (and forgetting
+        results) if an ingest swapped it.
+
+        DuckDB shares one database per open path: the old file must be closed before the new
+        one at the same path can be opened, a cursor of the closed connection fails, and while
+        a reader of batches is open the old database stays open under the path. So a swap
+        waits until no other thread is between taking its cursor and holding its result
+        (milliseconds), and is put off while batches are being read (an export to a slow
+        client): until then the old file answers, whole and consistent.
+        """
+        with self._idle:
+            con = self._current()
+            cursor = con.cursor()
+            self._queries += 1
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+            with self._idle:
+                self._queries -= 1
+                self._idle.notify_all()
 
     def arrow(self, sql: str, params: object = None) -> pa.Table:
         """The result of a read-only query as an Arrow table (what indicators return)."""
-        cursor = self._cursor()
         key = f"{sql}\x00{params!r}"
-        with self._lock:
-            found = self._cache.get(key)
-            if found is not None:
-                self._cache.move_to_end(key)
-        if found is not None:
-            cursor.close()
-            return found
-        try:
-            table = cursor.sql(sql, params=params).to_arrow_table()
-        finally:
-            cursor.close()
-        if table.num_rows <= self.CACHE_MAX_ROWS:
+        with self._reading() as cursor:
             with self._lock:
-                self._cache[key] = table
-                while len(self._cache) > self.CACHE_ENTRIES:
-                    self._cache.popitem(last=False)
+                found = self._cache.get(key)
+                if found is not None:
+                    self._cache.move_to_end(key)
+            if found is not None:
+                return found
+            table = cursor.sql(sql, params=params).to_arrow_table()
+            if table.num_rows <= self.CACHE_MAX_ROWS:  # before a swap may clear the cache
+                with self._lock:
+                    self._cache[key] = table
+                    while len(self._cache) > self.CACHE_ENTRIES:
+                        self._cache.popitem(last=False)
         return table
 
     def batches(self, sql: str, params: object = None, *, rows: int) -> Iterator[pa.RecordBatch]:
         """The result of a large read-only query in batches of `rows`, read as they are used
         and never cached: an export of a million rows is never held whole in memory."""
-        cursor = self._cursor()
+        with self._reading() as cursor:
+            reader = cursor.sql(sql, params=params).to_arrow_reader(rows)
+            with self._lock:
+                self._streams += 1
         try:
-            yield from cursor.sql(sql, params=params).to_arrow_reader(rows)
+            yield from reader
         finally:
-            cursor.close()
+            del reader
+            with self._lock:
+                self._streams -= 1
 
     def query(self, sql: str, params: object = None) -> list[Row]:
         """Rows of a read-only query as dictionaries."""
@@ -124,23 +152,30 @@ class Warehouse:
     def lookup(self, sql: str) -> list[Row]:
         """Rows of a small reference query (the programmes loaded, the country list), kept
         until the file changes, even across forget(): every parameter check reads them."""
-        key = (self.generation, sql)
-        with self._lock:
-            found = self._lookups.get(key)
-        if found is None:
-            cursor = self._cursor()
-            try:
-                found = cursor.sql(sql).to_arrow_table().to_pylist()
-            finally:
-                cursor.close()
+        with self._reading() as cursor:
             with self._lock:
-                self._lookups = {k: v for k, v in self._lookups.items() if k[0] == key[0]}
-                self._lookups[key] = found
+                assert self._identity is not None
+                key = (self._identity, sql)
+                found = self._lookups.get(key)
+            if found is None:
+                found = cursor.sql(sql).to_arrow_table().to_pylist()
+                with self._lock:
+                    self._lookups = {k: v for k, v in self._lookups.items() if k[0] == key[0]}
+                    self._lookups[key] = found
         return list(found)
 
     @property
     def generation(self) -> tuple[int, int]:
-        """Identifies the file's current content: it changes when an ingest swaps it."""
+        """Identifies the content this reader answers from (the file's inode and time): it
+        changes when an ingest swaps the file and the reader follows. Caches of answers key
+        on it, so that an answer is never kept under the wrong file."""
+        with self._idle:
+            self._current()
+            assert self._identity is not None
+            return self._identity
+
+    def _file_identity(self) -> tuple[int, int]:
+        """Identifies the file now at the path."""
         try:
             stat = self.path.stat()
         except FileNotFoundError:
@@ -156,8 +191,9 @@ class Warehouse:
             self.forgotten += 1
 
     def close(self) -> None:
-        """Close the connection (it reopens on the next query)."""
-        with self._lock:
+        """Close the connection once no query is running (it reopens on the next query)."""
+        with self._idle:
+            self._idle.wait_for(lambda: self._queries == 0)
             if self._con is not None:
                 self._con.close()
                 self._con = None

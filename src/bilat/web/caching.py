@@ -28,7 +28,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response
 
 import bilat
-from bilat.errors import WarehouseMissingError
+from bilat.errors import WarehouseMissingError, WarehouseOutdatedError
 from bilat.serving import warehouse
 
 # The addresses whose answers depend only on the address and the warehouse.
@@ -74,8 +74,8 @@ def etag(request: HttpRequest) -> str | None:
         return None
     try:
         generation = warehouse().generation
-    except WarehouseMissingError:
-        return None
+    except (WarehouseMissingError, WarehouseOutdatedError):
+        return None  # the page says what to do; it is not kept
     key = f"{code_version()}|{generation}|{request.get_full_path()}"
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
