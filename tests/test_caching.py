@@ -93,6 +93,22 @@ def test_a_page_seen_before_is_sent_again_to_anyone_without_being_rendered(
         Client().get("/country/DE/?years=2021")
 
 
+def test_forgetting_the_results_forgets_the_kept_pages_too(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The benchmark's first view of a page forgets what was remembered: a page kept by the
+    process must not be sent as if it had been computed."""
+    from bilat import serving as site
+
+    first = client.get("/country/FR/?years=2021-2022")
+    site.warehouse().forget()
+    computed = []
+    real = profile.sections
+    monkeypatch.setattr(profile, "sections", lambda *a, **k: computed.append(1) or real(*a, **k))
+    again = Client().get("/country/FR/?years=2021-2022")
+    assert computed and again["ETag"] != first["ETag"]
+
+
 def test_kept_answers_are_bounded_in_number_and_bytes() -> None:
     answers = Answers(entries=2, size=10, largest=6)
     for tag, body in (("a", b"12345"), ("b", b"1234567"), ("c", b"123"), ("d", b"1234")):
