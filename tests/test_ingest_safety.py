@@ -130,6 +130,16 @@ def test_a_warehouse_built_by_an_earlier_bilat_is_refused_then_rederived(small: 
     assert not again.changed
 
 
+def test_a_warehouse_built_by_a_later_bilat_asks_for_a_restart_not_an_ingest(
+    small: Path,
+) -> None:
+    # What a server still running the previous bilat sees after the upgraded one ingested.
+    with duckdb.connect(str(small)) as con:
+        con.execute("UPDATE bilat_meta SET derived_version = derived_version + 1")
+    with pytest.raises(WarehouseOutdatedError, match=r"built by a later bilat .* restart this"):
+        Warehouse(small).query("SELECT 1")
+
+
 def assert_refused(warehouse: Path, table: Path, message: str) -> None:
     """Loading `table` as Horizon Europe's stops with `message` and leaves the warehouse."""
     before = digest(warehouse)

@@ -39,8 +39,16 @@ COUNTED_TABLES = (
 
 
 def _check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Refuse a warehouse whose derived tables an earlier bilat built."""
-    if version_of(con) != VERSION:
+    """Refuse a warehouse whose derived tables another version of bilat built: an earlier
+    one (ingest again), or a later one (a server not restarted after an upgrade)."""
+    found = version_of(con)
+    if found is not None and found > VERSION:
+        raise WarehouseOutdatedError(
+            f"the warehouse at {path} was built by a later bilat (derived tables version "
+            f"{found}, this one reads {VERSION}); restart this server or program so that it "
+            "runs the bilat that built it"
+        )
+    if found != VERSION:
         raise WarehouseOutdatedError(
             f"the warehouse at {path} was built by an earlier bilat; run `bilat ingest` on "
             "the same files again to rebuild its derived tables"
