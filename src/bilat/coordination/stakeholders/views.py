@@ -76,10 +76,10 @@ def signup(request: HttpRequest) -> HttpResponse:
             limits.attempt(limits.SIGNUP, signup.email, limits.client_of(request))
         except limits.TooManyAttempts as error:
             form.add_error(None, str(error))
-        else:
-            request_account(signup)
-            context = {"sent": signup.email, "hours": LINK_HOURS}
-            return render(request, "stakeholders/signup.html", context)
+            return render(request, "stakeholders/signup.html", {"form": form}, status=429)
+        request_account(signup)
+        context = {"sent": signup.email, "hours": LINK_HOURS}
+        return render(request, "stakeholders/signup.html", context)
     return render(request, "stakeholders/signup.html", {"form": form})
 
 
