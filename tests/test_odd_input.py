@@ -84,6 +84,14 @@ def test_a_10_mb_single_line_is_one_error_naming_the_file(tmp_path: Path) -> Non
     assert_one_line_error(tmp_path, single, UnknownFormatError, says)
 
 
+@pytest.mark.parametrize("content", ["", "\n", "\ufeff\r\n"])
+def test_an_empty_file_is_called_empty(tmp_path: Path, content: str) -> None:
+    empty = tmp_path / "organization.csv"
+    empty.write_text(content, "utf-8")
+    says = re.escape("the file is empty (no header line); download it again")
+    assert_one_line_error(tmp_path, empty, UnknownFormatError, says)
+
+
 def test_a_10_mb_row_is_quarantined_and_the_others_load(tmp_path: Path) -> None:
     lines = QUIRKS.read_text("utf-8").split("\n")
     long_row = "y" * 10_000_000

@@ -98,6 +98,10 @@ def header_of(source: InputFile) -> list[str]:
 def parse(source: InputFile) -> ParsedFile:
     """Read a whole file; raise `UnknownFormatError` if its header is not a CORDIS layout."""
     header = header_of(source)
+    if not any(header):
+        raise UnknownFormatError(
+            f"{source.label}: the file is empty (no header line); download it again"
+        )
     layout = recognise(header)
     if layout is None:
         nearest, missing = closest(header)
