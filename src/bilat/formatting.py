@@ -110,6 +110,15 @@ def figure(column: str, value: float | Decimal) -> str:
     return f"{value:,.2f}"
 
 
+def counted(number: int, noun: str) -> str:
+    """A count and its noun, singular for one.
+
+    >>> counted(1, "figure"), counted(0, "figure"), counted(1234, "table")
+    ('1 figure', '0 figures', '1,234 tables')
+    """
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def percent(value: float) -> str:
     """A share as a percentage that keeps its significance: a small share is never "0.0%".
 

@@ -119,10 +119,7 @@ def _write_report(fmt: str, target: Path, build: Callable[[Any], Any], what: str
         document = build(step)
         data = write_report(document, fmt, step)
     target.write_bytes(data)
-    console.print(
-        f"{what[0].upper()}{what[1:]}: {len(document.tables)} tables, "
-        f"{len(document.figures)} figures, written to {target}"
-    )
+    console.print(f"{what[0].upper()}{what[1:]}: {document.contents()}, written to {target}")
 
 
 @main.command("demo")

@@ -307,7 +307,7 @@ def _monitoring_report(name: str) -> click.Command:
         target.write_bytes(data)
         console.print(
             f"{REPORTS[name].title} for {document.country} ({document.programmes}): "
-            f"{len(document.tables)} tables, {len(document.figures)} figures, written to {target}"
+            f"{document.contents()}, written to {target}"
         )
 
     return command

@@ -24,7 +24,7 @@ import vl_convert
 from bilat import indicators
 from bilat.charts import Spec
 from bilat.errors import ParameterError
-from bilat.formatting import is_number, text, title
+from bilat.formatting import counted, is_number, text, title
 from bilat.indicators.registry import Indicator
 from bilat.warehouse.store import Warehouse
 
@@ -94,6 +94,10 @@ class Document:
     @property
     def figures(self) -> list[Figure]:
         return [b for c in self.chapters for b in c.blocks if isinstance(b, Figure)]
+
+    def contents(self) -> str:
+        """What the report holds, as the CLI says it: "12 tables, 1 figure"."""
+        return f"{counted(len(self.tables), 'table')}, {counted(len(self.figures), 'figure')}"
 
 
 # The font of the report's text (its style sheet), installed with the Debian packages.
