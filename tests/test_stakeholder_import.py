@@ -26,12 +26,23 @@ def preview(name: str) -> imports.Preview:
 
 
 def test_the_template_preview_says_what_each_row_will_do_and_why():
-    make_person("ben@example.org")
+    make_person(
+        "ben@example.org",
+        first_name="Benjamin",
+        last_name="Sample",
+        organisation="great lakes state university",
+    )
     found = preview("people-template.csv")
     assert found.layout == "template"
     assert [(r.line, r.action, r.reason) for r in found.rows] == [
         (2, "create", ""),
-        (3, "merge", ""),  # same e-mail as a person in the directory, whatever its case
+        # Same e-mail as a person in the directory, whatever its case: what changes is listed
+        # (the organisation is the same one, whatever its case).
+        (
+            3,
+            "merge",
+            "first name: Benjamin → Ben; position: (blank) → Director,\nOffice of Research",
+        ),
         (5, "reject", "email: 'not-an-address' is not an e-mail address"),  # line 3 holds 2
         (6, "reject", "country: 'Atlantis' is not a country bilat knows"),
         (7, "reject", "email: same e-mail as line 2"),

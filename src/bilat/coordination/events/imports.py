@@ -24,7 +24,12 @@ from bilat.coordination.audit.operations import Actor
 from bilat.coordination.events.models import Event
 from bilat.coordination.events.operations import register
 from bilat.coordination.stakeholders.models import Purpose
-from bilat.coordination.stakeholders.operations import PersonData, find_person, save_person
+from bilat.coordination.stakeholders.operations import (
+    PersonData,
+    changes,
+    find_person,
+    save_person,
+)
 from bilat.coordination.vocabulary import Sector
 from bilat.errors import CoordinationError
 
@@ -170,7 +175,10 @@ def _row(
         themes=[t for t in get("themes").split(";") if t.strip()],
         consents=consents,
     )
-    return Row(line, "merge" if find_person(email) else "create", email, data)
+    known = find_person(email)
+    if known is None:
+        return Row(line, "create", email, data)
+    return Row(line, "merge", email, data, reason="; ".join(changes(known, data)) or "no change")
 
 
 def _problem(email: str, first: str, last: str, country: str, sector: str, consents: str) -> str:

@@ -74,6 +74,29 @@ def organisation_for(
     return organisation
 
 
+def changes(person: Person, data: PersonData) -> list[str]:
+    """What `save_person` would change in `person`'s record, in words ("organisation: Ohio
+    Lab → Ohio State"): the preview of an import says it before anything is written. A blank
+    value changes nothing, as in `save_person`."""
+    country = (countries.country_code(data.country) or "") if data.country else ""
+    organisation = " ".join(data.organisation.split())
+    current = person.organisation
+    found = []
+    if organisation and (
+        current is None
+        or (current.name.lower(), current.country) != (organisation.lower(), country)
+    ):
+        found.append(("organisation", current.name if current else "", organisation))
+    wanted = {
+        "first name": (person.first_name, data.first_name.strip()),
+        "last name": (person.last_name, data.last_name.strip()),
+        "position": (person.position, data.position.strip()),
+        "country": (person.country, country),
+    }
+    found += [(name, now, then) for name, (now, then) in wanted.items() if then and now != then]
+    return [f"{name}: {now or '(blank)'} → {then}" for name, now, then in found]
+
+
 @transaction.atomic
 def save_person(
     actor: Actor, data: PersonData, *, source: str, overwrite: bool = True
