@@ -83,8 +83,8 @@ def serving(path: Path) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def fresh_limits() -> Iterator[None]:
-    """Every test starts with no attempts counted (the rate limits live in Django's cache,
-    and the test client always connects from 127.0.0.1) and no page kept from another."""
+    """Every test starts with nothing in Django's cache and no page kept from another (the
+    brakes' counts live in the database, which each test starts afresh)."""
     from django.core.cache import cache
 
     from bilat.web.caching import ANSWERS

@@ -87,6 +87,30 @@ def test_a_participant_lands_on_their_own_data_after_logging_in():
     assert ok.status_code == 302 and ok["Location"] == "/me/"
 
 
+def test_the_counts_are_shared_by_every_server_process() -> None:
+    """The counts live in the database, not in a process's memory: a process that starts
+    afresh (its own empty cache) still refuses, and no address is kept in clear."""
+    from django.core.cache import cache
+
+    from bilat.coordination.limits.models import Attempts
+
+    for _ in range(limits.SIGNUP.per_address):
+        limits.attempt(limits.SIGNUP, "Ada@Example.org", "192.0.2.1")
+    cache.clear()
+    with pytest.raises(limits.TooManyAttempts, match="for this address"):
+        limits.check(limits.SIGNUP, "ada@example.org ", "192.0.2.9")
+    counted = dict(Attempts.objects.values_list("key", "count"))
+    assert sorted(counted.values()) == [3, 3]
+    assert not any("ada" in key for key in counted)
+
+
+def test_an_address_of_any_length_is_counted_not_a_500():
+    client = Client()
+    answer = client.post("/accounts/login/", {"username": "x" * 5000, "password": "y"})
+    assert answer.status_code == 200
+    assert "Please enter a correct username and password" in answer.content.decode()
+
+
 def test_sign_up_is_limited_per_address():
     client = Client()
     form = {"email": "ada@example.org", "first_name": "Ada", "last_name": "Example"}

@@ -39,6 +39,8 @@ VERSION = 1
 ACCOUNT_MODELS = ("auth.group", "auth.user")
 # Made by `migrate` itself (the roles' groups): present in an empty database, matched by name.
 MADE_BY_MIGRATE = {"auth.group"}
+# Apps whose rows are no one's record (the brakes' counts of the last hour): not backed up.
+TRANSIENT = {"limits"}
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def models() -> list[type[Model]]:
         model = apps.get_model(label)
         app_list.setdefault(model._meta.app_config, []).append(model)  # type: ignore[union-attr]
     for config in apps.get_app_configs():
-        if config.name.startswith("bilat.coordination."):
+        if config.name.startswith("bilat.coordination.") and config.label not in TRANSIENT:
             app_list[config] = None
     return list(serializers.sort_dependencies(app_list.items()))
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "bilat.coordination.meetings",
     "bilat.coordination.feedback",
     "bilat.coordination.outcomes",
+    "bilat.coordination.limits",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

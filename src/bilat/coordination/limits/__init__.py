@@ -1,20 +1,25 @@
 """Brakes on what anyone can post: the registration form, sign-up and log-in. Each is
 counted per e-mail address or account, and per client (the connecting IP address), over a
-fixed window, in Django's cache; past the limit the attempt is refused with a message that
-says when to try again.
+fixed window; past the limit the attempt is refused with a message that says when to try
+again.
 
-Django's cache is enough here (the default is per process: with several server processes
-each counts on its own, so the effective limit is that many times higher; a shared cache
-makes it exact). django-axes would keep failed log-ins in the database and lock accounts
-for good, which an editor must then undo; a window that runs out needs no one.
+The counts live in the coordination database (`models.Attempts`), not in a process's memory:
+`bilat serve --workers 4` would otherwise let four times the limit through, and a restart would
+forget them. Each count is one atomic UPDATE; the first attempt of a window starts it.
+django-axes would keep failed log-ins and lock accounts for good, which an editor must then
+undo; a window that runs out needs no one.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
+from django.utils import timezone
 
 from bilat.errors import CoordinationError
 
@@ -49,17 +54,23 @@ def client_of(request: HttpRequest) -> str:
 
 
 def _keys(limit: Limit, address: str, client: str) -> list[tuple[str, int, str]]:
+    """The counters of an attempt: by a digest of the address (whatever its length, and
+    not kept in clear), and by client."""
+    digest = hashlib.sha256(address.strip().lower().encode()).hexdigest()[:32]
     return [
-        (f"bilat-limit:{limit.name}:address:{address.strip().lower()}", limit.per_address,
-         f"for this {limit.address}"),
-        (f"bilat-limit:{limit.name}:client:{client}", limit.per_client, "from your network"),
-    ]  # fmt: skip
+        (f"{limit.name}:address:{digest}", limit.per_address, f"for this {limit.address}"),
+        (f"{limit.name}:client:{client[:200]}", limit.per_client, "from your network"),
+    ]
 
 
 def check(limit: Limit, address: str, client: str) -> None:
     """Refuse when the address or the client has used up its attempts."""
+    from bilat.coordination.limits.models import Attempts
+
+    now = timezone.now()
     for key, most, whose in _keys(limit, address, client):
-        if cache.get(key, 0) >= most:
+        found = Attempts.objects.filter(key=key, window_ends__gt=now).first()
+        if found is not None and found.count >= most:
             raise TooManyAttempts(
                 f"Too many {limit.name} attempts {whose} in a short time: please try again "
                 f"in {limit.minutes} minutes."
@@ -68,12 +79,20 @@ def check(limit: Limit, address: str, client: str) -> None:
 
 def count(limit: Limit, address: str, client: str) -> None:
     """Count one attempt for the address and the client (the window starts with the first)."""
-    for key, _, _ in _keys(limit, address, client):
-        cache.add(key, 0, timeout=limit.minutes * 60)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between the two calls
-            cache.set(key, 1, timeout=limit.minutes * 60)
+    from bilat.coordination.limits.models import Attempts
+
+    now = timezone.now()
+    with transaction.atomic():
+        Attempts.objects.filter(window_ends__lt=now - timedelta(days=1)).delete()
+        for key, _, _ in _keys(limit, address, client):
+            counted = Attempts.objects.filter(key=key, window_ends__gt=now).update(
+                count=F("count") + 1
+            )
+            if not counted:  # no window yet, or an ended one: a new window starts
+                Attempts.objects.update_or_create(
+                    key=key,
+                    defaults={"count": 1, "window_ends": now + timedelta(minutes=limit.minutes)},
+                )
 
 
 def attempt(limit: Limit, address: str, client: str) -> None:
