@@ -21,13 +21,19 @@ def _marked(source: Path, target: Path, mark: int) -> None:
     con.close()
 
 
+def _two_files(bundled: Path, folder: Path) -> tuple[Path, Path, Warehouse]:
+    """The served file (marked 1), the one an ingest will swap in (marked 2), and a reader
+    of the served one."""
+    path, new = folder / "warehouse.duckdb", folder / "new.duckdb"
+    _marked(bundled, path, 1)
+    _marked(bundled, new, 2)
+    return path, new, Warehouse(path)
+
+
 def test_a_swap_waits_for_the_query_in_flight_and_the_next_one_reads_the_new_file(
     bundled_path: Path, tmp_path: Path
 ) -> None:
-    path, new = tmp_path / "warehouse.duckdb", tmp_path / "new.duckdb"
-    _marked(bundled_path, path, 1)
-    _marked(bundled_path, new, 2)
-    warehouse = Warehouse(path)
+    path, new, warehouse = _two_files(bundled_path, tmp_path)
     assert warehouse.query("SELECT mark FROM swap_mark") == [{"mark": 1}]
     has_cursor, swapped = threading.Event(), threading.Event()
     seen: dict[str, object] = {}
@@ -58,10 +64,7 @@ def test_a_swap_waits_for_the_query_in_flight_and_the_next_one_reads_the_new_fil
 def test_batches_being_read_put_the_swap_off_until_they_end(
     bundled_path: Path, tmp_path: Path
 ) -> None:
-    path, new = tmp_path / "warehouse.duckdb", tmp_path / "new.duckdb"
-    _marked(bundled_path, path, 1)
-    _marked(bundled_path, new, 2)
-    warehouse = Warehouse(path)
+    path, new, warehouse = _two_files(bundled_path, tmp_path)
     total = warehouse.query("SELECT count(*) AS n FROM participations")[0]["n"]
     reader = warehouse.batches("SELECT pic FROM participations", rows=1000)
     read = next(reader).num_rows
