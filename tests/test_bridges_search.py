@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bilat.bridges import search
@@ -109,3 +111,11 @@ def test_side_and_limit_are_checked() -> None:
         search.parse_side("CA")
     with pytest.raises(ParameterError):
         search.parse_limit("0")
+
+
+def test_a_server_reads_the_index_before_it_forks_and_starts_without_a_warehouse(
+    bundled: Warehouse, tmp_path: Path
+) -> None:
+    assert search.preload(bundled)
+    assert search.current(bundled)[0].organisations > 0
+    assert not search.preload(Warehouse(tmp_path / "none.duckdb"))

@@ -22,7 +22,6 @@ from bilat.bridges import learning
 from bilat.bridges.evidence import Evidence, Floats
 from bilat.bridges.ranking import Weights, eligible, order, score
 from bilat.bridges.signals import SIGNALS, Question, signals
-from bilat.warehouse import bridges as sources
 from bilat.warehouse.store import Warehouse
 
 TOP = 20
@@ -128,10 +127,8 @@ class Evaluation:
 
 def cases(warehouse: Warehouse, *, since: int, until: int | None = None) -> list[Case]:
     """The projects of [`since`, `until`] with a US participant and a European one."""
-    tables = sources.record(warehouse, since=since, until=until if until is not None else 9999)
-    european = set(sources.european_countries(warehouse))
-    period = records.build(tables, european_countries=european, until=until)
-    titles = tables.projects["topic_title"].to_pylist()
+    period = records.load(warehouse, since=since, until=until if until is not None else 9999)
+    titles = period.project_title
     found = []
     order = np.argsort(period.participation_project, kind="stable")
     bounds = np.searchsorted(period.participation_project[order], np.arange(period.projects + 1))
@@ -151,7 +148,7 @@ def cases(warehouse: Warehouse, *, since: int, until: int | None = None) -> list
         question = Question(
             parts=(part,) if part else (),
             topics=(topic,) if topic else (),
-            fields=period.project_fields[n],
+            fields=period.fields_of(n),
             text=titles[n] or "",
             partners=americans,
             side="EU",

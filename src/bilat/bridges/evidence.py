@@ -1,123 +1,59 @@
-"""The track record partner search ranks from, indexed in memory.
+"""The track record partner search ranks from, as arrays in memory.
 
 `Evidence` holds the projects of a period, their participations and what describes each
-project (programme part, topic family, fields of science, words of its titles) as numpy arrays
-and inverted indexes: a question names keys, the keys give weights to projects, and one
-`bincount` over the participations turns project weights into organisation scores. Built once
-per warehouse file (or per evaluation split), it answers a question in milliseconds.
+project (programme part, topic families, fields of science, words of its titles) as numpy
+arrays and inverted indexes: a question names keys, the keys give weights to projects, and one
+`bincount` over the participations turns project weights into organisation scores.
+
+The index itself (numbering, keys, per-key counts) is built by the warehouse: at ingest for
+the whole record (`partner_*` tables, read here without a loop over rows), or for a period
+when the evaluation asks for one. What is left to do here is vectorised.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
-import re
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from bilat.bridges.postings import Postings, Rows
 from bilat.warehouse import bridges as sources
+from bilat.warehouse.partner_index import IndexTables
+from bilat.warehouse.partner_keys import STOPWORDS, field_paths, topic_families, words
 from bilat.warehouse.store import Warehouse
+
+__all__ = ["STOPWORDS", "Evidence", "field_paths", "load", "topic_families", "words"]
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Flags = npt.NDArray[np.bool_]
 
-# Words that say nothing about a theme: programme boilerplate and English glue.
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "in",
-        "into",
-        "its",
-        "of",
-        "on",
-        "or",
-        "the",
-        "their",
-        "to",
-        "towards",
-        "with",
-        "within",
-        "using",
-        "based",
-        "new",
-        "through",
-        "under",
-        "via",
-        "not",
-        "all",
-        "other",
-        "its",
-        "horizon",
-        "call",
-        "calls",
-        "topic",
-        "ria",
-        "csa",
-        "ia",
-        "action",
-        "actions",
-        "programme",
-        "programmes",
-        "support",
-        "european",
-        "europe",
-        "eu",
-    ]
-)
-_WORD = re.compile(r"[^\W\d_][\w-]*[^\W_]|[^\W\d_]", re.UNICODE)
-_YEAR_STEP = re.compile(r"^(19|20)\d\d$")
 
+class Inverted(Mapping[str, Ints]):
+    """An inverted index of one kind of key: key → the numbers of the projects under it,
+    read from the index's sorted (key, project) pairs without an array object per key."""
 
-@cache
-def words(text: str | None) -> frozenset[str]:
-    """The meaningful lower-case words of a title or query (three letters or more).
+    def __init__(self, numbers: dict[str, int], bounds: Ints, projects: Ints) -> None:
+        self.numbers = numbers  # key → key number (global over the kinds)
+        self._bounds = bounds
+        self._projects = projects
 
-    Remembered: the same titles and field names recur over thousands of projects."""
-    if not text:
-        return frozenset()
-    found = {w.lower().strip("-") for w in _WORD.findall(text)}
-    return frozenset(w for w in found if len(w) >= 3 and w not in STOPWORDS)
+    def __getitem__(self, key: str) -> Ints:
+        n = self.numbers[key]
+        return self._projects[self._bounds[n] : self._bounds[n + 1]]
 
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.numbers)
 
-def topic_families(topic: str | None) -> list[str]:
-    """The families a topic code belongs to, broadest first, with the call year dropped.
+    def __len__(self) -> int:
+        return len(self.numbers)
 
-    `HORIZON-CL5-2023-D3-01-01` belongs to `HORIZON-CL5`, `HORIZON-CL5-D3`, `HORIZON-CL5-D3-01`
-    and `HORIZON-CL5-D3-01-01`: the same destination recurs from one work programme to the
-    next under a new year, so the year must not separate them.
-    """
-    if not topic:
-        return []
-    steps = [
-        step.upper() for step in topic.strip().split("-") if step and not _YEAR_STEP.match(step)
-    ]
-    return ["-".join(steps[:depth]) for depth in range(2, len(steps) + 1)] or (
-        [steps[0]] if steps else []
-    )
-
-
-@cache
-def field_paths(path: str) -> tuple[str, ...]:
-    """A EuroSciVoc path and its ancestors: `/a/b/c` → `/a`, `/a/b`, `/a/b/c` (remembered)."""
-    steps = [step for step in path.split("/") if step]
-    return tuple("/" + "/".join(steps[:depth]) for depth in range(1, len(steps) + 1))
+    def __contains__(self, key: object) -> bool:
+        return key in self.numbers
 
 
 @dataclass
@@ -133,37 +69,36 @@ class Evidence:
     project_part: list[str | None]
     project_topic: list[str | None]
     project_acronym: list[str | None]
+    project_title: list[str | None]
     participation_project: Ints
     participation_org: Ints
     participation_coordinator: Flags
     participation_ec: Floats
-    by_part: dict[str, Ints]
-    by_family: dict[str, Ints]
-    by_field: dict[str, Ints]
-    by_word: dict[str, Ints]
-    project_fields: list[tuple[str, ...]]
-    project_field_keys: list[frozenset[str]]
+    key_names: list[str]  # every key of every kind, by key number
+    by_part: Inverted
+    by_family: Inverted
+    by_field: Inverted
+    by_word: Inverted
     field_idf: dict[str, float]
     word_idf: dict[str, float]
-    index: dict[int, int] = field(default_factory=dict)
-    org_projects: Slices = field(
-        default_factory=lambda: Slices(np.zeros(0, np.int64), np.zeros(1, np.int64))
-    )
-    project_orgs: Slices = field(
-        default_factory=lambda: Slices(np.zeros(0, np.int64), np.zeros(1, np.int64))
-    )
-    project_has_american: Flags = field(default_factory=lambda: np.zeros(0, bool))
-    project_has_european: Flags = field(default_factory=lambda: np.zeros(0, bool))
-    project_count: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
+    # The field keys of each project (ancestors included) and whether each is its own path.
+    project_field_numbers: Slices
+    project_field_own: Flags
+    org_projects: Slices
+    project_orgs: Slices
+    project_has_american: Flags
+    project_has_european: Flags
+    project_count: Ints
+    coordinator_project: Ints
+    coordinator_org: Ints
+    org_coordinated: Slices  # the projects each organisation coordinated
+    org_ec: Floats
+    rows: Rows
+    # Per key of the part, family and field indexes, the organisations under it with their
+    # counts in any role and as coordinator (see `postings`).
+    postings: dict[str, Postings]
     # Signals that do not depend on the question, computed once (see `signals`).
     fixed: dict[str, Floats] = field(default_factory=dict)
-    coordinator_project: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
-    coordinator_org: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
-    org_ec: Floats = field(default_factory=lambda: np.zeros(0))
-    # The participation rows of each project, and per key of the part, family and field
-    # indexes the organisations under it with their counts (see `postings`).
-    rows: Rows = field(default_factory=lambda: Rows.of(np.zeros(0, np.int64), 0))
-    postings: dict[str, Postings] = field(default_factory=dict)
 
     @property
     def organisations(self) -> int:
@@ -176,8 +111,17 @@ class Evidence:
         return len(self.project_keys)
 
     def org(self, pic: int) -> int | None:
-        """The index of the organisation with this PIC, if it is in the record."""
-        return self.index.get(pic)
+        """The index of the organisation with this PIC, if it is in the record (organisations
+        are numbered in PIC order)."""
+        n = int(np.searchsorted(self.pics, pic))
+        return n if n < len(self.pics) and int(self.pics[n]) == pic else None
+
+    def fields_of(self, project: int) -> tuple[str, ...]:
+        """The field-of-science paths a project names itself (not their ancestors)."""
+        bounds = self.project_field_numbers.bounds
+        numbers = self.project_field_numbers[project]
+        own = self.project_field_own[bounds[project] : bounds[project + 1]]
+        return tuple(sorted(self.key_names[k] for k in numbers[own].tolist()))
 
     def scores(self, project_weight: Floats, *, coordinators: bool = False) -> Floats:
         """Each organisation's sum of the weights of its projects (as coordinator only, or
@@ -196,7 +140,7 @@ class Evidence:
         found = np.bincount(orgs, weights=project_weight[projects], minlength=self.organisations)
         return found.astype(np.float64)
 
-    def projects_of(self, keys: Iterable[str], index: dict[str, Ints]) -> Ints:
+    def projects_of(self, keys: Iterable[str], index: Mapping[str, Ints]) -> Ints:
         """The projects under any of `keys` in one of the inverted indexes."""
         found = [index[key] for key in keys if key in index]
         if not found:
@@ -208,18 +152,23 @@ class Evidence:
         digest = hashlib.sha256()
         for array in (
             self.pics,
+            self.european,
+            self.american,
             self.project_year,
             self.participation_project,
             self.participation_org,
             self.participation_coordinator,
             self.participation_ec,
+            self.project_field_numbers.values,
+            self.project_field_own,
         ):
             digest.update(np.ascontiguousarray(array).tobytes())
         for items in (
             self.project_keys,
             self.project_part,
             self.project_topic,
-            self.project_fields,
+            self.project_title,
+            self.key_names,
         ):
             digest.update(repr(items).encode())
         for index in (self.by_word, self.by_field, self.by_family, self.by_part):
@@ -229,164 +178,130 @@ class Evidence:
         return digest.hexdigest()
 
 
-def load(warehouse: Warehouse, *, until: int | None = None) -> Evidence:
-    """The record of every project up to the year `until` (all projects when None)."""
-    tables = sources.record(warehouse, until=until)
-    european = set(sources.european_countries(warehouse))
-    return build(tables, european_countries=european, until=until)
+def load(warehouse: Warehouse, *, until: int | None = None, since: int | None = None) -> Evidence:
+    """The record of the projects of [`since`, `until`] (every project when both are None:
+    the index stored at ingest)."""
+    return build(sources.index(warehouse, since=since, until=until), until=until)
 
 
-def build(
-    tables: sources.RecordTables, *, european_countries: set[str], until: int | None
-) -> Evidence:
-    """Index the record read from the warehouse."""
-    projects = tables.projects.to_pydict()
-    keys = list(zip(projects["programme"], projects["project_id"], strict=True))
-    facts = tables.participations
-    project_of = _numbers(facts["project_number"])
-    org = _numbers(facts["org_number"])
-    pics = np.zeros(int(org.max(initial=-1)) + 1, np.int64)
-    pics[org] = _numbers(facts["pic"])
-    countries = _country_of(facts, len(pics), org)
-    fields = _grouped(tables.fields, len(keys), "path")
-    titles = _grouped(tables.legal_bases, len(keys), "title")
+def _ints(column: pa.ChunkedArray) -> Ints:
+    return np.asarray(column.to_numpy(), dtype=np.int64).reshape(-1)
+
+
+def _flags(column: pa.ChunkedArray) -> Flags:
+    return np.asarray(column.to_numpy(zero_copy_only=False), dtype=bool).reshape(-1)
+
+
+def _floats(column: pa.ChunkedArray) -> Floats:
+    return np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.float64).reshape(-1)
+
+
+def build(tables: IndexTables, *, until: int | None) -> Evidence:
+    """The arrays and indexes of a record from its index tables."""
+    projects, facts = tables.projects, tables.participations
+    count = projects.num_rows
+    organisations = tables.organisations.num_rows
+    years = projects["year"].to_numpy(zero_copy_only=False)
+    key_names = tables.keys["key"].to_pylist()
+    kinds = tables.keys["kind"].to_pylist()
+    idf = tables.keys["idf"].to_pylist()
+    key_of = _ints(tables.key_projects["key"])
+    project_of_key = _ints(tables.key_projects["project"])
+    key_bounds = np.searchsorted(key_of, np.arange(len(key_names) + 1)).astype(np.int64)
+    inverted = {
+        kind: Inverted(
+            {
+                name: n
+                for n, (name, k) in enumerate(zip(key_names, kinds, strict=True))
+                if k == kind
+            },
+            key_bounds,
+            project_of_key,
+        )
+        for kind in ("part", "family", "field", "word")
+    }
+    fields = np.flatnonzero(np.isin(key_of, list(inverted["field"].numbers.values())))
+    by_project = fields[np.argsort(project_of_key[fields], kind="stable")]
+    participation_project = _ints(facts["project"])
+    participation_org = _ints(facts["org"])
+    coordinator = _flags(facts["coordinator"])
     evidence = Evidence(
         until=until,
-        pics=pics,
-        european=np.isin(countries, sorted(european_countries)),
-        american=countries == "US",
-        project_keys=keys,
-        project_year=np.array([y if y is not None else -1 for y in projects["year"]], np.int64),
-        project_part=list(projects["programme_part_code"]),
-        project_topic=list(projects["topic"]),
-        project_acronym=list(projects["acronym"]),
-        participation_project=project_of,
-        participation_org=org,
-        participation_coordinator=pc.fill_null(pc.equal(facts["role"], "coordinator"), False)
-        .to_numpy(zero_copy_only=False)
-        .astype(bool),
-        participation_ec=facts["ec_contribution"].to_numpy(zero_copy_only=False).astype(np.float64),
-        by_part=_invert((part,) if part else () for part in projects["programme_part_code"]),
-        by_family=_invert(topic_families(topic) for topic in projects["topic"]),
-        by_field=_invert(
-            sorted({a for path in fields[n] for a in field_paths(path)}) for n in range(len(keys))
+        pics=_ints(tables.organisations["pic"]),
+        european=_flags(tables.organisations["european"]),
+        american=_flags(tables.organisations["american"]),
+        project_keys=list(
+            zip(projects["programme"].to_pylist(), projects["project_id"].to_pylist(), strict=True)
         ),
-        by_word=_invert(
-            sorted(_project_words(projects["topic_title"][n], titles[n], fields[n]))
-            for n in range(len(keys))
+        project_year=np.where(np.isnan(years.astype(np.float64)), -1, years).astype(np.int64),
+        project_part=projects["part"].to_pylist(),
+        project_topic=projects["topic"].to_pylist(),
+        project_acronym=projects["acronym"].to_pylist(),
+        project_title=projects["topic_title"].to_pylist(),
+        participation_project=participation_project,
+        participation_org=participation_org,
+        participation_coordinator=coordinator,
+        participation_ec=_floats(facts["ec_contribution"]),
+        key_names=key_names,
+        by_part=inverted["part"],
+        by_family=inverted["family"],
+        by_field=inverted["field"],
+        by_word=inverted["word"],
+        field_idf={k: idf[n] for k, n in inverted["field"].numbers.items()},
+        word_idf={k: idf[n] for k, n in inverted["word"].numbers.items()},
+        project_field_numbers=Slices(
+            key_of[by_project],
+            np.searchsorted(project_of_key[by_project], np.arange(count + 1)).astype(np.int64),
         ),
-        project_fields=[tuple(fields[n]) for n in range(len(keys))],
-        project_field_keys=[
-            frozenset(a for path in fields[n] for a in field_paths(path)) for n in range(len(keys))
-        ],
-        field_idf={},
-        word_idf={},
-        index={int(pic): n for n, pic in enumerate(pics.tolist())},
+        project_field_own=_flags(tables.key_projects["own"])[by_project],
+        org_projects=_pairs(participation_org, participation_project, organisations, count),
+        project_orgs=_pairs(participation_project, participation_org, count, organisations),
+        project_has_american=np.zeros(count, bool),
+        project_has_european=np.zeros(count, bool),
+        project_count=np.zeros(organisations, np.int64),
+        coordinator_project=participation_project[coordinator],
+        coordinator_org=participation_org[coordinator],
+        org_coordinated=_pairs(
+            participation_org[coordinator], participation_project[coordinator], organisations, count
+        ),
+        org_ec=np.zeros(organisations),
+        rows=Rows.of(participation_project, count),
+        postings=_postings(tables, inverted, len(key_names)),
     )
-    evidence.field_idf = _idf(evidence.by_field, len(keys))
-    evidence.word_idf = _idf(evidence.by_word, len(keys))
     _link(evidence)
     return evidence
 
 
-def _numbers(column: pa.ChunkedArray) -> Ints:
-    return np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.int64).reshape(-1)
-
-
-def _country_of(facts: pa.Table, count: int, org: Ints) -> npt.NDArray[np.str_]:
-    """Each organisation's country: the one of its last participation in project order that
-    names one (an organisation that moved is placed where its latest grant put it)."""
-    countries = np.array(facts["country"].to_pylist(), dtype=object)
-    given = pc.fill_null(pc.not_equal(facts["country"], ""), False)
-    named = np.nonzero(given.to_numpy(zero_copy_only=False))[0]
-    last = np.full(count, -1, np.int64)
-    np.maximum.at(last, org[named], named)
-    found = np.full(count, "", dtype=object)
-    found[last >= 0] = countries[last[last >= 0]]
-    return found.astype(str)
-
-
-def _grouped(table: pa.Table, count: int, column: str) -> list[list[str]]:
-    grouped: list[list[str]] = [[] for _ in range(count)]
-    for number, value in zip(table["number"].to_pylist(), table[column].to_pylist(), strict=True):
-        if value:
-            grouped[number].append(value)
-    return grouped
-
-
-def _project_words(
-    title: str | None, legal_titles: Sequence[str], paths: Sequence[str]
-) -> set[str]:
-    """The words a project is found by: its topic's title, its legal bases' titles and the
-    names of its fields of science."""
-    found = set(words(title))
-    for text in legal_titles:
-        found |= words(text)
-    for path in paths:
-        found |= words(path.rsplit("/", 1)[-1])
-    return found
-
-
-def _invert(keys_per_project: Iterable[Iterable[str]]) -> dict[str, Ints]:
-    lists: defaultdict[str, list[int]] = defaultdict(list)
-    for number, keys in enumerate(keys_per_project):
-        for key in keys:
-            lists[key].append(number)
-    return {key: np.array(found, dtype=np.int64) for key, found in lists.items()}
-
-
-def _idf(index: dict[str, Ints], projects: int) -> dict[str, float]:
-    """Inverse document frequency: a rare field or word says more than a common one."""
-    return {key: math.log((1 + projects) / (1 + len(found))) + 1.0 for key, found in index.items()}
+def _postings(tables: IndexTables, inverted: dict[str, Inverted], keys: int) -> dict[str, Postings]:
+    """The stored per-key counts, one `Postings` per kind (key numbers are global)."""
+    postings = tables.postings
+    key = _ints(postings["key"])
+    bounds = np.searchsorted(key, np.arange(keys + 1)).astype(np.int64)
+    orgs, counts, led = _ints(postings["org"]), _floats(postings["count"]), _floats(postings["led"])
+    return {
+        name: Postings(inverted[kind].numbers, bounds, orgs, counts, led)
+        for name, kind in (("part", "part"), ("family", "family"), ("fields", "field"))
+    }
 
 
 def _link(evidence: Evidence) -> None:
-    """Projects of each organisation and organisations of each project, and which projects
-    have participants on each side of the Atlantic."""
-    led = evidence.participation_coordinator
-    evidence.coordinator_project = evidence.participation_project[led]
-    evidence.coordinator_org = evidence.participation_org[led]
+    """What follows from the participations: each organisation's projects and EU
+    contribution, and which projects have participants on each side of the Atlantic."""
     evidence.org_ec = np.bincount(
         evidence.participation_org,
         weights=evidence.participation_ec,
         minlength=evidence.organisations,
     ).astype(np.float64)
-    evidence.org_projects = _pairs(
-        evidence.participation_org,
-        evidence.participation_project,
-        evidence.organisations,
-        evidence.projects,
-    )
-    evidence.project_count = np.array([len(found) for found in evidence.org_projects], np.int64)
-    evidence.project_orgs = _pairs(
-        evidence.participation_project,
-        evidence.participation_org,
-        evidence.projects,
-        evidence.organisations,
-    )
-    evidence.rows = Rows.of(evidence.participation_project, evidence.projects)
-    evidence.postings = {
-        name: Postings.build(
-            index,
-            evidence.rows,
-            evidence.participation_org,
-            evidence.participation_coordinator,
-            evidence.organisations,
+    evidence.project_count = evidence.org_projects.sizes().astype(np.int64)
+    for flags, target in (
+        (evidence.american, evidence.project_has_american),
+        (evidence.european, evidence.project_has_european),
+    ):
+        side = flags[evidence.participation_org]
+        target[:] = (
+            np.bincount(evidence.participation_project, weights=side, minlength=evidence.projects)
+            > 0
         )
-        for name, index in (
-            ("part", evidence.by_part),
-            ("family", evidence.by_family),
-            ("fields", evidence.by_field),
-        )
-    }
-    side = evidence.american[evidence.participation_org]
-    evidence.project_has_american = (
-        np.bincount(evidence.participation_project, weights=side, minlength=evidence.projects) > 0
-    )
-    side = evidence.european[evidence.participation_org]
-    evidence.project_has_european = (
-        np.bincount(evidence.participation_project, weights=side, minlength=evidence.projects) > 0
-    )
 
 
 class Slices(Sequence[Ints]):

@@ -51,61 +51,44 @@ def ranges(starts: Ints, stops: Ints) -> Ints:
 
 
 @dataclass(frozen=True)
-class Postings:
-    """For each key of an inverted project index: the organisations with participations in
-    the key's projects, how many (in any role) and how many as coordinator."""
+class _List:
+    """Sorted (key, organisation) pairs with a value each, and where each key's pairs start."""
 
-    keys: dict[str, int]
     bounds: Ints
     orgs: Ints
-    counts: Floats
-    led: Floats
+    values: Floats
 
-    @classmethod
-    def build(
-        cls,
-        index: Mapping[str, Ints],
-        rows: Rows,
-        participation_org: Ints,
-        coordinator: npt.NDArray[np.bool_],
-        organisations: int,
-    ) -> Postings:
-        """Count, for every key of `index` (key → project numbers), each organisation's
-        participations in its projects: one sort of (key, organisation) pairs."""
-        names = sorted(index)
-        sizes = [len(index[name]) for name in names]
-        projects = np.concatenate([index[name] for name in names]) if names else np.zeros(0)
-        projects = projects.astype(np.int64)
-        key_of_project = np.repeat(np.arange(len(names), dtype=np.int64), sizes)
-        starts, stops = rows.bounds[projects], rows.bounds[projects + 1]
-        taken = rows.order[ranges(starts, stops)]
-        keys = np.repeat(key_of_project, stops - starts)
-        pairs = keys * organisations + participation_org[taken]
-        found, inverse = np.unique(pairs, return_inverse=True)
-        counts = np.bincount(inverse, minlength=len(found)).astype(np.float64)
-        led = np.bincount(
-            inverse, weights=coordinator[taken].astype(np.float64), minlength=len(found)
-        )
-        bounds = np.searchsorted(found // organisations, np.arange(len(names) + 1))
-        return cls(
-            {name: n for n, name in enumerate(names)},
-            bounds.astype(np.int64),
-            (found % organisations).astype(np.int64),
-            counts,
-            led.astype(np.float64),
-        )
+    def add(self, total: Floats, key: int, weight: float) -> None:
+        """Add the key's values, times `weight`, to `total` (organisations are distinct
+        within one key, so a plain indexed add is exact)."""
+        start, stop = self.bounds[key], self.bounds[key + 1]
+        total[self.orgs[start:stop]] += self.values[start:stop] * weight
+
+
+class Postings:
+    """For each key of an inverted project index: the organisations with participations in
+    the key's projects, how many (in any role) and how many as coordinator.
+
+    The coordinator counts are kept apart with their zeros left out (most participations are
+    not coordinations), so that a question's coordinator sums read a fifth as much."""
+
+    def __init__(
+        self, keys: dict[str, int], bounds: Ints, orgs: Ints, counts: Floats, led: Floats
+    ) -> None:
+        self.keys = keys  # key → key number
+        self.anyrole = _List(bounds, orgs, counts)
+        kept = np.flatnonzero(led)
+        starts = np.searchsorted(kept, bounds).astype(np.int64)
+        self.led = _List(starts, orgs[kept], led[kept])
 
     def sums(self, weights: Mapping[str, float], organisations: int) -> tuple[Floats, Floats]:
         """Each organisation's weighted sum of its counts under the keys (in any role, as
         coordinator): what a question's signal is, read from its keys' lists only."""
-        chosen = [(self.keys[key], w) for key, w in weights.items() if key in self.keys and w]
-        if not chosen:
-            return np.zeros(organisations), np.zeros(organisations)
-        numbers = np.array([n for n, _ in chosen], np.int64)
-        starts, stops = self.bounds[numbers], self.bounds[numbers + 1]
-        taken = ranges(starts, stops)
-        scale = np.repeat(np.array([w for _, w in chosen], np.float64), stops - starts)
-        orgs = self.orgs[taken]
-        anyrole = np.bincount(orgs, weights=self.counts[taken] * scale, minlength=organisations)
-        led = np.bincount(orgs, weights=self.led[taken] * scale, minlength=organisations)
-        return anyrole.astype(np.float64), led.astype(np.float64)
+        anyrole, led = np.zeros(organisations), np.zeros(organisations)
+        for key, weight in weights.items():
+            number = self.keys.get(key)
+            if number is None or not weight:
+                continue
+            self.anyrole.add(anyrole, number, weight)
+            self.led.add(led, number, weight)
+        return anyrole, led

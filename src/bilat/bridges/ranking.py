@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bilat.bridges import learning
 from bilat.bridges.evidence import Evidence, Floats, Ints
 from bilat.bridges.signals import SIGNALS, Question, project_weights, signals
 
@@ -69,12 +68,21 @@ def score(
     found: dict[str, Floats], weights: Weights, head: str, rows: np.ndarray | None = None
 ) -> Floats:
     """The head's score of every organisation from its signals (of the organisations at
-    `rows` only when given; the others score nothing)."""
+    `rows` only when given; the others score nothing).
+
+    The weighted sum of the signals' logarithms, one signal at a time: a signal that is zero
+    everywhere (no words in the question, no partner) adds nothing and is skipped."""
+    size = len(next(iter(found.values())))
+    total = np.zeros(size if rows is None else len(rows))
+    for name, weight in zip(SIGNALS, weights.of(head).tolist(), strict=True):
+        values = found[name]
+        if not weight or not values.any():
+            continue
+        total += weight * np.log1p(values if rows is None else values[rows])
     if rows is None:
-        return learning.features(found, SIGNALS) @ weights.of(head)
-    chosen = {name: found[name][rows] for name in SIGNALS}
-    scores = np.full(len(next(iter(found.values()))), -np.inf)
-    scores[rows] = learning.features(chosen, SIGNALS) @ weights.of(head)
+        return total
+    scores = np.full(size, -np.inf)
+    scores[rows] = total
     return scores
 
 

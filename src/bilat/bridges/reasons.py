@@ -8,7 +8,6 @@ the EU contribution received. Reasons are computed only for the organisations sh
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 
 import numpy as np
@@ -80,21 +79,24 @@ def _families(evidence: Evidence, question: Question, org: int, depth: Floats) -
     shared = [f for f in topic_families(evidence.project_topic[int(under[0])]) if f in asked]
     if not shared:
         return None
-    led = np.isin(under, evidence.coordinator_project[evidence.coordinator_org == org]).sum()
+    led = np.isin(under, evidence.org_coordinated[org]).sum()
     return f"{_projects(len(under))} under topics {shared[-1]}-… ({int(led)} coordinated)"
 
 
 def _fields(evidence: Evidence, question: Question, mine: np.ndarray) -> str | None:
     """The most specific fields of science in common, with how many projects share each."""
-    asked = set(question.field_keys)
+    asked = [evidence.by_field.numbers[k] for k in question.field_keys if k in evidence.by_field]
     if not asked:
         return None
-    shared: Counter[str] = Counter()
-    for n in mine.tolist():
-        shared.update(evidence.project_field_keys[n] & asked)
-    if not shared:
+    slices = evidence.project_field_numbers
+    numbers = slices.values[ranges(slices.bounds[mine], slices.bounds[mine + 1])]
+    found, counts = np.unique(numbers[np.isin(numbers, asked)], return_counts=True)
+    if not len(found):
         return None
-    best = sorted(shared.items(), key=lambda item: (-item[0].count("/"), -item[1], item[0]))
+    shared = [
+        (evidence.key_names[k], c) for k, c in zip(found.tolist(), counts.tolist(), strict=True)
+    ]
+    best = sorted(shared, key=lambda item: (-item[0].count("/"), -item[1], item[0]))
     named = [f"{path.rsplit('/', 1)[-1]} ({count})" for path, count in best[:SHOWN_FIELDS]]
     return "fields of science in common: " + ", ".join(named)
 
@@ -162,12 +164,15 @@ def neighbours(evidence: Evidence, org: int) -> Floats:
 
 def _common(evidence: Evidence, first: int, second: int, introducers: Floats | None) -> np.ndarray:
     """Organisations that worked with both, most shared projects first."""
-    one = neighbours(evidence, first)
+    projects = evidence.org_projects[first]
+    bounds = evidence.project_orgs.bounds
+    orgs = evidence.project_orgs.values[ranges(bounds[projects], bounds[projects + 1])]
+    found, one = np.unique(orgs, return_counts=True)  # the first's partners, sparse
     two = introducers if introducers is not None else neighbours(evidence, second)
-    both = (one > 0) & (two > 0)
-    both[[first, second]] = False
-    found = np.nonzero(both)[0]
-    return found[np.lexsort((evidence.pics[found], -(one[found] + two[found])))]
+    keep = (two[found] > 0) & (found != first) & (found != second)
+    found, shared = found[keep], one[keep] + two[found[keep]]
+    ranked: np.ndarray = found[np.lexsort((evidence.pics[found], -shared))]
+    return ranked
 
 
 def _activity(evidence: Evidence, org: int, mine: np.ndarray, found: Mapping[str, Floats]) -> str:

@@ -18,12 +18,13 @@ import numpy as np
 import pyarrow as pa
 
 from bilat.bridges import evidence as records
-from bilat.bridges.evidence import Evidence
+from bilat.bridges.evidence import Evidence, Ints
+from bilat.bridges.postings import ranges
 from bilat.bridges.ranking import rank
 from bilat.bridges.reasons import neighbours, reasons
 from bilat.bridges.signals import Question
 from bilat.bridges.weights import SHIPPED
-from bilat.errors import ParameterError
+from bilat.errors import ParameterError, WarehouseMissingError, WarehouseOutdatedError
 from bilat.indicators.filters import parse_parts
 from bilat.warehouse import bridges as sources
 from bilat.warehouse.store import Warehouse
@@ -94,8 +95,9 @@ class Suggestions:
 
 
 def current(warehouse: Warehouse) -> tuple[Evidence, dict[int, dict[str, object]]]:
-    """The record of every project and the organisations' identities, built once per
-    warehouse file (an ingest swaps the file, and the next call builds them again)."""
+    """The record of every project and the organisations' identities, read once per
+    warehouse file from the partner index stored at ingest (an ingest swaps the file, and the
+    next call reads them again)."""
     key = (str(warehouse.path), warehouse.generation)
     with _lock:
         found = _current.get(key)
@@ -107,6 +109,19 @@ def current(warehouse: Warehouse) -> tuple[Evidence, dict[int, dict[str, object]
             _current.clear()
             _current[key] = found
     return found
+
+
+def preload(warehouse: Warehouse) -> bool:
+    """Read the partner index now, then close the warehouse's connection: a server calls it
+    before it forks its workers, which then share the arrays and answer their first question
+    as fast as any. False when there is no current warehouse to read (the pages say so)."""
+    try:
+        current(warehouse)
+    except (WarehouseMissingError, WarehouseOutdatedError):
+        return False
+    finally:
+        warehouse.close()
+    return True
 
 
 def parse_side(value: str | None) -> str | None:
@@ -198,10 +213,22 @@ def _profile(evidence: Evidence, org: int) -> Question:
     mine = evidence.org_projects[org].tolist()
     parts = _most_common((evidence.project_part[n] for n in mine), PROFILE_PARTS)
     topics = _most_common((evidence.project_topic[n] for n in mine), PROFILE_TOPICS)
-    fields = _most_common((f for n in mine for f in evidence.project_fields[n]), PROFILE_FIELDS)
+    fields = _main_fields(evidence, evidence.org_projects[org], PROFILE_FIELDS)
     pic = int(evidence.pics[org])
     side = "US" if evidence.european[org] else "EU"
     return Question(parts, topics, fields, "", (pic,), side, (pic,))
+
+
+def _main_fields(evidence: Evidence, projects: Ints, count: int) -> tuple[str, ...]:
+    """The `count` field paths most named by `projects` (ties by path), in path order."""
+    slices = evidence.project_field_numbers
+    rows = ranges(slices.bounds[projects], slices.bounds[projects + 1])
+    numbers = slices.values[rows[evidence.project_field_own[rows]]]
+    found, counts = np.unique(numbers, return_counts=True)
+    named = sorted(
+        zip((-counts).tolist(), (evidence.key_names[k] for k in found.tolist()), strict=True)
+    )
+    return tuple(sorted(name for _, name in named[:count]))
 
 
 def _most_common(values: Iterable[str | None], count: int) -> tuple[str, ...]:
@@ -336,7 +363,7 @@ def for_project(
     question = Question(
         (part,) if part else (),
         (topic,) if topic else (),
-        evidence.project_fields[n],
+        evidence.fields_of(n),
         "",
         members,
         "EU",

@@ -10,7 +10,7 @@ their logarithms with learned weights; the reasons quote them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -82,7 +82,7 @@ class Question:
 def _weighted(
     evidence: Evidence,
     keys: Sequence[str],
-    index: dict[str, Ints],
+    index: Mapping[str, Ints],
     idf: dict[str, float],
 ) -> Floats:
     """Project weights: the share of the question's idf mass each project matches."""

@@ -50,6 +50,10 @@ def serve_command(
     from bilat.web.views import bundle_script
 
     bundle_script()  # build the chart script now, not on the first visitor's request
+    from bilat import serving
+    from bilat.bridges import search
+
+    search.preload(serving.warehouse())  # the partner index, read before workers fork
     if workers == 1 and not settings.PRODUCTION:
         if host not in LOOPBACK:
             click.echo(

@@ -17,12 +17,12 @@ from bilat.cordis import schemes
 from bilat.cordis.geography import PLACEHOLDER_POINTS
 from bilat.cordis.programme_parts import normalise_code, programme_part
 from bilat.cordis.reference import rows
-from bilat.warehouse import aggregates, states
+from bilat.warehouse import aggregates, partner_index, states
 from bilat.warehouse.sql import run
 
 # Bumped whenever a derived table changes shape: a warehouse built by an earlier bilat is then
 # re-derived by the next ingest, and refused by readers until it is.
-VERSION = 7  # 7: aggregate_project_level1 (a warehouse without it answered 500)
+VERSION = 8  # 7: aggregate_project_level1 (missing, it answered 500); 8: the partner index
 
 # A point given to organisations in this many distinct cities of one country is a
 # geocoder's country centre, not a place.
@@ -53,6 +53,7 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     run(con, _FIELD_LEVELS)
     run(con, _PROGRAMME_TABLES)
     aggregates.build(con)
+    partner_index.build(con)
     run(
         con,
         "CREATE OR REPLACE TABLE bilat_meta AS SELECT $version AS derived_version",

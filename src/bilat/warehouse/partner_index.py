@@ -1,0 +1,246 @@
+"""The partner index: what partner search ranks from, built at ingest and kept in the warehouse.
+
+Partner search weighs each organisation's projects by the keys they share with a question
+(programme part, topic families, fields of science, words of titles) and sums the weights over
+participations. Indexing the record (numbering projects and organisations, expanding topic
+codes and field paths into keys, tokenising titles, counting each organisation under each key)
+took half a minute at full scale in every process that asked its first question; here it is
+done once, by SQL at ingest, and stored as `partner_*` tables that a process reads straight
+into arrays.
+
+The same statements also build the index of a period (`compute(until=2022)`), as common table
+expressions over the base tables, so the evaluation's record and the live one come from one
+definition. Everything is cut by the project's year (call year from the topic code, else start
+year) before anything else is read: nothing after `until` enters.
+
+Tables (row order is the numbering; every table is written in that order):
+- `partner_projects`: project number, programme, id, acronym, year, part, topic, topic title.
+- `partner_organisations`: organisation number (PIC order), PIC, on the European side, in the US.
+- `partner_participations`: project number, organisation number, coordinator, EU contribution,
+  by project then PIC then role.
+- `partner_keys`: key number, kind (part, family, field, word), key, projects under it, idf.
+- `partner_key_projects`: key number, project number, and whether the key is the project's own
+  (a field path it names, not only an ancestor of one).
+- `partner_postings`: per key of kind part, family or field, each organisation with
+  participations under it: how many, and how many as coordinator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from bilat.warehouse.partner_keys import field_paths, topic_families, words
+from bilat.warehouse.sql import run
+
+# A project's year for the split: the call year when the topic code names one (projects of
+# one call are judged together), else the start year.
+YEAR = "COALESCE(p.call_year, p.year)"
+_FOREVER = 9999
+# Associated to Horizon Europe's Pillar II only, and on other continents: partners across the
+# Atlantic from the European side means Europe and its neighbourhood, not these.
+ELSEWHERE = ("CA", "KR", "NZ", "JP")
+
+Query = Callable[[str, dict[str, object] | None], pa.Table]
+
+
+@dataclass(frozen=True)
+class IndexTables:
+    """The partner index of a period, as Arrow tables in numbering order."""
+
+    projects: pa.Table
+    organisations: pa.Table
+    participations: pa.Table
+    keys: pa.Table
+    key_projects: pa.Table
+    postings: pa.Table
+
+
+def _scope(bounded: bool) -> str:
+    """Projects of the period; without bounds, also those the split cannot place (no year)."""
+    if bounded:
+        return f"{YEAR} BETWEEN $since AND $until"
+    return f"({YEAR} BETWEEN $since AND $until OR {YEAR} IS NULL)"
+
+
+def _steps(bounded: bool) -> list[tuple[str, str]]:
+    """The statements, in order, each reading the base tables and the steps before it."""
+    elsewhere = ", ".join(f"'{code}'" for code in ELSEWHERE)
+    return [
+        (
+            "partner_projects",
+            f"""SELECT row_number() OVER (ORDER BY p.programme, p.project_id) - 1 AS project,
+                       p.programme, p.project_id, p.acronym, {YEAR} AS year, p.topic,
+                       p.topic_title, p.programme_part_code AS part
+                FROM projects p WHERE {_scope(bounded)} AND p.participations > 0
+                ORDER BY project""",
+        ),
+        (
+            "partner_rows",
+            """SELECT c.project, f.pic, COALESCE(f.role = 'coordinator', false) AS coordinator,
+                      f.role, NULLIF(f.country, '') AS country,
+                      COALESCE(f.ec_contribution, 0)::DOUBLE AS ec_contribution
+               FROM participation_facts f JOIN partner_projects c USING (programme, project_id)
+               WHERE f.pic IS NOT NULL""",
+        ),
+        (
+            "partner_organisations",
+            # Each organisation's country is that of its last participation in project order
+            # that names one: an organisation that moved is placed where its latest grant put it.
+            f"""SELECT row_number() OVER (ORDER BY pic) - 1 AS org, pic,
+                       COALESCE(country IN (SELECT cordis_code FROM country_status
+                                            WHERE status IN ('member_state', 'associated'))
+                                AND country NOT IN ({elsewhere}), false) AS european,
+                       COALESCE(country = 'US', false) AS american
+                FROM (SELECT pic, arg_max(country, (project, role))
+                                      FILTER (WHERE country IS NOT NULL) AS country
+                      FROM partner_rows GROUP BY pic)
+                ORDER BY org""",
+        ),
+        (
+            "partner_participations",
+            """SELECT r.project, o.org, r.coordinator, r.ec_contribution
+               FROM partner_rows r JOIN partner_organisations o USING (pic)
+               ORDER BY r.project, r.pic, r.role""",
+        ),
+        (
+            "partner_keyed",
+            """SELECT project, 'part' AS kind, part AS key, true AS own
+               FROM partner_projects WHERE part IS NOT NULL
+               UNION ALL
+               SELECT c.project, 'family', t.family, true
+               FROM partner_projects c JOIN partner_topic_families t USING (topic)
+               UNION ALL
+               SELECT c.project, 'field', k.key, bool_or(k.key = f.path)
+               FROM partner_projects c JOIN project_fields f USING (programme, project_id)
+               JOIN partner_field_keys k ON k.path = f.path
+               GROUP BY ALL
+               UNION ALL
+               SELECT DISTINCT t.project, 'word', w.word, true
+               FROM (SELECT project, topic_title AS text FROM partner_projects
+                     UNION ALL
+                     SELECT c.project, l.title FROM partner_projects c
+                     JOIN project_legal_basis l USING (programme, project_id)
+                     UNION ALL
+                     SELECT c.project, f.path FROM partner_projects c
+                     JOIN project_fields f USING (programme, project_id)) t
+               JOIN partner_text_words w USING (text)""",
+        ),
+        (
+            "partner_keys",
+            """SELECT row_number() OVER (ORDER BY kind, key) - 1 AS number, kind, key, projects,
+                      ln((1 + (SELECT count(*) FROM partner_projects)) / (1 + projects)) + 1
+                          AS idf
+               FROM (SELECT kind, key, count(DISTINCT project) AS projects
+                     FROM partner_keyed GROUP BY ALL)
+               ORDER BY number""",
+        ),
+        (
+            "partner_key_projects",
+            """SELECT k.number AS key, e.project, bool_or(e.own) AS own
+               FROM partner_keyed e JOIN partner_keys k USING (kind, key)
+               GROUP BY ALL ORDER BY key, project""",
+        ),
+        (
+            "partner_postings",
+            """SELECT e.key, p.org, count(*)::DOUBLE AS count,
+                      count(*) FILTER (WHERE p.coordinator)::DOUBLE AS led
+               FROM partner_key_projects e JOIN partner_keys k ON k.number = e.key
+               JOIN partner_participations p USING (project)
+               WHERE k.kind IN ('part', 'family', 'field')
+               GROUP BY ALL ORDER BY e.key, p.org""",
+        ),
+    ]
+
+
+# The steps kept in the warehouse (the others are intermediate).
+STORED = (
+    "partner_projects",
+    "partner_organisations",
+    "partner_participations",
+    "partner_keys",
+    "partner_key_projects",
+    "partner_postings",
+)
+# How the keys of topic codes, field paths and texts are read: Python functions of a string
+# (`partner_keys`), applied once per distinct string at ingest and kept beside the index.
+LOOKUPS = ("partner_topic_families", "partner_field_keys", "partner_text_words")
+
+
+def build(con: duckdb.DuckDBPyConnection) -> None:
+    """Build the index of the whole record in the warehouse being ingested."""
+    _lookups(con)
+    for name, sql in _steps(False):
+        temporary = "" if name in STORED else "TEMP "
+        bounds = {"since": -_FOREVER, "until": _FOREVER} if "$since" in sql else None
+        run(con, f"CREATE OR REPLACE {temporary}TABLE {name} AS {sql}", bounds)
+    run(con, "DROP TABLE IF EXISTS partner_rows")
+    run(con, "DROP TABLE IF EXISTS partner_keyed")
+
+
+def _lookups(con: duckdb.DuckDBPyConnection) -> None:
+    """Topic families of every topic code, ancestors of every field path, and the words of
+    every topic title, legal-basis title and field name in the warehouse."""
+    topics = [t for (t,) in run(con, "SELECT DISTINCT topic FROM projects") if t]
+    families = [(t, f) for t in topics for f in topic_families(t)]
+    paths = [p for (p,) in run(con, "SELECT DISTINCT path FROM project_fields") if p]
+    keys = [(p, k) for p in paths for k in field_paths(p)]
+    texts = [
+        t
+        for (t,) in run(
+            con,
+            """SELECT topic_title FROM projects UNION SELECT title FROM project_legal_basis
+               UNION SELECT path FROM project_fields""",
+        )
+        if t
+    ]
+    # A field is found by its own name (the last step of its path), titles by all their words.
+    found = [
+        (t, w)
+        for t in texts
+        for w in sorted(words(t.rsplit("/", 1)[-1] if t.startswith("/") else t))
+    ]
+    for name, columns, rows in (
+        ("partner_topic_families", ("topic", "family"), families),
+        ("partner_field_keys", ("path", "key"), keys),
+        ("partner_text_words", ("text", "word"), found),
+    ):
+        table = pa.table(
+            {
+                column: pa.array([row[n] for row in rows], pa.string())
+                for n, column in enumerate(columns)
+            }
+        )
+        con.register("partner_lookup", table)
+        run(con, f"CREATE OR REPLACE TABLE {name} AS SELECT DISTINCT * FROM partner_lookup")
+        con.unregister("partner_lookup")
+
+
+def compute(query: Query, *, since: int | None = None, until: int | None = None) -> IndexTables:
+    """The index of the projects of [`since`, `until`], computed from the base tables (and the
+    lookups stored at ingest) by the statements `build` stores: the record of a period."""
+    bounded = since is not None or until is not None
+    steps = _steps(bounded)
+    params: dict[str, object] = {
+        "since": since if since is not None else -_FOREVER,
+        "until": until if until is not None else _FOREVER,
+    }
+    found = {}
+    for n, (name, _sql) in enumerate(steps):
+        if name not in STORED:
+            continue
+        chain = ",\n".join(f"{step} AS ({sql})" for step, sql in steps[: n + 1])
+        found[name] = query(f"WITH {chain} SELECT * FROM {name}", params)
+    return _tables(found)
+
+
+def stored(query: Query) -> IndexTables:
+    """The index of the whole record, as stored at ingest."""
+    return _tables({name: query(f"SELECT * FROM {name}", None) for name in STORED})
+
+
+def _tables(found: dict[str, pa.Table]) -> IndexTables:
+    return IndexTables(*(found[name] for name in STORED))
