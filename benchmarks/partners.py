@@ -1,11 +1,13 @@
-"""Partner search at scale: how long suggestions for one organisation take once the record is
-indexed, beside the organisation page's own record read in the same run, and the evaluation
-of the suggestions on the bundled real data (generated data has no real partnerships)."""
+"""Partner search at scale: how long reading the partner index (built at ingest) takes, and
+suggestions for one organisation after it, beside the organisation page's own record read in
+the same run; and the evaluation of the suggestions on the bundled real data (generated data
+has no real partnerships)."""
 
 from __future__ import annotations
 
 import time
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from common import median, p95, timings
@@ -28,8 +30,8 @@ def sample(warehouse: Warehouse) -> list[int]:
 
 
 def measure(warehouse: Warehouse, runs: int) -> dict[str, Any]:
-    """Index build time, then suggestions per organisation (median and p95 over the sample,
-    each the median of `runs`), beside the organisation record read."""
+    """Time to read the index from the warehouse, then suggestions per organisation (median
+    and p95 over the sample, each the median of `runs`), beside the organisation record read."""
     start = time.perf_counter()
     search.current(warehouse)
     build = time.perf_counter() - start
@@ -51,3 +53,12 @@ def measure(warehouse: Warehouse, runs: int) -> dict[str, Any]:
 def evaluate(warehouse: Warehouse) -> list[dict[str, object]]:
     """`bilat evaluate partners` on the bundled data: the method and baselines' rows."""
     return [row.as_json() for row in evaluation.evaluate(warehouse).rows]
+
+
+if __name__ == "__main__":
+    # This part alone: `cd benchmarks && ../.venv/bin/python partners.py WAREHOUSE [RUNS]`.
+    import json
+    import sys
+
+    found = measure(Warehouse(Path(sys.argv[1])), int(sys.argv[2]) if len(sys.argv) > 2 else 5)
+    print(json.dumps(found, indent=1))

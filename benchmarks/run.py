@@ -427,8 +427,9 @@ def _partners(warehouse: Warehouse, runs: int) -> dict[str, Any]:
     suggested = partners.measure(warehouse, runs)
     limit = TARGETS["partner_suggest_median_s"]
     print(
-        f"\nPartner search: record indexed in {suggested['index_build_s']:.1f} s; suggestions "
-        f"for the {suggested['organisations']} busiest organisations: median "
+        f"\nPartner search: index read from the warehouse in "
+        f"{suggested['index_build_s']:.1f} s; suggestions for the "
+        f"{suggested['organisations']} busiest organisations: median "
         f"{ms(suggested['suggest_median_s'])}, p95 {ms(suggested['suggest_p95_s'])}"
     )
     verdict(
