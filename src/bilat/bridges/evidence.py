@@ -277,9 +277,11 @@ def _postings(tables: IndexTables, inverted: dict[str, Inverted], keys: int) -> 
     postings = tables.postings
     key = _ints(postings["key"])
     bounds = np.searchsorted(key, np.arange(keys + 1)).astype(np.int64)
-    orgs, counts, led = _ints(postings["org"]), _floats(postings["count"]), _floats(postings["led"])
+    anyrole, led = Postings.lists(
+        bounds, _ints(postings["org"]), _floats(postings["count"]), _floats(postings["led"])
+    )
     return {
-        name: Postings(inverted[kind].numbers, bounds, orgs, counts, led)
+        name: Postings(inverted[kind].numbers, anyrole, led)
         for name, kind in (("part", "part"), ("family", "family"), ("fields", "field"))
     }
 

@@ -72,14 +72,18 @@ class Postings:
     The coordinator counts are kept apart with their zeros left out (most participations are
     not coordinations), so that a question's coordinator sums read a fifth as much."""
 
-    def __init__(
-        self, keys: dict[str, int], bounds: Ints, orgs: Ints, counts: Floats, led: Floats
-    ) -> None:
+    def __init__(self, keys: dict[str, int], anyrole: _List, led: _List) -> None:
         self.keys = keys  # key → key number
-        self.anyrole = _List(bounds, orgs, counts)
+        self.anyrole = anyrole
+        self.led = led
+
+    @staticmethod
+    def lists(bounds: Ints, orgs: Ints, counts: Floats, led: Floats) -> tuple[_List, _List]:
+        """The lists of every key (numbered together, whatever their kind), in any role and
+        as coordinator: made once, shared by the kinds' `Postings`."""
         kept = np.flatnonzero(led)
         starts = np.searchsorted(kept, bounds).astype(np.int64)
-        self.led = _List(starts, orgs[kept], led[kept])
+        return _List(bounds, orgs, counts), _List(starts, orgs[kept], led[kept])
 
     def sums(self, weights: Mapping[str, float], organisations: int) -> tuple[Floats, Floats]:
         """Each organisation's weighted sum of its counts under the keys (in any role, as
