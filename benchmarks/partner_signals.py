@@ -17,6 +17,8 @@ Candidates beside the shipped signals (`signals.SIGNALS`):
   (`/natural sciences`, `/natural sciences/biological sciences`...), within the part.
 - `deepest_family`: projects under the deepest topic family shared with the question, with
   `fields_in_family` the ones of them that share fields.
+- `text_fields`: projects in the fields of science the question's words name (free text
+  turned into field keys; a question's text is its topic's title).
 
 Run: `cd benchmarks && ../.venv/bin/python partner_signals.py WAREHOUSE` (the bundled one).
 """
@@ -31,7 +33,7 @@ import numpy as np
 
 from bilat.bridges import evaluation, learning
 from bilat.bridges import evidence as records
-from bilat.bridges.evidence import Evidence, Floats
+from bilat.bridges.evidence import Evidence, Floats, words
 from bilat.bridges.ranking import eligible
 from bilat.bridges.signals import SIGNALS, Question, project_weights, signals
 from bilat.warehouse.store import Warehouse
@@ -87,7 +89,23 @@ def candidates(evidence: Evidence, question: Question) -> dict[str, Floats]:
         found[name] = evidence.scores(weight)
         found[f"{name}_coordinated"] = evidence.scores(weight, coordinators=True)
     found["walk"] = walk(evidence, weights["fields"] * within + deepest)
+    named = fields_named(evidence, question.words)
+    text_fields = np.zeros(evidence.projects)
+    for key in named:
+        text_fields[evidence.by_field[key]] += evidence.field_idf[key]
+    found["text_fields"] = evidence.scores(text_fields)
+    found["text_fields_coordinated"] = evidence.scores(text_fields, coordinators=True)
     return found
+
+
+def fields_named(evidence: Evidence, asked: set[str]) -> list[str]:
+    """The fields of science whose whole name is among the question's words (`oncology`,
+    `artificial intelligence`): free text turned into field keys."""
+    return [
+        key
+        for key in evidence.by_field
+        if (named := words(key.rsplit("/", 1)[-1])) and named <= asked
+    ]
 
 
 def prepared(
@@ -166,6 +184,7 @@ def main() -> None:
     shipped = list(SIGNALS)
     extra = ["walk", "deepest_family", "deepest_family_coordinated", "fields_in_family"]
     extra += [f"level{n}" for n in (1, 2, 3, 4)]
+    extra += ["text_fields", "text_fields_coordinated"]
     names = shipped + extra
     questions = prepared(evidence, cases, names)
     sets = {
@@ -174,6 +193,7 @@ def main() -> None:
         "+ random walk with restart": [*shipped, "walk"],
         "+ fields at each EuroSciVoc level": [*shipped, *(f"level{n}" for n in (1, 2, 3, 4))],
         "+ deepest topic family": [*shipped, *extra[1:4]],
+        "+ fields named by the question's words": [*shipped, *extra[-2:]],
         "+ all of these": names,
         "random walk alone": ["walk"],
     }
