@@ -1,9 +1,11 @@
-"""Awareness raising: reach taken from attendance, and the activity report of a period (its
-tables checked against counts made here), from the CLI and the web, as HTML and A4 PDF."""
+"""Awareness raising: reach that follows attendance by itself (desk, sheet, import, admin),
+and the activity report of a period (its tables checked against counts made here), from the
+CLI and the web, as HTML and A4 PDF."""
 
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -12,10 +14,14 @@ from django.test import Client
 from pypdf import PdfReader
 
 from bilat.cli import main
+from bilat.coordination.audit.models import Change
 from bilat.coordination.awareness import report
+from bilat.coordination.awareness.forms import ActivityForm
 from bilat.coordination.awareness.models import Activity, Reach
-from bilat.coordination.awareness.operations import reach_from_attendance
-from bilat.coordination.events.operations import mark_attendance, register
+from bilat.coordination.awareness.operations import follow_attendance
+from bilat.coordination.desk.checkin import check_in
+from bilat.coordination.events import imports
+from bilat.coordination.events.operations import cancel, mark_attendance, register
 from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.recommendations.operations import create_recommendation
 from bilat.errors import CoordinationError
@@ -39,17 +45,105 @@ def workshop():
     return event
 
 
-def test_reach_from_attendance_counts_who_came_by_side_and_sector(workshop):
-    activity = Activity.objects.create(kind="event", title="Oceans", date=PAST, event=workshop)
-    reach_from_attendance(None, activity)
-    rows = {(r.side, r.sector): (r.people, r.organisations) for r in activity.reach.all()}
-    assert rows == {("US", "university"): (1, 1), ("EU", "sme"): (1, 1)}
+def reach_of(event) -> dict[tuple[str, str], tuple[int, int]]:
+    [activity] = Activity.objects.filter(event=event)
+    return {(r.side, r.sector): (r.people, r.organisations) for r in activity.reach.all()}
 
 
-def test_reach_from_attendance_needs_an_event():
-    activity = Activity.objects.create(kind="newsletter", title="News", date=PAST)
-    with pytest.raises(CoordinationError, match="not linked to an event"):
-        reach_from_attendance(None, activity)
+def test_marking_attendance_logs_the_event_with_its_reach_by_side_and_sector(workshop):
+    [activity] = Activity.objects.filter(event=workshop)
+    assert (activity.kind, activity.title, activity.date) == ("event", "Oceans workshop", PAST)
+    assert reach_of(workshop) == {("US", "university"): (1, 1), ("EU", "sme"): (1, 1)}
+
+
+def test_reach_follows_every_mark_and_unmark_and_a_cancellation(workshop):
+    rows = list(workshop.registrations.order_by("pk"))
+    mark_attendance(None, workshop, {rows[1].pk: True, rows[2].pk: True})
+    # Three US university people of the same organisation, one EU SME person.
+    assert reach_of(workshop) == {("US", "university"): (3, 1), ("EU", "sme"): (1, 1)}
+    mark_attendance(None, workshop, {rows[3].pk: None, rows[1].pk: False})
+    assert reach_of(workshop) == {("US", "university"): (2, 1)}
+    cancel(None, rows[2])
+    assert reach_of(workshop) == {("US", "university"): (1, 1)}
+    mark_attendance(None, workshop, {rows[0].pk: False})
+    assert reach_of(workshop) == {}  # nobody came: the log says so, it keeps the activity
+
+
+def test_following_attendance_twice_changes_and_logs_nothing_more(workshop):
+    [activity] = Activity.objects.filter(event=workshop)
+    logged = Change.objects.filter(model="awareness.activity").count()
+    before = list(activity.reach.values_list("pk", "people"))
+    follow_attendance(None, workshop)
+    assert (
+        mark_attendance(None, workshop, {r.pk: r.attended for r in workshop.registrations.all()})
+        == 0
+    )
+    assert list(activity.reach.values_list("pk", "people")) == before
+    assert Change.objects.filter(model="awareness.activity").count() == logged
+    assert Activity.objects.filter(event=workshop).count() == 1
+
+
+def test_an_event_nobody_attended_is_not_logged():
+    event = make_event(starts=PAST, ends=PAST)
+    registration = register(None, event, make_person(), source="test", after_end=True)
+    mark_attendance(None, event, {registration.pk: False})
+    assert not Activity.objects.filter(event=event).exists()
+
+
+def test_the_desk_and_an_import_move_the_reach_too(workshop):
+    absent = workshop.registrations.filter(attended=False).order_by("pk").first()
+    assert check_in(None, absent)
+    assert reach_of(workshop)[("US", "university")] == (2, 1)
+    text = (
+        "first_name,last_name,email,organisation,country,sector,position,themes,consents,attended\n"
+        "Ina,Imported,ina@example.org,Sea Lab,US,research,,,registration,yes\n"
+        f"{absent.person.first_name},{absent.person.last_name},{absent.person.email},,US,"
+        "university,,,registration,no\n"
+    )
+    done = imports.apply(None, imports.read("came.csv", text.encode()), event=workshop)
+    assert done == {"created": 1, "merged": 1, "registered": 1, "attendance marked": 2}
+    assert reach_of(workshop) == {
+        ("US", "university"): (1, 1),
+        ("US", "research"): (1, 1),
+        ("EU", "sme"): (1, 1),
+    }
+
+
+def test_an_editor_marking_attendance_in_the_admin_moves_the_reach(workshop):
+    editor = Client()
+    editor.force_login(make_editor())
+    registration = workshop.registrations.filter(attended=True, side="EU").get()
+    url = f"/admin/events/registration/{registration.pk}/change/"
+    form = {
+        "event": workshop.pk,
+        "person": registration.person_id,
+        "status": "confirmed",
+        "attended": "false",
+        "source": registration.source,
+        "answers-TOTAL_FORMS": "0",
+        "answers-INITIAL_FORMS": "0",
+    }
+    answer = editor.post(url, form)
+    assert answer.status_code == 302, re.findall(r"errorlist.{0,300}", answer.content.decode())
+    assert reach_of(workshop) == {("US", "university"): (1, 1)}
+
+
+def test_the_log_has_no_button_per_row_and_its_old_address_is_gone(workshop):
+    editor = Client()
+    editor.force_login(make_editor())
+    page = editor.get("/coordination/awareness/").content.decode()
+    [activity] = Activity.objects.filter(event=workshop)
+    assert "Oceans workshop" in page and "<button" not in page.split("<h2>Log</h2>")[1]
+    gone = editor.post(f"/coordination/awareness/{activity.pk}/reach-from-attendance/")
+    assert gone.status_code == 404
+
+
+def test_an_event_cannot_be_logged_twice_in_the_admin(workshop):
+    form = ActivityForm(
+        {"kind": "talk", "title": "Again", "date": PAST.isoformat(), "event": workshop.pk}
+    )
+    assert not form.is_valid()
+    assert form.errors["event"] == ["Oceans workshop is logged already, as 'Oceans workshop'."]
 
 
 def log_newsletter() -> Activity:
@@ -75,14 +169,17 @@ def test_the_report_tables_add_up_the_log_of_the_period(workshop):
     document = report.build(PAST - timedelta(days=30), date.today())
     by_title = {t.title: t.data.to_pylist() for t in document.tables}
     assert by_title["Activities by kind"] == [
-        {"kind": "Newsletter", "activities": 1, "people": 100}
+        {"kind": "Newsletter", "activities": 1, "people": 100},
+        {"kind": "Event", "activities": 1, "people": 2},
     ]
     assert by_title["Reach by side and sector"] == [
+        {"side": "EU side", "sector": "SME", "people": 1, "organisations": 1},
         {"side": "EU side", "sector": "University", "people": 60, "organisations": 30},
         {"side": "US side", "sector": "Funding body", "people": 40, "organisations": 12},
+        {"side": "US side", "sector": "University", "people": 1, "organisations": 1},
     ]
     [figure] = document.figures  # one bar per side and sector reached
-    assert figure.svg.count('aria-roledescription="bar"') == 2
+    assert figure.svg.count('aria-roledescription="bar"') == 4
     assert 'aria-label="People reached: 60; Sector: University; Side: EU side"' in figure.svg
     [event_row] = by_title["Events, registrations and attendance"]
     assert (event_row["registered"], event_row["attended"]) == (4, 2)
@@ -90,8 +187,8 @@ def test_the_report_tables_add_up_the_log_of_the_period(workshop):
     assert [r["title"] for r in by_title["Recommendations written in the period"]] == ["Ease visas"]
     summary = document.chapters[0].blocks[0].text
     assert (
-        "logged 1 awareness-raising activity, which reached 100 people (60 on the EU "
-        "side, 40 on the US side) and 42 organisations. It held 1 event"
+        "logged 2 awareness-raising activities, which reached 102 people (61 on the EU "
+        "side, 41 on the US side) and 44 organisations. It held 1 event"
     ) in summary
     assert "attended by 2 people" in summary
 

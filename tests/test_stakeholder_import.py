@@ -5,6 +5,8 @@ of the registration exports of Indico and pretix."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from django.test import Client
 
@@ -188,3 +190,41 @@ def test_the_cli_previews_then_imports():
     assert event.registrations.count() == 2
     wrong = CliRunner().invoke(main, ["import-people", path, "--event", "nope"])
     assert wrong.exit_code == 2 and "no event has the slug 'nope'" in wrong.output
+
+
+def test_an_import_for_an_ended_full_event_confirms_everyone_and_marks_who_came():
+    """Recording who took part after the event: no waiting list (nobody would ever get the
+    place), and the file's check-in column marks them, line by line."""
+    day = date.today() - timedelta(days=5)
+    event = make_event(starts=day, ends=day, capacity=1)
+    event.waiting_list = True
+    event.save(update_fields=["waiting_list"])
+    text = (
+        "First Name,Last Name,Email Address,Affiliation,Country,Checked in\n"
+        "Ann,One,ann@example.org,Lab,US,Yes\n"
+        "Bob,Two,bob@example.org,Lab,US,No\n"
+        "Cy,Three,cy@example.org,Lab,US,\n"
+    )
+    found = imports.read("indico.csv", text.encode())
+    assert [r.attended for r in found.rows] == [True, False, None]
+    done = imports.apply(None, found, event=event)
+    assert done == {"created": 3, "registered": 3, "attendance marked": 2}
+    rows = event.registrations.order_by("pk")
+    assert [(r.status, r.attended) for r in rows] == [
+        ("confirmed", True),
+        ("confirmed", False),
+        ("confirmed", None),
+    ]
+
+
+def test_a_check_in_value_that_is_neither_yes_nor_no_is_rejected_with_its_line():
+    text = (
+        "first_name,last_name,email,organisation,country,sector,position,themes,consents,attended\n"
+        "Ann,One,ann@example.org,Lab,US,research,,,registration,maybe\n"
+    )
+    [row] = imports.read("people.csv", text.encode()).rows
+    assert (row.line, row.action, row.reason) == (
+        2,
+        "reject",
+        "attended: 'maybe' is not yes, no or a check-in time",
+    )

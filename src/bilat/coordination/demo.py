@@ -11,14 +11,13 @@ into a real deployment.
 from __future__ import annotations
 
 import random
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from bilat.coordination.awareness.models import Activity, Reach
-from bilat.coordination.awareness.operations import reach_from_attendance
 from bilat.coordination.events.models import (
     Event,
     Kind,
@@ -120,8 +119,9 @@ def load(today: date | None = None, *, seed: int = 2026) -> dict[str, int]:
     _questions(events)
     past = [e for e in events if e.ends < today]
     for event in events:
-        # Three more than the places of a limited event: its waiting list shows.
-        wanted = event.capacity + 3 if event.capacity else 30
+        # Three more than the places of a limited upcoming event: its waiting list shows (an
+        # event that has ended keeps none).
+        wanted = (event.capacity or 30) + (3 if event.capacity and event not in past else 0)
         for person in rng.sample(people, k=min(len(people), wanted)):
             answers = {
                 str(q.pk): rng.choice(q.choices() or ["yes", "no"]) for q in event.questions.all()
@@ -136,17 +136,30 @@ def load(today: date | None = None, *, seed: int = 2026) -> dict[str, int]:
                 answers=answers,
             )
         if event in past:
+            _backdate(event)
             confirmed = event.registrations.filter(status=Status.CONFIRMED)
             mark_attendance(None, event, {r.pk: rng.random() < 0.8 for r in confirmed})
     _agenda(events[0], people, rng)
     _recommendations(past)
-    _awareness(past, today)
+    _awareness(today)
     _, met = _linked_workshop(rng)
     return {
         "people": len(people) + len(met),
         "events": len(events) + 1,
         "registrations": Registration.objects.count(),
     }
+
+
+def _backdate(event: Event) -> None:
+    """Date the registrations of a past event in the weeks before it, in the order they were
+    made (they were made today, when the example data was loaded). Its own generator, so
+    the rest of the example data stays as it was."""
+    rng = random.Random(event.slug)
+    day = datetime.combine(event.starts, time(9), tzinfo=UTC)
+    ago = sorted((rng.uniform(2, 45) for _ in range(event.registrations.count())), reverse=True)
+    for registration, days in zip(event.registrations.order_by("pk"), ago, strict=True):
+        registration.created = day - timedelta(days=days)
+        registration.save(update_fields=["created"])
 
 
 # Real organisations of the bundled CORDIS data (public facts: name, country, PIC), to which
@@ -216,6 +229,7 @@ def _linked_workshop(rng: random.Random) -> tuple[Event, list[Person]]:
             person.save(update_fields=["notes"])
             register(None, event, person, source="example data", notify=False, after_end=True)
             people.setdefault(pic, []).append(person)
+    _backdate(event)
     confirmed = event.registrations.all()
     mark_attendance(None, event, {r.pk: True for r in confirmed})
     plan = plan_of(event)
@@ -385,7 +399,7 @@ def _events(today: date) -> list[Event]:
             Location.EU,
             "Helsinki",
             "FI",
-            40,
+            30,
             ("earth and related environmental sciences",),
             "Marine and climate researchers from both sides of the Atlantic.",
             zone="Europe/Helsinki",
@@ -517,12 +531,8 @@ def _recommendations(events: list[Event]) -> None:
             change_status(None, recommendation, step, "example data")
 
 
-def _awareness(past: list[Event], today: date) -> None:
-    for event in past:
-        activity = Activity.objects.create(
-            kind="event", title=event.title, date=event.starts, event=event
-        )
-        reach_from_attendance(None, activity)
+def _awareness(today: date) -> None:
+    # The past events are in the log already: marking their attendance put them there.
     newsletter = Activity.objects.create(
         kind="newsletter", title=f"Newsletter no. 4 {MARK}", date=today - timedelta(days=20)
     )

@@ -24,6 +24,7 @@ from bilat.reports.document import Chapter, Document, Numbering, Paragraph, Prog
 
 SIDES = dict(Side.choices)
 SECTORS = dict(Sector.choices)
+ACTIVITY = "awareness-raising activity"
 
 
 def build(start: date, end: date, *, progress: Progress | None = None) -> Document:
@@ -66,13 +67,14 @@ def _summary(
     by_side = dict(reach.values_list("side").annotate(n=Sum("people")).order_by())
     today = date.today()
     held = [c for c in events if c.event.starts <= today]
-    attended = sum(c.attended for c in held)
+    # Every event of the table counts, planned ones too, so the summary is its total.
+    attended = sum(c.attended for c in events)
     planned = len(events) - len(held)
     later = f" ({planned} more are planned in the period)" if planned else ""
     chapter.blocks.append(
         Paragraph(
             f"From {start:%d %B %Y} to {end:%d %B %Y}, the coordination team logged "
-            f"{count(activities.count(), 'awareness-raising activity', 'activities')}, "
+            f"{count(activities.count(), ACTIVITY, ACTIVITY[:-1] + 'ies')}, "
             "which reached "
             f"{totals['people'] or 0:,} people ({by_side.get('EU', 0):,} on the EU side, "
             f"{by_side.get('US', 0):,} on the US side) and {totals['organisations'] or 0:,} "

@@ -10,9 +10,4 @@ urlpatterns = [
     path("coordination/", views.start, name="coordination"),
     path("coordination/awareness/", views.log, name="awareness"),
     path("coordination/awareness/report.<str:fmt>", views.report, name="awareness-report"),
-    path(
-        "coordination/awareness/<int:pk>/reach-from-attendance/",
-        views.reach_from_event,
-        name="reach-from-attendance",
-    ),
 ]

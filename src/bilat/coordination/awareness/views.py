@@ -6,24 +6,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib import messages
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from bilat.coordination.awareness import report as activity_report
 from bilat.coordination.awareness.forms import PeriodForm
 from bilat.coordination.awareness.models import Activity
-from bilat.coordination.awareness.operations import reach_from_attendance
 from bilat.coordination.events.models import Event
 from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.reporting import write_report
 from bilat.coordination.roles import editor_required
 from bilat.coordination.stakeholders.models import Person
 from bilat.downloads import attachment
-from bilat.errors import CoordinationError, ParameterError
+from bilat.errors import ParameterError
 
 
 def _period(request: HttpRequest) -> PeriodForm:
@@ -66,18 +63,3 @@ def report(request: HttpRequest, fmt: str) -> HttpResponse:
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     document = activity_report.build(start, end)
     return attachment(write_report(document, fmt), fmt, f"awareness-{start}-{end}")
-
-
-@editor_required
-@require_POST
-def reach_from_event(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = get_object_or_404(Activity, pk=pk)
-    try:
-        rows = reach_from_attendance(request.user, activity)
-    except CoordinationError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, f"Reach of {activity.title} set from attendance ({len(rows)} rows)."
-        )
-    return redirect("awareness")

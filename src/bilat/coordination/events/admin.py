@@ -6,6 +6,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.db import models
+from django.db.models.query import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 
 from bilat import uploads
@@ -18,6 +20,7 @@ from bilat.coordination.events.models import (
     Registration,
     Session,
 )
+from bilat.coordination.events.operations import attendance_changed
 
 
 class SessionInline(admin.StackedInline):  # type: ignore[type-arg]
@@ -83,3 +86,20 @@ class RegistrationAdmin(LoggedAdmin):
     autocomplete_fields = ("person",)
     readonly_fields = ("side", "sector", "country", "organisation_type", "created", "reminded")
     inlines = (AnswerInline,)
+
+    # What follows attendance (the awareness reach) follows edits made here too.
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+        super().save_model(request, obj, form, change)
+        if {"attended", "status", "event"} & set(form.changed_data):
+            attendance_changed(request.user, obj.event)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        event = obj.event
+        super().delete_model(request, obj)
+        attendance_changed(request.user, event)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        events = {r.event for r in queryset.select_related("event")}
+        super().delete_queryset(request, queryset)
+        for event in events:
+            attendance_changed(request.user, event)

@@ -4,6 +4,9 @@ registration export of a workshop); the directory below knows nothing of events.
 
 Reading a file gives a preview, row by row: create (a new e-mail), merge (an e-mail already
 in the directory: that person is updated) or reject, with the line, the field and the reason.
+A file may also say who came (the template's `attended` column, Indico's and pretix's "Checked
+in"): registered for an event, those people are marked present or absent through the events'
+attendance verb, so the awareness reach follows.
 Applying the preview writes every accepted row in one transaction, so a failure changes
 nothing. A file that cannot be read at all raises `CoordinationError`, naming the file.
 """
@@ -21,8 +24,8 @@ from django.db import transaction
 
 from bilat.coordination import countries
 from bilat.coordination.audit.operations import Actor
-from bilat.coordination.events.models import Event
-from bilat.coordination.events.operations import register
+from bilat.coordination.events.models import Event, Status
+from bilat.coordination.events.operations import mark_attendance, register
 from bilat.coordination.stakeholders.models import Purpose
 from bilat.coordination.stakeholders.operations import (
     PersonData,
@@ -43,6 +46,7 @@ TEMPLATE_COLUMNS = (
     "position",
     "themes",
     "consents",
+    "attended",
 )
 # Where each tool puts what bilat needs; the first header found wins.
 LAYOUTS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -55,6 +59,7 @@ LAYOUTS: dict[str, dict[str, tuple[str, ...]]] = {
         "organisation": ("Affiliation",),
         "country": ("Country",),
         "position": ("Position",),
+        "attended": ("Checked in",),
     },
     "pretix": {
         "first_name": ("Attendee name: Given name", "Invoice address name: Given name"),
@@ -63,8 +68,11 @@ LAYOUTS: dict[str, dict[str, tuple[str, ...]]] = {
         "email": ("Attendee email", "E-mail", "Email"),
         "organisation": ("Company", "Attendee company"),
         "country": ("Country", "Attendee country"),
+        "attended": ("Checked in",),
     },
 }
+YES = {"yes", "y", "true", "1", "x", "present", "attended"}
+NO = {"no", "n", "false", "0", "absent"}
 SIGNATURES = {"template": "consents", "indico": "Email Address", "pretix": "Order code"}
 
 
@@ -75,6 +83,7 @@ class Row:
     email: str
     data: PersonData | None = None
     reason: str = ""
+    attended: bool | None = None  # None: the file does not say
 
 
 @dataclass
@@ -88,6 +97,11 @@ class Preview:
     def counts(self) -> dict[str, int]:
         found = Counter(row.action for row in self.rows)
         return {action: found.get(action, 0) for action in ("create", "merge", "reject")}
+
+    @property
+    def says_who_came(self) -> bool:
+        """Whether any row says if the person attended (the preview then shows it)."""
+        return any(row.attended is not None for row in self.rows)
 
 
 def _decode(name: str, content: bytes, notes: list[str]) -> str:
@@ -156,6 +170,10 @@ def _row(
     if not (first and last) and get("name"):
         first, _, last = get("name").rpartition(" ")
     problem = _problem(email, first, last, get("country"), get("sector"), get("consents"))
+    try:
+        attended = _attended(get("attended"))
+    except ValueError as error:
+        problem, attended = problem or str(error), None
     if problem:
         return Row(line, "reject", email, reason=problem)
     if email in seen:
@@ -177,8 +195,21 @@ def _row(
     )
     known = find_person(email)
     if known is None:
-        return Row(line, "create", email, data)
-    return Row(line, "merge", email, data, reason="; ".join(changes(known, data)) or "no change")
+        return Row(line, "create", email, data, attended=attended)
+    changed = "; ".join(changes(known, data)) or "no change"
+    return Row(line, "merge", email, data, reason=changed, attended=attended)
+
+
+def _attended(value: str) -> bool | None:
+    """Yes, no or not said (empty); a check-in time (pretix writes one) is a yes."""
+    text = value.strip().lower()
+    if not text:
+        return None
+    if text in YES or (text[:4].isdigit() and text[4:5] == "-"):
+        return True
+    if text in NO:
+        return False
+    raise ValueError(f"attended: {value.strip()!r} is not yes, no or a check-in time")
 
 
 def _problem(email: str, first: str, last: str, country: str, sector: str, consents: str) -> str:
@@ -205,13 +236,30 @@ def apply(actor: Actor, preview: Preview, *, event: Event | None = None) -> dict
     """Write the accepted rows (and register them for `event`, if given); all or nothing."""
     done: Counter[str] = Counter()
     source = f"import of {preview.name}"
+    came: dict[int, bool] = {}
     for row in preview.rows:
         if row.data is None:
             continue
         person, created = save_person(actor, row.data, source=source)
         done["created" if created else "merged"] += 1
-        if event is not None and not event.registrations.filter(person=person).exists():
+        if event is None:
+            continue
+        registration = event.registrations.filter(person=person).first()
+        if registration is None:
             # Their registration tool has told them already: no second e-mail.
-            register(actor, event, person, source=source, notify=False, after_end=True)
+            registration = register(
+                actor, event, person, source=source, notify=False, after_end=True
+            )
             done["registered"] += 1
+        if row.attended is not None:
+            if registration.status != Status.CONFIRMED:
+                raise CoordinationError(
+                    f"{preview.name}, line {row.line}, attended: {row.email} is "
+                    f"{registration.get_status_display().lower()} at {event.title}, not "
+                    "confirmed, so cannot be marked present or absent.",
+                    field="attended",
+                )
+            came[registration.pk] = row.attended
+    if event is not None and came:
+        done["attendance marked"] = mark_attendance(actor, event, came)
     return dict(done)

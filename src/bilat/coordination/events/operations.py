@@ -8,7 +8,7 @@ The registrant is told by e-mail where they stand once the change is committed (
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -21,6 +21,17 @@ from bilat.coordination.events.questions import save_answers
 from bilat.coordination.stakeholders.models import Person
 from bilat.coordination.stakeholders.operations import PersonData, save_person
 from bilat.errors import CoordinationError
+
+# What follows an event's attendance (the awareness log's reach), registered by the apps
+# above this one in their AppConfig.ready; each is called with the actor and the event, in
+# the transaction that changed who attended, so they never disagree.
+ATTENDANCE_FOLLOWERS: list[Callable[[Actor, Event], object]] = []
+
+
+def attendance_changed(actor: Actor, event: Event) -> None:
+    """Tell what follows `event`'s attendance that it changed."""
+    for follow in ATTENDANCE_FOLLOWERS:
+        follow(actor, event)
 
 
 def with_places(events: QuerySet[Event]) -> QuerySet[Event]:
@@ -89,11 +100,15 @@ def register(
         raise CoordinationError(
             f"{person.email} is already {where} for {event.title}.", field="email"
         )
-    status = Status.WAITING if places_left(event) == 0 else Status.CONFIRMED
+    # After its end an event has no waiting list (nobody would ever get the place): who is
+    # recorded then took part, whatever the capacity was.
+    ended = event.end_at <= timezone.now()
+    status = Status.WAITING if places_left(event) == 0 and not ended else Status.CONFIRMED
     organisation = person.organisation
     registration = existing or Registration(event=event, person=person)
     registration.status = status
     registration.source = source
+    registration.attended = None  # a cancelled registration taken up again is not marked yet
     registration.side = person.side
     registration.sector = person.sector
     registration.country = person.country or (organisation.country if organisation else "")
@@ -133,6 +148,8 @@ def cancel(actor: Actor, registration: Registration) -> Registration | None:
     registration.status = Status.CANCELLED
     registration.save(update_fields=["status"])
     record(actor, "cancel", registration, ["status"])
+    if was_confirmed:
+        attendance_changed(actor, event)  # they may have been marked present
     if not was_confirmed:
         return None
     waiting = event.registrations.filter(status=Status.WAITING).order_by("created", "id").first()
@@ -164,4 +181,6 @@ def mark_attendance(actor: Actor, event: Event, attended: Mapping[int, bool | No
             registration.save(update_fields=["attended"])
             record(actor, "attendance", registration, ["attended"])
             changed += 1
+    if changed:
+        attendance_changed(actor, event)
     return changed

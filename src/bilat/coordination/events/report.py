@@ -76,12 +76,20 @@ def _summary(event: Event, stats: EventStatistics, where: str) -> Chapter:
 
 def _participation(numbering: Numbering, stats: EventStatistics) -> Chapter:
     chapter = Chapter("participation", "Who took part")
+    # The waiting list has its column when the summary speaks of it: every figure of the
+    # summary is a total of these tables.
+    counts = ["registered", "waiting", "attended"] if stats.waiting else ["registered", "attended"]
     for key, (title, _) in DIMENSIONS.items():
         rows = [
-            {key: row.label, "registered": row.registered, "attended": row.attended}
+            {
+                key: row.label,
+                "registered": row.registered,
+                "waiting": row.waiting,
+                "attended": row.attended,
+            }
             for row in stats.breakdowns[key]
         ]
-        data = table([key, "registered", "attended"], rows)
+        data = table([key, *counts], rows)
         if key == "sector" and data.num_rows:
             spec = charts.bars(
                 data,

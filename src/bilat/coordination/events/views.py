@@ -319,6 +319,6 @@ def template_csv(request: HttpRequest) -> HttpResponse:
     header = ",".join(imports.TEMPLATE_COLUMNS)
     example = (
         "Ada,Example,ada@example.org,Example University,DE,university,Professor,"
-        "computer and information sciences,registration;directory"
+        "computer and information sciences,registration;directory,"
     )
     return attachment(f"{header}\n{example}\n".encode(), "csv", "bilat-people-template")
