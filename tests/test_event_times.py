@@ -12,7 +12,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
+from bilat.coordination.events import report
 from bilat.coordination.events.models import Event
+from bilat.reports import make
 
 from factories import make_event
 
@@ -118,7 +120,33 @@ def test_the_page_says_the_time_in_the_events_zone_and_in_utc_and_gives_the_mome
     assert 'data-event-end="2026-03-03T16:30:00Z"' in page
     assert "/static/bilat/local-time.js" in page
     listing = Client().get("/events/").content.decode()
-    assert "3 Mar 2026, 16:00 Europe/Brussels" in listing
+    assert "3 Mar 2026, 16:00\u201317:30 CET (Europe/Brussels)" in listing
+
+
+def test_the_list_and_the_outcome_report_give_start_and_end_times_with_the_zone():
+    conference = make_event(
+        starts=date(2026, 6, 1),
+        ends=date(2026, 6, 2),
+        start_time=time(14),
+        end_time=time(12),
+        timezone="America/Chicago",
+    )
+    day = make_event(starts=date(2026, 5, 4), ends=date(2026, 5, 5))
+    listing = Client().get("/events/").content.decode()
+    assert "1 Jun 2026, 14:00 \u2013 2 Jun 2026, 12:00 CDT (America/Chicago)" in listing
+    assert "4 May 2026 \u2013 5 May 2026" in listing  # dates only: no time, no zone
+    document = report.build(conference)
+    assert document.subtitle == (
+        "Outcome report: thematic workshop, 1 Jun 2026, 14:00 \u2013 2 Jun 2026, 12:00 CDT "
+        "(America/Chicago)"
+    )
+    assert dict(document.facts)["Dates"] == (
+        "Monday 1 June 2026, 14:00 \u2013 Tuesday 2 June 2026, 12:00 CDT (America/Chicago); "
+        "Monday 1 June 2026, 19:00 \u2013 Tuesday 2 June 2026, 17:00 UTC"
+    )
+    html = make.html(document)
+    assert "14:00 \u2013 Tuesday 2 June 2026, 12:00 CDT (America/Chicago)" in html
+    assert dict(report.build(day).facts)["Dates"] == "Monday 4 May 2026 \u2013 Tuesday 5 May 2026"
 
 
 def test_an_all_day_event_gives_no_moments_for_a_visitors_clock():

@@ -23,9 +23,9 @@ def build(event: Event, *, progress: Progress | None = None) -> Document:
     """The outcome report of `event`."""
     numbering = Numbering(progress)
     stats = event_statistics(event)
-    dates = event.starts.isoformat()
-    if event.ends != event.starts:
-        dates += f" to {event.ends.isoformat()}"
+    # Its times in its own zone and in UTC, as its page says them (or its dates, all day).
+    when = event.when
+    dates = f"{when.local}; {when.utc}" if when.utc else when.local
     where = (
         "Online"
         if event.place == "online"
@@ -36,7 +36,7 @@ def build(event: Event, *, progress: Progress | None = None) -> Document:
     return document(
         "event-outcome",
         event.title,
-        f"Outcome report: {event.get_kind_display().lower()}, {dates}",
+        f"Outcome report: {event.get_kind_display().lower()}, {when.brief}",
         [
             _summary(event, stats, where),
             _participation(numbering, stats),

@@ -15,6 +15,7 @@ class When:
     """The words and moments an event page shows."""
 
     local: str  # in the event's zone, with its abbreviation and name
+    brief: str  # the same in short, for lists and reports' title pages
     utc: str  # the same in UTC; empty for an all-day event
     start: str  # ISO 8601 moments in UTC, for the visitor's browser
     end: str
@@ -23,6 +24,17 @@ class When:
 
 def _day(moment: datetime) -> str:
     return f"{moment:%A} {moment.day} {moment:%B %Y}"
+
+
+def _short(moment: datetime) -> str:
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def _brief(start: datetime, end: datetime) -> str:
+    """`3 Mar 2026, 16:00-17:30` (an en dash), or both days when it spans two."""
+    if start.date() == end.date():
+        return f"{_short(start)}, {start:%H:%M}{DASH}{end:%H:%M}"
+    return f"{_short(start)}, {start:%H:%M} {DASH} {_short(end)}, {end:%H:%M}"
 
 
 def _span(start: datetime, end: datetime) -> str:
@@ -42,8 +54,12 @@ def describe(start: datetime, end: datetime, *, all_day: bool) -> When:
     }
     if all_day:
         last = end - timedelta(days=1)
-        days = _day(start) if last.date() == start.date() else f"{_day(start)} {DASH} {_day(last)}"
-        return When(local=days, utc="", zone=zone, **moments)
-    local = f"{_span(start, end)} {start.tzname()} ({zone})"
+        one = last.date() == start.date()
+        days = _day(start) if one else f"{_day(start)} {DASH} {_day(last)}"
+        brief = _short(start) if one else f"{_short(start)} {DASH} {_short(last)}"
+        return When(local=days, brief=brief, utc="", zone=zone, **moments)
+    named = f"{start.tzname()} ({zone})"
+    local = f"{_span(start, end)} {named}"
     utc = f"{_span(start.astimezone(UTC), end.astimezone(UTC))} UTC"
-    return When(local=local, utc=utc, zone=zone, **moments)
+    brief = f"{_brief(start, end)} {named}"
+    return When(local=local, brief=brief, utc=utc, zone=zone, **moments)
