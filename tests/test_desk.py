@@ -7,7 +7,9 @@ import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy
 import pytest
+import zxingcpp
 from django.test import Client
 
 from bilat.coordination.desk import codes, printed
@@ -180,3 +182,50 @@ def test_certificates_go_to_those_marked_present_only(workshop, editor_client, t
     assert "Ursula Quinn" in text and "Fanny Roux" in text and "Dieter Quast" not in text
     assert len(_pages(answer.content, "desk-certificates")) == 2
     assert printed.confirmed(event, second.pk) == [second]
+
+
+def _decoded_qr_codes(pdf: bytes, tmp_path: Path) -> list[str]:
+    """Every QR code on the PDF's pages, read as a phone or a scanner would: the pages drawn
+    to grey pixels by poppler (150 dpi, a badge printer's least), decoded by ZXing."""
+    tmp_path.mkdir(exist_ok=True)
+    source = tmp_path / "badges.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-gray", str(source), str(tmp_path / "page")], check=True
+    )
+    found = []
+    for page in sorted(tmp_path.glob("page*.pgm")):
+        image = _pgm(page.read_bytes())
+        found += [
+            r.text
+            for r in zxingcpp.read_barcodes(image)
+            if r.format == zxingcpp.BarcodeFormat.QRCode
+        ]
+    return found
+
+
+def _pgm(data: bytes) -> numpy.ndarray:
+    """A binary PGM (P5, 8 bits) as rows of grey values."""
+    magic, width, height, top, pixels = data.split(maxsplit=4)
+    assert (magic, top) == (b"P5", b"255")
+    return numpy.frombuffer(pixels, numpy.uint8).reshape(int(height), int(width))
+
+
+def test_the_badges_qr_codes_decode_to_codes_that_check_their_person_in(
+    workshop, editor_client, tmp_path
+):
+    event, registrations = workshop
+    answer = editor_client.get(f"/coordination/events/{event.slug}/badges.pdf")
+    decoded = _decoded_qr_codes(answer.content, tmp_path)
+    assert sorted(decoded) == sorted(codes.code_of(r) for r in registrations)
+    url = f"/coordination/events/{event.slug}/check-in/"
+    for text in decoded:  # typed by the scanner into the desk's box, as it read it
+        page = editor_client.post(url, {"code": text}, follow=True).content.decode()
+        assert "is checked in." in page
+    assert all(r.attended for r in Registration.objects.filter(event=event))
+    # One person's badge carries their code only.
+    [first, *_] = registrations
+    one = editor_client.get(
+        f"/coordination/events/{event.slug}/badges.pdf", {"registration": first.pk}
+    )
+    assert _decoded_qr_codes(one.content, tmp_path / "one") == [codes.code_of(first)]
