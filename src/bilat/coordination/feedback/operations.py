@@ -2,11 +2,13 @@
 e-mailed to attendees, and an attendee's anonymous answer.
 
 Editors' changes write the change log; an answer does not (a dated entry would tie the
-answer to the moment, and so to the person).
+answer to the moment, and so to the person), nor is it written in the transaction that
+closes the link (see `answer`).
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +23,7 @@ from bilat.errors import CoordinationError
 
 SALT = "bilat.feedback.invitation"
 LINK_DAYS = 60
+_SHUFFLE = random.SystemRandom()
 
 
 def survey_of(event: Event) -> Survey:
@@ -147,21 +150,57 @@ def _clean(question: Question, value: Any) -> str | int | None:
     return text[:2000]
 
 
-@transaction.atomic
-def answer(invitation: Invitation, values: Mapping[str, Any]) -> Response:
-    """Store one attendee's answers without them, and close their link."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.answered:
-        raise CoordinationError("This survey was answered already with this link: thank you.")
+def answer(invitation: Invitation, values: Mapping[str, Any]) -> None:
+    """Store one attendee's answers without them, and close their link.
+
+    The two writes are kept apart so that nothing in the database ties them: the link is
+    closed in one transaction and the answer stored in another (on PostgreSQL a row keeps
+    the id of the transaction that wrote it, `xmin`: one transaction would pair them), and
+    storing an answer rewrites every answer of the survey in a random order, so neither
+    their ids, their place in the table nor their `xmin` say which came last. Must not run
+    inside a transaction of the caller's (it would join the two)."""
     survey = invitation.survey
     answers = {}
-    for question in survey.questions.all():
+    for question in survey.questions.all():  # checked before anything is written
         cleaned = _clean(question, values.get(f"q{question.pk}"))
         if cleaned is not None:
             answers[str(question.pk)] = cleaned
+    side, sector = _close(invitation)
+    try:
+        _store(survey, Response(survey=survey, side=side, sector=sector, answers=answers))
+    except BaseException:
+        _reopen(invitation)  # the answer was not kept: the link may be used again
+        raise
+
+
+@transaction.atomic
+def _close(invitation: Invitation) -> tuple[str, str]:
+    """Mark the invitation answered (refusing a second answer); the registration's side and
+    sector, which the answer keeps."""
+    invitation = (
+        Invitation.objects.select_for_update().select_related("registration").get(pk=invitation.pk)
+    )
+    if invitation.answered:
+        raise CoordinationError("This survey was answered already with this link: thank you.")
     invitation.answered = True
     invitation.save(update_fields=["answered"])
-    registration = invitation.registration
-    return Response.objects.create(
-        survey=survey, side=registration.side, sector=registration.sector, answers=answers
-    )
+    return invitation.registration.side, invitation.registration.sector
+
+
+@transaction.atomic
+def _reopen(invitation: Invitation) -> None:
+    Invitation.objects.filter(pk=invitation.pk).update(answered=False)
+
+
+@transaction.atomic
+def _store(survey: Survey, new: Response) -> None:
+    """Add `new` to the survey's answers and deal them all out again over their rows in a
+    random order (a system source of randomness: nothing to replay)."""
+    Survey.objects.select_for_update().filter(pk=survey.pk).first()  # one answer at a time
+    new.save()
+    rows = list(Response.objects.filter(survey=survey).order_by("pk"))
+    contents = [(r.side, r.sector, r.answers) for r in rows]
+    _SHUFFLE.shuffle(contents)
+    for row, (side, sector, answers) in zip(rows, contents, strict=True):
+        row.side, row.sector, row.answers = side, sector, answers
+    Response.objects.bulk_update(rows, ["side", "sector", "answers"])
