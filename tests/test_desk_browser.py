@@ -84,6 +84,32 @@ def test_editor_publishes_meetings_and_the_participant_sees_hers(
     uma.context.close()
 
 
+def test_the_schedule_reads_as_one_card_per_meeting_on_a_phone(
+    site: str, editor: Page, workshop: Event
+) -> None:
+    editor.goto(f"{site}/coordination/events/{workshop.slug}/meetings/")
+    editor.get_by_role("button", name="Propose meetings").click()
+    region = editor.get_by_role("region", name="Meetings")
+    wide = region.bounding_box()
+    editor.set_viewport_size({"width": 390, "height": 900})
+    # Nothing to scroll sideways: each meeting is a box the width of the screen, its cells
+    # named (the header row is hidden), its rows still rows for a screen reader.
+    assert region.evaluate("e => e.scrollWidth <= e.clientWidth")
+    row = editor.get_by_role("row").filter(has_text="Marta Silva")
+    box = row.bounding_box()
+    assert wide and box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert box["height"] > 150  # stacked: several lines, not one squeezed line
+    time = editor.get_by_label("Time of meeting 1")
+    named = time.evaluate("e => getComputedStyle(e.closest('td'), '::before').content")
+    assert named == '"Time"'
+    chosen = time.bounding_box()
+    assert chosen and chosen["width"] >= 140  # its slot readable, not cut to a few letters
+    shot(editor, "meetings-schedule-390")
+    editor.set_viewport_size({"width": 1366, "height": 900})
+    assert editor.locator("table.stack thead").is_visible()  # a plain table on a wide screen
+    shot(editor, "meetings-schedule-1366")
+
+
 def test_desk_checks_in_by_typed_qr_text_and_prints_badges_and_certificates(
     site: str, browser: Browser, editor: Page, workshop: Event, tmp_path: Path
 ) -> None:
