@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -16,7 +16,7 @@ from django.test import Client
 from bilat.coordination import demo
 from bilat.coordination.audit.models import Change
 from bilat.coordination.events.models import Event, Registration
-from bilat.coordination.events.operations import register
+from bilat.coordination.events.operations import mark_attendance, register
 from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.stakeholders.models import Organisation, Person
 
@@ -369,3 +369,39 @@ def test_a_robot_that_fills_the_hidden_box_is_refused():
     page = Client().post(f"/events/{event.slug}/register/", form)
     assert "This form could not be sent" in page.content.decode()
     assert not Person.objects.exists() and not Registration.objects.exists()
+
+
+def test_participants_download_their_own_certificates_only():
+    """/me/ lists past registrations too, with the certificate of those attended; another
+    person's certificate answers 404, as one that does not exist."""
+    day = date.today() - timedelta(days=20)
+    event = make_event(title="Past workshop", starts=day, ends=day)
+    ada = register(None, event, make_person("ada@example.org"), source="t", after_end=True)
+    ben = register(None, event, make_person("ben@example.org"), source="t", after_end=True)
+    mark_attendance(None, event, {ada.pk: True, ben.pk: True})
+    client = Client()
+    client.force_login(make_participant(Person.objects.get(email="ada@example.org")))
+    page = client.get("/me/").content.decode()
+    assert "Past workshop" in page and f"/me/registrations/{ada.pk}/certificate.pdf" in page
+    mine = client.get(f"/me/registrations/{ada.pk}/certificate.pdf")
+    assert mine.status_code == 200 and mine.content.startswith(b"%PDF")
+    assert client.get(f"/me/registrations/{ben.pk}/certificate.pdf").status_code == 404
+    mark_attendance(None, event, {ada.pk: False})
+    assert client.get(f"/me/registrations/{ada.pk}/certificate.pdf").status_code == 404
+    assert Client().get(f"/me/registrations/{ada.pk}/certificate.pdf").status_code == 302
+
+
+def test_the_events_and_recommendations_api_answer_a_page_at_a_time():
+    for n in range(3):
+        make_event(slug=f"paged-{n}", title=f"Paged {n}", starts=date(2026, 7, 1 + n))
+    first = Client().get("/api/events", {"limit": 2}).json()
+    assert first["count"] == 3 and [e["slug"] for e in first["items"]] == ["paged-0", "paged-1"]
+    rest = Client().get("/api/events", {"limit": 2, "offset": 2}).json()
+    assert [e["slug"] for e in rest["items"]] == ["paged-2"]
+    assert Client().get("/api/events", {"limit": 1001}).status_code == 400
+    for n in range(3):
+        Recommendation.objects.create(
+            title=f"R{n}", text="t", barrier="mobility", addressee="US", owner="o", published=n < 2
+        )
+    answer = Client().get("/api/recommendations", {"limit": 1, "offset": 1}).json()
+    assert answer["count"] == 2 and [r["title"] for r in answer["items"]] == ["R0"]

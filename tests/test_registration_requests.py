@@ -14,7 +14,7 @@ from bilat.coordination.events.models import Registration
 from bilat.coordination.events.operations import register
 from bilat.coordination.stakeholders.models import Consent, Person
 
-from factories import link_in, make_event, make_person
+from factories import link_in, make_editor, make_event, make_person
 
 pytestmark = [pytest.mark.coordination, pytest.mark.django_db]
 FORM = {
@@ -112,3 +112,14 @@ def test_an_expired_or_altered_link_registers_nobody(
     expired = Client().post(link)
     assert expired.status_code == 400 and "more than 72 hours old" in expired.content.decode()
     assert not Registration.objects.exists() and not Person.objects.exists()
+
+
+def test_editors_see_the_requests_waiting_for_their_address_and_the_public_does_not():
+    event = make_event()
+    Client().post(f"/events/{event.slug}/register/", FORM)
+    editor = Client()
+    editor.force_login(make_editor())
+    page = editor.get(f"/coordination/events/{event.slug}/").content.decode()
+    assert "Waiting for their address to be confirmed" in page
+    assert "ada@example.org (asked " in page and "not proven" in page
+    assert "ada@example.org" not in Client().get(f"/events/{event.slug}/").content.decode()

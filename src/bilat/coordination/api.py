@@ -5,6 +5,7 @@ an event gives counts of places, not names."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -97,10 +98,23 @@ def _event(e: Event) -> EventOut:
     )
 
 
-@router.get("/events", response=list[EventOut], summary="Published events")
-def events(request: HttpRequest) -> list[EventOut]:
-    found = Event.objects.published().prefetch_related("themes").order_by("starts", "pk")
-    return [_event(e) for e in with_places(found)]
+class Page(Schema):
+    """How much of a list to answer: at most 1,000 items at once."""
+
+    limit: int = Field(100, ge=1, le=1000, description="items in this answer (1-1000)")
+    offset: int = Field(0, ge=0, le=10_000_000, description="items to skip")
+
+
+class EventsOut(Schema):
+    count: int
+    items: list[EventOut]
+
+
+@router.get("/events", response=EventsOut, summary="Published events, 100 a page")
+def events(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
+    found = Event.objects.published().order_by("starts", "pk")
+    shown = with_places(found.prefetch_related("themes"))[page.offset : page.offset + page.limit]
+    return {"count": found.count(), "items": [_event(e) for e in shown]}
 
 
 @router.get("/events/{slug}", response=EventOut, summary="One published event")
@@ -108,11 +122,23 @@ def event(request: HttpRequest, slug: str) -> EventOut:
     return _event(get_object_or_404(Event.objects.published(), slug=slug))
 
 
+class RecommendationsOut(Schema):
+    count: int
+    items: list[RecommendationOut]
+
+
 @router.get(
-    "/recommendations", response=list[RecommendationOut], summary="The recommendations register"
+    "/recommendations",
+    response=RecommendationsOut,
+    summary="The recommendations register, 100 a page",
 )
-def recommendations(request: HttpRequest) -> list[RecommendationOut]:
-    found = Recommendation.objects.public().prefetch_related("evidence")
+def recommendations(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
+    found = Recommendation.objects.public()
+    shown = found.prefetch_related("evidence")[page.offset : page.offset + page.limit]
+    return {"count": found.count(), "items": _recommendations(shown)}
+
+
+def _recommendations(found: Iterable[Recommendation]) -> list[RecommendationOut]:
     return [
         RecommendationOut(
             reference=r.reference,
@@ -131,13 +157,6 @@ def recommendations(request: HttpRequest) -> list[RecommendationOut]:
     ]
 
 
-class PeoplePage(Schema):
-    """How much of the directory to answer: at most 1,000 people at once."""
-
-    limit: int = Field(100, ge=1, le=1000, description="people in this answer (1-1000)")
-    offset: int = Field(0, ge=0, le=10_000_000, description="people to skip")
-
-
 class PeopleOut(Schema):
     count: int
     items: list[PersonOut]
@@ -149,7 +168,7 @@ class PeopleOut(Schema):
     auth=django_auth,
     summary="The stakeholder directory (editors only), 100 people a page",
 )
-def people(request: HttpRequest, page: Query[PeoplePage]) -> dict[str, Any]:
+def people(request: HttpRequest, page: Query[Page]) -> dict[str, Any]:
     if not is_editor(request.user):
         raise HttpError(403, "Only editors of the coordination team can read the directory.")
     found = Person.objects.select_related("organisation").prefetch_related("consent_set")

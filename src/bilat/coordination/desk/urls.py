@@ -1,4 +1,5 @@
-"""URLs of the editors' desk at an event: check-in, badges, certificates."""
+"""URLs of the editors' desk at an event: check-in, badges, certificates (and
+a participant's own certificate, from /me/)."""
 
 from __future__ import annotations
 
@@ -14,4 +15,5 @@ urlpatterns = [
         views.certificates,
         name="certificates",
     ),
+    path("me/registrations/<int:pk>/certificate.pdf", views.my_certificate, name="me-certificate"),
 ]

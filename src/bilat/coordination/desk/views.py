@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from bilat.coordination.desk import checkin, codes, printed
 from bilat.coordination.events.models import Event, Registration, Status
 from bilat.coordination.roles import editor_required
+from bilat.coordination.stakeholders.models import person_of
 from bilat.downloads import attachment
 from bilat.errors import CoordinationError
 
@@ -80,6 +82,23 @@ def badges(request: HttpRequest, slug: str) -> HttpResponse:
 def certificates(request: HttpRequest, slug: str) -> HttpResponse:
     """Certificates of attendance of everyone marked present, or of one."""
     return _printed(request, slug, printed.certificates, "certificate")
+
+
+@login_required
+def my_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A participant's own certificate of attendance, from /me/: of their own registration
+    only (another person's answers 404, as one that does not exist), once marked present."""
+    person = person_of(request.user)
+    registration = get_object_or_404(
+        Registration.objects.select_related("event", "person__organisation"),
+        pk=pk,
+        person__isnull=False,
+        person=person,
+        status=Status.CONFIRMED,
+        attended=True,
+    )
+    pdf = printed.certificates(registration.event, [registration])
+    return attachment(pdf, "pdf", f"{registration.event.slug}-certificate")
 
 
 def _printed(

@@ -71,6 +71,13 @@ def _already(registration: Registration) -> str:
     )
 
 
+def awaiting(event: Event) -> list[PendingRegistration]:
+    """The requests for `event` whose link is still valid, oldest first: editors see them
+    (an address not proven yet: not registered, no place taken), the public never."""
+    since = timezone.now() - timedelta(hours=LINK_HOURS)
+    return list(event.pending.filter(created__gte=since).order_by("created", "pk"))
+
+
 def read_link(token: str) -> PendingRegistration:
     """The pending registration a link confirms; `CoordinationError` when the link was
     altered, is too old, or was used already."""

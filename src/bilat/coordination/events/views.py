@@ -243,6 +243,8 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         "attendance": attendance,
         "adding": adding,
         "others": found.registrations.exclude(status=Status.CONFIRMED).select_related("person"),
+        "pending": requests.awaiting(found),
+        "link_hours": requests.LINK_HOURS,
         "stats": statistics.event_statistics(found),
         "places_left": places_left(found),
     }
