@@ -131,9 +131,12 @@ def test_an_editor_marking_attendance_in_the_admin_moves_the_reach(workshop):
 def test_the_log_has_no_button_per_row_and_its_old_address_is_gone(workshop):
     editor = Client()
     editor.force_login(make_editor())
+    Activity.objects.create(kind="newsletter", title="Later letter", date=date.today())
     page = editor.get("/coordination/awareness/").content.decode()
     [activity] = Activity.objects.filter(event=workshop)
-    assert "Oceans workshop" in page and "<button" not in page.split("<h2>Log</h2>")[1]
+    log = page.split("<h2>Log</h2>")[1]
+    assert "Oceans workshop" in log and "<button" not in log
+    assert log.index("Later letter") < log.index("Oceans workshop")  # newest first
     gone = editor.post(f"/coordination/awareness/{activity.pk}/reach-from-attendance/")
     assert gone.status_code == 404
 

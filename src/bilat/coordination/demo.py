@@ -199,6 +199,7 @@ def _linked_workshop(rng: random.Random) -> tuple[Event, list[Person]]:
         ("physical sciences", "health sciences"),
         "European and US universities working on materials for medicine.",
         "Three pairs of universities agreed to look at the 2023 calls together.",
+        zone="America/New_York",  # in Boston
     )
     people: dict[int, list[Person]] = {}
     for n, (pic, name, country, city) in enumerate(REAL):

@@ -45,8 +45,11 @@ def start(request: HttpRequest) -> HttpResponse:
 @editor_required
 def log(request: HttpRequest) -> HttpResponse:
     """Every activity with its reach; the report form for a period."""
-    activities = Activity.objects.select_related("event").annotate(
-        people=Sum("reach__people"), organisations=Sum("reach__organisations")
+    # Newest first (a query that sums is not ordered by the model's Meta: say it here).
+    activities = (
+        Activity.objects.select_related("event")
+        .annotate(people=Sum("reach__people"), organisations=Sum("reach__organisations"))
+        .order_by("-date", "title", "pk")
     )
     return render(
         request, "awareness/log.html", {"activities": activities, "period": _period(request)}
