@@ -148,10 +148,9 @@ def cancel(actor: Actor, registration: Registration) -> Registration | None:
     registration.status = Status.CANCELLED
     registration.save(update_fields=["status"])
     record(actor, "cancel", registration, ["status"])
-    if was_confirmed:
-        attendance_changed(actor, event)  # they may have been marked present
     if not was_confirmed:
         return None
+    attendance_changed(actor, event)  # they may have been marked present
     waiting = event.registrations.filter(status=Status.WAITING).order_by("created", "id").first()
     if waiting is None or places_left(event) == 0:
         return None
