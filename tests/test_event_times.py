@@ -69,14 +69,19 @@ def test_times_and_zones_that_cannot_be_are_refused_with_the_field_named(values,
     assert words in " ".join(refused.value.message_dict[field])
 
 
-def test_a_multi_day_event_may_end_earlier_in_the_day_than_it_started():
-    event = make_event(
+def overnight() -> Event:
+    """Two days in Chicago, from 14:00 on the first to 12:00 on the second."""
+    return make_event(
         starts=date(2026, 6, 1),
         ends=date(2026, 6, 2),
         start_time=time(14),
         end_time=time(12),
         timezone="America/Chicago",
     )
+
+
+def test_a_multi_day_event_may_end_earlier_in_the_day_than_it_started():
+    event = overnight()
     event.full_clean()
     assert (event.end_at - event.start_at).total_seconds() == 22 * 3600
 
@@ -124,13 +129,7 @@ def test_the_page_says_the_time_in_the_events_zone_and_in_utc_and_gives_the_mome
 
 
 def test_the_list_and_the_outcome_report_give_start_and_end_times_with_the_zone():
-    conference = make_event(
-        starts=date(2026, 6, 1),
-        ends=date(2026, 6, 2),
-        start_time=time(14),
-        end_time=time(12),
-        timezone="America/Chicago",
-    )
+    conference = overnight()
     day = make_event(starts=date(2026, 5, 4), ends=date(2026, 5, 5))
     listing = Client().get("/events/").content.decode()
     assert "1 Jun 2026, 14:00 \u2013 2 Jun 2026, 12:00 CDT (America/Chicago)" in listing
