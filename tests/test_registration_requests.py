@@ -5,12 +5,14 @@ address is known or registered; the details go to the address."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
-from bilat.coordination.events.models import Registration
+from bilat.coordination.events.models import PendingRegistration, Registration
 from bilat.coordination.events.operations import register
 from bilat.coordination.stakeholders.models import Consent, Person
 
@@ -123,3 +125,22 @@ def test_editors_see_the_requests_waiting_for_their_address_and_the_public_does_
     assert "Waiting for their address to be confirmed" in page
     assert "ada@example.org (asked " in page and "not proven" in page
     assert "ada@example.org" not in Client().get(f"/events/{event.slug}/").content.decode()
+
+
+def test_a_flood_of_requests_shows_the_editors_the_first_fifty_and_how_many():
+    event = make_event()
+    now = timezone.now()
+    PendingRegistration.objects.bulk_create(
+        PendingRegistration(
+            event=event, email=f"x{n}@example.org", details={}, created=now - timedelta(hours=1)
+        )
+        for n in range(60)
+    )
+    PendingRegistration.objects.create(
+        event=event, email="old@example.org", details={}, created=now - timedelta(hours=80)
+    )
+    editor = Client()
+    editor.force_login(make_editor())
+    page = editor.get(f"/coordination/events/{event.slug}/").content.decode()
+    assert page.count("@example.org (asked ") == 50
+    assert "The first 50 of 60 shown." in page and "old@example.org" not in page

@@ -71,11 +71,17 @@ def _already(registration: Registration) -> str:
     )
 
 
-def awaiting(event: Event) -> list[PendingRegistration]:
-    """The requests for `event` whose link is still valid, oldest first: editors see them
-    (an address not proven yet: not registered, no place taken), the public never."""
+AWAITING_SHOWN = 50
+
+
+def awaiting(event: Event) -> tuple[list[PendingRegistration], int]:
+    """The requests for `event` whose link is still valid, oldest first, at most
+    `AWAITING_SHOWN` (anyone can type addresses into the form: a flood must not drown the
+    editors' page), and how many there are. Editors see them (addresses not proven yet: not
+    registered, no place taken), the public never."""
     since = timezone.now() - timedelta(hours=LINK_HOURS)
-    return list(event.pending.filter(created__gte=since).order_by("created", "pk"))
+    found = event.pending.filter(created__gte=since)
+    return list(found.order_by("created", "pk")[:AWAITING_SHOWN]), found.count()
 
 
 def read_link(token: str) -> PendingRegistration:

@@ -238,12 +238,14 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, f"{added.person} is {added.get_status_display().lower()}.")
             return redirect("manage-event", slug=slug)
+    pending, n_pending = requests.awaiting(found)
     context = {
         "event": found,
         "attendance": attendance,
         "adding": adding,
         "others": found.registrations.exclude(status=Status.CONFIRMED).select_related("person"),
-        "pending": requests.awaiting(found),
+        "pending": pending,
+        "n_pending": n_pending,
         "link_hours": requests.LINK_HOURS,
         "stats": statistics.event_statistics(found),
         "places_left": places_left(found),
