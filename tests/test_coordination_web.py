@@ -189,7 +189,9 @@ def test_the_public_form_registers_once_the_address_confirms_and_refuses_cleanly
 
 
 def test_a_participant_sees_changes_exports_and_erases_their_own_data():
-    person = make_person("ada@example.org", consents=("registration", "newsletter"))
+    person = make_person(
+        "ada@example.org", consents=("registration", "newsletter"), position="Researcher"
+    )
     other = make_person("ben@example.org")
     register_for = make_event()
 
@@ -215,6 +217,9 @@ def test_a_participant_sees_changes_exports_and_erases_their_own_data():
         "ada@example.org",
         {"registration"},
     )
+    # Fields emptied on one's own page are cleared (an import would leave them).
+    assert (person.position, person.organisation) == ("", None)
+    assert 'name="email" value="ada@example.org"' in client.get("/me/").content.decode()
     exported = json.loads(client.get("/me/data.json").content)
     assert exported["person"]["email"] == "ada@example.org"
     assert [r["event"] for r in exported["registrations"]] == [register_for.title]

@@ -99,13 +99,15 @@ def changes(person: Person, data: PersonData) -> list[str]:
 
 @transaction.atomic
 def save_person(
-    actor: Actor, data: PersonData, *, source: str, overwrite: bool = True
+    actor: Actor, data: PersonData, *, source: str, overwrite: bool = True, own: bool = False
 ) -> tuple[Person, bool]:
     """Create the person, or update the one with the same e-mail; add consents and themes.
     Returns the person and whether it was created.
 
     `overwrite=False` (a visitor's public form) leaves a known person's details as they are:
-    whoever types an address in a form must not be able to rewrite that person's record."""
+    whoever types an address in a form must not be able to rewrite that person's record.
+    A blank value changes nothing (an import leaves what it does not know), except on the
+    person's own page (`own=True`), where a field emptied is cleared."""
     country = (countries.country_code(data.country) or "") if data.country else ""
     if data.country and not country:
         raise CoordinationError(f"{data.country!r} is not a country bilat knows", field="country")
@@ -121,14 +123,14 @@ def save_person(
     }
     if country:
         values |= {"country": country, "side": countries.side_of(country)}
-    if organisation:
+    if organisation or own:
         values["organisation"] = organisation
     created = person is None
     if person is None:
         person = Person.objects.create(email=normal_email(data.email), **values)
         record(actor, "create", person, ["email", *values], note=f"from {source}")
     else:
-        changed = [k for k, v in values.items() if v and getattr(person, k) != v]
+        changed = [k for k, v in values.items() if (v or own) and getattr(person, k) != v]
         for key in changed:
             setattr(person, key, values[key])
         if changed:

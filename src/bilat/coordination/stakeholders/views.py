@@ -112,11 +112,13 @@ def me(request: HttpRequest) -> HttpResponse:
     if person is None:
         return render(request, "stakeholders/me.html", {"person": None})
     form = PersonForm(request.POST or None, initial=PersonForm.initial_of(person))
+    # The address is the account: shown, not changed here (an editor changes it).
+    form.fields["email"].disabled = True
+    form.fields["email"].help_text = "Your address is your account: ask the team to change it."
     if request.method == "POST" and form.is_valid():
         data = form.data_of()
-        data.email = person.email  # the address is the account: changed by an editor only
         try:
-            save_person(request.user, data, source="own page")
+            save_person(request.user, data, source="own page", own=True)
         except CoordinationError as error:
             form.add_error(error.field, str(error))
         else:
