@@ -36,7 +36,7 @@ def test_the_registration_form_is_limited_per_address_and_per_client():
     for _ in range(limits.REGISTRATION.per_address):
         client.post(url, FORM | {"email": "ada@example.org"})
     held = client.post(url, FORM | {"email": "ada@example.org"})
-    assert held.status_code == 429
+    assert (held.status_code, held["Retry-After"]) == (429, "3600")
     refused = held.content.decode()
     assert "Too many registration attempts for this address" in refused
     # A robot posting many addresses from one client is stopped after 20 in an hour.
@@ -62,7 +62,7 @@ def test_wrong_passwords_hold_the_account_even_against_the_right_one():
     held = client.post(
         "/accounts/login/", {"username": "coordinator", "password": "right-password-123"}
     )
-    assert held.status_code == 429
+    assert (held.status_code, held["Retry-After"]) == (429, str(15 * 60))
     assert "Too many log-in attempts for this account" in held.content.decode()
     admin = client.post(
         "/admin/login/", {"username": "coordinator", "password": "right-password-123"}
@@ -117,7 +117,7 @@ def test_sign_up_is_limited_per_address():
     for _ in range(limits.SIGNUP.per_address):
         assert "Too many" not in client.post("/accounts/signup/", form).content.decode()
     held = client.post("/accounts/signup/", form)
-    assert held.status_code == 429
+    assert (held.status_code, held["Retry-After"]) == (429, "3600")
     assert "Too many sign-up attempts for this address" in held.content.decode()
 
 

@@ -103,7 +103,7 @@ def register_form(request: HttpRequest, slug: str) -> HttpResponse:
     own = person_of(request.user)
     initial = PersonForm.initial_of(own) if own else {}
     form = RegistrationForm(request.POST or None, initial=initial, event=found)
-    status = 200
+    held = False
     if request.method == "POST" and form.is_valid():
         data, answers = form.data_of(), form.answers()
         try:
@@ -116,7 +116,7 @@ def register_form(request: HttpRequest, slug: str) -> HttpResponse:
             request_registration(found, data, answers)
         except CoordinationError as error:
             form.add_error(None, str(error))
-            status = 429 if isinstance(error, limits.TooManyAttempts) else 200
+            held = isinstance(error, limits.TooManyAttempts)
         else:
             messages.info(
                 request,
@@ -125,7 +125,8 @@ def register_form(request: HttpRequest, slug: str) -> HttpResponse:
             )
             return redirect("event", slug=found.slug)
     context = {"event": found, "form": form, "places_left": places_left(found)}
-    return render(request, "events/register.html", context, status=status)
+    page = render(request, "events/register.html", context)
+    return limits.held(page, limits.REGISTRATION) if held else page
 
 
 def _registered(request: HttpRequest, registration: Registration) -> HttpResponse:

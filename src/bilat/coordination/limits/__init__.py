@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from bilat.errors import CoordinationError
@@ -61,6 +61,14 @@ def _keys(limit: Limit, address: str, client: str) -> list[tuple[str, int, str]]
         (f"{limit.name}:address:{digest}", limit.per_address, f"for this {limit.address}"),
         (f"{limit.name}:client:{client[:200]}", limit.per_client, "from your network"),
     ]
+
+
+def held(response: HttpResponse, limit: Limit) -> HttpResponse:
+    """Mark `response` (the form again, saying why) as refused by `limit`: 429 Too Many
+    Requests, with the seconds to wait in Retry-After for robots and proxies."""
+    response.status_code = 429
+    response["Retry-After"] = str(limit.minutes * 60)
+    return response
 
 
 def check(limit: Limit, address: str, client: str) -> None:

@@ -62,7 +62,7 @@ class LogIn(auth.LoginView):
     def form_invalid(self, form: LimitedLogin) -> HttpResponse:  # type: ignore[override]
         response = super().form_invalid(form)
         if any(e.code == "too_many" for e in form.non_field_errors().as_data()):
-            response.status_code = 429
+            return limits.held(response, limits.LOGIN)
         return response
 
 
@@ -76,7 +76,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             limits.attempt(limits.SIGNUP, signup.email, limits.client_of(request))
         except limits.TooManyAttempts as error:
             form.add_error(None, str(error))
-            return render(request, "stakeholders/signup.html", {"form": form}, status=429)
+            page = render(request, "stakeholders/signup.html", {"form": form})
+            return limits.held(page, limits.SIGNUP)
         request_account(signup)
         context = {"sent": signup.email, "hours": LINK_HOURS}
         return render(request, "stakeholders/signup.html", context)
