@@ -247,3 +247,8 @@ def test_only_editors_download_the_report_and_a_bad_period_is_a_400(workshop):
     assert page.status_code == 200 and "Oceans workshop" in page.content.decode()
     bad = editor.get(url, {"start": "2026-02-01", "end": "2026-01-01"})
     assert bad.status_code == 400 and "before it starts" in bad.content.decode()
+    unreadable = editor.get(url, {"start": "someday", "end": "2026-01-01"})
+    assert unreadable.status_code == 400
+    assert "start: Enter a valid date." in unreadable.content.decode()
+    # Without a period, this year's report, as the log page shows this year.
+    assert editor.get(url).status_code == 200

@@ -23,10 +23,11 @@ from bilat.downloads import attachment
 from bilat.errors import ParameterError
 
 
-def _period(request: HttpRequest) -> PeriodForm:
+def _period(request: HttpRequest, *, bound: bool = False) -> PeriodForm:
+    """The period asked for; this year by default (`bound`: as if it had been asked for)."""
     today = timezone.localdate()
     initial = {"start": date(today.year, 1, 1), "end": date(today.year, 12, 31)}
-    return PeriodForm(request.GET or None, initial=initial)
+    return PeriodForm(request.GET or (initial if bound else None), initial=initial)
 
 
 @editor_required
@@ -59,9 +60,13 @@ def log(request: HttpRequest) -> HttpResponse:
 @editor_required
 def report(request: HttpRequest, fmt: str) -> HttpResponse:
     """The activity report of the period in the query string, as HTML or PDF."""
-    form = _period(request)
+    form = _period(request, bound=True)
     if not form.is_valid():
-        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        errors = "; ".join(
+            f"{name}: {e}" if name != "__all__" else str(e)
+            for name, errs in form.errors.items()
+            for e in errs
+        )
         raise ParameterError("period", f"The report needs a valid period: {errors}")
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     document = activity_report.build(start, end)
