@@ -245,6 +245,9 @@ def test_only_editors_download_the_report_and_a_bad_period_is_a_400(workshop):
     editor.force_login(make_editor())
     page = editor.get(url, {"start": PAST.isoformat(), "end": PAST.isoformat()})
     assert page.status_code == 200 and "Oceans workshop" in page.content.decode()
+    # Opened in the browser, as the observatory's HTML reports are, styled by its own sheet.
+    assert page["Content-Disposition"].startswith("inline;")
+    assert "'sha256-" in page["Content-Security-Policy"]
     bad = editor.get(url, {"start": "2026-02-01", "end": "2026-01-01"})
     assert bad.status_code == 400 and "before it starts" in bad.content.decode()
     unreadable = editor.get(url, {"start": "someday", "end": "2026-01-01"})

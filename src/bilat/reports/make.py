@@ -8,9 +8,6 @@ output depends on the time it was made, unless a generation date is given.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -179,16 +176,6 @@ def pdf(document: Document, progress: Progress | None = None) -> bytes:
     if progress:
         progress("laying out the PDF")
     return bytes(weasyprint.HTML(string=html(document)).write_pdf())
-
-
-def style_hashes(page: str) -> list[str]:
-    """CSP sources for the report's own style sheet (`'sha256-…'`), so that a site whose
-    policy refuses inline styles still lets its HTML report be read styled in the browser;
-    the report has no script and loads nothing, so it reads the same opened from disk."""
-    return [
-        "'sha256-" + base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode() + "'"
-        for css in re.findall(r"<style>(.*?)</style>", page, flags=re.DOTALL)
-    ]
 
 
 def xlsx(document: Document) -> bytes:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 from bilat import charts, config, exports, indicators
 from bilat.cordis.programme_parts import PROGRAMMES
 from bilat.cordis.roles import ACTIVITY_TYPES
-from bilat.downloads import attachment, download, export_format, shown, streamed
+from bilat.downloads import download, export_format, report_file, streamed
 from bilat.errors import ParameterError, WarehouseMissingError
 from bilat.formatting import readable, title
 from bilat.indicators import comparison, filters
@@ -332,12 +332,7 @@ def report(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     programme = request.GET.get("programme") or None
     written = report_cache.report(warehouse(), name, fmt, country=country, programme=programme)
     stem = "-".join(part for part in (name, country, programme) if part)
-    if fmt != "html":
-        return attachment(written, fmt, stem)
-    # Opened in the browser, styled by its own sheet, which the site's policy lets in by hash.
-    response = shown(written, fmt, stem)
-    response._csp_update = {"style-src": reports.style_hashes(written.decode("utf-8"))}  # type: ignore[attr-defined]
-    return response
+    return report_file(written, fmt, stem)
 
 
 @require_GET

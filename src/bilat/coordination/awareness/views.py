@@ -19,7 +19,7 @@ from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.reporting import write_report
 from bilat.coordination.roles import editor_required
 from bilat.coordination.stakeholders.models import Person
-from bilat.downloads import attachment
+from bilat.downloads import report_file
 from bilat.errors import ParameterError
 
 
@@ -70,4 +70,4 @@ def report(request: HttpRequest, fmt: str) -> HttpResponse:
         raise ParameterError("period", f"The report needs a valid period: {errors}")
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     document = activity_report.build(start, end)
-    return attachment(write_report(document, fmt), fmt, f"awareness-{start}-{end}")
+    return report_file(write_report(document, fmt), fmt, f"awareness-{start}-{end}")

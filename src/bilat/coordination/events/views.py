@@ -45,7 +45,7 @@ from bilat.coordination.roles import editor_required, is_editor
 from bilat.coordination.stakeholders.forms import PersonForm
 from bilat.coordination.stakeholders.models import Purpose, person_of
 from bilat.coordination.stakeholders.operations import normal_email
-from bilat.downloads import attachment, download
+from bilat.downloads import attachment, download, report_file
 from bilat.errors import CoordinationError
 
 
@@ -265,7 +265,7 @@ def registrations_csv(request: HttpRequest, slug: str) -> HttpResponse:
 def outcome_report(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The event's outcome report, as HTML or PDF."""
     document = event_report.build(get_object_or_404(Event, slug=slug))
-    return attachment(write_report(document, fmt), fmt, f"{slug}-outcome")
+    return report_file(write_report(document, fmt), fmt, f"{slug}-outcome")
 
 
 @editor_required

@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from bilat.coordination.outcomes.report import series
 from bilat.coordination.reporting import write_report
 from bilat.coordination.roles import editor_required
-from bilat.downloads import attachment
+from bilat.downloads import report_file
 
 
 @editor_required
 def series_report(request: HttpRequest, fmt: str) -> HttpResponse:
-    return attachment(write_report(series(), fmt), fmt, "series-outcome")
+    return report_file(write_report(series(), fmt), fmt, "series-outcome")
