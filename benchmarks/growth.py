@@ -6,7 +6,6 @@ programme and filter) gets cheaper per participation."""
 
 from __future__ import annotations
 
-import os
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -66,15 +65,20 @@ def measure(
 
 
 def _profile(path: Path, runs: int, factor: float) -> float:
-    """The country profile's first view (nothing remembered), rendered by Django."""
-    os.environ["BILAT_WAREHOUSE"] = str(path)
+    """The country profile's first view (nothing remembered), rendered by Django from the
+    warehouse at `path` (the setting, read once at start-up, is what the site serves)."""
+    from django.conf import settings
     from django.test import Client
 
     from bilat import serving
 
+    settings.BILAT_WAREHOUSE = path
     serving.warehouse.cache_clear()
     forget = serving.warehouse().forget
     client = Client()
+    answer = client.get(PROFILE)
+    if answer.status_code != 200:
+        raise RuntimeError(f"{PROFILE} at {factor:g}x answered {answer.status_code}")
     view = partial(timings, partial(client.get, PROFILE), runs, before=forget)
     return median(steady(f"profile at {factor:g}x", view))
 
