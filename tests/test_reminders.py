@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from django.core import mail
 
 from bilat.cli import main
-from bilat.coordination.events.models import Registration
+from bilat.coordination.events.models import Registration, Status
 from bilat.coordination.events.operations import cancel, register
 from bilat.coordination.events.reminders import send_due
 
@@ -75,6 +75,8 @@ def test_no_reminder_for_the_waiting_list_cancelled_registrations_or_an_event_be
 ):
     webinar = _webinar(capacity=1)
     confirmed, waiting = _registrants(webinar, 2)
+    # Registered before the event, when it was full (recorded after it ends, nobody waits).
+    Registration.objects.filter(person=waiting).update(status=Status.WAITING)
     later = _registrants(_webinar(capacity=None), 1)
     cancel(None, Registration.objects.get(person=later[0]))
     no_setting = _webinar(reminder_days=None)
