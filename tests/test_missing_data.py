@@ -6,6 +6,8 @@ participations (organization table of 29 May 2024) without its project table, an
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date
 
@@ -58,6 +60,25 @@ def test_columns_of_programmes_not_loaded_read_not_loaded(client: Client) -> Non
     rows = re.findall(r"<tr>(.*?)</tr>", top)[1:]
     assert len(rows) == 15
     assert all(row.count("—, not loaded") == 2 for row in rows)
+
+
+def test_downloads_leave_programmes_not_loaded_empty_not_zero(
+    client: Client, bundled: Warehouse, three_programmes: Warehouse
+) -> None:
+    """The figures of the page's "—, not loaded" are missing in every download too: an empty
+    CSV cell, a JSON null, never 0; with the programme loaded they are counts again."""
+    rows = indicators.top_organisations(bundled, country="US").to_pylist()
+    assert all(r["participations_fp7"] is None and r["participations_h2020"] is None for r in rows)
+    assert all(r["participations_he"] == r["participations"] for r in rows)
+    loaded = indicators.top_organisations(three_programmes, country="US").to_pylist()
+    assert all(isinstance(r["participations_h2020"], int) for r in loaded)
+    table = client.get("/export/top_organisations.csv?country=US").content.decode()
+    header, *lines = list(csv.reader(io.StringIO(table)))
+    fp7, h2020 = header.index("participations_fp7"), header.index("participations_h2020")
+    assert lines and all(line[fp7] == line[h2020] == "" for line in lines)
+    answer = client.get("/export/top_organisations.json?country=US").json()
+    found = answer["rows"] if isinstance(answer, dict) else answer
+    assert all(r["participations_fp7"] is None for r in found)
 
 
 def test_a_breakdown_the_data_cannot_give_says_so(client: Client) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pyarrow as pa
 
 from bilat.indicators import caveats
+from bilat.indicators.coverage import coverage
 from bilat.indicators.measures import measured
 from bilat.indicators.registry import Option, indicator
 from bilat.indicators.scope import Scope
@@ -38,8 +39,12 @@ def top_organisations(warehouse: Warehouse, scope: Scope, options: Mapping[str, 
     where, params = scope.where()
     subject, more = scope.subject.where()
     other = "ec_contribution" if options["order"] == "participations" else "participations"
+    # A programme whose participations are not loaded has no figure (null), not 0.
+    loaded = {p.code for p in coverage(warehouse).loaded}
     mix = tuple(
         f"count(*) FILTER (WHERE programme = '{p}') AS participations_{p.lower()}"
+        if p in loaded
+        else f"CAST(NULL AS BIGINT) AS participations_{p.lower()}"
         for p in ("FP7", "H2020", "HE")
     )
     measures = (
