@@ -53,6 +53,31 @@ def test_the_filters_mark_programmes_not_loaded_and_leave_out_their_parts(client
     assert ">Climate, Energy and Mobility<" in html and ">MSCA<" in html
 
 
+def test_the_filters_offer_only_values_some_participation_has(
+    client: Client, bundled: Warehouse
+) -> None:
+    """Each role, part, type and scheme group offered finds participations: the roles of the
+    rows (not FP7's `partner` over Horizon Europe alone), no "(other)" part no row has, and
+    no scheme group without the project table (the control says why)."""
+    from bilat.web.forms import FilterForm
+
+    roles = {r["role"] for r in bundled.query("SELECT DISTINCT role FROM participation_facts")}
+    for url in ("/country/US/", "/compare/?countries=US,CA", "/explore/participations/"):
+        form = client.get(url).context["form"]
+        assert isinstance(form, FilterForm)
+        offered = {
+            name: [v for v, _ in getattr(control, "choices", []) if v]
+            for name, control in form.fields.items()
+        }
+        assert set(offered["role"]) == roles
+        assert "Excellent Science (other)" not in offered["programme_part"]
+        assert "MSCA" in offered["programme_part"]
+        assert offered["scheme_group"] == [] and form.fields["scheme_group"].disabled
+    # A value asked for by address stays shown, so the form says what filters the page.
+    asked = client.get("/country/US/?role=partner").context["form"]
+    assert "partner" in [v for v, _ in asked.fields["role"].choices]
+
+
 def test_columns_of_programmes_not_loaded_read_not_loaded(client: Client) -> None:
     html = client.get("/country/US/").content.decode()
     top = html[html.index('<section id="top_organisations"') :]

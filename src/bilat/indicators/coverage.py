@@ -123,6 +123,27 @@ def coverage(warehouse: Warehouse) -> Coverage:
     return Coverage(tuple(programmes))
 
 
+# The filters whose values the participations carry, by the column that holds them.
+FOUND_IN = {
+    "programme_part": "programme_part",
+    "scheme_group": "scheme_group",
+    "role": "role",
+    "organisation_type": "activity_type",
+}
+
+
+def present(warehouse: Warehouse) -> dict[str, frozenset[str]]:
+    """The values of each filter of `FOUND_IN` that some loaded participation has: a form
+    offers no value that could only answer "no participation" (a role of FP7 over Horizon
+    Europe alone, a scheme group without the project table)."""
+    lists = ", ".join(
+        f"list(DISTINCT {column}) FILTER (WHERE {column} IS NOT NULL) AS {name}"
+        for name, column in FOUND_IN.items()
+    )
+    [row] = warehouse.lookup(f"SELECT {lists} FROM participation_facts")
+    return {name: frozenset(row[name] or ()) for name in FOUND_IN}
+
+
 def _titles(programmes: Iterable[Programme]) -> str:
     return " and ".join(p.title for p in programmes)
 

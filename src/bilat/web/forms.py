@@ -8,7 +8,7 @@ commas included): a browser submits it as one parameter, which the parser reads 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any, cast
 
 from django import forms
@@ -39,12 +39,38 @@ class FilterForm(forms.Form):
     """Programme, years, programme part, scheme group, role, organisation type and field of
     science."""
 
-    def __init__(self, *args: Any, loaded: Collection[str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        loaded: Collection[str] | None = None,
+        present: Mapping[str, Collection[str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         for spec in FORM_FILTERS:
             self.fields[spec.name] = field(spec)
         if loaded is not None:
             self._offer_loaded(loaded)
+        if present is not None:
+            self._offer_present(present)
+
+    def _offer_present(self, present: Mapping[str, Collection[str]]) -> None:
+        """Offer only the values some loaded participation has (and any value asked for):
+        a role, part, type or scheme group that no row carries would only answer "nothing".
+        A filter with no value in the data says why instead of offering none."""
+        data = cast(Any, self.data)
+        for name, values in present.items():
+            control = self.fields[name]
+            assert isinstance(control, forms.ChoiceField)
+            chosen = set(data.getlist(name)) if hasattr(data, "getlist") else set()
+            control.choices = [
+                (value, label)
+                for value, label in cast(list[tuple[str, str]], control.choices)
+                if not value or value in values or value in chosen
+            ]
+            if not values and not chosen:
+                control.disabled = True
+                control.help_text = "No participation loaded has one (see Data sources)."
 
     def _offer_loaded(self, loaded: Collection[str]) -> None:
         """Mark the programmes whose participations are not loaded, and leave out the parts

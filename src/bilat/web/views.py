@@ -28,7 +28,7 @@ from bilat.errors import ParameterError, WarehouseMissingError
 from bilat.formatting import readable, title
 from bilat.indicators import comparison, filters
 from bilat.indicators.benchmark import associations
-from bilat.indicators.coverage import coverage, gaps
+from bilat.indicators.coverage import Coverage, coverage, gaps, present
 from bilat.indicators.filters import parse_countries
 from bilat.indicators.scope import parse_subject, resolve
 from bilat.records import listing
@@ -117,7 +117,7 @@ def country(request: HttpRequest, code: str = "US") -> HttpResponse:
     context = {
         "subject": subject,
         "code": code.upper(),
-        "form": FilterForm(request.GET, loaded=[p.code for p in cover.loaded]),
+        "form": _filter_form(request, cover),
         "query": request.GET.urlencode(),
         "total": total,
         "empty": not total.get("participations"),
@@ -177,7 +177,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         "tables": compared.tables(found),
         "gaps": gaps(cover, found.scope),
         "countries": ", ".join(codes),
-        "form": FilterForm(request.GET, loaded=[p.code for p in cover.loaded]),
+        "form": _filter_form(request, cover),
         "coverage": cover,
         "query": query,
         "filters_query": urlencode(params, doseq=True),
@@ -270,7 +270,7 @@ def explore(request: HttpRequest, table: str = "participations") -> HttpResponse
         "download_refused": _download_refused(request, query, page.total),
         "coverage": cover,
         "grid": grid(page.rows, columns=shown, label=f"Table: {table}"),
-        "form": FilterForm(request.GET, loaded=[p.code for p in cover.loaded]),
+        "form": _filter_form(request, cover),
         "facets": links.facets(request, page.facets),
         "sorts": links.sorts(request, page, shown),
         "params": request.GET.urlencode(),
@@ -366,3 +366,10 @@ def vega_bundle(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(bundle_script(), content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+def _filter_form(request: HttpRequest, cover: Coverage) -> FilterForm:
+    """The filter form of a page, offering what the loaded data can answer."""
+    return FilterForm(
+        request.GET, loaded=[p.code for p in cover.loaded], present=present(warehouse())
+    )
