@@ -142,15 +142,15 @@ def test_downloads_and_api_hold_the_same_figures(client: Client, bundled: Wareho
     expected = [(b.title, row.item, row.values) for b in found.blocks for row in b.rows]
     text = client.get("/compare.csv?countries=US&countries=AQ").content.decode()
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert rows[0].keys() == {"block", "item", "measure", "US", "AQ"}
+    assert rows[0].keys() == {"block", "item", "measure", "complete", "US", "AQ"}
     assert [(r["block"], r["item"]) for r in rows] == [(t, i) for t, i, _ in expected]
-    assert [float(r["US"]) for r in rows] == pytest.approx([v[0] for _, _, v in expected])
+    assert [float(r["US"]) if r["US"] else None for r in rows] == [v[0] for _, _, v in expected]
     assert {r["AQ"] for r in rows} == {""}  # missing, never 0
     workbook = client.get("/compare.xlsx?countries=US,AQ").content
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(workbook)).get_sheet_by_index(0)
     cells = sheet.to_python()
-    assert cells[0] == ["block", "item", "measure", "US", "AQ"]
-    assert cells[1][3] == raw_column("US")["participations"]
+    assert cells[0] == ["block", "item", "measure", "complete", "US", "AQ"]
+    assert cells[1][4] == raw_column("US")["participations"]
     api = client.get("/api/compare?countries=US&countries=AQ").json()
     assert [c["code"] for c in api["columns"]] == ["US", "AQ"]
     assert api["columns"][1]["has_data"] is False
@@ -167,7 +167,8 @@ MONEY_MEASURES = {"EU contribution (EUR)"}
 
 def read_back(fmt: str, data: bytes) -> list[tuple[str, str, str, object, object]]:
     """(block, item, measure, US, AQ) from a downloaded file, each value as the file holds it:
-    text from a CSV, the parsed value from JSON, the cell's value from XLSX."""
+    text from a CSV, the parsed value from JSON, the cell's value from XLSX; the rows of a
+    year barely begun (no figure for anyone, complete false) left out."""
     if fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(data.decode())))
     elif fmt == "json":
@@ -175,7 +176,15 @@ def read_back(fmt: str, data: bytes) -> list[tuple[str, str, str, object, object
     else:
         cells = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
         rows = [dict(zip(cells[0], line, strict=True)) for line in cells[1:]]
-    return [(r["block"], r["item"], r["measure"], r["US"], r["AQ"]) for r in rows]
+    barely_begun = [r for r in rows if r["US"] in ("", None)]
+    assert [(r["item"], r["complete"]) for r in barely_begun] == [
+        ("HE 2024", "False" if fmt == "csv" else False)
+    ]
+    return [
+        (r["block"], r["item"], r["measure"], r["US"], r["AQ"])
+        for r in rows
+        if r not in barely_begun
+    ]
 
 
 def significant(number: float) -> int:
@@ -236,6 +245,7 @@ def test_the_api_and_the_cli_give_counts_as_integers(client: Client, bundled_pat
         (b["title"], r["item"], MEASURE_WORDS[r["measure"]], r["values"]["US"], r["values"]["AQ"])
         for b in api["blocks"]
         for r in b["rows"]
+        if r["item"] != "HE 2024"  # barely begun: no figure, as read_back checks
     ]
     assert_typed("json", found)
     for fmt in ("csv", "json"):

@@ -97,9 +97,11 @@ def test_series_counts_each_call_year_and_adds_up_to_the_headline(bundled: Wareh
     found = {row["year"]: row["participations"] for row in table.to_pylist()}
     # Topic codes without a year (47 rows, e.g. HORIZON-KDT-JU-1-IA-Focus-Topic-1) have none.
     everyone = Counter(calls[r["projectID"]] for r in he_organisations() if r["projectID"] in calls)
-    # A year where others took part and the US did not is shown, with zero.
-    assert found == {year: expected.get(year, 0) for year in everyone}
-    assert sum(found.values()) == 866
+    # A whole year where others took part and the US did not is shown with zero; call year
+    # 2024, barely begun at the snapshot (a handful of rows in all), has no figure, not 0.
+    assert found == {year: expected.get(year, 0) if year != 2024 else None for year in everyone}
+    assert everyone[2024] < 0.1 * everyone[2021] and not expected.get(2024)
+    assert sum(n for n in found.values() if n is not None) == 866
     assert {row["year_basis"] for row in table.to_pylist()} == {"call"}
     assert by(table, "year")[2021]["programme_year"] == 1
     assert by(table, "year")[2022]["share_participations"] == pytest.approx(

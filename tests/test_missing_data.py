@@ -11,9 +11,10 @@ import io
 import re
 from datetime import date
 
+import vl_convert
 from django.test import Client
 
-from bilat import indicators
+from bilat import charts, indicators
 from bilat.indicators.coverage import coverage
 from bilat.warehouse.store import Warehouse
 from test_web_pages import text_of
@@ -138,3 +139,70 @@ def test_a_report_of_a_programme_not_loaded_is_refused(client: Client) -> None:
 def test_small_shares_keep_their_significance(client: Client) -> None:
     html = text_of(client.get("/country/CN/"))
     assert "0.0%" not in html
+
+
+def test_a_year_barely_begun_has_no_figures_rather_than_zero(bundled: Warehouse) -> None:
+    per_year = {
+        r["year"]: r["n"]
+        for r in bundled.query(
+            "SELECT year, count(*) AS n FROM participation_facts "
+            "WHERE programme = 'HE' AND year IS NOT NULL GROUP BY year"
+        )
+    }
+    # Call year 2024 over the organisation table of 29 May 2024: a handful of participations
+    # against tens of thousands in a whole year.
+    assert per_year[2024] < 0.1 * min(per_year[2021], per_year[2022]) < per_year[2023]
+    assert coverage(bundled).get("HE").just_begun == (2024,)
+    us_2023 = bundled.query(
+        "SELECT count(*) AS n FROM participation_facts WHERE country = 'US' AND year = 2023"
+    )[0]["n"]
+    for country in ("US", "EU", "UA"):  # UA has a few 2024 rows, the US none
+        rows = {r["year"]: r for r in indicators.series(bundled, country=country).to_pylist()}
+        assert rows[2024]["complete"] is False
+        assert rows[2024]["participations"] is None, country
+        assert rows[2024]["ec_contribution"] is None and rows[2024]["share_participations"] is None
+        assert rows[2023]["participations"] > 0, country
+    us = {r["year"]: r for r in indicators.series(bundled, country="US").to_pylist()}
+    assert us[2023]["participations"] == us_2023 and us[2023]["complete"] is False
+
+
+def drawn_points(svg: str) -> list[str]:
+    """The accessible names Vega gives the points of a line chart drawn as SVG."""
+    return [label for label in re.findall(r'aria-label="([^"]*)"', svg) if "Year: " in label]
+
+
+def test_the_trend_leaves_out_the_year_barely_begun_with_a_note(bundled: Warehouse) -> None:
+    spec = charts.trend(indicators.series(bundled, country="US"), width=400, validate=True)
+    data = spec["data"]["values"]
+    assert {r["year"] for r in data} == {2021, 2022, 2023}
+    assert all(r["participations"] for r in data)  # no point at 0
+    note = "Not drawn: HE 2024, still being signed"
+    assert note in " ".join(spec["title"]["text"]) and note in spec["description"]
+    svg = vl_convert.vegalite_to_svg(spec)  # as the PDF reports draw it
+    points = drawn_points(svg)
+    assert points and not [p for p in points if "2024" in p or "Participations: 0;" in p]
+    assert any("Year: 2023; Participations: 201" in p and "incomplete" in p for p in points)
+    assert f"Title text &#39;{note}" in svg or f"Title text '{note}" in svg
+
+
+def test_pages_and_reports_show_the_year_barely_begun_as_missing(client: Client) -> None:
+    for url in ("/", "/country/US/", "/report/cooperation-monitoring.html?country=US"):
+        html = client.get(url).content.decode()
+        assert "Not drawn: HE 2024, still being signed" in html, url
+        trend = html[html.index("Not drawn: HE 2024") :]  # the chart, then its table
+        rows = re.findall(r"<tr>(.*?)</tr>", trend, flags=re.S)
+        late = next(text_of_html(row) for row in rows if ">2024<" in row)
+        assert " 0 " not in f" {late} " and "—" in late, (url, late)
+    compared = client.get("/compare.json?countries=US,CA").json()["rows"]
+    row = next(r for r in compared if r["item"] == "HE 2024")
+    assert (row["US"], row["CA"], row["complete"]) == (None, None, False)
+
+
+def test_an_organisations_years_still_being_signed_are_drawn_lighter(client: Client) -> None:
+    html = client.get("/organisation/999467340/").content.decode()
+    assert "Lighter: 2023, still being signed at the snapshot date" in html
+    assert "2023 (HE) 12 (incomplete)" in html
+
+
+def text_of_html(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()

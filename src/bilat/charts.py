@@ -8,6 +8,7 @@ request path (a test validates every one against the Vega-Lite schema).
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -76,14 +77,19 @@ def measure_axis(value: str, title: str) -> Any:
     return alt.Axis(title=title, format=",d", tickMinStep=1)
 
 
-def programme_colour(rows: list[dict[str, Any]]) -> Any:
+def programme_colour(rows: list[dict[str, Any]], *, legend: Any = alt.Undefined) -> Any:
     """Each programme of the rows in its own colour, the same on every chart."""
     domain = [key for key in PROGRAMME_COLOURS if any(r.get("programme") == key for r in rows)]
     return alt.Color(
         "programme:N",
         title="Programme",
         scale=alt.Scale(domain=domain, range=[PROGRAMME_COLOURS[k] for k in domain]),
+        legend=legend,
     )
+
+
+# A legend under its chart, its entries one under the other (never wider than a phone).
+LEGEND_BELOW: Spec = {"orient": "bottom", "direction": "vertical"}
 
 
 def year_axis(title: str) -> Any:
@@ -183,8 +189,10 @@ def years(
     validate: bool = False,
 ) -> Spec:
     """Columns per year in the years' order (stacked by programme), for a table with `year`,
-    `programme` and `value`: an organisation's participations over time."""
+    `programme` and `value`: an organisation's participations over time. The columns of a
+    year still being signed (a `complete` column false) are drawn lighter, with a note."""
     rows = [row for row in records(table) if row.get("year") is not None]
+    late = sorted({row["year"] for row in rows if row.get("complete") is False})
     chart = (
         alt.Chart(_data(rows))
         .mark_bar()
@@ -197,6 +205,7 @@ def years(
                 stack="zero",
             ),
             color=programme_colour(rows),
+            opacity=alt.condition("datum.complete === false", alt.value(0.4), alt.value(1)),
             tooltip=[
                 alt.Tooltip("programme:N", title="Programme"),
                 alt.Tooltip("year:O", title="Year"),
@@ -205,7 +214,20 @@ def years(
         )
         .properties(height=180)
     )
-    points = "; ".join(f"{r['year']} ({r['programme']}) {_amount(r[value])}" for r in rows)
+    note = (
+        "Lighter: "
+        + ", ".join(str(year) for year in late)
+        + ", still being signed at the snapshot date (not a fall)."
+        if late
+        else ""
+    )
+    if note:
+        chart = chart.properties(title=alt.TitleParams(_note_lines(note), **NOTE_STYLE))
+    points = "; ".join(
+        f"{r['year']} ({r['programme']}) {_amount(r[value])}"
+        + (" (incomplete)" if r.get("complete") is False else "")
+        for r in rows
+    )
     description = f"Column chart of {value_title.lower()} per year, oldest first: {points}."
     return _finish(chart, width=width, validate=validate, description=description)
 
@@ -219,22 +241,35 @@ def trend(
     validate: bool = False,
 ) -> Spec:
     """One line per programme over the years, from the `series` indicator; years still
-    being signed (its `complete` column false) are drawn dashed, continuing the line."""
-    rows = _years_drawn(records(table))
+    being signed (its `complete` column false) are drawn dashed, continuing the line, and a
+    year whose figure is missing (a year barely begun, or one with nothing loaded yet) is not
+    drawn at all, never as a fall to 0: a note under the chart names it."""
+    every = records(table)
+    absent = [(r["programme"], r["year"]) for r in every if r.get(value) is None]
+    rows = _years_drawn([r for r in every if r.get(value) is not None])
     domain = [key for key in PROGRAMME_COLOURS if any(r["programme"] == key for r in rows)]
-    chart = (
-        alt.Chart(_data(rows))
-        .mark_line(point=True)
+    base = alt.Chart(_data(rows)).encode(
+        x=alt.X("year:O", title="Year", axis=year_axis("Year (start, else call year)")),
+        y=alt.Y(f"{value}:Q", title=value_title, axis=measure_axis(value, value_title)),
+        color=programme_colour(rows, legend=alt.Legend(**LEGEND_BELOW)),
+    )
+    line = base.mark_line().encode(
+        detail="stage:N",
+        strokeDash=alt.StrokeDash(
+            "stage:N",
+            title="Years",
+            scale=alt.Scale(domain=list(STAGES), range=[[1, 0], [5, 4]]),
+            # The legend draws the dash (a line's points in the same layer would make it a
+            # dot, vega-lite#7033), under the chart so that a phone's width goes to the years.
+            legend=alt.Legend(symbolType="stroke", symbolStrokeColor="#333333", **LEGEND_BELOW),
+        ),
+    )
+    # The points carry the tooltips; the copy of the last complete year that joins the dashed
+    # part to the line is not a point of its own.
+    points = (
+        base.mark_point(filled=True, size=30, opacity=1)
+        .transform_filter("!datum.copy")
         .encode(
-            detail="stage:N",
-            strokeDash=alt.StrokeDash(
-                "stage:N",
-                title="Years",
-                scale=alt.Scale(domain=list(STAGES), range=[[1, 0], [5, 4]]),
-            ),
-            x=alt.X("year:O", title="Year", axis=year_axis("Year (start, else call year)")),
-            y=alt.Y(f"{value}:Q", title=value_title, axis=measure_axis(value, value_title)),
-            color=programme_colour(rows),
             tooltip=[
                 alt.Tooltip("programme:N", title="Programme"),
                 alt.Tooltip("year:O", title="Year"),
@@ -243,8 +278,11 @@ def trend(
                 alt.Tooltip("stage:N", title="Years"),
             ],
         )
-        .properties(height=240)
     )
+    chart = alt.layer(line, points).properties(height=240)
+    note = not_drawn(absent)
+    if note:
+        chart = chart.properties(title=alt.TitleParams(_note_lines(note), **NOTE_STYLE))
     lines = []
     for programme in domain:
         points = {
@@ -263,8 +301,40 @@ def trend(
         f"Line chart of {value_title.lower()} per year, one line per programme: "
         + "; ".join(lines)
         + "."
+        + (f" {note}" if note else "")
     )
     return _finish(chart, width=width, validate=validate, description=description)
+
+
+# The note under a trend chart: small grey text, one line per 60 characters or so.
+NOTE_STYLE: Spec = {
+    "orient": "bottom",
+    "anchor": "start",
+    "fontSize": 11,
+    "fontWeight": "normal",
+    "color": "#555555",
+    "offset": 8,
+}
+
+
+def _note_lines(note: str) -> list[str]:
+    """The note in lines short enough for a phone's width (Vega does not wrap titles)."""
+    return textwrap.wrap(note, 56)
+
+
+def not_drawn(absent: Sequence[tuple[str, int]]) -> str:
+    """The note naming the years a trend leaves out, or nothing when it draws every year.
+
+    >>> not_drawn([("HE", 2024)])
+    'Not drawn: HE 2024, still being signed, with too few participations loaded yet to show.'
+    """
+    if not absent:
+        return ""
+    years = ", ".join(f"{programme} {year}" for programme, year in absent)
+    return (
+        f"Not drawn: {years}, still being signed, with too few participations loaded yet "
+        "to show."
+    )
 
 
 def _label_placement(static: bool) -> Spec:

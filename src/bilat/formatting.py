@@ -66,6 +66,10 @@ STATUS_TITLES = {
 VALUE_TITLES = {"role": ROLE_TITLES, "activity_type": ACTIVITY_TYPES, "status": STATUS_TITLES}
 
 
+# A figure that is missing (a year barely begun): never 0, never a blank that reads as one.
+MISSING = "—"
+
+
 def title(column: str) -> str:
     """The header of a column."""
     if column.startswith("share_") and column not in TITLES:

@@ -111,8 +111,9 @@ class Comparison:
         return not any(column.has_data for column in self.columns)
 
     def table(self) -> pa.Table:
-        """Every figure as one table to download: block, item, measure, then one column per
-        country (missing where the country has no participation under the filters).
+        """Every figure as one table to download: block, item, measure, whether the year is
+        complete, then one column per country (missing where the country has no
+        participation under the filters).
 
         A country's column mixes counts, amounts and shares, so Arrow holds it as floating
         point; the figures are `typed`, and the CSV, JSON and XLSX writers give a whole
@@ -122,6 +123,7 @@ class Comparison:
                 "block": block.title,
                 "item": row.item,
                 "measure": MEASURE_TITLES.get(row.measure, row.measure),
+                "complete": not row.incomplete,
                 **{c.code: value for c, value in zip(self.columns, row.values, strict=True)},
             }
             for block in self.blocks
@@ -129,6 +131,7 @@ class Comparison:
         ]
         schema = pa.schema(
             [("block", pa.string()), ("item", pa.string()), ("measure", pa.string())]
+            + [("complete", pa.bool_())]
             + [(column.code, pa.float64()) for column in self.columns]
         )
         about = {
@@ -138,7 +141,8 @@ class Comparison:
                 "important programme parts and the trend per year of each country, computed "
                 "for each country separately under the same filters (one column per country, "
                 "not added up). A column is empty where the country has no participation "
-                "under the filters."
+                "under the filters. complete is false for the years still being signed at "
+                "the snapshot date; a year barely begun has no figures (empty), not 0."
             ),
             "filters": self.filters.describe(),
         }
@@ -274,12 +278,13 @@ def typed(measure: str, value: Number) -> Number:
 
 
 def _values(
-    measure: str, columns: Sequence[Column], figures: Sequence[Number]
+    measure: str, columns: Sequence[Column], figures: Sequence[Number], *, known: bool = True
 ) -> tuple[Number, ...]:
     """The figures of `measure`, missing for a column without data (never 0 for what is not
-    there)."""
+    there); a figure a country's rows lack is 0 when the rows are `known` whole (a role it
+    does not hold), else missing (a year barely begun)."""
     return tuple(
-        typed(measure, figure if figure is not None else 0) if column.has_data else None
+        typed(measure, 0 if figure is None and known else figure) if column.has_data else None
         for column, figure in zip(columns, figures, strict=True)
     )
 
@@ -355,7 +360,7 @@ def _trend(columns: Sequence[Column], per: Sequence[dict[str, pa.Table]]) -> Blo
             Row(
                 f"{programme} {year}",
                 "participations",
-                _values("participations", columns, figures),
+                _values("participations", columns, figures, known=complete),
                 not complete,
             )
         )

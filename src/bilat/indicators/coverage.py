@@ -35,6 +35,9 @@ class Programme:
     first_year: int | None
     latest_year: int | None
     incomplete_from: int | None  # the first year still incomplete at the snapshot date
+    # Incomplete years that have barely begun: too few participations loaded to mean anything
+    # (call year 2024 over a June 2024 table: 12, against 28,413 in the smallest whole year).
+    just_begun: tuple[int, ...] = ()
 
     @property
     def incomplete_years(self) -> range:
@@ -68,6 +71,31 @@ class Coverage:
             return False
         return year in self.get(programme).incomplete_years
 
+    def just_begun(self, programme: str, year: int | None) -> bool:
+        """Whether a programme's year is incomplete and holds too few participations yet to
+        say anything of it (see `just_begun`)."""
+        if year is None or programme not in PROGRAMMES:
+            return False
+        return year in self.get(programme).just_begun
+
+
+# An incomplete year with fewer participations than this part of the programme's smallest
+# complete year has barely begun: its figures are left out rather than drawn as a collapse.
+BEGUN = 0.1
+
+
+def just_begun(counts: dict[int, int], incomplete: range) -> tuple[int, ...]:
+    """The incomplete years holding fewer participations than `BEGUN` times the programme's
+    smallest complete year (none when no year is complete yet).
+
+    >>> just_begun({2021: 28413, 2022: 31488, 2023: 20316, 2024: 12}, range(2023, 2025))
+    (2024,)
+    """
+    whole = [n for year, n in counts.items() if year not in incomplete]
+    if not whole:
+        return ()
+    return tuple(year for year in incomplete if counts.get(year, 0) < BEGUN * min(whole))
+
 
 def incomplete_from(snapshot: date | None, basis: str | None) -> int | None:
     """The first year whose grants were not all signed and published at the snapshot date.
@@ -89,6 +117,12 @@ def coverage(warehouse: Warehouse) -> Coverage:
     tables: dict[str, dict[str, date | None]] = {}
     for row in warehouse.lookup("SELECT programme, kind, snapshot_date FROM programme_tables"):
         tables.setdefault(row["programme"], {})[row["kind"]] = row["snapshot_date"]
+    counts: dict[str, dict[int, int]] = {}
+    for row in warehouse.lookup(
+        "SELECT programme, year, count(*) AS n FROM participation_facts "
+        "WHERE year IS NOT NULL GROUP BY programme, year"
+    ):
+        counts.setdefault(row["programme"], {})[row["year"]] = row["n"]
     years = {
         row["programme"]: row
         for row in warehouse.lookup(
@@ -105,6 +139,9 @@ def coverage(warehouse: Warehouse) -> Coverage:
         found = years.get(code, {})
         latest, basis = found.get("latest_year"), found.get("basis")
         first = incomplete_from(snapshot, basis)
+        if first is not None and (latest is None or first > latest):
+            first = None
+        incomplete = range(first, latest + 1) if first is not None and latest else range(0)
         programmes.append(
             Programme(
                 code=code,
@@ -115,9 +152,8 @@ def coverage(warehouse: Warehouse) -> Coverage:
                 year_basis=basis,
                 first_year=found.get("first_year"),
                 latest_year=latest,
-                incomplete_from=first
-                if first is not None and latest is not None and first <= latest
-                else None,
+                incomplete_from=first,
+                just_begun=just_begun(counts.get(code, {}), incomplete),
             )
         )
     return Coverage(tuple(programmes))

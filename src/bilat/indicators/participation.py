@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from bilat.indicators import caveats, everyone
 from bilat.indicators.coverage import coverage
@@ -83,7 +84,11 @@ def headline(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> 
     definition=(
         "The headline figures of each programme year by year, with the country's share of "
         "that year's participations and EU contribution, and the year's rank within its "
-        "programme (programme_year 1 = 2007 for FP7, 2014 for H2020, 2021 for HE)."
+        "programme (programme_year 1 = 2007 for FP7, 2014 for H2020, 2021 for HE). The "
+        "figures of a year still being signed (complete false) are missing, not 0, where the "
+        "country has no participation loaded yet, and for every country where the year has "
+        "barely begun (fewer participations loaded in all than a tenth of the programme's "
+        "smallest complete year)."
     ),
     caveats=(caveats.YEAR, caveats.FUNDED, caveats.SHARE),
 )
@@ -113,10 +118,23 @@ def series(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa
     # Years still being signed at the snapshot date are marked, so that no chart or reader
     # takes the last years' low counts for a collapse.
     cover = coverage(warehouse)
-    complete = [
-        not cover.is_incomplete(programme, year)
-        for programme, year in zip(
-            table["programme"].to_pylist(), table["year"].to_pylist(), strict=True
-        )
-    ]
-    return table.append_column("complete", pa.array(complete, pa.bool_()))
+    years = list(zip(table["programme"].to_pylist(), table["year"].to_pylist(), strict=True))
+    complete = pa.array([not cover.is_incomplete(p, year) for p, year in years], pa.bool_())
+    begun = pa.array([cover.just_begun(p, year) for p, year in years], pa.bool_())
+    unknown = pc.or_(begun, pc.and_(pc.invert(complete), pc.equal(table["participations"], 0)))
+    return _missing(table, unknown).append_column("complete", complete)
+
+
+def _missing(table: pa.Table, unknown: pa.Array) -> pa.Table:
+    """The figures of the `unknown` rows missing rather than a number: a year still being
+    signed in which the subject has no participation loaded yet (its grants may simply not be
+    published yet), and a year barely begun (call year 2024 over a June 2024 organisation
+    table holds 12 participations in all: any figure of it would read as a collapse)."""
+    if not pc.any(unknown).as_py():
+        return table
+    for position, name in enumerate(table.column_names):
+        if name in BY_NAME or name.startswith("share_"):
+            column = table.column(name)
+            missing = pa.nulls(len(column), column.type)
+            table = table.set_column(position, name, pc.if_else(unknown, missing, column))
+    return table

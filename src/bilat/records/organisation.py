@@ -9,6 +9,7 @@ from typing import Any
 import pyarrow as pa
 
 from bilat.errors import ParameterError
+from bilat.indicators.coverage import coverage
 from bilat.warehouse.store import Warehouse
 
 PARTNER_LIMIT = 20
@@ -44,6 +45,15 @@ def organisation(warehouse: Warehouse, pic: int) -> Organisation | None:
            FROM participation_facts WHERE pic = $pic GROUP BY ALL ORDER BY year, programme""",
         params,
     )
+    cover = coverage(warehouse)
+    complete = [
+        not cover.is_incomplete(programme, year)
+        for programme, year in zip(
+            by_year["programme"].to_pylist(), by_year["year"].to_pylist(), strict=True
+        )
+    ]
+    # A year still being signed is marked, so that its short bar is not read as a fall.
+    by_year = by_year.append_column("complete", pa.array(complete, pa.bool_()))
     projects = warehouse.arrow(
         """SELECT f.programme, f.project_id, f.acronym, p.title, f.year, f.programme_part,
                   f.role, f.ec_contribution, p.participations

@@ -72,6 +72,7 @@ def _trend(builder: Builder) -> Chapter:
                 "projects",
                 "ec_contribution",
                 "share_participations",
+                "complete",
             ],
         )
     )
@@ -296,8 +297,9 @@ def _findings(
             Paragraph(
                 f"Its participations per year peaked in {peak['year']} "
                 f"({text('n', peak['participations'])} in {peak['programme']}); the latest year "
-                f"with any, {last['year']} ({text('n', last['participations'])}), is still "
-                f"incomplete.{_cite(cited['trend'])}",
+                f"with any, {last['year']} ({text('n', last['participations'])})"
+                + (", is still incomplete." if last.get("complete") is False else ".")
+                + _cite(cited["trend"]),
                 kind="finding",
             )
         )

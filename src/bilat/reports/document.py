@@ -24,7 +24,7 @@ import vl_convert
 from bilat import indicators
 from bilat.charts import Spec
 from bilat.errors import ParameterError
-from bilat.formatting import counted, is_number, text, title
+from bilat.formatting import MISSING, counted, is_number, text, title
 from bilat.indicators.registry import Indicator
 from bilat.warehouse.store import Warehouse
 
@@ -136,7 +136,10 @@ class Numbering:
         shown = data.select(present)
         numeric = {c: is_number(shown.schema.field(c).type) for c in present}
         rows = [
-            [(text(c, row[c]) if row[c] is not None else "", numeric[c]) for c in present]
+            [
+                (text(c, row[c]) if row[c] is not None else _missing(numeric[c]), numeric[c])
+                for c in present
+            ]
             for row in shown.to_pylist()[:limit]
         ]
         if limit is not None and shown.num_rows > limit:
@@ -210,6 +213,11 @@ class Builder(Numbering):
 
         with ThreadPoolExecutor(4) as pool:
             list(pool.map(compute, wanted))
+
+
+def _missing(numeric: bool) -> str:
+    """A missing number reads "—"; missing text stays blank."""
+    return MISSING if numeric else ""
 
 
 def _own_ids(svg: str, prefix: str) -> str:

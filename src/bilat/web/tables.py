@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from bilat.formatting import READABLE, is_number, readable, text, title
+from bilat.formatting import MISSING, READABLE, is_number, readable, text, title
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def _pattern(name: str, placeholders: int) -> str:
 def cell(column: str, value: Any, row: dict[str, Any], numeric: bool) -> Cell:
     """Format one value; link PICs, projects and countries to their pages."""
     if value is None:
-        return Cell("", numeric)
+        return Cell(MISSING if numeric else "", numeric)
     if column in ("pic", "source", "target") and isinstance(value, int):
         return Cell(str(value), False, _pattern("organisation", 1).format(value))
     if column == "name" and isinstance(row.get("pic"), int) and isinstance(value, str):
