@@ -84,3 +84,36 @@ def test_explore_facets_name_roles_and_types_by_their_titles(client: Client) -> 
     links = re.findall(r"<a [^>]*>([^<]+)</a>", facets)
     assert "Associated partner" in links and "Higher or secondary education" in links
     assert not (set(ROLE_TITLES) | set(ACTIVITY_TYPES)) & set(links)
+
+
+CAPITALS = re.compile(r"\b[A-Z][A-Z'\-]+(?:\s+[A-Z][A-Z'\-]+){2,}\b")
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees: no tags, no attribute (the CORDIS spelling on hover is one)."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
+
+
+def test_partner_search_writes_names_in_a_readable_case_with_cordis_spelling_on_hover(
+    client: Client,
+) -> None:
+    row = _largest_us_organisation()
+    name, pic = row["name"], row["organisationID"]
+    pages = {
+        "answer": f"/partners/?organisation={pic}",
+        "which organisation": "/partners/?organisation=university+of+california",
+        "open coordinators": "/partners/",
+        "organisation page": f"/organisation/{pic}/",
+    }
+    for what, url in pages.items():
+        html = client.get(url).content.decode()
+        if what == "organisation page":  # its suggestions (its heading gives CORDIS's name)
+            html = html[html.index('<h2 id="suggested"') :]
+        seen = visible_text(html)
+        assert not CAPITALS.findall(seen), (what, CAPITALS.findall(seen)[:3])
+        assert not re.search(r", (HES|REC|PRC|PUB|OTH)\)", seen), what
+        assert re.search(r'title="In CORDIS: [^"]+">[^<]+</span>', html), what
+    answer = unescape(client.get(pages["answer"]).content.decode())
+    assert f'for <span title="In CORDIS: {name}">{readable(name)}</span></h2>' in answer
+    assert f"worked with {readable(name)} (" in visible_text(answer)

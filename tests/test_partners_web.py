@@ -16,7 +16,10 @@ def test_the_partner_page_answers_a_shareable_question(client: Client) -> None:
     page = client.get("/partners/", {"organisation": str(UC), "limit": "5"})
     assert page.status_code == 200
     html = page.content.decode()
-    assert "European partners for THE REGENTS OF THE UNIVERSITY OF CALIFORNIA" in html
+    assert (
+        'European partners for <span title="In CORDIS: THE REGENTS OF THE UNIVERSITY OF '
+        'CALIFORNIA">The Regents of the University of California</span>'
+    ) in html
     assert html.count('<ul class="reasons">') == 5
     assert f'href="/organisation/{CNRS}/"' in html
     assert 'href="/partners.csv?organisation=999467340&amp;limit=5"' in html

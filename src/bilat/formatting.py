@@ -6,6 +6,7 @@ by their titles. One place, so that a figure reads the same in every output.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -236,6 +237,75 @@ def readable(name: str) -> str:
         else:
             out.append("-".join(part[:1] + part[1:].lower() for part in word.split("-")))
     return " ".join(out)
+
+
+def _capitals(token: str) -> bool:
+    """Whether a word of a sentence is a word of a name in capitals: letters (with hyphens,
+    apostrophes, full stops or a comma after it), no digit, and not one lower-case letter."""
+    letters = [char for char in token if char.isalpha()]
+    return (
+        bool(letters)
+        and all(c.isupper() for c in letters)
+        and not any(char.isdigit() for char in token)
+    )
+
+
+def readable_runs(sentence: str) -> list[tuple[str, str | None]]:
+    """A sentence cut into pieces, each name CORDIS wrote in capitals (a run of two words or
+    more, cut at commas) in a readable case beside its CORDIS spelling, the rest as it is:
+    the reasons of the partner search quote names as CORDIS writes them.
+
+    >>> readable_runs("worked with THE REGENTS OF THE UNIVERSITY OF CALIFORNIA (6 projects)")
+    [('worked with ', None), ('The Regents of the University of California', \
+'THE REGENTS OF THE UNIVERSITY OF CALIFORNIA'), (' (6 projects)', None)]
+    >>> readable_runs("topics HORIZON-CL5-2021 with US partners")
+    [('topics HORIZON-CL5-2021 with US partners', None)]
+    """
+    pieces: list[tuple[str, str | None]] = []
+    plain = ""
+    tokens = re.split(r"(\s+)", sentence)
+    position = 0
+    while position < len(tokens):
+        end = position
+        while end < len(tokens) and (
+            _capitals(tokens[end]) or (tokens[end].isspace() and end > position)
+        ):
+            end += 1
+        while end > position and tokens[end - 1].isspace():
+            end -= 1
+        words = [t for t in tokens[position:end] if not t.isspace()]
+        if len(words) < 2:
+            plain += tokens[position]
+            position += 1
+            continue
+        run = "".join(tokens[position:end])
+        # A name ends at a comma or colon; what closes it (a comma, a bracket) stays outside.
+        for name, gap in _names_in(run):
+            if name:
+                if plain:
+                    pieces.append((plain, None))
+                    plain = ""
+                pieces.append((readable(name), name))
+            plain += gap
+        position = end
+    if plain:
+        pieces.append((plain, None))
+    return pieces
+
+
+def _names_in(run: str) -> list[tuple[str, str]]:
+    """A run of capitals as (name, what follows it) pairs, cut at commas and colons, with the
+    brackets and stops around a name left outside it."""
+    found = []
+    for part in re.split(r"(,\s+|:\s+)", run):
+        if re.fullmatch(r",\s+|:\s+", part):
+            found.append(("", part))
+            continue
+        match = re.fullmatch(r"([(\[\"']*)(.*?)([)\]\"'.,;:]*)", part, flags=re.S)
+        lead, name, tail = match.groups() if match else ("", part, "")
+        found.append(("", lead) if lead else ("", ""))
+        found.append((name, tail) if len(name.split()) > 1 else ("", name + tail))
+    return found
 
 
 def _acronym(word: str) -> bool:
