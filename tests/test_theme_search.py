@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import csv
 import gzip
+import re
 from functools import cache
+from html import unescape
+from urllib.parse import parse_qs
 
 import pytest
 from django.test import Client
@@ -138,3 +141,34 @@ def test_the_api_takes_the_search_the_field_and_the_state(client: Client) -> Non
     assert {value for value, _ in states["facets"]["us_state"]} == {"MI", "CA"}
     refused = client.get("/api/participations?us_state=XX")
     assert refused.status_code == 400 and refused.json()["parameter"] == "us_state"
+
+
+def test_explore_lists_every_filter_in_use_each_removable(client: Client) -> None:
+    query = "country=US&q=quantum&us_state=MA&us_state=CA&field=quantum+physics&role=participant"
+    html = client.get(f"/explore/participations/?{query}&page=1").content.decode()
+    found = re.search(r'<ul class="active-filters"[^>]*>(.*?)</ul>', html, re.S)
+    assert found and "no filters" not in html
+    chips = re.findall(r'<li>([^<]*) <a href="\?([^"]*)"', found[1])
+    assert [label for label, _ in chips] == [
+        "search: “quantum”",
+        "country: US",
+        "role: Participant (beneficiary)",
+        "field of science: quantum physics",
+        "US state: Massachusetts",
+        "US state: California",
+    ]
+    given = parse_qs(query)
+    for (label, href), (parameter, value) in zip(
+        chips,
+        [("q", "quantum"), ("country", "US"), ("role", "participant"),
+         ("field", "quantum physics"), ("us_state", "MA"), ("us_state", "CA")],
+        strict=True,
+    ):  # fmt: skip
+        left = parse_qs(unescape(href))
+        assert value not in left.get(parameter, []), label
+        assert "page" not in left
+        others = {k: v for k, v in given.items() if k != parameter}
+        assert {k: v for k, v in left.items() if k != parameter} == others, label
+        assert client.get(f"/explore/participations/?{unescape(href)}").status_code == 200
+    plain = client.get("/explore/participations/").content.decode()
+    assert "; no filters." in plain and 'class="active-filters"' not in plain

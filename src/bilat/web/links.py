@@ -9,8 +9,47 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from bilat.cordis import reference
 from bilat.formatting import text, title
 from bilat.records import listing
+
+# Every parameter that narrows a listing, in the order the summary names them, with its name
+# and the column whose titles its values read by (a role by its title, not its code).
+FILTERS = (
+    ("q", "search", None),
+    ("country", "country", None),
+    ("programme", "programme", None),
+    ("years", "years", None),
+    ("programme_part", "programme part", None),
+    ("scheme_group", "scheme group", None),
+    ("role", "role", "role"),
+    ("organisation_type", "organisation type", "activity_type"),
+    ("field", "field of science", None),
+    ("us_state", "US state", None),
+)
+
+
+def active_filters(request: HttpRequest) -> list[dict[str, str]]:
+    """Each filter value the query string holds (search words, state, field...), in words,
+    with a link that removes that value alone and keeps every other."""
+    states = {row["code"]: row["name"] for row in reference.rows("us_states")}
+    found = []
+    for parameter, name, column in FILTERS:
+        values = request.GET.getlist(parameter)
+        for position, value in enumerate(values):
+            if not value.strip():
+                continue
+            if parameter == "q":
+                shown = f"“{value.strip()}”"
+            elif parameter == "us_state":
+                shown = states.get(value.strip().upper(), value)
+            else:
+                shown = text(column, value) if column else value
+            query = request.GET.copy()
+            query.setlist(parameter, values[:position] + values[position + 1 :])
+            query.pop("page", None)
+            found.append({"label": f"{name}: {shown}", "href": f"?{query.urlencode()}"})
+    return found
 
 
 def facets(

@@ -272,6 +272,7 @@ def explore(request: HttpRequest, table: str = "participations") -> HttpResponse
         "grid": grid(page.rows, columns=shown, label=f"Table: {table}"),
         "form": _filter_form(request, cover),
         "facets": links.facets(request, page.facets),
+        "active": links.active_filters(request),
         "sorts": links.sorts(request, page, shown),
         "params": request.GET.urlencode(),
         "pages": links.pages(request, page),
