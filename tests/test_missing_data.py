@@ -206,3 +206,16 @@ def test_an_organisations_years_still_being_signed_are_drawn_lighter(client: Cli
 
 def text_of_html(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def test_a_project_without_its_project_table_says_its_dates_are_not_loaded(
+    client: Client, bundled: Warehouse
+) -> None:
+    found = bundled.query(
+        "SELECT project_id FROM participation_facts WHERE programme = 'HE' AND year = 2021 "
+        "ORDER BY project_id LIMIT 1"
+    )
+    page = text_of(client.get(f"/project/HE/{found[0]['project_id']}/"))
+    assert "Start and end not loaded (call year 2021)" in page
+    assert "not loaded to" not in page
+    assert " SME " in page and " Sme " not in page  # the participants' column title

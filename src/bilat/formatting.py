@@ -38,6 +38,7 @@ TITLES = {
     "funding_scheme": "Funding scheme",
     "organisation_type": "Organisation type",
     "activity_type": "Type",
+    "sme": "SME",
     "state_name": "State",
     "us_state": "State",
     "field": "Field of science",
