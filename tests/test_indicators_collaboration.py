@@ -154,10 +154,11 @@ def test_peer_benchmark_ranks_by_participations_as_a_third_country(bundled: Ware
         assert row["rank_participations"] == higher + 1
         assert row["third_countries"] == len(third)
     # Canada and South Korea are associated to Pillar II from the 2024 and 2025 calls: the
-    # bundled calls end in 2024, so they are still listed as associated but ranked on all
-    # their participations; the United Kingdom and Switzerland, associated from the 2024 and
-    # 2025 calls, were third countries for the 2021-2023 calls and rank above the US.
-    assert table["CA"]["status"] == table["KR"]["status"] == "associated"
+    # bundled calls end in 2024, so they are listed as associated in part (not plainly
+    # "associated" beside participations that all count as a third country's) and ranked on
+    # all their participations; the United Kingdom and Switzerland, associated from the 2024
+    # and 2025 calls, were third countries for the 2021-2023 calls and rank above the US.
+    assert table["CA"]["status"] == table["KR"]["status"] == "partly_associated"
     assert third["CA"] == counts["CA"] and third["UK"] == counts["UK"]
     assert table["US"]["rank_participations"] == 1 + sum(
         1 for n in third.values() if n > third["US"]

@@ -28,7 +28,7 @@ TITLES = {
     "net_ec_contribution": "Net EU contribution",
     "ec_max_contribution": "Maximum EU contribution",
     "total_cost": "Total cost",
-    "share": "Share of the country's",
+    "share": "Share of the country's participations",
     "programme_share": "Share of all",
     "share_participations": "Share of participations",
     "share_ec_contribution": "Share of EU contribution",

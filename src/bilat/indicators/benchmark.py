@@ -82,7 +82,11 @@ def peer_benchmark(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any
             count(*) FILTER (WHERE third_country_participations > 0)
                 OVER (PARTITION BY programme) AS third_countries
             FROM per_country LEFT JOIN shown_distinct USING (programme, country))
-        SELECT p.programme, c.cordis_code AS country, c.iso_code, c.name, s.status,
+        SELECT p.programme, c.cordis_code AS country, c.iso_code, c.name,
+               -- associated only from some calls or to one pillar (Canada, Korea): in part
+               CASE WHEN s.status = 'associated'
+                         AND (s.since IS NOT NULL OR s.pillar IS NOT NULL)
+                    THEN 'partly_associated' ELSE s.status END AS status,
                {", ".join(f"COALESCE(r.{m}, 0) AS {m}" for m in measures)},
                COALESCE(r.third_country_participations, 0) AS third_country_participations,
                {share("COALESCE(r.participations, 0)", "e.participations")}
