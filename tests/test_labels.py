@@ -117,3 +117,16 @@ def test_partner_search_writes_names_in_a_readable_case_with_cordis_spelling_on_
     answer = unescape(client.get(pages["answer"]).content.decode())
     assert f'for <span title="In CORDIS: {name}">{readable(name)}</span></h2>' in answer
     assert f"worked with {readable(name)} (" in visible_text(answer)
+
+
+def test_the_profile_names_the_country_as_a_sentence_does_and_shows_whole_placeholders(
+    client: Client,
+) -> None:
+    page = client.get("/country/US/").content.decode()
+    assert "Participation of organisations from the United States in" in page
+    assert "from Canada in" in client.get("/country/CA/").content.decode()
+    years = re.search(r'<input type="text" name="years"[^>]*>', page)
+    assert years, "the years box"
+    placeholder = re.search(r'placeholder="([^"]*)"', years[0])
+    size = re.search(r'size="(\d+)"', years[0])
+    assert placeholder and size and int(size[1]) >= len(placeholder[1])

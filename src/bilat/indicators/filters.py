@@ -293,6 +293,7 @@ FILTERS: tuple[Filter, ...] = (
         _without_warehouse(parse_years),
         many=False,
         placeholder="e.g. 2014-2020",
+        width=14,  # the placeholder whole, not "e.g. 2014-202"
     ),
     Filter(
         "programme_part",
