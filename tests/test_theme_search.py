@@ -115,14 +115,14 @@ def test_explore_pages_search_themes_and_offer_field_and_state_facets(
         if r["projectID"] in themed("quantum") or "quantum" in r["projectAcronym"].casefold()
         or "quantum" in r["name"].casefold()
     ]  # fmt: skip
-    assert f"<strong>{len(expected)}</strong> participations of United States" in page
+    assert f"<strong>{len(expected)}</strong> participations of the United States" in page
     assert "<h3>Field of science</h3>" in page
     assert 'href="?country=US&amp;q=quantum&amp;field=physical+sciences"' in page
     assert "<h3>State</h3>" in page
     state = client.get("/explore/participations/?country=US&us_state=MI").content.decode()
     michigan = indicators.by_state(bundled, country="US")
     mi = next(r for r in michigan.to_pylist() if r["state"] == "MI")["participations"]
-    assert f"<strong>{mi}</strong> participations of United States" in state
+    assert f"<strong>{mi}</strong> participations of the United States" in state
     assert '<input type="hidden" name="us_state" value="MI">' in state
     assert client.get("/explore/participations/?us_state=ZZ").status_code == 400
 

@@ -17,12 +17,12 @@ def test_searching_quantum_finds_projects_by_field_and_narrows_by_facet(
     page.get_by_label(re.compile(r"^Search .* or theme$")).fill("quantum")
     page.get_by_role("button", name="Apply").click()
     page.wait_for_url(re.compile(r".*q=quantum.*"))
-    found = int(page.locator("p:has-text('projects of United States') strong").inner_text())
+    found = int(page.locator("p:has-text('projects of the United States') strong").inner_text())
     assert found >= 10
     facets = page.get_by_role("complementary", name="Facets")
     facets.get_by_role("link", name="physical sciences").click()
     page.wait_for_url(re.compile(r".*field=physical\+sciences.*"))
-    narrowed = int(page.locator("p:has-text('projects of United States') strong").inner_text())
+    narrowed = int(page.locator("p:has-text('projects of the United States') strong").inner_text())
     assert 0 < narrowed < found
     assert page.get_by_label("Field of science").input_value() == "physical sciences"
     shot(page, "explore-theme")
@@ -31,5 +31,5 @@ def test_searching_quantum_finds_projects_by_field_and_narrows_by_facet(
     count = int(state.locator(".muted").inner_text())
     state.get_by_role("link", name="CA").click()
     page.wait_for_url(re.compile(r".*us_state=CA.*"))
-    shown = page.locator("p:has-text('participations of United States') strong").inner_text()
+    shown = page.locator("p:has-text('participations of the United States') strong").inner_text()
     assert int(shown) == count > 0

@@ -130,7 +130,7 @@ def test_explore_filters_sorts_pages_and_counts_facets(client: Client) -> None:
     response = client.get("/explore/participations/?country=US&sort=-ec_contribution")
     assert response.status_code == 200
     page = text_of(response)
-    assert f"{len(us)} participations of United States" in page
+    assert f"{len(us)} participations of the United States" in page
     assert "Page 1 of 18" in page
     roles = Counter(r["role"] for r in us)
     html = response.content.decode()
@@ -140,7 +140,7 @@ def test_explore_filters_sorts_pages_and_counts_facets(client: Client) -> None:
     second = client.get("/explore/participations/?country=US&sort=-ec_contribution&page=2")
     assert "Page 2 of 18" in text_of(second)
     projects = client.get("/explore/projects/?country=US")
-    assert "659 projects of United States" in text_of(projects)
+    assert "659 projects of the United States" in text_of(projects)
     search = client.get("/explore/organisations/?country=US&q=massachusetts")
     # Shown in a readable case, CORDIS's capitals kept on hover.
     assert "Massachusetts Institute of Technology" in text_of(search)
