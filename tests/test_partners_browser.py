@@ -18,11 +18,12 @@ def test_a_us_university_finds_european_partners_and_follows_one(site: str, page
     page.get_by_label("Organisation (name or PIC)").fill("Massachusetts Institute of Technology")
     page.get_by_role("button", name="Search").click()
     page.wait_for_url("**organisation=Massachusetts**")
-    heading = page.get_by_role("heading", name="European partners for MASSACHUSETTS INSTITUTE")
+    # CORDIS's capitals read in a readable case, as on the rest of the site.
+    heading = page.get_by_role("heading", name="European partners for Massachusetts Institute")
     assert heading.is_visible()
     first = page.locator("ol.suggestions > li").first
     reasons = first.locator("ul.reasons li").all_inner_texts()
-    assert any(reason.startswith("worked with MASSACHUSETTS INSTITUTE") for reason in reasons)
+    assert any(reason.startswith("worked with Massachusetts Institute") for reason in reasons)
     assert reasons[-1].split(" ")[1] in ("project", "projects")
     shot(page, "partners-organisation")
     name = first.get_by_role("link").inner_text()
@@ -46,5 +47,5 @@ def test_a_topic_prefix_search_downloads_its_result(site: str, page: Page) -> No
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
-    assert [row["name"] for row in rows] == shown
+    assert [readable(row["name"]) for row in rows] == shown  # the file keeps CORDIS's spelling
     assert all("HORIZON-CL5-" in row["reasons"] for row in rows)

@@ -24,7 +24,7 @@ def test_searching_quantum_finds_projects_by_field_and_narrows_by_facet(
     page.wait_for_url(re.compile(r".*field=physical\+sciences.*"))
     narrowed = int(page.locator("p:has-text('projects of the United States') strong").inner_text())
     assert 0 < narrowed < found
-    assert page.get_by_label("Field of science").input_value() == "physical sciences"
+    assert page.get_by_label("Field of science", exact=True).input_value() == "physical sciences"
     shot(page, "explore-theme")
     page.goto(f"{site}/explore/participations/?country=US&q=quantum")
     state = page.get_by_role("complementary", name="Facets").locator("li:has(a:text-is('CA'))")
