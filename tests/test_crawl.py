@@ -52,7 +52,7 @@ def test_every_link_and_filter_option_a_visitor_meets_answers(site_warehouse: Pa
     # and followed the links of many pages.
     profile = read(client.get("/country/US/").content.decode())
     offered = sum(len(form.choices) for form in profile.forms)
-    assert found.requests["option"] >= offered > 30, found.requests
+    assert found.requests["option"] >= offered > 20, found.requests
     assert found.requests["link"] > 150, found.requests
     # Every country the header's picker offers was opened (through its redirect to the
     # profile, or by a link that led there first), and every option of the comparison's form
@@ -65,7 +65,7 @@ def test_every_link_and_filter_option_a_visitor_meets_answers(site_warehouse: Pa
     compare = read(client.get("/compare/").content.decode())
     (form,) = [form for form in compare.forms if form.action == ""]
     compared = {url for _, url in submissions("/compare/", form)}
-    assert len(compared) > 30 and compared <= visited, sorted(compared - visited)[:5]
+    assert len(compared) > 20 and compared <= visited, sorted(compared - visited)[:5]
 
 
 def test_every_link_and_filter_option_an_editor_meets_answers(site_warehouse: Path) -> None:

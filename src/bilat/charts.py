@@ -563,14 +563,16 @@ def network(
         "width": width,
         "height": height,
         "autosize": "none",
-        # Room around the graph for the labels of its outer nodes.
-        "padding": 6,
+        # Room around the graph for the labels of its outer nodes, and above it for the
+        # legend, which stays outside the graph so that no label or node can cover it.
+        "padding": {"left": 6, "right": 6, "bottom": 6, "top": 24},
         # The pages widen the graph to its box (bilat/charts.js); the reports keep `width`.
         "usermeta": {"fitWidth": True},
         "legends": [
             {
                 "fill": "colour",
-                "orient": "top-left",
+                "orient": "top",
+                "offset": 6,
                 "direction": "horizontal",
                 "symbolType": "circle",
                 "labelLimit": 0,
