@@ -13,7 +13,6 @@ from typing import Any, cast
 
 from django import forms
 
-from bilat.cordis.reference import rows
 from bilat.indicators.filters import FILTERS, Filter
 
 ALL = [("", "All")]
@@ -73,21 +72,11 @@ class FilterForm(forms.Form):
                 control.help_text = "No participation loaded has one (see Data sources)."
 
     def _offer_loaded(self, loaded: Collection[str]) -> None:
-        """Mark the programmes whose participations are not loaded, and leave out the parts
-        that belong only to them: nothing offered looks like a programme without figures."""
+        """Mark the programmes whose participations are not loaded: nothing offered looks
+        like a programme without figures (their parts are left out by `_offer_present`)."""
         programme = self.fields["programme"]
         assert isinstance(programme, forms.ChoiceField)
         programme.choices = [
             (code, label if not code or code in loaded else f"{label} (not loaded)")
             for code, label in cast(list[tuple[str, str]], programme.choices)
-        ]
-        part = self.fields["programme_part"]
-        assert isinstance(part, forms.ChoiceField)
-        offered = {row["part"] for row in rows("programme_parts") if row["programme"] in loaded}
-        data = cast(Any, self.data)
-        chosen = set(data.getlist("programme_part")) if hasattr(data, "getlist") else set()
-        part.choices = [
-            (value, label)
-            for value, label in cast(list[tuple[str, str]], part.choices)
-            if not value or value in offered or value in chosen
         ]
