@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "var" / "bench"
@@ -146,3 +147,21 @@ def _cell(value: object) -> str:
     if isinstance(value, float):
         return f"{value:,.1f}" if value >= 10 else f"{value:,.2f}"
     return str(value)
+
+
+def site(path: Path) -> tuple[Any, Callable[[], object]]:
+    """A Django test client of the site serving the warehouse at `path`, and the call that
+    forgets what its reader remembered (a first view). The site reads its warehouse setting
+    once, so the setting itself is changed, not the environment (growth serves several)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilat.site.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+
+    from bilat import serving
+
+    settings.BILAT_WAREHOUSE = path
+    serving.warehouse.cache_clear()
+    return Client(), serving.warehouse().forget

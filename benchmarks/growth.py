@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import loading
-from common import OUT, median, steady, timings
+from common import OUT, median, site, steady, timings
 
 from bilat import indicators
 from bilat.synthetic import generate
@@ -67,15 +67,7 @@ def measure(
 def _profile(path: Path, runs: int, factor: float) -> float:
     """The country profile's first view (nothing remembered), rendered by Django from the
     warehouse at `path` (the setting, read once at start-up, is what the site serves)."""
-    from django.conf import settings
-    from django.test import Client
-
-    from bilat import serving
-
-    settings.BILAT_WAREHOUSE = path
-    serving.warehouse.cache_clear()
-    forget = serving.warehouse().forget
-    client = Client()
+    client, forget = site(path)
     answer = client.get(PROFILE)
     if answer.status_code != 200:
         raise RuntimeError(f"{PROFILE} at {factor:g}x answered {answer.status_code}")

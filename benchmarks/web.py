@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from common import median, p95, steady, timings
+from common import median, p95, site, steady, timings
 
 PAGES = (
     "/project/{project}/",
@@ -77,18 +77,7 @@ def filled(urls: tuple[str, ...], path: Path) -> tuple[str, ...]:
 
 def render(path: Path, runs: int) -> list[dict[str, Any]]:
     """Median cold and warm render, and warm p95, of each page and API answer."""
-    os.environ["BILAT_WAREHOUSE"] = str(path)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilat.site.settings")
-    import django
-
-    django.setup()
-    from django.test import Client
-
-    from bilat import serving
-
-    client = Client()
-    serving.warehouse.cache_clear()
-    forget = serving.warehouse().forget
+    client, forget = site(path)
     rows = []
     for url in filled(PAGES + API, path):
         cold = timings(partial(client.get, url), max(3, runs // 3), before=forget)
@@ -109,18 +98,7 @@ def render(path: Path, runs: int) -> list[dict[str, Any]]:
 def profiles(path: Path, runs: int) -> list[dict[str, Any]]:
     """Median and worst first view of the country profile under each filter (nothing
     remembered before each view), beside the warm view of the same page."""
-    os.environ["BILAT_WAREHOUSE"] = str(path)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilat.site.settings")
-    import django
-
-    django.setup()
-    from django.test import Client
-
-    from bilat import serving
-
-    client = Client()
-    serving.warehouse.cache_clear()
-    forget = serving.warehouse().forget
+    client, forget = site(path)
     rows = []
     for url in PROFILES:
         cold = steady(
