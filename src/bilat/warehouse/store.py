@@ -6,6 +6,7 @@ Web processes, the CLI and reports read through `Warehouse`; none of them writes
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from bilat.errors import WarehouseMissingError, WarehouseOutdatedError
 from bilat.warehouse.derive import VERSION, version_of
 
 Row = dict[str, Any]
+_FORGETTINGS = itertools.count(1)
 
 # How every listing names a file: `archive.zip!member.csv` for zip members, as ingest does.
 _LABEL = "s.path || COALESCE('!' || s.member, '') AS label"
@@ -75,7 +77,10 @@ class Warehouse:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._identity: tuple[int, int] | None = None
         self._cache: OrderedDict[str, pa.Table] = OrderedDict()
-        self.forgotten = 0  # counts forget() calls, so that caches built on this one follow
+        # Changed by each forget(), so that caches built on this reader follow; numbered for
+        # the whole process, so that a second reader of the same file never reuses a number
+        # under which the first one's answers were kept.
+        self.forgotten = 0
         self._lookups: dict[tuple[tuple[int, int], str], list[Row]] = {}
 
     def _current(self) -> duckdb.DuckDBPyConnection:
@@ -196,7 +201,7 @@ class Warehouse:
         """Drop the remembered results (the next queries run again)."""
         with self._lock:
             self._cache.clear()
-            self.forgotten += 1
+            self.forgotten = next(_FORGETTINGS)
 
     def close(self) -> None:
         """Close the connection once no query is running (it reopens on the next query)."""
