@@ -99,6 +99,8 @@ def test_openapi_document_and_local_docs(client: Client) -> None:
     assert "/api/indicators/{name}" in document["paths"]
     docs = client.get("/api/docs").content.decode()
     assert "swagger-ui-bundle.js" in docs and "cdn." not in docs
+    # Under the site's header: a visitor who came from the site can go back to it.
+    assert '<header class="site">' in docs and 'href="/api/docs" aria-current="page"' in docs
     bundle = client.get("/static/ninja/swagger-ui-bundle.js")
     assert bundle.status_code == 200
     bundle.close()

@@ -130,3 +130,17 @@ def test_the_profile_names_the_country_as_a_sentence_does_and_shows_whole_placeh
     placeholder = re.search(r'placeholder="([^"]*)"', years[0])
     size = re.search(r'size="(\d+)"', years[0])
     assert placeholder and size and int(size[1]) >= len(placeholder[1])
+
+
+def test_rows_without_an_organisation_type_are_titled_like_the_others(client: Client) -> None:
+    """The US participations without an activity type in the raw file fall in one bucket,
+    written "Unknown" beside "Higher or secondary education", on the page and in the CLI's
+    comparison, not as the code `unknown`."""
+    untyped = sum(1 for r in he_organisations() if r["country"] == "US" and not r["activityType"])
+    assert untyped > 0
+    answer = client.get("/api/indicators/by_organisation_type?country=US").json()
+    rows = {row["organisation_type"]: row for row in answer["rows"]}
+    assert rows["unknown"]["title"] == "Unknown"
+    assert rows["unknown"]["participations"] == untyped
+    profile = client.get("/country/US/").content.decode()
+    assert "<td>unknown</td>" not in profile

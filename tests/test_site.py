@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging.config
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -114,6 +115,18 @@ def test_every_editors_page_has_the_policy_and_nothing_inline(client: Client) ->
     client.force_login(make_editor())
     for address in EDITORS:
         check(client, address.format(slug=event.slug))
+
+
+def test_the_site_icon_is_linked_from_every_page_and_answers_at_favicon_ico(
+    client: Client,
+) -> None:
+    page = client.get("/sources/").content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', page)
+    assert icon is not None and icon.group(1).endswith(".svg")
+    # Browsers and feed readers ask for /favicon.ico whatever the page links.
+    found = client.get("/favicon.ico", follow=True)
+    assert found.redirect_chain == [(icon.group(1), 301)]
+    assert found.status_code == 200 and b"<svg" in b"".join(found.streaming_content)
 
 
 def fails(request: HttpRequest) -> HttpResponse:

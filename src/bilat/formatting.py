@@ -83,9 +83,10 @@ def text(column: str, value: Any) -> str:
     """A value as the pages write it: 1,234; €1,234,567; 12.3%; a role or type by its title."""
     if isinstance(value, int | float | Decimal):
         return figure(column, value)
-    if column in VALUE_TITLES:
-        return VALUE_TITLES[column].get(str(value), str(value))
-    return str(value)
+    if column in VALUE_TITLES and str(value) in VALUE_TITLES[column]:
+        return VALUE_TITLES[column][str(value)]
+    # The breakdowns' bucket of rows without a value, written as a label like the others.
+    return "Unknown" if value == "unknown" else str(value)
 
 
 # Whole numbers that name something rather than count it, written without thousands

@@ -13,6 +13,25 @@ from bilat.cordis.layouts import USED_TABLES
 from bilat.cordis.programme_parts import PROGRAMMES
 from bilat.warehouse.store import Row, Warehouse
 
+# What each warehouse table holds and which files it is made from, beside its row count: the
+# projects of a programme whose project.csv is not loaded are still counted (every project
+# named by its participations or topics), which read as a contradiction without it.
+TABLE_NOTES = {
+    "participations": "one row per organisation in a project, from organization.csv",
+    "projects": "one row per project, from project.csv",
+    "organisations": "one row per organisation (PIC), from the participations",
+    "project_topics": "each project's call topic, from topics.csv",
+    "project_legal_basis": "each project's programme parts, from legalBasis.csv",
+    "project_fields": "each project's fields of science, from euroSciVoc.csv",
+    "countries": "CORDIS country codes with their names and status",
+    "quarantine": "rows kept aside or recovered, with the reason",
+    "value_issues": "values read but doubtful (e.g. a negative amount), with the reason",
+}
+_PROJECTS_WITHOUT_FILE = (
+    "one row per project named by the other tables; project.csv not loaded, so no "
+    "titles, dates or amounts"
+)
+
 
 @dataclass(frozen=True)
 class ProgrammeTables:
@@ -53,7 +72,7 @@ def holdings(store: Warehouse, *, quarantined: int = 200) -> Holdings:
     return Holdings(
         programmes=programmes,
         files=files,
-        counts=store.table_counts(),
+        counts=[_noted(row, loaded) for row in store.table_counts()],
         quarantined=store.quarantine(limit=quarantined),
         totals={
             "read": sum(row["rows_read"] for row in files),
@@ -61,3 +80,13 @@ def holdings(store: Warehouse, *, quarantined: int = 200) -> Holdings:
             "quarantined": sum(row["rows_quarantined"] for row in files),
         },
     )
+
+
+def _noted(row: Row, loaded: list[Row]) -> Row:
+    """A table count with what the table holds and where it comes from."""
+    note = TABLE_NOTES.get(str(row["table_name"]), "")
+    if row["table_name"] == "projects" and not any(
+        t["programme"] == row["programme"] and t["kind"] == "project" for t in loaded
+    ):
+        note = _PROJECTS_WITHOUT_FILE
+    return {**row, "note": note}

@@ -10,13 +10,21 @@ its schema gets ninja's 422. Never a 500.
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import ValidationError
 
 from bilat.coordination.api import router as coordination
 from bilat.errors import ParameterError, WarehouseMissingError
 from bilat.web.api import router as observatory
 from bilat.web.partners_api import router as partners
+
+
+class _Docs(Swagger):
+    """ninja's interactive docs under the site's own header and navigation: a visitor who
+    follows "API" from the site can go back to it (ninja's own page is a bare Swagger UI)."""
+
+    template = "web/api_docs.html"
+
 
 api = NinjaAPI(
     title="bilat API",
@@ -27,6 +35,7 @@ api = NinjaAPI(
         "coordination side's published events and recommendations register."
     ),
     urls_namespace="api",
+    docs=_Docs(),
 )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from bilat.web import partners, views
 
@@ -23,4 +25,6 @@ urlpatterns = [
     path("partners/", partners.partners, name="partners"),
     path("partners.<str:fmt>", partners.partners_download, name="partners-download"),
     path("assets/vega.js", views.vega_bundle, name="vega-bundle"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page's <link rel=icon> says.
+    path("favicon.ico", RedirectView.as_view(url=static("bilat/favicon.svg"), permanent=True)),
 ]
