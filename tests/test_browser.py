@@ -144,3 +144,33 @@ def test_pages_fit_a_phone_and_start_with_a_skip_link(site: str, browser: Browse
     assert phone.evaluate("document.activeElement.textContent") == "Skip to content"
     shot(phone, "country-profile-phone")
     context.close()
+
+
+_NODES_OUTSIDE = """(selector) => {
+  const svg = document.querySelector(selector + ' svg');
+  const box = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('.mark-symbol path')].filter(node => {
+    const b = node.getBoundingClientRect();
+    return b.left < box.left - 1 || b.right > box.right + 1
+        || b.top < box.top - 1 || b.bottom > box.bottom + 1;
+  }).length;
+}"""
+
+
+def test_network_nodes_stay_inside_their_box_on_a_phone_and_a_wide_screen(
+    site: str, browser: Browser
+) -> None:
+    """The force layout is pulled towards the centre on a narrow box (a phone) and parts not
+    linked to the rest are held in on a wide one: no node drawn where it cannot be seen.
+    Germany has the largest networks of the bundled data, the US the one with parts apart."""
+    for width in (390, 1366):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        for country in ("US", "DE"):
+            page.goto(f"{site}/country/{country}/")
+            for network in ("#country_network", "#organisation_network"):
+                page.locator(network).scroll_into_view_if_needed()
+                assert drawn_marks(page, f"{network} .chart") > 0
+                page.wait_for_timeout(500)  # the layout settles
+                assert page.evaluate(_NODES_OUTSIDE, network) == 0, (width, country, network)
+        context.close()

@@ -339,8 +339,7 @@ def not_drawn(absent: Sequence[tuple[str, int]]) -> str:
         return ""
     years = ", ".join(f"{programme} {year}" for programme, year in absent)
     return (
-        f"Not drawn: {years}, still being signed, with too few participations loaded yet "
-        "to show."
+        f"Not drawn: {years}, still being signed, with too few participations loaded yet to show."
     )
 
 
@@ -616,7 +615,10 @@ def network(
                 "values": list(nodes.values()),
                 # The vertical middle, which a force pulls every node towards: the graph is
                 # wider than high, so it spreads sideways and stays inside its height.
-                "transform": [{"type": "formula", "as": "middle", "expr": "height / 2"}],
+                "transform": [
+                    {"type": "formula", "as": "middle", "expr": "height / 2"},
+                    {"type": "formula", "as": "centre", "expr": "width / 2"},
+                ],
             },
             {"name": "link-data", "values": links},
         ],
@@ -678,15 +680,32 @@ def network(
                         "forces": [
                             {"force": "center", "x": {"signal": "cx"}, "y": {"signal": "cy"}},
                             {"force": "collide", "radius": 22},
-                            # Spread with the width: a wide page gets a wide graph.
-                            {"force": "nbody", "strength": {"signal": "-max(220, width / 3)"}},
+                            # Spread with the width: a wide page gets a wide graph, a phone
+                            # a compact one that stays inside its box.
+                            {
+                                "force": "nbody",
+                                "strength": {"signal": "-clamp(width / 3, 90, 400)"},
+                            },
                             {
                                 "force": "link",
                                 "links": "link-data",
-                                "distance": {"signal": "max(110, width / 7)"},
+                                "distance": {"signal": "clamp(width / 6, 55, 200)"},
                                 "strength": 0.2,
                             },
-                            {"force": "y", "y": "datum.middle", "strength": 0.12},
+                            # A wide box flattens the graph towards its vertical middle; a
+                            # narrow one (a phone) pulls it towards its centre line instead;
+                            # a weak pull keeps parts not linked to the rest from drifting
+                            # out of a wide one.
+                            {
+                                "force": "y",
+                                "y": "datum.middle",
+                                "strength": {"signal": "width < 500 ? 0.03 : 0.12"},
+                            },
+                            {
+                                "force": "x",
+                                "x": "datum.centre",
+                                "strength": {"signal": "width < 500 ? 0.1 : 0.03"},
+                            },
                         ],
                     }
                 ],
