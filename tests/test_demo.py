@@ -42,6 +42,10 @@ def test_the_demo_fills_every_part_of_the_coordination_side():
     for event in past:
         assert event.registrations.filter(created__date__gte=event.starts).count() == 0
     assert Registration.objects.filter(event__starts__lt=today, created__date=today).count() == 0
+    # The 2022 workshop's schedule was published before it, its survey sent after it.
+    linked = Event.objects.get(slug="materials-health-workshop-2022-example")
+    assert linked.meeting_plan.published.date() < linked.starts
+    assert linked.survey.sent.date() > linked.ends
     assert {r.status for r in Recommendation.objects.all()} == {
         "endorsed",
         "in_progress",

@@ -15,7 +15,6 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 
 from bilat.coordination.awareness.models import Activity, Reach
 from bilat.coordination.events.models import (
@@ -238,7 +237,9 @@ def _linked_workshop(rng: random.Random) -> tuple[Event, list[Person]]:
         add(
             None, plan, eu=people[eu][0], us=people[us][0], slot=slot % 2, table=f"Table {slot + 1}"
         )
-    plan.published = timezone.now()  # published without e-mails to the invented addresses
+    # Published a week before the workshop, as it would have been, and without e-mails to
+    # the invented addresses (it read "published" with the day `bilat demo` ran).
+    plan.published = datetime.combine(LINKED_DAY - timedelta(days=7), time(9), tzinfo=UTC)
     plan.save(update_fields=["published"])
     _survey(event, rng)
     return event, [p for found in people.values() for p in found]
@@ -277,7 +278,9 @@ def _survey(event: Event, rng: random.Random) -> None:
                     str(apply.pk): rng.choice(("Yes", "Yes", "Not yet", "No")),
                 },
             )
-    survey.sent = survey.reminded = timezone.now()
+    # Sent the day after the workshop and reminded a week later, as it would have been.
+    survey.sent = datetime.combine(LINKED_DAY + timedelta(days=1), time(9), tzinfo=UTC)
+    survey.reminded = survey.sent + timedelta(days=7)
     survey.save(update_fields=["sent", "reminded"])
 
 
