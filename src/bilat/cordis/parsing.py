@@ -9,16 +9,19 @@ so that rows read = rows loaded + rows quarantined.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.ipc  # pa.ipc, for ParsedFile.map_from
 from python_calamine import CalamineWorkbook
 
 from bilat.cordis.inputs import InputFile
@@ -68,6 +71,16 @@ class ParsedFile:
     def rows_read(self) -> int:
         """Records found in the file: those in the table plus those quarantined."""
         return self.rows_loaded + self.quarantined
+
+    def map_from(self, path: Path) -> None:
+        """Write the table to an Arrow file at `path` and read it back memory-mapped: its
+        pages are then the kernel's to drop and reread, so an ingest of many files holds in
+        memory only the one being loaded, not all of them."""
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, self.table.schema) as out:
+            out.write_table(self.table)
+        with pa.memory_map(str(path)) as mapped:
+            self.table = pa.ipc.open_file(mapped).read_all()
+        pa.default_memory_pool().release_unused()  # the parsed table's memory, to the system
 
     def release(self) -> None:
         """Let the table go once it is in the warehouse, keeping its row count for the
@@ -192,11 +205,31 @@ def _delimiter(header_line: str) -> str:
     return max(counts, key=lambda sep: counts[sep])
 
 
+def _valid_utf8(raw: bytes) -> bool:
+    """Whether bytes are UTF-8, checked a slice at a time: decoding the whole of a large file
+    at once would hold it a second time, up to four times over, as a Python string."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
+    step = 1 << 24
+    try:
+        for start in range(0, len(view), step):
+            decoder.decode(view[start : start + step], final=start + step >= len(view))
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _text_of(raw: bytes, label: str) -> tuple[Callable[[], str], str, bytes]:
+    """The file's text (decoded when first asked: only files with bad rows need it), its
+    encoding, and its bytes as UTF-8 for Arrow."""
+    if _utf16(raw) is None and _valid_utf8(raw):
+        return cache(lambda: raw.decode("utf-8")), "utf-8", raw
+    text, encoding = _decode(raw, label)
+    return (lambda: text), encoding, raw if encoding == "utf-8" else text.encode("utf-8")
+
+
 def _parse_csv(source: InputFile, layout: Layout) -> ParsedFile:
-    raw = source.data().removeprefix(BOM)
-    text, encoding = _decode(raw, source.label)
-    if encoding != "utf-8":
-        raw = text.encode("utf-8")
+    text_of, encoding, raw = _text_of(source.data().removeprefix(BOM), source.label)
     delimiter, header = _csv_header(source)
     invalid: list[pacsv.InvalidRow] = []
 
@@ -222,8 +255,8 @@ def _parse_csv(source: InputFile, layout: Layout) -> ParsedFile:
     table = _with_positions(table, lines=_csv_lines(table, header))
     parsed = ParsedFile(source, layout, table, encoding)
     if invalid:
-        _settle_invalid(parsed, invalid, header, delimiter, text)
-    lines = cache(lambda: text.split("\n"))  # split once, and only if a row needs it
+        _settle_invalid(parsed, invalid, header, delimiter, text_of())
+    lines = cache(lambda: text_of().split("\n"))  # split once, and only if a row needs it
     _set_aside_keyless(parsed, lambda line: _record_text(lines(), line))
     _set_aside_duplicates(parsed, lambda line: _record_text(lines(), line))
     return parsed

@@ -6,12 +6,20 @@ moves the copy over the original, so a reader never sees half a load and a failu
 previous warehouse as it was. Loading files already loaded (same sha256) changes nothing.
 One ingest runs at a time on a warehouse (see `lock`), and a new file that would empty most
 of a programme's table, or is older than the one it replaces, is refused unless `replace`.
+
+Memory is bounded by one file, not by the sum of all: each parsed table is written to an Arrow
+file in a staging folder beside the warehouse and read back memory-mapped, so the kernel can
+drop its pages until the table is loaded; DuckDB works under `BUILD_MEMORY` and spills to the
+same folder beyond it. The whole build is one transaction: committed once, the tables are
+written and compressed once (a commit per statement wrote and checkpointed the growing file
+again and again, which was most of the ingest's time).
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -26,7 +34,7 @@ from bilat.cordis.roles import ACTIVITY_TYPES
 from bilat.errors import ProgrammeUndeterminedError, ReplaceRefusedError, UnknownFormatError
 from bilat.warehouse import derive
 from bilat.warehouse.loading import Target, load
-from bilat.warehouse.lock import building_path, exclusive
+from bilat.warehouse.lock import building_path, exclusive, staging_path
 from bilat.warehouse.schema import create_schema
 from bilat.warehouse.sql import run, scalar
 
@@ -45,6 +53,9 @@ SOURCE_TABLES = (
     "load_warnings",
 )
 Progress = Callable[[str, int, int], None]
+# DuckDB's working memory while building; beyond it, it spills to the staging folder. With the
+# parsed tables memory-mapped, this is most of what an ingest holds at any scale.
+BUILD_MEMORY = "512MB"
 
 
 @dataclass
@@ -90,8 +101,9 @@ def ingest(
             progress("waiting for another ingest of this warehouse to finish", 0, 1)
 
     report = IngestReport()
-    parsed = _parse_all(expand(paths), report, progress)
-    with exclusive(warehouse, waiting=waiting):
+    files = expand(paths)
+    with exclusive(warehouse, waiting=waiting), _staging(warehouse) as staging:
+        parsed = _parse_all(files, report, progress, staging)
         groups = _group(parsed, warehouse, programme)
         current = _current_hashes(warehouse)
         changed = []
@@ -104,10 +116,10 @@ def ingest(
         if changed:
             if not replace:
                 _refuse_shrinking(warehouse, changed)
-            _build(warehouse, changed, progress, replace=replace)
+            _build(warehouse, changed, progress, replace=replace, staging=staging)
             report.loaded = [item for group in changed for item in group.files]
         elif warehouse.exists() and derived_version(warehouse) != derive.VERSION:
-            _build(warehouse, [], progress, replace=replace)
+            _build(warehouse, [], progress, replace=replace, staging=staging)
             report.rederived = True
     return report
 
@@ -118,8 +130,19 @@ def derived_version(warehouse: Path) -> int | None:
         return derive.version_of(con)
 
 
+@contextmanager
+def _staging(warehouse: Path) -> Iterator[Path]:
+    """A folder beside the warehouse for the parsed tables and DuckDB's spill, removed after."""
+    folder = staging_path(warehouse)
+    folder.mkdir()
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _parse_all(
-    files: list[InputFile], report: IngestReport, progress: Progress | None
+    files: list[InputFile], report: IngestReport, progress: Progress | None, staging: Path
 ) -> list[ParsedFile]:
     parsed: list[ParsedFile] = []
     seen: set[str] = set()
@@ -143,6 +166,7 @@ def _parse_all(
             continue
         seen.add(source.sha256())
         source.forget_data()  # parsed: the table holds what the bytes said
+        item.map_from(staging / f"{number}.arrow")  # on disk until loaded, not in memory
         parsed.append(item)
     return parsed
 
@@ -285,13 +309,23 @@ def _refuse_older(con: duckdb.DuckDBPyConnection, group: _Group, before: date | 
 
 
 def _build(
-    warehouse: Path, groups: list[_Group], progress: Progress | None, *, replace: bool
+    warehouse: Path,
+    groups: list[_Group],
+    progress: Progress | None,
+    *,
+    replace: bool,
+    staging: Path,
 ) -> None:
     building = building_path(warehouse)
     if warehouse.exists():
         shutil.copy2(warehouse, building)
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "memory_limit": BUILD_MEMORY,
+        "temp_directory": str(staging / "spill"),
+    }
     try:
-        with duckdb.connect(str(building)) as con:
+        with duckdb.connect(str(building), config=config) as con:
+            run(con, "BEGIN TRANSACTION")
             create_schema(con)
             total = sum(len(group.files) for group in groups)
             done = 0
@@ -304,11 +338,15 @@ def _build(
                         progress(f"loading {item.source.name}", done, total)
                     _load_file(con, item, group)
                     item.release()  # in the warehouse now: its memory goes to the next
+                    # (a transaction keeps the tables it read until it ends)
+                    run(con, "COMMIT")
+                    run(con, "BEGIN TRANSACTION")
                 if not replace:
                     _refuse_older(con, group, before)
             if progress:
                 progress("deriving projects, organisations, countries", total, total)
             derive.rebuild(con)
+            run(con, "COMMIT")
             run(con, "CHECKPOINT")
         building.replace(warehouse)
     finally:
