@@ -123,18 +123,19 @@ def test_results_by_side_and_sector_in_the_statistics_and_the_report(held):
                                      f"q{text.pk}": "Shorter talks"})  # fmt: skip
     found = results(survey)
     assert (found.invited, found.answered) == (2, 2)
+    # Two answers: editors know who came, so no figure of one or two answers is shown, not
+    # even the mean of both (it and one rating would give the other).
     assert found.ratings_by_side.to_pylist() == [
-        {"question": "How useful was it?", "group": "All", "answers": 2, "mean_rating": 3.0},
-        {"question": "How useful was it?", "group": "EU side", "answers": 1, "mean_rating": 2.0},
-        {"question": "How useful was it?", "group": "US side", "answers": 1, "mean_rating": 4.0},
+        {"question": "How useful was it?", "group": "All", "answers": 2, "mean_rating": None},
     ]
-    assert [r["group"] for r in found.ratings_by_sector.to_pylist()] == ["All", "SME", "University"]
+    assert [r["group"] for r in found.ratings_by_sector.to_pylist()] == ["All"]
     yes = found.choices.to_pylist()[0]
-    assert (yes["option"], yes["eu_side"], yes["us_side"], yes["answers"]) == ("Yes", 1, 1, 2)
+    assert (yes["option"], yes["eu_side"], yes["us_side"], yes["answers"]) == ("Yes",) + (None,) * 3
     editor = Client()
     editor.force_login(make_editor())
     stats = editor.get(f"/coordination/events/{event.slug}/").content.decode()
     assert "Ratings by side" in stats and "2 answers from 2 attendees invited (100%)" in stats
+    assert "fewer than 3 answers is not shown" in stats
     page = editor.get(f"/coordination/events/{event.slug}/survey/").content.decode()
     assert "Shorter talks" in page
     document = report.build(event)
@@ -145,6 +146,45 @@ def test_results_by_side_and_sector_in_the_statistics_and_the_report(held):
     numbers = [t.number for t in document.tables]
     assert numbers == list(range(1, len(numbers) + 1))
     assert "Shorter talks" not in str(document)
+
+
+def test_a_rare_group_is_never_shown_alone_nor_left_to_work_out(held):
+    """Eight answers: four from the EU side, three from the US side, one from the other side.
+    The other side's one rating is withheld; with it alone withheld, the total less the two
+    sides shown would give it, so the smallest side shown (the US) is withheld with it and
+    the two are shown together."""
+    _event, survey, _people, (rating, choice, _text) = held
+    given = [("EU", "university", 5, "Yes")] * 2 + [("EU", "sme", 3, "No")] * 2
+    given += [("US", "university", 4, "Yes")] * 3 + [("other", "research", 1, "No")]
+    Response.objects.bulk_create(
+        Response(survey=survey, side=side, sector=sector,
+                 answers={str(rating.pk): mark, str(choice.pk): chose})
+        for side, sector, mark, chose in given
+    )  # fmt: skip
+    found = results(survey)
+    by_side = {
+        r["group"]: (r["answers"], r["mean_rating"]) for r in found.ratings_by_side.to_pylist()
+    }
+    assert by_side == {
+        "All": (8, round((5 + 5 + 3 + 3 + 4 * 3 + 1) / 8, 2)),
+        "EU side": (4, 4.0),
+        "Together, under 3 answers each: Other, US side": (4, round((4 * 3 + 1) / 4, 2)),
+    }
+    # By sector: research has 1, SME 2, university 5: the two small ones together hold 3.
+    by_sector = {r["group"]: r["answers"] for r in found.ratings_by_sector.to_pylist()}
+    assert by_sector == {
+        "All": 8,
+        "University": 5,
+        "Together, under 3 answers each: Research organisation, SME": 3,
+    }
+    # The list question by side: the other side answered once, so no column by side.
+    yes = next(r for r in found.choices.to_pylist() if r["option"] == "Yes")
+    assert (yes["eu_side"], yes["us_side"], yes["other_side"], yes["answers"]) == (
+        None,
+        None,
+        None,
+        5,
+    )
 
 
 def test_questions_are_fixed_once_answers_came_and_a_list_needs_options(held):

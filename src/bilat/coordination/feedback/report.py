@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bilat.coordination.events.models import Event
 from bilat.coordination.feedback.models import Survey
-from bilat.coordination.feedback.results import Results, results
+from bilat.coordination.feedback.results import WITHHELD, Results, results
 from bilat.coordination.reporting import count
 from bilat.reports.document import Chapter, Numbering, Paragraph, Table
 
@@ -57,7 +57,8 @@ def chapter(event: Event, numbering: Numbering) -> Chapter | None:
     section.blocks.append(
         Paragraph(
             "Answers are anonymous: they are stored without the person, with the side and "
-            "sector of their registration only. Free-text answers are not reproduced here."
+            f"sector of their registration only. {WITHHELD} Free-text answers are not "
+            "reproduced here."
         )
     )
     section.blocks.extend(table for _, table in tables(found, numbering))

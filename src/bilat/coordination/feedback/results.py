@@ -1,7 +1,12 @@
 """What the feedback survey says, in total and by side and sector: ratings (answers and
 mean, 1 to 5), choices (answers per option and side), and how many answered of those
 invited. Free-text answers are counted here; editors read them on the survey page only (in
-alphabetical order, never in the order they came), never in a report."""
+alphabetical order, never in the order they came), never in a report.
+
+Answers are anonymous, but editors know who came: a group with one or two answers (the only
+SME at a workshop, the two US attendees) would give away what those people answered. So no
+figure is shown for fewer than `FEWEST` answers, and a figure that would let one be worked
+out from the others (the total less every group shown) is withheld with it."""
 
 from __future__ import annotations
 
@@ -13,6 +18,12 @@ import pyarrow as pa
 from bilat.coordination.feedback.models import Question, Survey
 from bilat.coordination.vocabulary import Sector, Side
 
+# The fewest answers a figure is shown for, and what the pages and reports say where one is not.
+FEWEST = 3
+WITHHELD = (
+    f"A figure for fewer than {FEWEST} answers is not shown (—), nor one from which it could "
+    "be worked out: editors know who came, so it could tell what one of them answered."
+)
 SIDES = dict(Side.choices)
 SECTORS = dict(Sector.choices)
 RATING_SCHEMA = pa.schema(
@@ -55,7 +66,7 @@ def _ratings(
     key: int,
     labels: dict[str, str],
 ) -> pa.Table:
-    rows = []
+    rows: list[dict[str, object]] = []
     for question in (q for q in questions if q.type == Question.Type.RATING):
         groups: defaultdict[str, list[int]] = defaultdict(list)
         for side, sector, answers in responses:
@@ -63,19 +74,38 @@ def _ratings(
             group = side if key == 0 else sector
             if isinstance(value, int):
                 groups[labels.get(group, group)].append(value)
-                groups["All"].append(value)
-        for group in sorted(groups, key=lambda g: (g != "All", g)):
-            values = groups[group]
-            mean = round(sum(values) / len(values), 2)
-            rows.append(
-                {
-                    "question": question.text,
-                    "group": group,
-                    "answers": len(values),
-                    "mean_rating": mean,
-                }
-            )
+        everyone = [value for values in groups.values() for value in values]
+        shown = _shown({group: len(values) for group, values in groups.items()})
+        withheld = [v for group, values in groups.items() if group not in shown for v in values]
+        listed = [("All", everyone)] + [(group, groups[group]) for group in sorted(shown)]
+        if withheld and shown:
+            names = ", ".join(sorted(set(groups) - shown))
+            listed.append((f"Together, under {FEWEST} answers each: {names}", withheld))
+        rows.extend(
+            {
+                "question": question.text,
+                "group": group,
+                "answers": len(values),
+                "mean_rating": round(sum(values) / len(values), 2)
+                if len(values) >= FEWEST
+                else None,
+            }
+            for group, values in listed
+            if values
+        )
     return pa.Table.from_pylist(rows, schema=RATING_SCHEMA)
+
+
+def _shown(answers: dict[str, int]) -> set[str]:
+    """The groups whose figures can be shown: those with at least `FEWEST` answers, less the
+    smallest of them while the groups withheld hold fewer than `FEWEST` answers together
+    (else the total less the groups shown would give them away)."""
+    ordered = sorted(answers, key=lambda group: (answers[group], group))
+    withheld = [group for group in ordered if answers[group] < FEWEST]
+    shown = [group for group in ordered if answers[group] >= FEWEST]
+    while withheld and shown and sum(answers[group] for group in withheld) < FEWEST:
+        withheld.append(shown.pop(0))
+    return set(shown)
 
 
 def _choices(
@@ -88,6 +118,11 @@ def _choices(
             value = answers.get(str(question.pk))
             if isinstance(value, str):
                 counted[(value, side)] += 1
+        sides: Counter[str] = Counter()
+        for (_, side), n in counted.items():
+            sides[side] += n
+        by_side = all(n >= FEWEST for n in sides.values())
+        total = sum(sides.values())
         for option in question.choices():
             eu, us = counted[(option, "EU")], counted[(option, "US")]
             other = counted[(option, "other")]
@@ -95,10 +130,12 @@ def _choices(
                 {
                     "question": question.text,
                     "option": option,
-                    "eu_side": eu,
-                    "us_side": us,
-                    "other_side": other,
-                    "answers": eu + us + other,
+                    # By side only when every side that answered has enough answers to be
+                    # shown; the total only when there are enough of them.
+                    "eu_side": eu if by_side else None,
+                    "us_side": us if by_side else None,
+                    "other_side": other if by_side else None,
+                    "answers": eu + us + other if total >= FEWEST else None,
                 }
             )
     return pa.Table.from_pylist(rows, schema=CHOICE_SCHEMA)

@@ -11,7 +11,7 @@ from django import template
 from bilat.coordination.events.models import Event
 from bilat.coordination.feedback.models import Survey
 from bilat.coordination.feedback.report import tables
-from bilat.coordination.feedback.results import results
+from bilat.coordination.feedback.results import WITHHELD, results
 
 register = template.Library()
 
@@ -22,4 +22,4 @@ def survey_results(event: Event) -> dict[str, Any]:
     if survey is None:
         return {"results": None}
     found = results(survey)
-    return {"results": found, "tables": tables(found)}
+    return {"results": found, "tables": tables(found), "withheld": WITHHELD}
