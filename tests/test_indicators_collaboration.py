@@ -213,3 +213,45 @@ def test_a_profile_says_when_and_where_its_country_is_associated(
     assert benchmark.associations(bundled, ("CA",)) == [said]
     assert benchmark.associations(bundled, ("US",)) == []
     assert said in unescape(client.get("/country/CA/").content.decode())
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"programme": "H2020"},
+        {"years": "2022-2023"},
+        {"programme_part": ["Health", "MSCA"]},
+        {"scheme_group": "collaborative"},
+        {"role": "coordinator"},
+        {"organisation_type": "HES"},
+        {"years": "2022-2023", "organisation_type": "PRC"},
+        {"role": "participant", "organisation_type": "HES", "programme": "HE"},
+        {"field": "natural sciences"},
+    ],
+    ids=repr,
+)
+@pytest.mark.parametrize("name", ["country_network", "organisation_network"])
+def test_networks_counted_from_node_masks_equal_those_from_paired_rows(
+    three_programmes: Warehouse,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    filters: dict[str, object],
+) -> None:
+    """The edges are counted from each project's mask of the nodes it holds up to
+    MASK_NODES nodes; pairing every project's node rows (the way above it) gives the same."""
+    from bilat.indicators import collaboration
+
+    indicator = indicators.get(name)
+    edges = 0
+    for subject, limit in (("US", 20), ("EU", 40), ("US,CA", 62), ("DE", 10)):
+        params = {"country": subject, "limit": limit, **filters}
+        three_programmes.forget()
+        masked = indicator(three_programmes, **params)
+        monkeypatch.setattr(collaboration, "MASK_NODES", 0)
+        three_programmes.forget()
+        paired = indicator(three_programmes, **params)
+        monkeypatch.undo()
+        assert masked.to_pylist() == paired.to_pylist()
+        edges += masked.num_rows
+    assert edges > 0

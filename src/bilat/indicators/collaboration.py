@@ -9,6 +9,7 @@ each edge is an unordered pair listed once (source < target) weighted by shared 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,17 +36,29 @@ _SHARE = "CAST(participations AS DOUBLE) / sum(participations) OVER () AS share"
 
 def _inside(scope: Scope) -> tuple[str, dict[str, object]]:
     """CTEs `with_subject` (the subject's projects) and `inside` (every participation in
-    them, `own` when it is the subject's)."""
+    them, `own` when it is the subject's, with the columns the partner measures read).
+
+    The subject's projects are found by the subject's WHERE form, which lets DuckDB read only
+    the row groups of the facts that hold the subject (they are sorted by country); the other
+    participations of those projects are picked by grant number alone, unique across the
+    programmes (see `measures`), a join on one integer instead of (programme, grant); and
+    they are kept once (MATERIALIZED), narrow, for every measure that reads them, instead of
+    being joined again for each distinct count.
+    """
     where, params = scope.where()
-    subject, more = scope.subject.condition()
+    subject, more = scope.subject.where()
+    own, also = scope.subject.condition()
     return (
         f"""
-        WITH with_subject AS (SELECT DISTINCT programme, project_id FROM participation_facts
+        WITH with_subject AS (SELECT DISTINCT project_id FROM participation_facts
                               WHERE {where} AND {subject}),
-        inside AS (SELECT f.*, {subject} AS own FROM participation_facts f
-                   JOIN with_subject USING (programme, project_id))
+        inside AS MATERIALIZED (
+            SELECT programme, project_id, pic, country, country_status, ec_contribution,
+                   {own} AS own
+            FROM participation_facts
+            WHERE project_id IN (SELECT project_id FROM with_subject))
         """,
-        params | more,
+        params | more | also,
     )
 
 
@@ -64,23 +77,24 @@ def partner_countries(warehouse: Warehouse, scope: Scope, options: Mapping[str, 
     in Horizon Europe: associated in Pillar II from the 2024 calls, a third country
     elsewhere)."""
     ctes, params = _inside(scope)
-    status = (
-        "CASE WHEN count(DISTINCT country_status) FILTER (WHERE latest) > 1 "
-        "THEN 'partly_associated' "
-        "ELSE COALESCE(any_value(country_status) FILTER (WHERE latest), 'unknown') END AS status"
-    )
-    counted = measured(
-        "partners", ("country",), _PARTNER_MEASURES, by_programme=False, extra=(status,)
-    )
+    counted = measured("partners", ("country",), _PARTNER_MEASURES, by_programme=False)
+    # The status of each partner country in the latest programme it takes part in, from one
+    # row per (country, programme, status) rather than a window over every partner row.
     return warehouse.arrow(
         f"""{ctes},
-        partners AS NOT MATERIALIZED (
-            SELECT *, {ORDER_PROGRAMME} = max({ORDER_PROGRAMME}) OVER (PARTITION BY country)
-                AS latest
-            FROM inside WHERE NOT own)
-        SELECT p.country, c.iso_code, c.name, p.status,
+        partners AS NOT MATERIALIZED (SELECT * FROM inside WHERE NOT own),
+        statuses AS (SELECT DISTINCT country, {ORDER_PROGRAMME} AS rank, country_status
+                     FROM partners),
+        latest AS (SELECT country,
+                          CASE WHEN count(DISTINCT country_status) > 1 THEN 'partly_associated'
+                          ELSE COALESCE(any_value(country_status), 'unknown') END AS status
+                   FROM (SELECT * FROM statuses
+                         QUALIFY rank = max(rank) OVER (PARTITION BY country))
+                   GROUP BY country)
+        SELECT p.country, c.iso_code, c.name, l.status,
                {", ".join(f"p.{name}" for name in _PARTNER_MEASURES)}, {_SHARE}
         FROM ({counted}) p LEFT JOIN countries c ON c.cordis_code = p.country
+        LEFT JOIN latest l ON l.country IS NOT DISTINCT FROM p.country
         ORDER BY participations DESC, p.country
         """,
         params,
@@ -151,6 +165,42 @@ def partner_organisations(
     )
 
 
+# Networks of up to this many nodes count their edges from each project's mask of the nodes
+# it holds (one bit per node in a BIGINT); larger ones pair the nodes' rows of each project.
+MASK_NODES = 63
+
+
+def _edges(node: str, *, masked: bool) -> str:
+    """A query of (source, target, weight) over CTE `nodes` (one row per `node` value) and
+    `inside`: each pair of nodes (source < target) with the number of projects holding both.
+
+    Masked, the projects are first reduced to the set of nodes each holds (a bit mask), and
+    the projects with the same set counted together, so that each pair is tested against a
+    few thousand distinct sets; the other way joins every project's node rows to each other
+    (hundreds of thousands of pairs for a country's projects). Both count the same projects.
+    """
+    if not masked:
+        return f"""
+        SELECT a.{node} AS source, b.{node} AS target, count(*) AS weight
+        FROM (SELECT DISTINCT project_id, {node} FROM inside
+              WHERE {node} IN (SELECT {node} FROM nodes)) a
+        JOIN (SELECT DISTINCT project_id, {node} FROM inside
+              WHERE {node} IN (SELECT {node} FROM nodes)) b
+          ON a.project_id = b.project_id AND a.{node} < b.{node}
+        GROUP BY ALL"""
+    return f"""
+        WITH numbered AS (SELECT {node}, row_number() OVER (ORDER BY {node}) - 1 AS bit
+                          FROM nodes),
+        sets AS (SELECT mask, count(*) AS projects
+                 FROM (SELECT bit_or(1::BIGINT << n.bit) AS mask
+                       FROM inside i JOIN numbered n USING ({node}) GROUP BY i.project_id)
+                 GROUP BY mask)
+        SELECT a.{node} AS source, b.{node} AS target, CAST(sum(s.projects) AS BIGINT) AS weight
+        FROM numbered a JOIN numbered b ON a.{node} < b.{node}
+        JOIN sets s ON ((s.mask >> a.bit) & (s.mask >> b.bit) & 1) = 1
+        GROUP BY ALL"""
+
+
 @indicator(
     title="Country co-participation network",
     unit="shared projects",
@@ -164,24 +214,21 @@ def partner_organisations(
 def country_network(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
     """Edges among the `limit` countries in most of the subject's projects (subject first)."""
     ctes, params = _inside(scope)
+    edges = _edges("country", masked=options["limit"] <= MASK_NODES)
     return warehouse.arrow(
         f"""{ctes},
-        nodes AS (SELECT country, count(DISTINCT project_id) AS projects
-                  FROM inside WHERE country IS NOT NULL GROUP BY country
-                  ORDER BY bool_or(own) DESC, projects DESC, country LIMIT $limit),
-        present AS (SELECT DISTINCT programme, project_id, country FROM inside
-                    WHERE country IN (SELECT country FROM nodes))
-        SELECT a.country AS source, b.country AS target,
-               ca.name AS source_name, cb.name AS target_name,
-               na.projects AS source_projects, nb.projects AS target_projects,
-               count(*) AS weight
-        FROM present a
-        JOIN present b ON a.programme = b.programme AND a.project_id = b.project_id
-                      AND a.country < b.country
-        JOIN nodes na ON na.country = a.country JOIN nodes nb ON nb.country = b.country
-        LEFT JOIN countries ca ON ca.cordis_code = a.country
-        LEFT JOIN countries cb ON cb.cordis_code = b.country
-        GROUP BY ALL ORDER BY weight DESC, source, target
+        nodes AS MATERIALIZED (
+            SELECT country, count(DISTINCT project_id) AS projects
+            FROM inside WHERE country IS NOT NULL GROUP BY country
+            ORDER BY bool_or(own) DESC, projects DESC, country LIMIT $limit),
+        edges AS ({edges})
+        SELECT e.source, e.target, ca.name AS source_name, cb.name AS target_name,
+               na.projects AS source_projects, nb.projects AS target_projects, e.weight
+        FROM edges e
+        JOIN nodes na ON na.country = e.source JOIN nodes nb ON nb.country = e.target
+        LEFT JOIN countries ca ON ca.cordis_code = e.source
+        LEFT JOIN countries cb ON cb.cordis_code = e.target
+        ORDER BY weight DESC, source, target
         """,
         params | {"limit": options["limit"]},
     )
@@ -206,27 +253,25 @@ def organisation_network(
     counted = measured(
         "named", ("pic",), ("projects",), by_programme=False, extra=("bool_or(own) AS own",)
     )
+    # At most ceil(limit / 2) nodes on each side.
+    edges = _edges("pic", masked=2 * math.ceil(options["limit"] / 2) <= MASK_NODES)
     return warehouse.arrow(
         f"""{ctes},
         named AS NOT MATERIALIZED (SELECT * FROM inside WHERE pic IS NOT NULL),
         ranked AS (SELECT pic, own, projects FROM ({counted})),
-        nodes AS (SELECT * FROM ranked
-                  QUALIFY row_number() OVER (PARTITION BY own ORDER BY projects DESC, pic)
-                          <= ceil($limit / 2)),
-        present AS (SELECT DISTINCT programme, project_id, pic FROM inside
-                    WHERE pic IN (SELECT pic FROM nodes))
-        SELECT a.pic AS source, b.pic AS target,
-               oa.name AS source_name, ob.name AS target_name,
+        nodes AS MATERIALIZED (
+            SELECT * FROM ranked
+            QUALIFY row_number() OVER (PARTITION BY own ORDER BY projects DESC, pic)
+                    <= ceil($limit / 2)),
+        edges AS ({edges})
+        SELECT e.source, e.target, oa.name AS source_name, ob.name AS target_name,
                oa.country AS source_country, ob.country AS target_country,
-               na.own AS source_own, nb.own AS target_own,
-               count(*) AS weight
-        FROM present a
-        JOIN present b ON a.programme = b.programme AND a.project_id = b.project_id
-                      AND a.pic < b.pic
-        JOIN nodes na ON na.pic = a.pic JOIN nodes nb ON nb.pic = b.pic
-        LEFT JOIN organisations oa ON oa.pic = a.pic
-        LEFT JOIN organisations ob ON ob.pic = b.pic
-        GROUP BY ALL ORDER BY weight DESC, source, target
+               na.own AS source_own, nb.own AS target_own, e.weight
+        FROM edges e
+        JOIN nodes na ON na.pic = e.source JOIN nodes nb ON nb.pic = e.target
+        LEFT JOIN organisations oa ON oa.pic = e.source
+        LEFT JOIN organisations ob ON ob.pic = e.target
+        ORDER BY weight DESC, source, target
         """,
         params | {"limit": options["limit"]},
     )
