@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -127,6 +128,24 @@ def test_the_site_icon_is_linked_from_every_page_and_answers_at_favicon_ico(
     found = client.get("/favicon.ico", follow=True)
     assert found.redirect_chain == [(icon.group(1), 301)]
     assert found.status_code == 200 and b"<svg" in b"".join(found.streaming_content)
+
+
+def test_no_django_template_comment_spans_lines() -> None:
+    """Django's {# #} comment ends at the line's end: one spread over lines is printed on the
+    page as text (explore showed one). Jinja2's (the reports') may span lines."""
+    django_templates = [
+        path
+        for path in (Path(__file__).parents[1] / "src" / "bilat").rglob("templates/**/*.html")
+        if "/reports/templates/" not in path.as_posix()
+    ]
+    assert len(django_templates) > 30
+    broken = [
+        f"{path}:{number}"
+        for path in django_templates
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1)
+        if line.count("{#") > line.count("#}")
+    ]
+    assert broken == []
 
 
 def fails(request: HttpRequest) -> HttpResponse:
