@@ -78,6 +78,12 @@ def test_partner_groups_split_the_partners_by_status_in_the_programme(
         "Associated countries",
         "Other third countries",
     ]
+    # Partners without a country are not "0 countries": their count of countries is missing.
+    by_status = {row["status"]: row for row in table}
+    assert by_status["unknown"]["countries"] is None
+    assert by_status["member_state"]["countries"] == len(
+        {r["country"] for r in rows if he_status_in_force(r) == "member_state"}
+    )
 
 
 def test_top_partner_organisations_share_the_most_projects(bundled: Warehouse) -> None:

@@ -126,7 +126,15 @@ def partner_groups(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any
         """,
         params,
     )
-    titles = [STATUS_TITLES[status] for status in table.column("status").to_pylist()]
+    statuses = table.column("status").to_pylist()
+    titles = [STATUS_TITLES[status] for status in statuses]
+    # Partners without a country cannot be counted in countries: missing, not "0 countries".
+    countries = [
+        None if status == "unknown" and n == 0 else n
+        for status, n in zip(statuses, table.column("countries").to_pylist(), strict=True)
+    ]
+    position = table.column_names.index("countries")
+    table = table.set_column(position, "countries", pa.array(countries, pa.int64()))
     return table.add_column(1, "title", pa.array(titles, pa.string()))
 
 
