@@ -207,3 +207,26 @@ def test_the_country_profile_links_to_its_reports(client: Client) -> None:
     assert response["Content-Disposition"] == 'attachment; filename="us-participation-US.xlsx"'
     assert client.get("/report/us-participation.docx").status_code == 400
     assert client.get("/report/nope.pdf").status_code == 400
+
+
+def test_the_pdf_shows_each_programmes_first_parts_and_the_html_all(
+    three_programmes: Warehouse,
+) -> None:
+    document = make.build(three_programmes, "us-participation")
+    whole = next(t for t in document.tables if t.title == "Participations by programme part")
+    shown = next(t for t in make.printed(document).tables if t.number == whole.number)
+    per_programme = Counter(row[0][0] for row in whole.rows)
+    assert max(per_programme.values()) > make.PRINTED_PER_PROGRAMME  # the case the cut is for
+    for programme in per_programme:
+        rows = [row for row in whole.rows if row[0][0] == programme]
+        assert [row for row in shown.rows if row[0][0] == programme] == rows[:8]
+    assert f"{len(shown.rows)} of {len(whole.rows)}; the HTML report and the workbook have all" in (
+        shown.note
+    )
+    html = make.html(document).split(f'id="table-{whole.number}"', 1)[1].split("</table>", 1)[0]
+    assert html.count("<tr>") == len(whole.rows) + 1  # and the header
+    text = " ".join(
+        " ".join(page.extract_text().split())
+        for page in PdfReader(io.BytesIO(make.pdf(document))).pages
+    )
+    assert f"{len(shown.rows)} of {len(whole.rows)}; the HTML report and the workbook" in text
