@@ -11,6 +11,7 @@ import pytest
 from bilat.bridges import evaluation
 from bilat.bridges import evidence as records
 from bilat.bridges.weights import SHIPPED
+from bilat.warehouse.partner_index import RECORD_PARTS
 from bilat.warehouse.store import Warehouse
 
 # What the issue reports for the bundled data: 173 projects of call year 2023 or later with a
@@ -26,6 +27,7 @@ def run(bundled: Warehouse) -> evaluation.Evaluation:
 
 def test_questions_are_the_later_projects_with_a_us_participant(bundled: Warehouse) -> None:
     questions = evaluation.cases(bundled, since=2023)
+    assert {case.project[0] for case in questions} == {"HE"}
     assert len(questions) == QUESTIONS
     assert sum(1 for case in questions if case.coordinators) == QUESTIONS - 1
     plain = bundled.query(
@@ -40,23 +42,33 @@ def test_the_coordinator_baseline_matches_a_plain_count(
     bundled: Warehouse, run: evaluation.Evaluation
 ) -> None:
     """The first baseline recomputed in SQL alone: the 20 European organisations that
-    coordinated most projects of the part up to 2022 (ties by projects, then PIC)."""
+    coordinated most projects of the part up to 2022 (ties by projects, then PIC), the
+    Horizon 2020 record's projects counted under the Horizon Europe part that continues
+    theirs."""
+    parts = ", ".join(f"('{label}', '{key}')" for label, key in RECORD_PARTS.items())
     hits = bundled.query(
-        """
+        f"""
         WITH eu AS (SELECT DISTINCT cordis_code FROM country_status
                     WHERE status IN ('member_state', 'associated')
                       AND cordis_code NOT IN ('CA', 'KR', 'NZ', 'JP')),
+        record AS (SELECT f.pic, f.role, f.country, f.programme, f.project_id,
+                          p.programme_part_code AS part
+                   FROM participation_facts f JOIN projects p USING (programme, project_id)
+                   WHERE COALESCE(p.call_year, p.year) <= 2022
+                   UNION ALL
+                   SELECT r.pic, r.role, r.country, r.programme, r.project_rcn, m.key
+                   FROM record_participations r
+                   LEFT JOIN record_project_parts k USING (programme, project_rcn)
+                   LEFT JOIN (VALUES {parts}) m(label, key) ON m.label = k.part),
         org_country AS (SELECT pic, arg_max(country, (programme, project_id)) AS country
-                        FROM participation_facts f JOIN projects p USING (programme, project_id)
-                        WHERE COALESCE(p.call_year, p.year) <= 2022 GROUP BY pic),
-        record AS (SELECT f.* FROM participation_facts f JOIN projects p
-                   USING (programme, project_id) WHERE COALESCE(p.call_year, p.year) <= 2022),
-        counts AS (SELECT r.pic, p.programme_part_code AS part,
-                          count(DISTINCT r.project_id) FILTER (WHERE r.role = 'coordinator') AS led
-                   FROM record r JOIN projects p USING (programme, project_id)
-                   JOIN org_country o USING (pic) WHERE o.country IN (SELECT * FROM eu)
+                        FROM record GROUP BY pic),
+        counts AS (SELECT r.pic, r.part, count(DISTINCT (r.programme, r.project_id))
+                              FILTER (WHERE r.role = 'coordinator') AS led
+                   FROM record r JOIN org_country o USING (pic)
+                   WHERE o.country IN (SELECT * FROM eu) AND r.part IS NOT NULL
                    GROUP BY ALL),
-        totals AS (SELECT pic, count(DISTINCT project_id) AS projects FROM record GROUP BY pic),
+        totals AS (SELECT pic, count(DISTINCT (programme, project_id)) AS projects
+                   FROM record GROUP BY pic),
         ranked AS (SELECT c.*, row_number() OVER (PARTITION BY part
                           ORDER BY led DESC, projects DESC, pic) AS position
                    FROM counts c JOIN totals USING (pic)),
@@ -113,10 +125,12 @@ def test_changing_the_scored_period_changes_nothing_in_the_evidence(
         con.execute(f"UPDATE projects SET topic_title = 'changed' WHERE project_id IN ({later})")
         con.execute(f"DELETE FROM project_fields WHERE project_id IN ({later})")
     altered = Warehouse(altered_path)
-    assert (
-        records.load(altered, until=2022).fingerprint()
-        == records.load(bundled, until=2022).fingerprint()
-    )
+    evidence = records.load(bundled, until=2022)
+    assert records.load(altered, until=2022).fingerprint() == evidence.fingerprint()
+    # The record holds the earlier Horizon 2020 projects too, every one before the split.
+    earlier = ~evidence.project_listed
+    assert int(earlier.sum()) > 30_000
+    assert int(evidence.project_year[earlier].max()) <= 2022
     before = evaluation.cases(bundled, since=2023)
     after = evaluation.cases(altered, since=2023)
     assert [c.question.fields for c in before] != [c.question.fields for c in after]

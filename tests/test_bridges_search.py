@@ -33,6 +33,18 @@ def test_a_us_university_gets_european_partners_with_reasons(bundled: Warehouse)
             for reason in row["reasons"]
         )
         assert row["reasons"][-1].startswith(f"{row['projects']} project")
+        assert row["name"]  # organisations known only from the unnamed H2020 record are not
+
+
+def test_organisations_known_only_from_the_earlier_record_are_never_suggested(
+    bundled: Warehouse,
+) -> None:
+    evidence = search.current(bundled)[0]
+    unnamed = {int(pic) for pic in evidence.pics[evidence.european & ~evidence.named]}
+    assert len(unnamed) > 1000
+    found = search.for_organisation(bundled, UC, limit=search.MAXIMUM)
+    assert len(found.rows) == search.MAXIMUM
+    assert not unnamed & {row["pic"] for row in found.rows}
 
 
 def test_a_european_organisation_gets_us_partners(bundled: Warehouse) -> None:

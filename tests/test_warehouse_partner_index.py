@@ -19,16 +19,59 @@ def test_the_index_stored_at_ingest_is_the_one_computed_from_the_base_tables(
 
 
 def test_every_participation_with_a_pic_is_indexed_once(bundled: Warehouse) -> None:
-    """Counted again in plain SQL on the facts: the index loses no participation."""
+    """Counted again in plain SQL on the facts and the earlier record: the index loses no
+    participation, and those of the warehouse's own tables are the listed ones."""
     plain = bundled.query(
-        """SELECT count(*) AS n, count(DISTINCT pic) AS orgs,
-                  count(*) FILTER (WHERE role = 'coordinator') AS led
-           FROM participation_facts WHERE pic IS NOT NULL"""
+        """WITH every AS (SELECT pic, role, true AS own FROM participation_facts
+                          UNION ALL SELECT pic, role, false FROM record_participations)
+           SELECT count(*) AS n, count(DISTINCT pic) AS orgs,
+                  count(*) FILTER (WHERE role = 'coordinator') AS led,
+                  count(*) FILTER (WHERE own) AS own,
+                  count(DISTINCT pic) FILTER (WHERE own) AS named
+           FROM every WHERE pic IS NOT NULL"""
     )[0]
     record = records.load(bundled)
     assert len(record.participation_org) == plain["n"]
     assert record.organisations == plain["orgs"]
     assert int(record.participation_coordinator.sum()) == plain["led"]
+    listed = record.project_listed[record.participation_project]
+    assert int(listed.sum()) == plain["own"]
+    assert int(record.named.sum()) == plain["named"]
+
+
+def test_the_earlier_record_is_evidence_only(bundled: Warehouse) -> None:
+    """The reduced Horizon 2020 participations are loaded whole, indexed by part, and counted
+    in no figure: the observatory's participations are the Horizon Europe table's alone."""
+    loaded = bundled.query(
+        """SELECT programme, count(*) AS n, count(DISTINCT project_rcn) AS projects
+           FROM record_participations GROUP BY programme"""
+    )
+    # The file's own counts (data/README.md): 144,726 participations in 31,451 projects.
+    assert loaded == [{"programme": "H2020", "n": 144_726, "projects": 31_451}]
+    assert bundled.query("SELECT count(*) AS n FROM participations")[0]["n"] == 80_276
+    assert bundled.query(
+        "SELECT count(*) AS n FROM participations WHERE programme = 'H2020'"
+    )[0]["n"] == 0
+    record = records.load(bundled)
+    earlier = ~record.project_listed
+    assert int(earlier.sum()) == 31_451
+    assert int(record.project_year[earlier].max()) <= 2022
+    msca = set(record.by_part["HORIZON.1.2"].tolist())
+    fellowships = bundled.query(
+        """SELECT count(DISTINCT project_rcn) AS n FROM record_project_parts
+           WHERE part = 'MSCA'"""
+    )[0]["n"]
+    assert len([p for p in msca if earlier[p]]) == fellowships
+
+
+def test_the_earlier_record_gives_way_to_the_programmes_own_tables(
+    three_programmes: Warehouse,
+) -> None:
+    """With the H2020 organization table loaded, the index reads it, not the reduced record
+    (whose projects are keyed by RCN and would count the same participations twice)."""
+    record = records.load(three_programmes)
+    assert bool(record.project_listed.all())
+    assert "H2020" in {programme for programme, _ in record.project_keys}
 
 
 def test_a_topic_is_indexed_under_every_family_with_the_call_year_dropped(
@@ -46,7 +89,8 @@ def test_a_topic_is_indexed_under_every_family_with_the_call_year_dropped(
 
 
 def test_the_per_key_counts_match_a_count_of_participations(bundled: Warehouse) -> None:
-    """The count of one organisation under one programme part, recounted from the facts."""
+    """The count of one organisation under one programme part, recounted from the facts and
+    the earlier record (Horizon 2020's MSCA projects are indexed under Horizon Europe's)."""
     record = records.load(bundled)
     postings = record.postings["part"]
     part = "HORIZON.1.2"
@@ -55,9 +99,13 @@ def test_the_per_key_counts_match_a_count_of_participations(bundled: Warehouse) 
     busiest = int(postings.anyrole.values[start:stop].argmax())
     org = int(postings.anyrole.orgs[start + busiest])
     plain = bundled.query(
-        """SELECT count(*) AS n FROM participation_facts f JOIN projects p
-           USING (programme, project_id)
-           WHERE f.pic = $pic AND p.programme_part_code = $part""",
+        """SELECT (SELECT count(*) FROM participation_facts f JOIN projects p
+                   USING (programme, project_id)
+                   WHERE f.pic = $pic AND p.programme_part_code = $part)
+                + (SELECT count(*) FROM record_participations r
+                   WHERE r.pic = $pic AND r.project_rcn IN (
+                       SELECT project_rcn FROM record_project_parts WHERE part = 'MSCA'))
+                  AS n""",
         {"pic": int(record.pics[org]), "part": part},
     )[0]["n"]
     assert postings.anyrole.values[start + busiest] == plain

@@ -133,6 +133,8 @@ def cases(warehouse: Warehouse, *, since: int, until: int | None = None) -> list
     order = np.argsort(period.participation_project, kind="stable")
     bounds = np.searchsorted(period.participation_project[order], np.arange(period.projects + 1))
     for n in range(period.projects):
+        if not period.project_listed[n]:
+            continue  # the earlier record's projects are evidence, never questions
         rows = order[bounds[n] : bounds[n + 1]]
         orgs = period.participation_org[rows]
         members = tuple(sorted({int(period.pics[o]) for o in orgs if period.european[o]}))

@@ -64,12 +64,14 @@ class Evidence:
     pics: Ints
     european: Flags
     american: Flags
+    named: Flags  # organisations with a participation in the warehouse's own tables
     project_keys: list[tuple[str, int]]
     project_year: Ints
     project_part: list[str | None]
     project_topic: list[str | None]
     project_acronym: list[str | None]
     project_title: list[str | None]
+    project_listed: Flags  # projects of the warehouse's own tables (not the earlier record)
     participation_project: Ints
     participation_org: Ints
     participation_coordinator: Flags
@@ -154,6 +156,8 @@ class Evidence:
             self.pics,
             self.european,
             self.american,
+            self.named,
+            self.project_listed,
             self.project_year,
             self.participation_project,
             self.participation_org,
@@ -230,6 +234,7 @@ def build(tables: IndexTables, *, until: int | None) -> Evidence:
         pics=_ints(tables.organisations["pic"]),
         european=_flags(tables.organisations["european"]),
         american=_flags(tables.organisations["american"]),
+        named=_flags(tables.organisations["named"]),
         project_keys=list(
             zip(projects["programme"].to_pylist(), projects["project_id"].to_pylist(), strict=True)
         ),
@@ -238,6 +243,7 @@ def build(tables: IndexTables, *, until: int | None) -> Evidence:
         project_topic=projects["topic"].to_pylist(),
         project_acronym=projects["acronym"].to_pylist(),
         project_title=projects["topic_title"].to_pylist(),
+        project_listed=_flags(projects["listed"]),
         participation_project=participation_project,
         participation_org=participation_org,
         participation_coordinator=coordinator,

@@ -40,10 +40,12 @@ class Ranked:
     projects: dict[str, Floats]  # how much each project speaks to the question, per kind
 
 
-def eligible(evidence: Evidence, question: Question) -> np.ndarray:
-    """The organisations on the question's side, less those excluded."""
+def eligible(evidence: Evidence, question: Question, *, named: bool = False) -> np.ndarray:
+    """The organisations on the question's side, less those excluded (and, when `named`,
+    those known only from the earlier record, which has no names: a suggestion must say
+    whom it suggests)."""
     side = evidence.american if question.side == "US" else evidence.european
-    mask = side.copy()
+    mask = side & evidence.named if named else side.copy()
     for pic in question.exclude:
         found = evidence.org(pic)
         if found is not None:
@@ -93,11 +95,13 @@ def rank(
     *,
     head: str = "participant",
     limit: int | None = 20,
+    named: bool = False,
 ) -> Ranked:
-    """The best organisations for `question` on its side, by the head's score."""
+    """The best organisations for `question` on its side, by the head's score (of the
+    named ones only when `named`)."""
     projects = project_weights(evidence, question)
     found = signals(evidence, question, projects)
-    mask = eligible(evidence, question)
+    mask = eligible(evidence, question, named=named)
     scores = score(found, weights, head, np.flatnonzero(mask))
     return Ranked(
         order(evidence, scores, mask, limit),

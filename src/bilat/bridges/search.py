@@ -157,7 +157,7 @@ def _answer(
     limit: int,
 ) -> Suggestions:
     evidence, identities = current(warehouse)
-    ranked = rank(evidence, question, SHIPPED, head=head, limit=limit)
+    ranked = rank(evidence, question, SHIPPED, head=head, limit=limit, named=True)
     names = _Names(identities)
     partner = evidence.org(question.partners[0]) if len(question.partners) == 1 else None
     introducers = neighbours(evidence, partner) if partner is not None else None
@@ -389,7 +389,8 @@ def open_coordinators(
     """European organisations that coordinated projects with US participants, most such
     projects first, with those projects listed: the shortest path into a consortium."""
     evidence, identities = current(warehouse)
-    chosen = evidence.project_has_american.copy()
+    # Projects listed by name only: the earlier record has no acronyms to show.
+    chosen = evidence.project_has_american & evidence.project_listed
     if part:
         keep = np.zeros(evidence.projects, bool)
         keep[evidence.projects_of(parse_parts(part), evidence.by_part)] = True

@@ -1,7 +1,8 @@
 """The weights the live suggestions use, one per signal and head.
 
-Fitted by `bilat evaluate partners` (`evaluation.learn`) on the bundled Horizon Europe data:
-record up to call year 2021, questions of 2022 with a US participant. A test fits them again
+Fitted by `bilat evaluate partners` (`evaluation.learn`) on the bundled data: record up to
+call year 2021 (the Horizon Europe projects of 2021 and the Horizon 2020 record's projects that
+started by 2021), questions of 2022 with a US participant. A test fits them again
 and compares, so these numbers cannot drift from the procedure the README describes.
 """
 
@@ -11,25 +12,25 @@ from bilat.bridges.ranking import Weights
 
 # signal: (coordinator, participant)
 _FITTED = {
-    "part": (0.3232, -0.2874),
-    "part_coordinated": (-0.2699, 0.1147),
-    "family": (-0.1223, 0.0567),
-    "family_coordinated": (0.7092, 0.2324),
-    "fields": (0.6564, 0.5434),
-    "fields_coordinated": (-0.1606, 0.1159),
-    "fields_in_part": (0.7884, 0.5397),
-    "fields_in_part_coordinated": (-0.3388, -0.4170),
-    "words": (-0.2979, 0.3545),
-    "words_coordinated": (-0.2255, -0.0937),
-    "partners": (0.8021, 1.0369),
-    "partners_of_partners": (-0.2026, -0.1021),
-    "across": (-0.3222, -0.0312),
-    "across_coordinated": (0.0109, 0.0648),
-    "across_in_part": (0.0625, 0.1178),
-    "across_in_part_coordinated": (0.7647, 0.0518),
-    "projects": (0.0231, 0.1920),
-    "coordinated": (0.4553, -0.2587),
-    "recent": (0.0231, 0.1920),
+    "part": (0.3281, 0.2974),
+    "part_coordinated": (0.0704, -0.0810),
+    "family": (-0.3141, -0.2762),
+    "family_coordinated": (0.7997, 0.2736),
+    "fields": (0.0760, 0.3884),
+    "fields_coordinated": (0.4437, 0.0855),
+    "fields_in_part": (0.8929, 0.2014),
+    "fields_in_part_coordinated": (-0.5460, 0.0281),
+    "words": (-0.6715, 0.2266),
+    "words_coordinated": (-0.0859, -0.0604),
+    "partners": (0.6386, 0.8411),
+    "partners_of_partners": (-0.0069, 0.0561),
+    "across": (-0.1565, 0.0734),
+    "across_coordinated": (0.1043, 0.0604),
+    "across_in_part": (0.1801, 0.0506),
+    "across_in_part_coordinated": (0.2479, -0.0500),
+    "projects": (-0.1650, 0.1778),
+    "coordinated": (-0.1673, -0.2826),
+    "recent": (0.5086, -0.0489),
 }
 
 SHIPPED = Weights(

@@ -142,6 +142,23 @@ EUROSCIVOC_TREE = Layout(
     _cols("concept;broader;enLabel"),
     key="concept",
 )
+# The reduced Horizon 2020 participation table of the December 2020 CORDIS release kept by
+# zambujo/eunets (one row per participation, keyed by project RCN, no names) and its
+# programme parts: evidence for partner search, never counted by the indicators.
+RECORD_PARTICIPATIONS = Layout(
+    "eunets-h2020-participations",
+    "record_participations",
+    "Horizon 2020 participations, reduced (CORDIS December 2020, via zambujo/eunets)",
+    _cols("rcn;role;pic;type;contribution;country;start_date;end_date;max_contribution"),
+    key="rcn",
+)
+RECORD_PARTS = Layout(
+    "eunets-h2020-parts",
+    "record_parts",
+    "Horizon 2020 programme parts by project RCN (via zambujo/eunets)",
+    _cols("rcn;programme_part"),
+    key="rcn",
+)
 
 # Order matters where one header could satisfy two layouts: the more specific comes first.
 LAYOUTS: tuple[Layout, ...] = (
@@ -157,6 +174,8 @@ LAYOUTS: tuple[Layout, ...] = (
     FUNDING_SCHEMES,
     COUNTRIES,
     EUROSCIVOC_TREE,
+    RECORD_PARTICIPATIONS,
+    RECORD_PARTS,
 )
 
 # The tables of a CORDIS zip that bilat uses, by kind (also the folded file name in the zip),

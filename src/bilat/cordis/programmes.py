@@ -20,6 +20,8 @@ from bilat.cordis.programme_parts import programme_of_code
 
 REFERENCE_KINDS = frozenset({"fundingschemes", "countries", "euroscivoc_tree"})
 ALL = "ALL"
+# Tables of one programme by their layout alone: the reduced Horizon 2020 record.
+RECORD_KINDS = frozenset({"record_participations", "record_parts"})
 # Share of a file's decisive values that must agree before a programme is assigned to it.
 AGREEMENT = 0.9
 
@@ -47,6 +49,8 @@ def from_content(parsed: ParsedFile) -> str | None:
     kind = parsed.layout.kind
     if kind in REFERENCE_KINDS:
         return ALL
+    if kind in RECORD_KINDS:
+        return "H2020"
     if kind in ("project", "dashboard"):
         column = "framework_programme" if kind == "dashboard" else "frameworkprogramme"
         return _vote(

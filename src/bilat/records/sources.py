@@ -41,6 +41,8 @@ class ProgrammeTables:
     title: str
     tables: list[tuple[str, Row | None]]
     dashboard: Row | None
+    # The earlier record partner search reads (reduced participations, evidence only).
+    record: Row | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,11 @@ class Holdings:
     counts: list[Row]
     quarantined: list[Row]
     totals: dict[str, int]
+
+    @property
+    def record(self) -> bool:
+        """Whether any programme has an earlier record for partner search."""
+        return any(programme.record for programme in self.programmes)
 
 
 def holdings(store: Warehouse, *, quarantined: int = 200) -> Holdings:
@@ -67,6 +74,7 @@ def holdings(store: Warehouse, *, quarantined: int = 200) -> Holdings:
                 title=title,
                 tables=[(label, tables.get(kind)) for kind, label in USED_TABLES.items()],
                 dashboard=tables.get("dashboard"),
+                record=tables.get("record_participations"),
             )
         )
     return Holdings(

@@ -22,7 +22,8 @@ from bilat.warehouse.sql import run
 
 # Bumped whenever a derived table changes shape: a warehouse built by an earlier bilat is then
 # re-derived by the next ingest, and refused by readers until it is.
-VERSION = 8  # 7: aggregate_project_level1 (missing, it answered 500); 8: the partner index
+VERSION = 9  # 7: aggregate_project_level1 (missing, it answered 500); 8: the partner index;
+# 9: the earlier record (reduced Horizon 2020 participations) in the partner index
 
 # A point given to organisations in this many distinct cities of one country is a
 # geocoder's country centre, not a place.

@@ -48,6 +48,8 @@ SOURCE_TABLES = (
     "ref_funding_schemes",
     "ref_countries",
     "euroscivoc_concepts",
+    "record_participations",
+    "record_project_parts",
     "quarantine",
     "value_issues",
     "load_warnings",

@@ -119,6 +119,16 @@ _SIMPLE = {
     "countries": """INSERT INTO ref_countries
         SELECT upper(trim(eucode)), upper(txt(isocode)), first(txt(name)), $source
         FROM incoming GROUP BY ALL""",
+    # The reduced H2020 record writes NA for a missing value (readr's output); a country
+    # NA stays as given (Namibia's code: those rows are in the file's third-country group).
+    "record_participations": """INSERT INTO record_participations
+        SELECT $programme, whole(rcn), whole(NULLIF(pic, 'NA')), txt(NULLIF(role, 'NA')),
+               upper(txt(NULLIF(type, 'NA'))), amount(NULLIF(contribution, 'NA')),
+               upper(txt(country)), day(NULLIF(start_date, 'NA')), $source, _line
+        FROM incoming""",
+    "record_parts": """INSERT INTO record_project_parts
+        SELECT $programme, whole(rcn), txt(NULLIF(programme_part, 'NA')), $source, _line
+        FROM incoming""",
     "euroscivoc_tree": """INSERT INTO euroscivoc_concepts
         SELECT trim(concept), txt(broader), txt(enlabel), $source FROM incoming""",
 }

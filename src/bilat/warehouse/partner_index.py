@@ -13,9 +13,16 @@ expressions over the base tables, so the evaluation's record and the live one co
 definition. Everything is cut by the project's year (call year from the topic code, else start
 year) before anything else is read: nothing after `until` enters.
 
+The earlier record (`record_participations`: the reduced Horizon 2020 participation table,
+keyed by project RCN, without names, topics or fields) enters the index as projects of their
+start year with their programme parts, when the warehouse does not hold that programme's own
+tables: evidence of who worked with whom and where, never counted by the indicators.
+
 Tables (row order is the numbering; every table is written in that order):
-- `partner_projects`: project number, programme, id, acronym, year, part, topic, topic title.
-- `partner_organisations`: organisation number (PIC order), PIC, on the European side, in the US.
+- `partner_projects`: project number, programme, id, acronym, year, topic, topic title, part,
+  and whether it is listed (a project of the warehouse's own tables, not of the earlier record).
+- `partner_organisations`: organisation number (PIC order), PIC, on the European side, in the
+  US, and whether it is named (has a participation in the warehouse's own tables).
 - `partner_participations`: project number, organisation number, coordinator, EU contribution,
   by project then PIC then role.
 - `partner_keys`: key number, kind (part, family, field, word), key, projects under it, idf.
@@ -43,6 +50,32 @@ _FOREVER = 9999
 # Associated to Horizon Europe's Pillar II only, and on other continents: partners across the
 # Atlantic from the European side means Europe and its neighbourhood, not these.
 ELSEWHERE = ("CA", "KR", "NZ", "JP")
+# The part labels of the earlier record (`record_project_parts`, the Horizon 2020 parts as
+# zambujo/eunets groups them) and the key each project is indexed under: the Horizon Europe
+# part that continues it where one plainly does (MSCA, ERC, research infrastructures, the
+# societal challenges that became clusters, FET and the SME instrument in the EIC, the EIT,
+# widening), else the Horizon 2020 code itself (a key no Horizon Europe question names).
+RECORD_PARTS = {
+    "ERC": "HORIZON.1.1",
+    "MSCA": "HORIZON.1.2",
+    "RI": "HORIZON.1.3",
+    "SC1": "HORIZON.2.1",
+    "SC6": "HORIZON.2.2",
+    "SC7": "HORIZON.2.3",
+    "LEIT": "HORIZON.2.4",
+    "SC3": "HORIZON.2.5",
+    "SC4": "HORIZON.2.5",
+    "SC2": "HORIZON.2.6",
+    "FET": "HORIZON.3.1",
+    "Innovation in SMEs": "HORIZON.3.1",
+    "EIT": "HORIZON.3.3",
+    "SEWP": "HORIZON.4.1",
+    "Euratom": "EURATOM2027",
+    "SC5": "H2020-EU.3.5",
+    "SWAFS": "H2020-EU.5",
+    "ARF": "H2020-EU.2.2",
+    "JRC": "H2020-EU.6",
+}
 
 Query = Callable[[str, dict[str, object] | None], pa.Table]
 
@@ -59,11 +92,16 @@ class IndexTables:
     postings: pa.Table
 
 
-def _scope(bounded: bool) -> str:
+def _scope(bounded: bool, year: str = YEAR) -> str:
     """Projects of the period; without bounds, also those the split cannot place (no year)."""
     if bounded:
-        return f"{YEAR} BETWEEN $since AND $until"
-    return f"({YEAR} BETWEEN $since AND $until OR {YEAR} IS NULL)"
+        return f"{year} BETWEEN $since AND $until"
+    return f"({year} BETWEEN $since AND $until OR {year} IS NULL)"
+
+
+def _record_parts() -> str:
+    """The record's part labels and the part key each is indexed under, as SQL rows."""
+    return ", ".join(f"('{label}', '{key}')" for label, key in RECORD_PARTS.items())
 
 
 def _steps(bounded: bool) -> list[tuple[str, str]]:
@@ -71,32 +109,68 @@ def _steps(bounded: bool) -> list[tuple[str, str]]:
     elsewhere = ", ".join(f"'{code}'" for code in ELSEWHERE)
     return [
         (
+            # The earlier record's projects, by RCN, with the start year as their year (their
+            # calls closed earlier still); only for a programme whose own tables are absent.
+            "partner_record_projects",
+            f"""SELECT * FROM (
+                    SELECT programme, project_rcn AS project_id, year(min(start_date)) AS year
+                    FROM record_participations r
+                    WHERE NOT EXISTS (SELECT 1 FROM participations x
+                                      WHERE x.programme = r.programme)
+                    GROUP BY ALL)
+                WHERE {_scope(bounded, "year")}""",
+        ),
+        (
+            "partner_record_keys",
+            f"""SELECT DISTINCT c.programme, c.project_id, m.key
+                FROM partner_record_projects c
+                JOIN record_project_parts r
+                  ON r.programme = c.programme AND r.project_rcn = c.project_id
+                JOIN (VALUES {_record_parts()}) m(label, key) ON m.label = r.part""",
+        ),
+        (
             "partner_projects",
-            f"""SELECT row_number() OVER (ORDER BY p.programme, p.project_id) - 1 AS project,
-                       p.programme, p.project_id, p.acronym, {YEAR} AS year, p.topic,
-                       p.topic_title, p.programme_part_code AS part
-                FROM projects p WHERE {_scope(bounded)} AND p.participations > 0
+            f"""SELECT row_number() OVER (ORDER BY programme, listed DESC, project_id) - 1
+                           AS project, *
+                FROM (SELECT p.programme, p.project_id, p.acronym, {YEAR} AS year, p.topic,
+                             p.topic_title, p.programme_part_code AS part, true AS listed
+                      FROM projects p WHERE {_scope(bounded)} AND p.participations > 0
+                      UNION ALL
+                      SELECT c.programme, c.project_id, NULL, c.year, NULL, NULL,
+                             (SELECT min(k.key) FROM partner_record_keys k
+                              WHERE k.programme = c.programme
+                                AND k.project_id = c.project_id),
+                             false
+                      FROM partner_record_projects c)
                 ORDER BY project""",
         ),
         (
             "partner_rows",
             """SELECT c.project, f.pic, COALESCE(f.role = 'coordinator', false) AS coordinator,
                       f.role, NULLIF(f.country, '') AS country,
-                      COALESCE(f.ec_contribution, 0)::DOUBLE AS ec_contribution
+                      COALESCE(f.ec_contribution, 0)::DOUBLE AS ec_contribution, c.listed
                FROM participation_facts f JOIN partner_projects c USING (programme, project_id)
-               WHERE f.pic IS NOT NULL""",
+               WHERE f.pic IS NOT NULL AND c.listed
+               UNION ALL
+               SELECT c.project, r.pic, COALESCE(r.role = 'coordinator', false), r.role,
+                      NULLIF(r.country, ''), COALESCE(r.ec_contribution, 0)::DOUBLE, false
+               FROM record_participations r JOIN partner_projects c
+                 ON c.programme = r.programme AND c.project_id = r.project_rcn
+               WHERE r.pic IS NOT NULL AND NOT c.listed""",
         ),
         (
             "partner_organisations",
             # Each organisation's country is that of its last participation in project order
             # that names one: an organisation that moved is placed where its latest grant put it.
+            # `named`: it has a participation in the warehouse's own tables, hence a name.
             f"""SELECT row_number() OVER (ORDER BY pic) - 1 AS org, pic,
                        COALESCE(country IN (SELECT cordis_code FROM country_status
                                             WHERE status IN ('member_state', 'associated'))
                                 AND country NOT IN ({elsewhere}), false) AS european,
-                       COALESCE(country = 'US', false) AS american
+                       COALESCE(country = 'US', false) AS american, named
                 FROM (SELECT pic, arg_max(country, (project, role))
-                                      FILTER (WHERE country IS NOT NULL) AS country
+                                      FILTER (WHERE country IS NOT NULL) AS country,
+                             bool_or(listed) AS named
                       FROM partner_rows GROUP BY pic)
                 ORDER BY org""",
         ),
@@ -109,7 +183,11 @@ def _steps(bounded: bool) -> list[tuple[str, str]]:
         (
             "partner_keyed",
             """SELECT project, 'part' AS kind, part AS key, true AS own
-               FROM partner_projects WHERE part IS NOT NULL
+               FROM partner_projects WHERE part IS NOT NULL AND listed
+               UNION ALL
+               SELECT c.project, 'part', k.key, true
+               FROM partner_projects c JOIN partner_record_keys k USING (programme, project_id)
+               WHERE NOT c.listed
                UNION ALL
                SELECT c.project, 'family', t.family, true
                FROM partner_projects c JOIN partner_topic_families t USING (topic)
@@ -117,16 +195,17 @@ def _steps(bounded: bool) -> list[tuple[str, str]]:
                SELECT c.project, 'field', k.key, bool_or(k.key = f.path)
                FROM partner_projects c JOIN project_fields f USING (programme, project_id)
                JOIN partner_field_keys k ON k.path = f.path
+               WHERE c.listed
                GROUP BY ALL
                UNION ALL
                SELECT DISTINCT t.project, 'word', w.word, true
                FROM (SELECT project, topic_title AS text FROM partner_projects
                      UNION ALL
                      SELECT c.project, l.title FROM partner_projects c
-                     JOIN project_legal_basis l USING (programme, project_id)
+                     JOIN project_legal_basis l USING (programme, project_id) WHERE c.listed
                      UNION ALL
                      SELECT c.project, f.path FROM partner_projects c
-                     JOIN project_fields f USING (programme, project_id)) t
+                     JOIN project_fields f USING (programme, project_id) WHERE c.listed) t
                JOIN partner_text_words w USING (text)""",
         ),
         (
@@ -177,8 +256,9 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
         temporary = "" if name in STORED else "TEMP "
         bounds = {"since": -_FOREVER, "until": _FOREVER} if "$since" in sql else None
         run(con, f"CREATE OR REPLACE {temporary}TABLE {name} AS {sql}", bounds)
-    run(con, "DROP TABLE IF EXISTS partner_rows")
-    run(con, "DROP TABLE IF EXISTS partner_keyed")
+    for name, _sql in _steps(False):
+        if name not in STORED:
+            run(con, f"DROP TABLE IF EXISTS {name}")
 
 
 def _lookups(con: duckdb.DuckDBPyConnection) -> None:

@@ -177,6 +177,32 @@ CREATE TABLE IF NOT EXISTS euroscivoc_concepts (
     source_id INTEGER NOT NULL
 );
 
+-- Earlier participations kept as evidence for partner search only (never counted by the
+-- indicators): the reduced Horizon 2020 participation table of the December 2020 CORDIS
+-- release (zambujo/eunets), keyed by the project's RCN, not its grant number.
+CREATE TABLE IF NOT EXISTS record_participations (
+    programme VARCHAR NOT NULL,       -- H2020
+    project_rcn BIGINT NOT NULL,      -- CORDIS record number of the project
+    pic BIGINT,
+    role VARCHAR,                     -- coordinator, participant or partner, as given
+    activity_type VARCHAR,            -- HES, REC, PRC, PUB, OTH
+    ec_contribution DECIMAL(18, 2),   -- NULL where the file says NA
+    country VARCHAR,                  -- CORDIS code as given (UK, EL)
+    start_date DATE,                  -- of the project
+    source_id INTEGER NOT NULL,
+    source_line BIGINT
+);
+
+-- The programme parts of those projects (a project may have several), as the file names
+-- them (ERC, MSCA, SC1...).
+CREATE TABLE IF NOT EXISTS record_project_parts (
+    programme VARCHAR NOT NULL,
+    project_rcn BIGINT NOT NULL,
+    part VARCHAR,
+    source_id INTEGER NOT NULL,
+    source_line BIGINT
+);
+
 -- Parsing helpers: every value arrives as text.
 CREATE OR REPLACE MACRO txt(x) AS NULLIF(trim(x), '');
 CREATE OR REPLACE MACRO placeholder(x) AS regexp_full_match(trim(x), '[xX]+');

@@ -350,6 +350,7 @@ def sources(request: HttpRequest) -> HttpResponse:
         "quarantined": found.quarantined,
         "indicators": indicators.REGISTRY.values(),
         "totals": found.totals,
+        "record": found.record,
     }
     return render(request, "web/sources.html", context)
 
