@@ -34,6 +34,8 @@ def test_a_us_university_gets_european_partners_with_reasons(bundled: Warehouse)
         )
         assert row["reasons"][-1].startswith(f"{row['projects']} project")
         assert row["name"]  # organisations known only from the unnamed H2020 record are not
+    # The busiest European partners of a US university took part in Horizon 2020 too.
+    assert any("of them in the Horizon 2020 record" in row["reasons"][-1] for row in found.rows)
 
 
 def test_organisations_known_only_from_the_earlier_record_are_never_suggested(

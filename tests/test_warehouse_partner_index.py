@@ -49,9 +49,10 @@ def test_the_earlier_record_is_evidence_only(bundled: Warehouse) -> None:
     # The file's own counts (data/README.md): 144,726 participations in 31,451 projects.
     assert loaded == [{"programme": "H2020", "n": 144_726, "projects": 31_451}]
     assert bundled.query("SELECT count(*) AS n FROM participations")[0]["n"] == 80_276
-    assert bundled.query(
-        "SELECT count(*) AS n FROM participations WHERE programme = 'H2020'"
-    )[0]["n"] == 0
+    assert (
+        bundled.query("SELECT count(*) AS n FROM participations WHERE programme = 'H2020'")[0]["n"]
+        == 0
+    )
     record = records.load(bundled)
     earlier = ~record.project_listed
     assert int(earlier.sum()) == 31_451

@@ -176,11 +176,17 @@ def _common(evidence: Evidence, first: int, second: int, introducers: Floats | N
 
 
 def _activity(evidence: Evidence, org: int, mine: np.ndarray, found: Mapping[str, Floats]) -> str:
-    """Projects, coordinations, the latest year and the EU contribution received."""
+    """Projects (those of the earlier record counted apart), coordinations, the latest year
+    and the EU contribution received."""
     received = float(evidence.org_ec[org])
     years = evidence.project_year[mine]
     latest = int(years.max()) if len(years) and years.max() > 0 else None
-    text = f"{_projects(len(mine))} in all, {int(found['coordinated'][org])} coordinated"
+    text = f"{_projects(len(mine))} in all"
+    earlier = int((~evidence.project_listed[mine]).sum())
+    if earlier:
+        # The earlier record's projects count too; say how many, as no page lists them.
+        text += f" ({earlier} of them in the Horizon 2020 record)"
+    text += f", {int(found['coordinated'][org])} coordinated"
     if latest:
         text += f", latest in {latest}"
     return text + f", EU contribution {euros(received)}"
