@@ -36,6 +36,8 @@ TABLES = (
     "ref_funding_schemes",
     "ref_countries",
     "euroscivoc_concepts",
+    "record_participations",
+    "record_project_parts",
     "quarantine",
     "value_issues",
     "load_warnings",
