@@ -19,6 +19,10 @@ Candidates beside the shipped signals (`signals.SIGNALS`):
   `fields_in_family` the ones of them that share fields.
 - `text_fields`: projects in the fields of science the question's words name (free text
   turned into field keys; a question's text is its topic's title).
+- `partners_in_part`: projects with the question's partner within its part; and
+  `small_in_part_coordinated`: coordinations of projects of at most two organisations in the
+  part (a fellowship's host and its partner abroad, which the Horizon 2020 record, without
+  topics, tells from a doctoral network only by size).
 
 Run: `cd benchmarks && ../.venv/bin/python partner_signals.py WAREHOUSE` (the bundled one).
 """
@@ -95,6 +99,9 @@ def candidates(evidence: Evidence, question: Question) -> dict[str, Floats]:
         text_fields[evidence.by_field[key]] += evidence.field_idf[key]
     found["text_fields"] = evidence.scores(text_fields)
     found["text_fields_coordinated"] = evidence.scores(text_fields, coordinators=True)
+    found["partners_in_part"] = evidence.scores(weights["partners"] * within)
+    small = (evidence.project_orgs.sizes() <= 2).astype(np.float64)
+    found["small_in_part_coordinated"] = evidence.scores(small * within, coordinators=True)
     return found
 
 
@@ -185,6 +192,7 @@ def main() -> None:
     extra = ["walk", "deepest_family", "deepest_family_coordinated", "fields_in_family"]
     extra += [f"level{n}" for n in (1, 2, 3, 4)]
     extra += ["text_fields", "text_fields_coordinated"]
+    extra += ["partners_in_part", "small_in_part_coordinated"]
     names = shipped + extra
     questions = prepared(evidence, cases, names)
     sets = {
@@ -193,7 +201,8 @@ def main() -> None:
         "+ random walk with restart": [*shipped, "walk"],
         "+ fields at each EuroSciVoc level": [*shipped, *(f"level{n}" for n in (1, 2, 3, 4))],
         "+ deepest topic family": [*shipped, *extra[1:4]],
-        "+ fields named by the question's words": [*shipped, *extra[-2:]],
+        "+ fields named by the question's words": [*shipped, *extra[-4:-2]],
+        "+ partner within the part, fellowship-sized coordinations": [*shipped, *extra[-2:]],
         "+ all of these": names,
         "random walk alone": ["walk"],
     }
