@@ -10,9 +10,9 @@ of a programme's table, or is older than the one it replaces, is refused unless 
 Memory is bounded by one file, not by the sum of all: each parsed table is written to an Arrow
 file in a staging folder beside the warehouse and read back memory-mapped, so the kernel can
 drop its pages until the table is loaded; DuckDB works under `BUILD_MEMORY` and spills to the
-same folder beyond it. The whole build is one transaction: committed once, the tables are
-written and compressed once (a commit per statement wrote and checkpointed the growing file
-again and again, which was most of the ingest's time).
+same folder beyond it. The loads run in a transaction committed once per file (a commit per
+statement wrote and checkpointed the growing file again and again, which was most of the
+ingest's time); the derived tables, a few large statements, commit each.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ SOURCE_TABLES = (
 Progress = Callable[[str, int, int], None]
 # DuckDB's working memory while building; beyond it, it spills to the staging folder. With the
 # parsed tables memory-mapped, this is most of what an ingest holds at any scale.
-BUILD_MEMORY = "512MB"
+BUILD_MEMORY = "1GB"
 
 
 @dataclass
@@ -340,19 +340,26 @@ def _build(
                         progress(f"loading {item.source.name}", done, total)
                     _load_file(con, item, group)
                     item.release()  # in the warehouse now: its memory goes to the next
-                    # (a transaction keeps the tables it read until it ends)
-                    run(con, "COMMIT")
-                    run(con, "BEGIN TRANSACTION")
+                    _commit(con)  # a transaction keeps the tables it read until it ends
                 if not replace:
                     _refuse_older(con, group, before)
             if progress:
                 progress("deriving projects, organisations, countries", total, total)
-            derive.rebuild(con)
+            # Derived, each statement committing: the updates of every participation row
+            # would otherwise hold their old versions in memory until the end (at 10 times
+            # the full scale, more than the build's memory).
             run(con, "COMMIT")
+            derive.rebuild(con)
             run(con, "CHECKPOINT")
         building.replace(warehouse)
     finally:
         building.unlink(missing_ok=True)
+
+
+def _commit(con: duckdb.DuckDBPyConnection) -> None:
+    """End the build's transaction so far and start the next."""
+    run(con, "COMMIT")
+    run(con, "BEGIN TRANSACTION")
 
 
 def _drop_group(con: duckdb.DuckDBPyConnection, group: _Group) -> None:
