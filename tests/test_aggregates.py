@@ -35,6 +35,14 @@ SELECT programme, year, year_basis, signature_year, programme_part_code, program
        CAST(COALESCE(role = 'coordinator', false) AS BIGINT) AS coordinated_projects,
        ec_contribution, net_ec_contribution
 FROM participation_facts;
+CREATE OR REPLACE TABLE aggregate_country_cells AS
+SELECT programme, year, programme_part_code, scheme_group, role, activity_type, country,
+       country_status, 1::BIGINT AS participations,
+       CAST(funded AS BIGINT) AS funded_participations,
+       CAST(NOT funded AS BIGINT) AS unfunded_participations,
+       CAST(COALESCE(role = 'coordinator', false) AS BIGINT) AS coordinated_projects,
+       ec_contribution, net_ec_contribution
+FROM participation_facts WHERE country IS NOT NULL;
 CREATE OR REPLACE TABLE aggregate_field_cells AS
 SELECT f.programme, f.year, f.programme_part_code, f.scheme_group, f.role, f.activity_type,
        x.level1, 1::BIGINT AS participations
@@ -58,6 +66,9 @@ FILTERS: list[dict[str, Any]] = [
     {"role": ["participant", "associatedPartner"]},
     {"organisation_type": "HES", "programme": "H2020"},
     {"years": "2014-2020", "organisation_type": "PRC"},  # two columns: counted on the facts
+    {"scheme_group": "collaborative"},
+    {"role": "coordinator", "organisation_type": "HES"},  # two columns: counted on the facts
+    {"field": "natural sciences"},  # names projects: the cells one per participation
 ]
 SUBJECTS = ["DE", "EU", "US,CA"]
 

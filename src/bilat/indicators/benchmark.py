@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from bilat.cordis.programme_parts import PROGRAMMES
 from bilat.indicators import caveats
-from bilat.indicators.measures import ADDITIVE, BREAKDOWN, aggregates, cell_sums, measured, share
+from bilat.indicators.measures import ADDITIVE, BREAKDOWN, cell_sums, measured, share
 from bilat.indicators.participation import ORDER_PROGRAMME
 from bilat.indicators.registry import Option, indicator
 from bilat.indicators.scope import Scope, parse_subject
@@ -55,21 +55,24 @@ def peer_benchmark(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any
     shown = list(dict.fromkeys((*peers.countries, *scope.subject.countries)))
     where, params = scope.where()
     measures = BREAKDOWN
-    # Ranks need every country's participations and contribution (sums, quick); the distinct
-    # organisations and projects, the costly part, only the countries shown.
+    # Ranks need every country's participations and contribution: sums, read from the cells
+    # per country built at ingest; the distinct organisations and projects, the costly part,
+    # only for the countries shown, from their own rows.
     additive = tuple(m for m in measures if m in ADDITIVE)
+    third = "country_status = 'third_country'"
     return warehouse.arrow(
         f"""
         WITH f AS NOT MATERIALIZED (SELECT * FROM participation_facts WHERE {where}),
         everyone AS (SELECT programme, {cell_sums(("participations",))},
                             sum(ec_contribution) AS ec_contribution
-                     FROM {scope.cells('aggregate_cells')} WHERE {where} GROUP BY programme),
-        per_country AS (SELECT programme, country, {aggregates(additive)},
-                               count(*) FILTER (WHERE country_status = 'third_country')
-                                   AS third_country_participations,
-                               COALESCE(sum(ec_contribution) FILTER (
-                                   WHERE country_status = 'third_country'), 0) AS third_ec
-                        FROM f WHERE country IS NOT NULL GROUP BY programme, country),
+                     FROM {scope.cells("aggregate_cells")} WHERE {where} GROUP BY programme),
+        per_country AS (SELECT programme, country, {cell_sums(additive)},
+                               CAST(COALESCE(sum(participations) FILTER (WHERE {third}), 0)
+                                    AS BIGINT) AS third_country_participations,
+                               COALESCE(sum(ec_contribution) FILTER (WHERE {third}), 0)
+                                   AS third_ec
+                        FROM {scope.cells("aggregate_country_cells")} WHERE {where}
+                        GROUP BY programme, country),
         shown AS NOT MATERIALIZED (SELECT * FROM f WHERE list_contains($shown, country)),
         shown_distinct AS ({measured("shown", ("country",), ("organisations", "projects"))}),
         ranked AS (SELECT *,
@@ -96,7 +99,7 @@ def peer_benchmark(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any
                r.rank_participations, r.rank_ec_contribution,
                max(r.third_countries) OVER (PARTITION BY p.programme) AS third_countries
         FROM everyone e
-        JOIN (SELECT DISTINCT programme FROM {scope.cells('aggregate_cells')} WHERE {where}) p
+        JOIN (SELECT DISTINCT programme FROM {scope.cells("aggregate_cells")} WHERE {where}) p
             USING (programme)
         CROSS JOIN (SELECT unnest($shown) AS code) wanted
         JOIN countries c ON c.cordis_code = wanted.code

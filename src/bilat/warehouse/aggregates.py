@@ -10,6 +10,9 @@ the costly one, and it does not depend on the country, so it is computed here on
   attributes the breakdowns group by (a few thousand cells for half a million rows). Every
   filter is a condition on a column of the same name, so an indicator applies the very same
   WHERE clause to the cells and sums them.
+- `aggregate_country_cells`: the same sums per programme, filter columns, country and its
+  status (about a quarter of the facts' rows), from which the peer benchmark ranks every
+  country without reading every participation.
 - `aggregate_field_cells`, `aggregate_subfield_cells`: participations per field of science,
   each participation once per distinct field of its project, as the breakdowns count them;
   `aggregate_project_level1`: each project's distinct top-level fields.
@@ -51,6 +54,14 @@ CREATE OR REPLACE TABLE aggregate_cells AS
 SELECT programme, year, year_basis, signature_year, programme_part_code, programme_part, pillar,
        scheme_group, funding_scheme, role, activity_type, sme, {_SUMS}
 FROM participation_facts GROUP BY ALL
+"""
+
+# The sums per country under the filters (the benchmark ranks every third country).
+_COUNTRY_CELLS = f"""
+CREATE OR REPLACE TABLE aggregate_country_cells AS
+SELECT programme, year, programme_part_code, scheme_group, role, activity_type, country,
+       country_status, {_SUMS}
+FROM participation_facts WHERE country IS NOT NULL GROUP BY ALL
 """
 
 # Participations per project and filter cell: what the field cells and the projects' masks
@@ -96,6 +107,11 @@ _PER_PARTICIPATION = {
         CAST(COALESCE(NOT funded, false) AS INTEGER) AS unfunded_participations,
         CAST(COALESCE(role = 'coordinator', false) AS INTEGER) AS coordinated_projects
         FROM participation_facts)""",
+    "aggregate_country_cells": """(SELECT *, 1 AS participations,
+        CAST(COALESCE(funded, false) AS INTEGER) AS funded_participations,
+        CAST(COALESCE(NOT funded, false) AS INTEGER) AS unfunded_participations,
+        CAST(COALESCE(role = 'coordinator', false) AS INTEGER) AS coordinated_projects
+        FROM participation_facts WHERE country IS NOT NULL)""",
     "aggregate_field_cells": """(SELECT f.*, 1 AS participations, x.level1
         FROM participation_facts f LEFT JOIN
              (SELECT DISTINCT programme, project_id, level1 FROM project_field_levels) x
@@ -115,6 +131,7 @@ def cells(table: str, *, per_project: bool) -> str:
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute every aggregate table from `participation_facts` and the field levels."""
     run(con, _CELLS)
+    run(con, _COUNTRY_CELLS)
     run(con, _PROJECT_CELLS)
     run(con, _PROJECT_LEVEL1)
     run(

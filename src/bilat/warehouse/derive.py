@@ -22,8 +22,10 @@ from bilat.warehouse.sql import run
 
 # Bumped whenever a derived table changes shape: a warehouse built by an earlier bilat is then
 # re-derived by the next ingest, and refused by readers until it is.
-VERSION = 9  # 7: aggregate_project_level1 (missing, it answered 500); 8: the partner index;
-# 9: the earlier record (reduced Horizon 2020 participations) in the partner index
+# 7: aggregate_project_level1 (missing, it answered 500); 8: the partner index;
+# 9: the earlier record (reduced Horizon 2020 participations) in the partner index;
+# 10: aggregate_country_cells (the peer benchmark's sums per country)
+VERSION = 10
 
 # A point given to organisations in this many distinct cities of one country is a
 # geocoder's country centre, not a place.
