@@ -142,3 +142,16 @@ def test_erasing_a_person_removes_their_meetings(workshop):
     operations.propose(None, plan)
     erase_person(None, people["cnrs"])
     assert [m.eu.first_name for m in plan.meetings.all()] == ["Dora"]
+
+
+def test_an_empty_schedule_points_to_the_form_below_only_when_there_is_one(workshop):
+    editor = Client()
+    editor.force_login(make_editor())
+    event, _ = workshop
+    page = editor.get(f"/coordination/events/{event.slug}/meetings/").content.decode()
+    assert "add one below" in page and "Add a meeting" in page
+    lonely = make_event(title="Nobody matched yet")
+    register(None, lonely, make_person(country="US", consents=MATCHED), source="t", notify=False)
+    page = editor.get(f"/coordination/events/{lonely.slug}/meetings/").content.decode()
+    assert "below" not in page and "Add a meeting" not in page
+    assert "there are 0 on the EU side and 1 on the US side" in page

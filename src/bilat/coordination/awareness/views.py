@@ -15,6 +15,7 @@ from bilat.coordination.awareness import report as activity_report
 from bilat.coordination.awareness.forms import PeriodForm
 from bilat.coordination.awareness.models import Activity
 from bilat.coordination.events.models import Event
+from bilat.coordination.filtering import known, paged
 from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.reporting import write_report
 from bilat.coordination.roles import editor_required
@@ -23,10 +24,14 @@ from bilat.downloads import report_file
 from bilat.errors import ParameterError
 
 
+def _this_year() -> dict[str, date]:
+    today = timezone.localdate()
+    return {"start": date(today.year, 1, 1), "end": date(today.year, 12, 31)}
+
+
 def _period(request: HttpRequest, *, bound: bool = False) -> PeriodForm:
     """The period asked for; this year by default (`bound`: as if it had been asked for)."""
-    today = timezone.localdate()
-    initial = {"start": date(today.year, 1, 1), "end": date(today.year, 12, 31)}
+    initial = _this_year()
     return PeriodForm(request.GET or (initial if bound else None), initial=initial)
 
 
@@ -45,16 +50,17 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @editor_required
 def log(request: HttpRequest) -> HttpResponse:
-    """Every activity with its reach; the report form for a period."""
+    """Every activity with its reach, 50 a page; the report form for a period."""
+    known(request, "page")
     # Newest first (a query that sums is not ordered by the model's Meta: say it here).
     activities = (
         Activity.objects.select_related("event")
         .annotate(people=Sum("reach__people"), organisations=Sum("reach__organisations"))
         .order_by("-date", "title", "pk")
     )
-    return render(
-        request, "awareness/log.html", {"activities": activities, "period": _period(request)}
-    )
+    # The period's boxes send the report its query; the log's own query is its page.
+    context = {"pager": paged(request, activities), "period": PeriodForm(initial=_this_year())}
+    return render(request, "awareness/log.html", context)
 
 
 @editor_required

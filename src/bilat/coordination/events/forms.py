@@ -3,17 +3,21 @@ of people."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from bilat.coordination.events import questions
 from bilat.coordination.events.models import Event, Kind, Location, Question, Registration
+from bilat.coordination.filtering import ListFilter
 from bilat.coordination.stakeholders.forms import PersonForm
-from bilat.coordination.stakeholders.models import Theme
+from bilat.coordination.stakeholders.models import MatchState, Organisation, Theme
+from bilat.coordination.vocabulary import Side
 
 
-class EventFilter(forms.Form):
+class EventFilter(ListFilter):
     kind = forms.ChoiceField(choices=[("", "Any type"), *Kind.choices], required=False)
     place = forms.ChoiceField(choices=[("", "Anywhere"), *Location.choices], required=False)
     theme = forms.ModelChoiceField(
@@ -54,11 +58,39 @@ class AttendanceForm(forms.Form):
     def attended(self) -> dict[int, bool | None]:
         return {r.pk: bool(self.cleaned_data[f"r{r.pk}"]) for r in self.registrations}
 
-    def rows(self) -> list[tuple[Registration, str, bool]]:
-        """Each registration with its box's name and whether it is ticked. The template
-        writes the boxes itself: rendering hundreds of bound fields took most of the page's
-        time."""
-        return [(r, f"r{r.pk}", bool(r.attended)) for r in self.registrations]
+    def rows(self) -> list[SheetRow]:
+        """Each registration as the sheet shows it, with its box's name and whether it is
+        ticked. The template writes the boxes itself, from words put together here: rendering
+        hundreds of bound fields, labels and links took most of the page's time."""
+        sides, states = dict(Side.choices), dict(MatchState.choices)
+        rows = []
+        for r in self.registrations:
+            organisation = r.person.organisation if r.person else None
+            rows.append(
+                SheetRow(
+                    box=f"r{r.pk}",
+                    ticked=bool(r.attended),
+                    person=str(r.person or "Erased person"),
+                    organisation=organisation,
+                    match=states[organisation.match_state].lower() if organisation else "",
+                    side=sides.get(r.side, r.side),
+                    registered=f"{timezone.localtime(r.created):%Y-%m-%d}",
+                )
+            )
+        return rows
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One line of the attendance sheet."""
+
+    box: str
+    ticked: bool
+    person: str
+    organisation: Organisation | None
+    match: str
+    side: str
+    registered: str
 
 
 class ImportForm(forms.Form):

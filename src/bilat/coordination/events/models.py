@@ -232,6 +232,13 @@ class Registration(models.Model):
 
     class Meta:
         ordering = ("event", "created", "id")
+        # Counts per event and status (places left, the API's list, the workshop series and
+        # its participants) read this index alone, not the table.
+        indexes = (
+            models.Index(
+                fields=("event", "status", "attended", "person"), name="registration_counts"
+            ),
+        )
         constraints = (
             models.UniqueConstraint(
                 fields=("event", "person"),

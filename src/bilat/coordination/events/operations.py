@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bilat.coordination.audit.operations import Actor, record
@@ -36,10 +37,23 @@ def attendance_changed(actor: Actor, event: Event) -> None:
 
 def with_places(events: QuerySet[Event]) -> QuerySet[Event]:
     """The events with their confirmed registrations counted in the same query, so that
-    `places_left` of each one asks nothing more (a list of events, not one query each)."""
-    return events.annotate(
-        n_confirmed=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED))
+    `places_left` of each one asks nothing more (a list of events, not one query each).
+
+    Counted for each event by the registrations' (event, status) index, not by joining every
+    registration to its event and grouping on all the event's columns: that read the 40,000
+    registrations of a large project for a page of 100 events."""
+    confirmed = (
+        Registration.objects.filter(event=OuterRef("pk"), status=Status.CONFIRMED)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    # Only an event with a limit has places to count (`places_left` of the others is None).
+    counted = Case(
+        When(capacity__isnull=True, then=Value(0)), default=Coalesce(Subquery(confirmed), 0)
+    )
+    return events.annotate(n_confirmed=counted)
 
 
 def places_left(event: Event) -> int | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,6 +31,7 @@ from bilat.coordination.events.forms import (
     RegistrationForm,
 )
 from bilat.coordination.events.joining import online_link
+from bilat.coordination.events.listing import listed
 from bilat.coordination.events.models import Document, Event, Registration, Status
 from bilat.coordination.events.operations import (
     cancel,
@@ -39,7 +41,7 @@ from bilat.coordination.events.operations import (
     register_person,
 )
 from bilat.coordination.events.requests import request_registration
-from bilat.coordination.filtering import filtered
+from bilat.coordination.filtering import Paged, filtered, known, paged
 from bilat.coordination.reporting import write_report
 from bilat.coordination.roles import editor_required, is_editor
 from bilat.coordination.stakeholders.forms import PersonForm
@@ -51,16 +53,23 @@ from bilat.errors import CoordinationError
 
 @require_GET
 def events(request: HttpRequest) -> HttpResponse:
-    """Upcoming and past events, filtered by type, place and theme."""
+    """Upcoming and past events, filtered by type, place and theme, each list a page of 50 at a
+    time with its own pager (`?page=` coming up, `?past=` past events)."""
     form = EventFilter(request.GET or None)
-    published = Event.objects.published().prefetch_related("themes")
-    found = filtered(published, form, {"theme": "themes"})
+    known(request, form.fields, "page", "past")
+    found = filtered(Event.objects.published(), form, {"theme": "themes"})
     today = timezone.localdate()
+    chosen = {name: request.GET[name] for name in form.fields if request.GET.get(name)}
     context = {
         "form": form,
-        "upcoming": found.filter(ends__gte=today).order_by("starts", "pk"),
-        "past": found.filter(ends__lt=today),
-    }
+        "feed_query": urlencode(chosen),
+        "lists": [
+            ("coming-up", "Coming up", "No event announced yet.",
+             paged(request, found.filter(ends__gte=today).order_by("starts", "pk"), rows=listed)),
+            ("past-events", "Past events", "None.",
+             paged(request, found.filter(ends__lt=today), parameter="past", rows=listed)),
+        ],
+    }  # fmt: skip
     return render(request, "events/events.html", context)
 
 
@@ -173,6 +182,7 @@ def _ics(events: Iterable[Event], name: str) -> HttpResponse:
 def feed(request: HttpRequest) -> HttpResponse:
     """Every published event, for calendar subscriptions; the event list's filters narrow it
     (`?kind=thematic_workshop` subscribes to the thematic workshops only)."""
+    known(request, EventFilter.base_fields)
     published = Event.objects.published().order_by("starts", "pk")
     found = filtered(published, EventFilter(request.GET or None), {"theme": "themes"})
     return _ics(found, "bilat-events.ics")
@@ -216,18 +226,21 @@ def me_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @editor_required
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
-    """An event's registrations, attendance sheet and statistics; add a registrant."""
+    """An event's registrations, attendance sheet (50 a page: saving a page marks the people
+    it shows) and statistics; add a registrant."""
+    known(request, "page")
     found = get_object_or_404(Event, slug=slug)
-    confirmed = list(
-        found.registrations.filter(status=Status.CONFIRMED).select_related("person__organisation")
+    confirmed = found.registrations.filter(status=Status.CONFIRMED).select_related(
+        "person__organisation"
     )
+    sheet: Paged[Registration] = paged(request, confirmed.order_by("created", "pk"))
     attendance = AttendanceForm(
-        request.POST if "attendance" in request.POST else None, registrations=confirmed
+        request.POST if "attendance" in request.POST else None, registrations=list(sheet.rows)
     )
     if attendance.is_bound and attendance.is_valid():
         changed = mark_attendance(request.user, found, attendance.attended())
         messages.success(request, f"Attendance saved ({changed} changed).")
-        return redirect("manage-event", slug=slug)
+        return redirect(request.get_full_path())
     adding = PersonForm(request.POST if "add" in request.POST else None, require_registration=True)
     if adding.is_bound and adding.is_valid():
         try:
@@ -243,6 +256,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "event": found,
         "attendance": attendance,
+        "sheet": sheet,
         "adding": adding,
         "others": found.registrations.exclude(status=Status.CONFIRMED).select_related("person"),
         "pending": pending,
@@ -270,8 +284,11 @@ def outcome_report(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 
 @editor_required
 def series(request: HttpRequest) -> HttpResponse:
-    """Every thematic and funding-opportunity workshop, and what they add up to."""
-    return render(request, "events/series.html", {"series": statistics.workshop_series()})
+    """Every thematic and funding-opportunity workshop (50 a page), and what they add up to."""
+    known(request, "page")
+    found = statistics.workshop_series()
+    context = {"series": found, "pager": paged(request, found.events)}
+    return render(request, "events/series.html", context)
 
 
 SESSION_KEY = "bilat-import"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from bilat.coordination.events.models import Event
+from bilat.coordination.filtering import ListFilter
 from bilat.coordination.recommendations.models import (
     Addressee,
     Barrier,
@@ -59,7 +60,7 @@ class StatusForm(forms.Form):
     note = forms.CharField(max_length=500, required=False)
 
 
-class RegisterFilter(forms.Form):
+class RegisterFilter(ListFilter):
     status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
     barrier = forms.ChoiceField(choices=[("", "Any barrier"), *Barrier.choices], required=False)
     addressee = forms.ChoiceField(

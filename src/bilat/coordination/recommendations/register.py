@@ -3,7 +3,8 @@ names only published source events (`Recommendation.objects.public()`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import pyarrow as pa
 
@@ -51,3 +52,38 @@ def table(found: Iterable[Recommendation]) -> pa.Table:
         title="Recommendations register",
         source="bilat coordination (public register)",
     )
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A recommendation as the register's page lists it, its labels put together in Python
+    once (in the template, each label and link cost more than the row itself)."""
+
+    pk: int
+    reference: str
+    title: str
+    barrier: str
+    addressee: str
+    priority: str
+    owner: str
+    status: str
+    sources: tuple[tuple[str, str], ...]  # (slug, title) of each published source event
+
+
+def listed(found: Sequence[Recommendation]) -> list[Listed]:
+    """The page's recommendations, in their order."""
+    return [
+        Listed(
+            pk=r.pk,
+            reference=r.reference,
+            title=r.title,
+            barrier=r.get_barrier_display(),
+            addressee=r.get_addressee_display()
+            + (f" · {r.get_funder_type_display()}" if r.funder_type != "any" else ""),
+            priority=r.get_priority_display(),
+            owner=r.owner,
+            status=r.get_status_display(),
+            sources=tuple((e.slug, e.title) for e in r.public_sources()),
+        )
+        for r in found
+    ]

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from bilat.coordination.events.models import Event
-from bilat.coordination.filtering import filtered, page_of
+from bilat.coordination.filtering import filtered, known, paged
 from bilat.coordination.recommendations.forms import (
     RecommendationForm,
     RegisterFilter,
@@ -22,25 +22,28 @@ from bilat.coordination.recommendations.operations import (
     create_recommendation,
     update_recommendation,
 )
+from bilat.coordination.recommendations.register import listed
 from bilat.coordination.recommendations.register import table as register_table
 from bilat.coordination.roles import editor_required, is_editor
 from bilat.downloads import download
 from bilat.errors import CoordinationError
 
 
-def _filtered(request: HttpRequest) -> tuple[RegisterFilter, QuerySet[Recommendation]]:
+def _filtered(request: HttpRequest, *also: str) -> tuple[RegisterFilter, QuerySet[Recommendation]]:
+    """The register's filter and what it keeps; `also`: the other parameters the page reads."""
     form = RegisterFilter(request.GET or None)
+    known(request, form.fields, *also)
     found = filtered(Recommendation.objects.public(), form, {"event": "source_events"})
     return form, found
 
 
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
-    """Every published recommendation, with its status, barrier, addressee and owner, 100 a
+    """Every published recommendation, with its status, barrier, addressee and owner, 50 a
     page (the downloads hold them all)."""
-    form, found = _filtered(request)
-    page, query = page_of(request, found)
-    context = {"form": form, "page": page, "query": query}
+    form, found = _filtered(request, "page")
+    pager = paged(request, found, rows=listed)
+    context = {"form": form, "pager": pager, "query": pager.others}
     return render(request, "recommendations/register.html", context)
 
 

@@ -9,10 +9,11 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 
 from bilat.coordination import countries, limits
+from bilat.coordination.filtering import select_in_one_template
 from bilat.coordination.stakeholders.accounts import Signup
-from bilat.coordination.stakeholders.models import Person, Purpose
+from bilat.coordination.stakeholders.models import Person, Purpose, Theme
 from bilat.coordination.stakeholders.operations import PersonData
-from bilat.coordination.vocabulary import Sector
+from bilat.coordination.vocabulary import Sector, Side
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -62,6 +63,7 @@ class PersonForm(PublicForm):
     def __init__(self, *args: Any, require_registration: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.require_registration = require_registration
+        select_in_one_template(self)
 
     def clean_consents(self) -> list[str]:
         consents: list[str] = self.cleaned_data["consents"]
@@ -130,3 +132,14 @@ class LimitedLogin(AuthenticationForm):
 
 class LimitedAdminLogin(LimitedLogin, AdminAuthenticationForm):
     """The admin's own log-in page, with the same brakes."""
+
+
+class DirectoryFilter(forms.Form):
+    """What the directory's page and its download accept as filters (the page writes its own
+    boxes): a value outside these answers 400 naming the parameter, not the whole directory."""
+
+    q = forms.CharField(required=False, max_length=200)
+    side = forms.ChoiceField(choices=[("", "Any"), *Side.choices], required=False)
+    sector = forms.ChoiceField(choices=[("", "Any"), *Sector.choices], required=False)
+    theme = forms.ModelChoiceField(Theme.objects.all(), required=False, to_field_name="name")
+    consent = forms.ChoiceField(choices=[("", "Anything"), *Purpose.choices], required=False)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bilat.coordination import limits
-from bilat.coordination.filtering import page_of
+from bilat.coordination.filtering import checked, known, paged
 from bilat.coordination.roles import editor_required, is_editor
 from bilat.coordination.stakeholders import directory, matching
 from bilat.coordination.stakeholders.accounts import (
@@ -29,7 +29,12 @@ from bilat.coordination.stakeholders.accounts import (
     read_link,
     request_account,
 )
-from bilat.coordination.stakeholders.forms import LimitedLogin, PersonForm, SignupForm
+from bilat.coordination.stakeholders.forms import (
+    DirectoryFilter,
+    LimitedLogin,
+    PersonForm,
+    SignupForm,
+)
 from bilat.coordination.stakeholders.models import (
     Organisation,
     Person,
@@ -165,13 +170,14 @@ ORGANISATIONS_SHOWN = 30
 
 @editor_required
 def people(request: HttpRequest) -> HttpResponse:
-    """The directory, filtered, 100 people a page; the organisations with most people."""
+    """The directory, filtered, 50 people a page; the organisations with most people."""
+    known(request, DirectoryFilter.base_fields, "page")
+    checked(DirectoryFilter(request.GET))
     found = directory.search(request.GET).select_related("organisation")
-    page, query = page_of(request, found.prefetch_related("themes"))
-    directory.count_registrations(page)
+    pager = paged(request, found, rows=directory.listed)
     context = {
-        "page": page,
-        "query": query,
+        "pager": pager,
+        "query": pager.others,
         "sides": Side.choices,
         "sectors": Sector.choices,
         "purposes": Purpose.choices,
@@ -186,6 +192,8 @@ def people(request: HttpRequest) -> HttpResponse:
 def people_csv(request: HttpRequest) -> HttpResponse:
     """The filtered directory as CSV: a mailing list of those who agreed to the newsletter
     is `?consent=newsletter`."""
+    known(request, DirectoryFilter.base_fields)
+    checked(DirectoryFilter(request.GET))
     return download(directory.table(directory.search(request.GET)), "csv", "stakeholders")
 
 
