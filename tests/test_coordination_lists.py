@@ -11,11 +11,13 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db.models import Count
 from django.test import Client
 
 from bilat.coordination.awareness.models import Activity
 from bilat.coordination.events.models import Event, Registration, Status
 from bilat.coordination.recommendations.models import Recommendation
+from bilat.coordination.stakeholders import directory
 from bilat.coordination.stakeholders.models import Organisation, Person
 
 from factories import make_editor, make_event, make_person
@@ -214,3 +216,19 @@ def test_the_values_a_list_offers_are_answered(url):
     client.force_login(make_editor())
     make_person()
     assert client.get(url).status_code == 200
+
+
+def test_the_directory_lists_the_organisations_with_most_people_as_a_plain_count_does():
+    organisations = Organisation.objects.bulk_create(
+        Organisation(name=f"Organisation {chr(90 - n % 26)}{n}", country="DE") for n in range(40)
+    )
+    Person.objects.bulk_create(
+        Person(first_name="A", last_name=f"B{n}", email=f"p{n}@example.org",
+               organisation=organisations[(n * 7) % 23 if n % 5 else n % 4])
+        for n in range(120)
+    )  # fmt: skip
+    plain = Organisation.objects.annotate(n_people=Count("people"))
+    for n in (1, 3, 10, 23, 30, 40, 45):
+        expected = [(o.pk, o.n_people) for o in plain.order_by("-n_people", "name", "pk")[:n]]
+        found = [(o.pk, o.n_people) for o in directory.largest_organisations(n)]
+        assert found == expected, n
