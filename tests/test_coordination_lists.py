@@ -209,6 +209,9 @@ def test_a_value_a_list_does_not_accept_answers_400_naming_the_parameter(url, pa
         "/recommendations/?status=proposed&page=1",
         "/coordination/people/?q=ann&side=US&sector=university&consent=newsletter",
         "/coordination/changes/?model=stakeholders.Person",
+        # What newsletters and social networks add to a link they pass on is no mistake.
+        "/events/?utm_source=newsletter&utm_medium=email&fbclid=IwAR0abc",
+        "/recommendations/?status=proposed&gclid=abc",
     ],
 )
 def test_the_values_a_list_offers_are_answered(url):

@@ -73,10 +73,20 @@ def known(request: HttpRequest, *names: Iterable[str] | str) -> None:
     form's fields)."""
     accepted = [n for group in names for n in ((group,) if isinstance(group, str) else group)]
     for name in request.GET:
-        if name not in accepted:
+        if name not in accepted and not _decoration(name):
             raise ParameterError(
                 name, f"this page has no such parameter; use {', '.join(accepted)}"
             )
+
+
+# What newsletters, social networks and ads add to a link they pass on (a shared link to
+# /events/ comes back as /events/?utm_source=newsletter&fbclid=...): read by no page, and
+# never the visitor's mistake, so never refused.
+_DECORATIONS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "igshid", "mc_cid", "mc_eid"})
+
+
+def _decoration(name: str) -> bool:
+    return name.startswith("utm_") or name in _DECORATIONS
 
 
 def checked(form: forms.Form) -> forms.Form:
