@@ -141,6 +141,23 @@ def test_the_log_has_no_button_per_row_and_its_old_address_is_gone(workshop):
     assert gone.status_code == 404
 
 
+def test_the_log_shows_an_activity_without_reach_as_not_recorded_never_zero(workshop):
+    editor = Client()
+    editor.force_login(make_editor())
+    Activity.objects.create(kind="newsletter", title="Letter without reach", date=date.today())
+    log = editor.get("/coordination/awareness/").content.decode().split("<h2>Log</h2>")[1]
+    row = re.search(
+        r"<tr><td>[^<]*</td><td>[^<]*</td><td><a [^>]*>Letter without reach.*?</tr>", log, re.S
+    )
+    assert row is not None
+    numbers = re.findall(r'<td class="num">(.*?)</td>', row.group(0))
+    assert numbers == ['<span title="No reach recorded">—</span>'] * 2
+    # The workshop's reach (two attendees from two organisations) is shown as recorded.
+    workshop_row = re.search(r"Oceans workshop.*?</tr>", log, re.S)
+    assert workshop_row is not None
+    assert re.findall(r'<td class="num">(\d+)</td>', workshop_row.group(0)) == ["2", "2"]
+
+
 def test_an_event_cannot_be_logged_twice_in_the_admin(workshop):
     form = ActivityForm(
         {"kind": "talk", "title": "Again", "date": PAST.isoformat(), "event": workshop.pk}
