@@ -135,7 +135,7 @@ def test_results_by_side_and_sector_in_the_statistics_and_the_report(held):
     editor.force_login(make_editor())
     stats = editor.get(f"/coordination/events/{event.slug}/").content.decode()
     assert "Ratings by side" in stats and "2 answers from 2 attendees invited (100%)" in stats
-    assert "fewer than 3 answers is not shown" in stats
+    assert "No group of fewer than 3 answers is shown" in stats
     page = editor.get(f"/coordination/events/{event.slug}/survey/").content.decode()
     assert "Shorter talks" in page
     document = report.build(event)

@@ -79,7 +79,7 @@ def test_an_attendee_answers_the_survey_and_the_outcome_report_shows_it(
     # One answer: editors know who came, so its rating is not shown, not even as the mean.
     expect(results).to_contain_text("All1—")
     expect(results).not_to_contain_text("4.00")
-    expect(editor.get_by_text("fewer than 3 answers is not shown")).to_be_visible()
+    expect(editor.get_by_text("No group of fewer than 3 answers is shown")).to_be_visible()
     shot(editor, "survey-statistics")
     # The HTML report opens in the browser, styled by its own sheet.
     editor.get_by_role("link", name="HTML").first.click()

@@ -21,8 +21,9 @@ from bilat.coordination.vocabulary import Sector, Side
 # The fewest answers a figure is shown for, and what the pages and reports say where one is not.
 FEWEST = 3
 WITHHELD = (
-    f"A figure for fewer than {FEWEST} answers is not shown (—), nor one from which it could "
-    "be worked out: editors know who came, so it could tell what one of them answered."
+    f"No group of fewer than {FEWEST} answers is shown on its own (its figures read —), nor "
+    "one from which it could be worked out: editors know who came, so it could tell what one "
+    "of them answered."
 )
 SIDES = dict(Side.choices)
 SECTORS = dict(Sector.choices)
