@@ -8,6 +8,7 @@ import pytest
 
 from bilat.bridges import search
 from bilat.errors import ParameterError
+from bilat.formatting import euros as euros_text
 from bilat.warehouse.store import Warehouse
 
 UC = 999467340  # The Regents of the University of California
@@ -36,6 +37,26 @@ def test_a_us_university_gets_european_partners_with_reasons(bundled: Warehouse)
         assert row["name"]  # organisations known only from the unnamed H2020 record are not
     # The busiest European partners of a US university took part in Horizon 2020 too.
     assert any("of them in the Horizon 2020 record" in row["reasons"][-1] for row in found.rows)
+
+
+def test_the_contribution_reason_leaves_out_the_records_unknown_amounts(
+    bundled: Warehouse,
+) -> None:
+    """The Horizon 2020 record leaves the contribution out of most rows: a reason sums the
+    other projects' and says so, never "EU contribution €0" for amounts not given."""
+    found = search.for_theme(bundled, topic="HORIZON-CL5", side="US", limit=50)
+    reasons = [row["reasons"][-1] for row in found.rows]
+    with_record = [r for r in reasons if "of them in the Horizon 2020 record" in r]
+    assert with_record
+    assert all(" in the other " in r or "EU contribution not known" in r for r in with_record)
+    # The amounts summed are those of the listed projects: for a university, its Horizon
+    # Europe participations' contributions in the facts.
+    row = next(r for r in found.rows if " in the other " in r["reasons"][-1])
+    listed = bundled.query(
+        "SELECT sum(ec_contribution) AS ec FROM participation_facts WHERE pic = $pic",
+        {"pic": row["pic"]},
+    )[0]["ec"]
+    assert euros_text(listed) in row["reasons"][-1]
 
 
 def test_organisations_known_only_from_the_earlier_record_are_never_suggested(
@@ -108,6 +129,10 @@ def test_open_coordinators_list_their_projects_with_us_participants(bundled: War
     [
         (lambda w: search.for_theme(w, field="no such field of science"), "field"),
         (lambda w: search.for_theme(w), "topic"),
+        # A topic or words no project matches would be answered by popularity alone.
+        (lambda w: search.for_theme(w, topic="ZZZZ-NOPE"), "topic"),
+        (lambda w: search.for_theme(w, topic="H2020-LC-SC3-2018"), "topic"),
+        (lambda w: search.for_theme(w, text="xqzzyv blorft"), "text"),
         (lambda w: search.for_organisation(w, 1), "organisation"),
     ],
 )

@@ -295,9 +295,12 @@ def _postings(tables: IndexTables, inverted: dict[str, Inverted], keys: int) -> 
 def _link(evidence: Evidence) -> None:
     """What follows from the participations: each organisation's projects and EU
     contribution, and which projects have participants on each side of the Atlantic."""
+    # Summed over the listed projects only: the earlier record (Horizon 2020, reduced) leaves
+    # the contribution out of most rows, and an unknown is not a zero.
+    listed = evidence.project_listed[evidence.participation_project]
     evidence.org_ec = np.bincount(
         evidence.participation_org,
-        weights=evidence.participation_ec,
+        weights=np.where(listed, evidence.participation_ec, 0.0),
         minlength=evidence.organisations,
     ).astype(np.float64)
     evidence.project_count = evidence.org_projects.sizes().astype(np.int64)

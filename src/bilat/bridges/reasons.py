@@ -189,4 +189,9 @@ def _activity(evidence: Evidence, org: int, mine: np.ndarray, found: Mapping[str
     text += f", {int(found['coordinated'][org])} coordinated"
     if latest:
         text += f", latest in {latest}"
-    return text + f", EU contribution {euros(received)}"
+    if not earlier:
+        return text + f", EU contribution {euros(received)}"
+    # The record leaves most contributions out: summed over the other projects only.
+    if earlier == len(mine):
+        return text + ", EU contribution not known (the record does not give it)"
+    return text + f", EU contribution {euros(received)} in the other {len(mine) - earlier}"

@@ -308,6 +308,7 @@ def for_theme(
         )
     side = side or "EU"
     question = Question(tuple(parts), topics, fields, text or "", (), side)
+    _matched(evidence, question)
     asked = ", ".join(
         f"{k} {v}"
         for k, v in (("topic", topic), ("part", part), ("field", field), ("text", text))
@@ -327,6 +328,25 @@ def for_theme(
         head=head,
         limit=limit,
     )
+
+
+def _matched(evidence: Evidence, question: Question) -> None:
+    """Refuse a topic or words that no project of the record matches: the ranking would
+    fall back on popularity alone and read as an answer about them."""
+    families = [key for key in question.families if key.count("-") > 0]
+    if question.topics and not any(key in evidence.by_family for key in families):
+        raise ParameterError(
+            "topic",
+            f"no project of the record is under topic {question.topics[0]!r} or a family of "
+            "it; topic codes are Horizon Europe's (HORIZON-CL5-2024-D3-01-01, or a prefix "
+            "such as HORIZON-CL5), the Horizon 2020 record has no topics",
+        )
+    if question.text.strip() and not any(word in evidence.by_word for word in question.words):
+        raise ParameterError(
+            "text",
+            f"none of the words of {question.text.strip()!r} is in the record's topic titles, "
+            "legal-basis titles or field names",
+        )
 
 
 def _fields(evidence: Evidence, name: str) -> tuple[str, ...]:
