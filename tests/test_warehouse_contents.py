@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from bilat.warehouse.ingest import ingest
+from bilat.warehouse.ingest import SOURCE_TABLES, ingest
 
 from conftest import DATA, TESTDATA
 
@@ -27,20 +27,7 @@ FINGERPRINT = TESTDATA / "warehouse-fingerprint.json"
 # The tables the ingest writes (loading and derive); the aggregate tables and the partner index
 # are built from them and checked against them by their own tests.
 TABLES = (
-    "participation_rows",
-    "project_records",
-    "project_topics",
-    "project_legal_basis",
-    "project_fields",
-    "ref_programmes",
-    "ref_funding_schemes",
-    "ref_countries",
-    "euroscivoc_concepts",
-    "record_participations",
-    "record_project_parts",
-    "quarantine",
-    "value_issues",
-    "load_warnings",
+    *SOURCE_TABLES,
     "sources",
     "programme_datasets",
     "projects",
