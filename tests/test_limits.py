@@ -56,7 +56,8 @@ def test_the_registration_form_is_limited_per_address_and_per_client():
 def test_wrong_passwords_hold_the_account_even_against_the_right_one():
     make_editor("coordinator", "right-password-123")
     client = Client()
-    for _ in range(limits.LOGIN.per_address):
+    assert limits.LOGIN.per_pair == 5
+    for _ in range(limits.LOGIN.per_pair):
         page = client.post("/accounts/login/", {"username": "coordinator", "password": "wrong"})
         assert "Please enter a correct username and password" in page.content.decode()
     held = client.post(
@@ -68,17 +69,32 @@ def test_wrong_passwords_hold_the_account_even_against_the_right_one():
         "/admin/login/", {"username": "coordinator", "password": "right-password-123"}
     )
     assert "Too many log-in attempts" in admin.content.decode()  # the admin's door too
+    # Held for that client only: whoever sent the wrong passwords cannot lock the editor
+    # out of their own computer.
     elsewhere = Client(REMOTE_ADDR="192.0.2.8")
-    assert (
-        "Too many"
-        in elsewhere.post(
-            "/accounts/login/", {"username": "coordinator", "password": "right-password-123"}
-        ).content.decode()
-    )  # held per account, whichever client asks
+    own = elsewhere.post(
+        "/accounts/login/", {"username": "coordinator", "password": "right-password-123"}
+    )
+    assert own.status_code == 302
     make_editor("other", "right-password-456")
     ok = client.post("/accounts/login/", {"username": "other", "password": "right-password-456"})
     assert ok.status_code == 302  # another account from the same client logs in
     assert ok["Location"] == "/coordination/"  # an editor lands on the editors' start page
+
+
+def test_wrong_passwords_spread_over_many_clients_hold_the_account_for_everyone():
+    """Guessing from many addresses (each under its own limits) still meets the account's
+    own count, which no single client can use up (30 a client at most)."""
+    make_editor("coordinator", "right-password-123")
+    assert limits.LOGIN.per_client < limits.LOGIN.per_address
+    for n in range(limits.LOGIN.per_address):
+        guess = Client(REMOTE_ADDR=f"198.51.100.{n}")
+        guess.post("/accounts/login/", {"username": "coordinator", "password": f"wrong{n}"})
+    held = Client(REMOTE_ADDR="192.0.2.9").post(
+        "/accounts/login/", {"username": "coordinator", "password": "right-password-123"}
+    )
+    assert held.status_code == 429
+    assert "Too many log-in attempts for this account" in held.content.decode()
 
 
 def test_a_participant_lands_on_their_own_data_after_logging_in():

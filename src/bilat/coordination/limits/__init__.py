@@ -34,13 +34,19 @@ class Limit:
     per_client: int
     minutes: int
     address: str = "address"  # what is counted: an e-mail address, or a log-in's account
+    # At most this many for one address from one client, when set: the address's own count
+    # can then be high enough that one client alone cannot use it up.
+    per_pair: int | None = None
 
 
 # A person registers for a few events an hour; a robot posting a thousand is stopped.
 REGISTRATION = Limit("registration", per_address=3, per_client=20, minutes=60)
 SIGNUP = Limit("sign-up", per_address=3, per_client=10, minutes=60)
-# Failed log-ins only: five wrong passwords hold the account for 15 minutes.
-LOGIN = Limit("log-in", per_address=5, per_client=30, minutes=15, address="account")
+# Failed log-ins only: five wrong passwords for an account from one client hold that
+# account for that client for 15 minutes. Counted per account alone, they let anyone lock an
+# editor out with five requests every quarter of an hour; the account's own count (100) stops
+# guessing spread over many clients, which one client (30 at most) cannot reach.
+LOGIN = Limit("log-in", per_address=100, per_client=30, minutes=15, address="account", per_pair=5)
 
 
 class TooManyAttempts(CoordinationError):
@@ -57,10 +63,14 @@ def _keys(limit: Limit, address: str, client: str) -> list[tuple[str, int, str]]
     """The counters of an attempt: by a digest of the address (whatever its length, and
     not kept in clear), and by client."""
     digest = hashlib.sha256(address.strip().lower().encode()).hexdigest()[:32]
-    return [
+    keys = [
         (f"{limit.name}:address:{digest}", limit.per_address, f"for this {limit.address}"),
         (f"{limit.name}:client:{client[:200]}", limit.per_client, "from your network"),
     ]
+    if limit.per_pair is not None:
+        pair = hashlib.sha256(f"{digest}|{client[:200]}".encode()).hexdigest()[:32]
+        keys.append((f"{limit.name}:pair:{pair}", limit.per_pair, f"for this {limit.address}"))
+    return keys
 
 
 def held(response: HttpResponse, limit: Limit) -> HttpResponse:
