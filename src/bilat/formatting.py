@@ -7,6 +7,7 @@ by their titles. One place, so that a figure reads the same in every output.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -83,10 +84,16 @@ def text(column: str, value: Any) -> str:
     """A value as the pages write it: 1,234; €1,234,567; 12.3%; a role or type by its title."""
     if isinstance(value, int | float | Decimal):
         return figure(column, value)
-    if column in VALUE_TITLES and str(value) in VALUE_TITLES[column]:
-        return VALUE_TITLES[column][str(value)]
-    # The breakdowns' bucket of rows without a value, written as a label like the others.
-    return "Unknown" if value == "unknown" else str(value)
+    return titled(VALUE_TITLES.get(column, {}), value)
+
+
+def titled(titles: Mapping[str, str], value: object) -> str:
+    """A code by its title in `titles`; the breakdowns' bucket of rows without a value
+    (`unknown`) as a label like the others; any other value as it is."""
+    key = str(value)
+    if key in titles:
+        return titles[key]
+    return "Unknown" if key == "unknown" else key
 
 
 # Whole numbers that name something rather than count it, written without thousands

@@ -17,6 +17,7 @@ from bilat.cordis import schemes
 from bilat.cordis.reference import rows
 from bilat.cordis.roles import ACTIVITY_TYPES, ROLE_TITLES
 from bilat.errors import ParameterError
+from bilat.formatting import titled
 from bilat.indicators import caveats
 from bilat.indicators.measures import (
     BREAKDOWN,
@@ -102,10 +103,7 @@ def breakdown(
         table = table.drop_columns(["programme_share"])
     if dimension.titles:
         first = table.column(keys[0]).to_pylist()
-        titles = pa.array(
-            [dimension.titles.get(str(v), _UNTITLED.get(str(v), str(v))) for v in first],
-            pa.string(),
-        )
+        titles = pa.array([titled(dimension.titles, v) for v in first], pa.string())
         table = table.add_column(len(keys) + 1, dimension.title_column, titles)
     return table
 
@@ -140,8 +138,6 @@ def _register(
 
 
 _UNKNOWN = "'unknown'"
-# The bucket of rows without a value (`_UNKNOWN`), titled like the values beside it.
-_UNTITLED = {"unknown": "Unknown"}
 by_role = _register(
     "by_role",
     "Participations by role",
