@@ -12,22 +12,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from bilat.cordis import schemes
 from bilat.cordis.reference import rows
 from bilat.cordis.roles import ACTIVITY_TYPES, ROLE_TITLES
 from bilat.errors import ParameterError
 from bilat.formatting import titled
-from bilat.indicators import caveats
-from bilat.indicators.measures import (
-    BREAKDOWN,
-    PROGRAMME,
-    cell_sums,
-    group_by,
-    measured,
-    share,
-)
-from bilat.indicators.participation import ORDER_PROGRAMME
+from bilat.indicators import caveats, tally
+from bilat.indicators.measures import BREAKDOWN, cell_sums
+from bilat.indicators.participation import ORDER
 from bilat.indicators.registry import Indicator, indicator
 from bilat.indicators.scope import Scope
 from bilat.warehouse.store import Warehouse
@@ -46,66 +40,126 @@ def _fields_join(*levels: str) -> str:
 
 
 @dataclass(frozen=True)
-class Dimension:
-    """The key columns of a breakdown (name -> SQL over participation facts)."""
+class Key:
+    """A breakdown's key over one column: the word for a missing value (`fill`) and, for a
+    yes/no column, the words of yes and no. Written once, read in two forms: SQL for
+    everyone's cells, Arrow for the subject's own rows."""
 
-    keys: dict[str, str]
-    join: str = ""
-    only: str = "true"  # rows the breakdown is about (the US for states)
-    # The aggregate table holding everyone's participations per key (bilat.warehouse.aggregates);
-    # None where everyone is the subject's own rows (US states), read from the facts.
+    column: str
+    fill: str | None = None
+    words: tuple[str, str] | None = None
+
+    def sql(self) -> str:
+        """The key as an SQL expression."""
+        value = self.column
+        if self.words is not None:
+            yes, no = self.words
+            value = f"CASE {value} WHEN true THEN '{yes}' WHEN false THEN '{no}' END"
+        return value if self.fill is None else f"COALESCE({value}, '{self.fill}')"
+
+    def arrow(self, rows: pa.Table) -> pa.ChunkedArray:
+        """The key of each of `rows`."""
+        value = rows[self.column]
+        if self.words is not None:
+            value = pc.if_else(value, *self.words)
+        return value if self.fill is None else pc.fill_null(value, self.fill)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """The key columns of a breakdown (name -> key over the participation facts)."""
+
+    keys: dict[str, Key]
+    join: str = ""  # a join on the facts `f` adding `more` (the fields of science)
+    more: tuple[str, ...] = ()
+    only: str | None = None  # the one country the breakdown is about (the US for states)
+    # The aggregate table holding everyone's participations per key
+    # (bilat.warehouse.aggregates); None where the breakdown is not compared with everyone.
     cells: str | None = "aggregate_cells"
     titles: dict[str, str] = field(default_factory=dict)  # titles of the first key's values
     title_column: str = "title"
 
 
-def breakdown(
-    warehouse: Warehouse, scope: Scope, dimension: Dimension, *, compare: bool = True
-) -> pa.Table:
-    """The subject's measures per key value, its share of its own total (`share`) and, when
-    `compare`, its share of everyone's participations with that key (`programme_share`)."""
-    where, params = scope.where()
-    subject, more = scope.subject.where()
+def breakdown(warehouse: Warehouse, scope: Scope, dimension: Dimension) -> pa.Table:
+    """The subject's measures per key value, its share of its own total (`share`) and, where
+    the dimension has cells, its share of everyone's participations with that key
+    (`programme_share`)."""
     total = len(scope.programmes) > 1
     keys = tuple(dimension.keys)
-    selected = ", ".join(f"{sql} AS {name}" for name, sql in dimension.keys.items())
-    on = " AND ".join(
-        ["m.programme = e.programme"] + [f"m.{k} IS NOT DISTINCT FROM e.{k}" for k in keys]
-    )
-    if dimension.cells is None:
-        everyone = f"""SELECT {PROGRAMME}, {", ".join(keys)}, count(*) AS participations
-            FROM (SELECT {selected}, f.* FROM participation_facts f {dimension.join}
-                  WHERE {where} AND {dimension.only})
-            {group_by(keys, total=total)}"""
+    read = [key.column for key in dimension.keys.values() if key.column not in dimension.more]
+    columns = tally.columns(BREAKDOWN, *read)
+    if dimension.only is not None:
+        columns += ("country",)
+    if dimension.join:
+        facts = tally.subject_rows(
+            warehouse, scope, columns, join=dimension.join, more=dimension.more
+        )
+        own = tally.subject_rows(warehouse, scope, columns[:1])  # the programme
     else:
-        everyone = f"""SELECT {PROGRAMME}, {", ".join(keys)},
-                   {cell_sums(("participations",))}
-            FROM (SELECT {selected}, c.* FROM {scope.cells(dimension.cells)} c WHERE {where})
-            {group_by(keys, total=total)}"""
-    table = warehouse.arrow(
-        f"""
-        WITH s AS NOT MATERIALIZED (SELECT * FROM participation_facts
-                                    WHERE {where} AND {dimension.only} AND {subject}),
-        d AS NOT MATERIALIZED (SELECT {selected}, s.* FROM s {dimension.join}),
-        everyone AS ({everyone}),
-        mine AS ({measured("d", keys, BREAKDOWN, total=total)}),
-        totals AS (SELECT {PROGRAMME}, count(*) AS participations FROM s
-                   {group_by((), total=total)})
-        SELECT m.*, {share("m.participations", "t.participations")} AS share,
-               {share("m.participations", "e.participations")} AS programme_share
-        FROM mine m JOIN everyone e ON {on} JOIN totals t ON t.programme = m.programme
-        ORDER BY {ORDER_PROGRAMME.replace("programme", "m.programme")}, m.participations DESC,
-                 {", ".join(f"m.{k}" for k in keys)}
-        """,
-        params | more,
+        facts = own = tally.subject_rows(warehouse, scope, columns)
+    if dimension.only is not None:
+        facts = own = facts.filter(pc.equal(facts["country"], dimension.only))
+    keyed = {name: key.arrow(facts) for name, key in dimension.keys.items()}
+    mine = tally.tally(facts, keyed, BREAKDOWN, total=total)
+    programmes = mine["programme"].to_pylist()
+    totals = tally.counts(own["programme"]) | {"ALL": own.num_rows}
+    mine = mine.append_column(
+        "share", _ratios(mine["participations"], [totals.get(p, 0) for p in programmes])
     )
-    if not compare:
-        table = table.drop_columns(["programme_share"])
+    if dimension.cells is not None:
+        everyone = tally.lookup(
+            _everyone(warehouse, scope, dimension, total=total),
+            ("programme", *keys),
+            "participations",
+        )
+        found = zip(programmes, *(mine[k].to_pylist() for k in keys), strict=True)
+        mine = mine.append_column(
+            "programme_share",
+            _ratios(mine["participations"], [everyone.get(k, 0) for k in found]),
+        )
+    table = _sorted(mine, keys)
     if dimension.titles:
         first = table.column(keys[0]).to_pylist()
         titles = pa.array([titled(dimension.titles, v) for v in first], pa.string())
         table = table.add_column(len(keys) + 1, dimension.title_column, titles)
     return table
+
+
+def _sorted(table: pa.Table, keys: tuple[str, ...]) -> pa.Table:
+    """Programmes in time order (ALL last), then the most participations first, then the
+    keys, missing last: the order the tables have always had."""
+    rank = [ORDER.get(p, len(ORDER) + 1) for p in table["programme"].to_pylist()]
+    by = pa.table(
+        {"order": pa.array(rank, pa.int8()), "participations": table["participations"]}
+        | {f"key_{k}": table[k] for k in keys}
+    )
+    sort = [("order", "ascending"), ("participations", "descending")]
+    sort += [(f"key_{k}", "ascending") for k in keys]
+    return table.take(pc.sort_indices(by, sort_keys=[(*key, "at_end") for key in sort]))
+
+
+def _everyone(warehouse: Warehouse, scope: Scope, dimension: Dimension, *, total: bool) -> pa.Table:
+    """Everyone's participations per programme (and ALL when `total`) and key, summed over
+    the dimension's aggregate cells under the scope's filters."""
+    where, params = scope.where()
+    keys = tuple(dimension.keys)
+    selected = ", ".join(f"{key.sql()} AS {name}" for name, key in dimension.keys.items())
+    table = warehouse.arrow(
+        f"""SELECT programme, {", ".join(keys)}, {cell_sums(("participations",))}
+            FROM (SELECT {selected}, c.* FROM {scope.cells(str(dimension.cells))} c WHERE {where})
+            GROUP BY ALL""",
+        params,
+    )
+    return tally.with_all(table, keys, ("participations",)) if total else table
+
+
+def _ratios(numerators: pa.ChunkedArray, denominators: list[int]) -> pa.Array:
+    """numerator / denominator as a double, missing where the denominator is 0 (as
+    `measures.share` in SQL)."""
+    return pa.array(
+        [n / d if d else None for n, d in zip(numerators.to_pylist(), denominators, strict=True)],
+        pa.float64(),
+    )
 
 
 def _register(
@@ -114,19 +168,14 @@ def _register(
     definition: str,
     dimension: Dimension,
     extra: tuple[str, ...] = (),
-    *,
-    compare: bool = True,
 ) -> Indicator:
     """Register a breakdown as an indicator called `name`."""
 
     def compute(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
-        if (
-            dimension.only != "true"
-            and scope.subject.countries
-            and ("US" not in scope.subject.countries)
-        ):
+        only = dimension.only
+        if only is not None and scope.subject.countries and only not in scope.subject.countries:
             raise ParameterError("country", f"{name} is defined for the United States (US) only")
-        return breakdown(warehouse, scope, dimension, compare=compare)
+        return breakdown(warehouse, scope, dimension)
 
     compute.__name__ = name
     return indicator(
@@ -137,28 +186,27 @@ def _register(
     )(compute)
 
 
-_UNKNOWN = "'unknown'"
+_UNKNOWN = "unknown"
+_FIELDS = ("level1", "level2")
 by_role = _register(
     "by_role",
     "Participations by role",
     "The country's participations per role in the project (coordinator, participant, "
     "associated partner, third party...).",
-    Dimension({"role": f"COALESCE(role, {_UNKNOWN})"}, titles=ROLE_TITLES),
+    Dimension({"role": Key("role", _UNKNOWN)}, titles=ROLE_TITLES),
 )
 by_organisation_type = _register(
     "by_organisation_type",
     "Participations by organisation type",
     "The country's participations per CORDIS activity type of the organisation (higher "
     "education, research organisation, private company, public body, other).",
-    Dimension({"organisation_type": f"COALESCE(activity_type, {_UNKNOWN})"}, titles=ACTIVITY_TYPES),
+    Dimension({"organisation_type": Key("activity_type", _UNKNOWN)}, titles=ACTIVITY_TYPES),
 )
 by_sme = _register(
     "by_sme",
     "Participations by SME status",
     "The country's participations by whether the organisation declared itself an SME.",
-    Dimension(
-        {"sme": "CASE sme WHEN true THEN 'SME' WHEN false THEN 'not SME' ELSE 'unknown' END"}
-    ),
+    Dimension({"sme": Key("sme", _UNKNOWN, ("SME", "not SME"))}),
 )
 by_programme_part = _register(
     "by_programme_part",
@@ -167,9 +215,9 @@ by_programme_part = _register(
     "cluster, ERC, MSCA...) read from the project's unique legal basis.",
     Dimension(
         {
-            "programme_part": f"COALESCE(programme_part, {_UNKNOWN})",
-            "pillar": "pillar",
-            "programme_part_code": "programme_part_code",
+            "programme_part": Key("programme_part", _UNKNOWN),
+            "pillar": Key("pillar"),
+            "programme_part_code": Key("programme_part_code"),
         }
     ),
     ("Projects whose legal basis is not loaded fall under 'unknown'.",),
@@ -179,7 +227,7 @@ by_scheme_group = _register(
     "Participations by funding-scheme group",
     "The country's participations per group of funding schemes (collaborative research, "
     "coordination and support, frontier research, mobility, SMEs and innovation...).",
-    Dimension({"scheme_group": f"COALESCE(scheme_group, {_UNKNOWN})"}, titles=schemes.GROUPS),
+    Dimension({"scheme_group": Key("scheme_group", _UNKNOWN)}, titles=schemes.GROUPS),
     (
         "The scheme is read from the project table; without one (Horizon Europe in the bundled "
         "data) every participation falls under 'unknown'.",
@@ -189,7 +237,7 @@ by_funding_scheme = _register(
     "by_funding_scheme",
     "Participations by funding scheme",
     "The country's participations per funding scheme (type of action) as CORDIS codes it.",
-    Dimension({"funding_scheme": f"COALESCE(funding_scheme, {_UNKNOWN})"}),
+    Dimension({"funding_scheme": Key("funding_scheme", _UNKNOWN)}),
     (
         "The scheme is read from the project table; without one every participation falls "
         "under 'unknown'.",
@@ -200,14 +248,14 @@ by_start_year = _register(
     "Participations by start year",
     "The country's participations per project start year (call year where no start date is "
     "loaded).",
-    Dimension({"year": "year", "year_basis": "year_basis"}),
+    Dimension({"year": Key("year"), "year_basis": Key("year_basis")}),
     (caveats.YEAR,),
 )
 by_signature_year = _register(
     "by_signature_year",
     "Participations by signature year",
     "The country's participations per year the grant agreement was signed.",
-    Dimension({"signature_year": "signature_year"}),
+    Dimension({"signature_year": Key("signature_year")}),
     ("The signature date is read from the project table; without one the year is empty.",),
 )
 by_field = _register(
@@ -215,8 +263,9 @@ by_field = _register(
     "Participations by field of science",
     "The country's participations per top-level EuroSciVoc field of science of the project.",
     Dimension(
-        {"field": "COALESCE(level1, 'not classified')"},
+        {"field": Key("level1", "not classified")},
         join=_fields_join("level1"),
+        more=_FIELDS[:1],
         cells="aggregate_field_cells",
     ),
     (caveats.FIELDS,),
@@ -227,10 +276,11 @@ by_subfield = _register(
     "The country's participations per second-level EuroSciVoc field of science of the project.",
     Dimension(
         {
-            "field": "COALESCE(level1, 'not classified')",
-            "subfield": "COALESCE(level2, 'not classified')",
+            "field": Key("level1", "not classified"),
+            "subfield": Key("level2", "not classified"),
         },
         join=_fields_join("level1", "level2"),
+        more=_FIELDS,
         cells="aggregate_subfield_cells",
     ),
     (caveats.FIELDS,),
@@ -240,12 +290,11 @@ by_state = _register(
     "US participations by state",
     "The participations of US organisations per state of the United States.",
     Dimension(
-        {"state": f"COALESCE(us_state, {_UNKNOWN})"},
-        only="country = 'US'",
+        {"state": Key("us_state", _UNKNOWN)},
+        only="US",
         titles={row["code"]: row["name"] for row in rows("us_states")},
         title_column="state_name",
         cells=None,
     ),
     (caveats.STATE,),
-    compare=False,
 )

@@ -1,0 +1,157 @@
+"""The measures of a subject's own participations, counted in Arrow over rows fetched by one
+plain query.
+
+Why not in SQL: a country's rows under any filter are a few thousand, and DuckDB returns them
+in a millisecond or two (the facts are sorted by country, so it reads only the row groups
+holding the country), but it took longer to plan a breakdown's query (its CTEs, grouping sets
+and joins) than to run it. So an indicator fetches the subject's rows with `subject_rows`, a
+query with nothing to plan, counts them here, and reads everyone's totals from the aggregate
+tables with a second small query, per programme only: the rows over all programmes (`ALL`)
+are added up here (`with_all`), because DuckDB's GROUPING SETS cost more than the rest of
+that query.
+
+`tally` gives what `measures.measured` gives in SQL, value for value and type for type: the
+definitions of the measures are those of `measures.MEASURES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bilat.indicators.measures import BY_NAME
+from bilat.indicators.scope import Scope
+from bilat.warehouse.store import Warehouse
+
+# Each measure as (the column of the facts it reads, the value to aggregate, how); a value of
+# None counts the rows.
+_COUNTED: dict[str, tuple[str, Callable[[pa.Table], pa.ChunkedArray] | None, str]] = {
+    "participations": ("programme", None, "count_all"),
+    "funded_participations": ("funded", lambda t: t["funded"], "sum"),
+    "unfunded_participations": ("funded", lambda t: pc.invert(t["funded"]), "sum"),
+    "organisations": ("pic", lambda t: t["pic"], "count_distinct"),
+    "projects": ("project_id", lambda t: t["project_id"], "count_distinct"),
+    "coordinated_projects": ("role", lambda t: pc.equal(t["role"], "coordinator"), "sum"),
+    "ec_contribution": ("ec_contribution", lambda t: t["ec_contribution"], "sum"),
+    "net_ec_contribution": ("net_ec_contribution", lambda t: t["net_ec_contribution"], "sum"),
+}
+
+
+def columns(names: Sequence[str], *more: str) -> tuple[str, ...]:
+    """The columns of the facts that the measures `names` read, the programme first, then
+    `more` (a breakdown's keys), each once."""
+    found = ["programme", *(_COUNTED[name][0] for name in names), *more]
+    return tuple(dict.fromkeys(found))
+
+
+def subject_rows(
+    warehouse: Warehouse,
+    scope: Scope,
+    selected: Sequence[str],
+    *,
+    join: str = "",
+    more: Sequence[str] = (),
+) -> pa.Table:
+    """The subject's participations under the scope's filters: the columns `selected` of the
+    facts `f`, and the columns `more` that `join` (a join on `f`) adds. Only what is read is
+    fetched: every column more costs as much as the query itself."""
+    where, params = scope.where()
+    subject, also = scope.subject.where()
+    listed = ", ".join([f"f.{c}" for c in selected] + list(more))
+    return warehouse.arrow(
+        f"SELECT {listed} FROM participation_facts f {join} WHERE {where} AND {subject}",
+        params | also,
+    )
+
+
+def tally(
+    rows: pa.Table,
+    keys: Mapping[str, pa.ChunkedArray],
+    names: Sequence[str],
+    *,
+    by_programme: bool = True,
+    total: bool = False,
+) -> pa.Table:
+    """The measures `names` over `rows` per programme (when `by_programme`; with an `ALL` row
+    per key when `total`) and `keys` (a name and a value for each of `rows`): the table
+    `measures.measured` returns, in no order.
+
+    A row count under a condition counts the rows where it holds (missing is not counted,
+    as `count(*) FILTER` does), a distinct count leaves missing values out, and a sum of
+    nothing is 0, as `COALESCE(sum(...), 0)`."""
+    for name in names:
+        if name not in BY_NAME:
+            raise ValueError(f"{name} is not a measure")
+    head = (["programme"] if by_programme else []) + list(keys)
+    base = pa.table(
+        ({"programme": rows["programme"]} if by_programme else {})
+        | dict(keys)
+        | {f"m_{n}": value(rows) for n in names if (value := _COUNTED[n][1]) is not None}
+    )
+    groups = [head]
+    if by_programme and total:
+        groups.append(list(keys))
+    found = [_grouped(base, group, head, names) for group in groups]
+    return pa.concat_tables(found) if len(found) > 1 else found[0]
+
+
+def _grouped(base: pa.Table, group: list[str], head: list[str], names: Sequence[str]) -> pa.Table:
+    """One grouping of `tally`: the rows of `group`, the programme `ALL` where it is left out."""
+    aggregations: list[tuple[str | list[str], str]] = []
+    for name in names:
+        _, value, how = _COUNTED[name]
+        aggregations.append(([], how) if value is None else (f"m_{name}", how))
+    grouped = base.group_by(group, use_threads=False).aggregate(aggregations)
+    out = _head(grouped, group, head)
+    for name in names:
+        _, value, how = _COUNTED[name]
+        found = grouped["count_all" if value is None else f"m_{name}_{how}"]
+        if how == "sum":
+            found = pc.fill_null(found, pa.scalar(0, found.type))
+        if pa.types.is_unsigned_integer(found.type):
+            found = found.cast(pa.int64())
+        out[name] = found
+    return pa.table(out)
+
+
+def _head(grouped: pa.Table, group: list[str], head: list[str]) -> dict[str, pa.ChunkedArray]:
+    """The group columns of `head` from `grouped`, the programme `ALL` where it is left out."""
+    out: dict[str, pa.ChunkedArray] = {}
+    for column in head:
+        if column in group:
+            out[column] = grouped[column]
+        else:
+            out[column] = pa.chunked_array([pa.array(["ALL"] * grouped.num_rows, pa.string())])
+    return out
+
+
+def with_all(table: pa.Table, keys: Sequence[str], sums: Sequence[str]) -> pa.Table:
+    """`table` (per programme and `keys`, with the additive columns `sums`) and, under it, the
+    rows over all programmes (`ALL`) per key: what GROUPING SETS would add."""
+    grouped = table.group_by(list(keys), use_threads=False).aggregate([(s, "sum") for s in sums])
+    out = _head(grouped, list(keys), ["programme", *keys])
+    for name in sums:
+        out[name] = grouped[f"{name}_sum"].cast(table.schema.field(name).type)
+    return pa.concat_tables([table.select(list(out)), pa.table(out)])
+
+
+def lookup(table: pa.Table, keys: Iterable[str], value: str) -> dict[tuple[object, ...], Any]:
+    """`value` of each row of `table` by its `keys` (missing keys match each other, as `IS NOT
+    DISTINCT FROM` does): for joining a subject's small tally to everyone's figures."""
+    found = zip(*(table[k].to_pylist() for k in keys), strict=True)
+    return dict(zip(found, table[value].to_pylist(), strict=True))
+
+
+def counts(values: pa.ChunkedArray) -> dict[object, int]:
+    """How many times each value occurs."""
+    found = pc.value_counts(values)
+    return dict(
+        zip(
+            found.field("values").to_pylist(),
+            found.field("counts").to_pylist(),
+            strict=True,
+        )
+    )
