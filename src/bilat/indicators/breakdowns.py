@@ -102,9 +102,10 @@ def breakdown(warehouse: Warehouse, scope: Scope, dimension: Dimension) -> pa.Ta
     keyed = {name: key.arrow(facts) for name, key in dimension.keys.items()}
     mine = tally.tally(facts, keyed, BREAKDOWN, total=total)
     programmes = mine["programme"].to_pylist()
+    counted = mine["participations"].to_pylist()
     totals = tally.counts(own["programme"]) | {"ALL": own.num_rows}
     mine = mine.append_column(
-        "share", _ratios(mine["participations"], [totals.get(p, 0) for p in programmes])
+        "share", tally.ratios(counted, [totals.get(p, 0) for p in programmes])
     )
     if dimension.cells is not None:
         everyone = tally.lookup(
@@ -115,7 +116,7 @@ def breakdown(warehouse: Warehouse, scope: Scope, dimension: Dimension) -> pa.Ta
         found = zip(programmes, *(mine[k].to_pylist() for k in keys), strict=True)
         mine = mine.append_column(
             "programme_share",
-            _ratios(mine["participations"], [everyone.get(k, 0) for k in found]),
+            tally.ratios(counted, [everyone.get(k, 0) for k in found]),
         )
     table = _sorted(mine, keys)
     if dimension.titles:
@@ -151,15 +152,6 @@ def _everyone(warehouse: Warehouse, scope: Scope, dimension: Dimension, *, total
         params,
     )
     return tally.with_all(table, keys, ("participations",)) if total else table
-
-
-def _ratios(numerators: pa.ChunkedArray, denominators: list[int]) -> pa.Array:
-    """numerator / denominator as a double, missing where the denominator is 0 (as
-    `measures.share` in SQL)."""
-    return pa.array(
-        [n / d if d else None for n, d in zip(numerators.to_pylist(), denominators, strict=True)],
-        pa.float64(),
-    )
 
 
 def _register(

@@ -9,18 +9,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bilat.indicators import caveats, everyone
+from bilat.indicators import caveats, everyone, tally
 from bilat.indicators.coverage import coverage
-from bilat.indicators.measures import (
-    ADDITIVE,
-    BY_NAME,
-    PROGRAMME,
-    cell_sums,
-    filled,
-    group_by,
-    measured,
-    share,
-)
+from bilat.indicators.measures import ADDITIVE, BY_NAME, cell_sums
 from bilat.indicators.registry import indicator
 from bilat.indicators.scope import Scope
 from bilat.warehouse.store import Warehouse
@@ -33,13 +24,6 @@ ORDER_PROGRAMME = (
 )
 # The first year of each programme, for comparing programmes year by year.
 FIRST_YEAR = {"FP7": 2007, "H2020": 2014, "HE": 2021}
-
-
-def _shares(mine: str, everyone: str, names: tuple[str, ...]) -> str:
-    return ",\n       ".join(
-        f"{share(f'COALESCE({mine}.{name}, 0)', f'{everyone}.{name}')} AS share_{name}"
-        for name in names
-    )
 
 
 @indicator(
@@ -56,30 +40,35 @@ def headline(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> 
     """One row per programme (and ALL when several), every measure and its share.
 
     Everyone's figures come from the aggregate tables (sums over cells, distinct counts from
-    the masks), the subject's from its own rows of the facts."""
+    the masks), the subject's from its own rows of the facts, counted in Arrow."""
     where, params = scope.where()
-    subject, more = scope.subject.where()
     total = len(scope.programmes) > 1
     names = tuple(BY_NAME)
-    reached, reach_params = everyone.reach(warehouse, scope, total=total)
-    return warehouse.arrow(
-        f"""
-        WITH sums AS (SELECT {PROGRAMME}, {cell_sums(ADDITIVE)}
-                      FROM {scope.cells('aggregate_cells')}
-                      WHERE {where} {group_by((), total=total)}),
-        reach AS ({reached}),
-        everyone AS (SELECT s.*, COALESCE(r.organisations, 0) AS organisations,
-                            COALESCE(r.projects, 0) AS projects
-                     FROM sums s LEFT JOIN reach r USING (programme)),
-        s AS NOT MATERIALIZED (SELECT * FROM participation_facts
-                               WHERE {where} AND {subject}),
-        mine AS ({measured("s", (), names, total=total)})
-        SELECT e.programme, {filled("m")}, {_shares("m", "e", names)}
-        FROM everyone e LEFT JOIN mine m USING (programme)
-        ORDER BY {ORDER_PROGRAMME}
-        """,
-        params | more | reach_params,
+    sums = warehouse.arrow(
+        f"""SELECT programme, {cell_sums(ADDITIVE)} FROM {scope.cells("aggregate_cells")}
+        WHERE {where} GROUP BY programme""",
+        params,
     )
+    if total:
+        sums = tally.with_all(sums, (), ADDITIVE)
+    reached, reach_params = everyone.reach(warehouse, scope, total=total)
+    reach = {row["programme"]: row for row in warehouse.arrow(reached, reach_params).to_pylist()}
+    programmes = sorted(sums["programme"].to_pylist(), key=lambda p: ORDER.get(p, len(ORDER) + 1))
+    everyone_rows = {row["programme"]: row for row in sums.to_pylist()}
+    for programme, row in everyone_rows.items():
+        found = reach.get(programme, {})
+        row["organisations"] = found.get("organisations") or 0
+        row["projects"] = found.get("projects") or 0
+    rows = tally.subject_rows(warehouse, scope, tally.columns(names))
+    mine = tally.filled(
+        [(p,) for p in programmes], tally.tally(rows, {}, names, total=total), ("programme",), names
+    )
+    columns: dict[str, pa.Array] = {"programme": pa.array(programmes, pa.string())} | mine
+    for name in names:
+        columns[f"share_{name}"] = tally.ratios(
+            mine[name].to_pylist(), [everyone_rows[p][name] for p in programmes]
+        )
+    return pa.table(columns)
 
 
 @indicator(
@@ -99,32 +88,39 @@ def headline(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> 
 def series(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
     """One row per programme and year in which anyone took part."""
     where, params = scope.where()
-    subject, more = scope.subject.where()
-    first_year = " ".join(f"WHEN '{p}' THEN {year}" for p, year in FIRST_YEAR.items())
-    table = warehouse.arrow(
-        f"""
-        WITH everyone AS (SELECT programme, year, any_value(year_basis) AS year_basis,
-                                 {cell_sums(("participations", "ec_contribution"))}
-                          FROM {scope.cells('aggregate_cells')} WHERE {where} AND year IS NOT NULL
-                          GROUP BY programme, year),
-        s AS NOT MATERIALIZED (SELECT * FROM participation_facts
-                               WHERE {where} AND year IS NOT NULL AND {subject}),
-        mine AS ({measured("s", ("year",), tuple(BY_NAME))})
-        SELECT e.programme, e.year, e.year_basis,
-               e.year - CASE e.programme {first_year} END + 1 AS programme_year,
-               {filled("m")},
-               {_shares("m", "e", ("participations", "ec_contribution"))}
-        FROM everyone e LEFT JOIN mine m USING (programme, year)
-        ORDER BY {ORDER_PROGRAMME}, e.year
-        """,
-        params | more,
+    names = tuple(BY_NAME)
+    everyone_rows = warehouse.arrow(
+        f"""SELECT programme, year, any_value(year_basis) AS year_basis,
+                   {cell_sums(("participations", "ec_contribution"))}
+            FROM {scope.cells("aggregate_cells")} WHERE {where} AND year IS NOT NULL
+            GROUP BY programme, year""",
+        params,
+    ).to_pylist()
+    everyone_rows.sort(key=lambda r: (ORDER.get(r["programme"], len(ORDER) + 1), r["year"]))
+    wanted = [(r["programme"], r["year"]) for r in everyone_rows]
+    rows = tally.subject_rows(warehouse, scope, tally.columns(names, "year"))
+    rows = rows.filter(pc.is_valid(rows["year"]))
+    mine = tally.filled(
+        wanted, tally.tally(rows, {"year": rows["year"]}, names), ("programme", "year"), names
+    )
+    table = pa.table(
+        {
+            "programme": pa.array([p for p, _ in wanted], pa.string()),
+            "year": pa.array([y for _, y in wanted], pa.int64()),
+            "year_basis": pa.array([r["year_basis"] for r in everyone_rows], pa.string()),
+            "programme_year": pa.array([y - FIRST_YEAR[p] + 1 for p, y in wanted], pa.int64()),
+        }
+        | mine
+        | {
+            f"share_{name}": tally.ratios(mine[name].to_pylist(), [r[name] for r in everyone_rows])
+            for name in ("participations", "ec_contribution")
+        }
     )
     # Years still being signed at the snapshot date are marked, so that no chart or reader
     # takes the last years' low counts for a collapse.
     cover = coverage(warehouse)
-    years = list(zip(table["programme"].to_pylist(), table["year"].to_pylist(), strict=True))
-    complete = pa.array([not cover.is_incomplete(p, year) for p, year in years], pa.bool_())
-    begun = pa.array([cover.just_begun(p, year) for p, year in years], pa.bool_())
+    complete = pa.array([not cover.is_incomplete(p, year) for p, year in wanted], pa.bool_())
+    begun = pa.array([cover.just_begun(p, year) for p, year in wanted], pa.bool_())
     unknown = pc.or_(begun, pc.and_(pc.invert(complete), pc.equal(table["participations"], 0)))
     return _missing(table, unknown).append_column("complete", complete)
 

@@ -17,6 +17,7 @@ definitions of the measures are those of `measures.MEASURES`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
@@ -154,4 +155,30 @@ def counts(values: pa.ChunkedArray) -> dict[object, int]:
             found.field("counts").to_pylist(),
             strict=True,
         )
+    )
+
+
+def filled(
+    wanted: Sequence[tuple[object, ...]], mine: pa.Table, keys: Sequence[str], names: Sequence[str]
+) -> dict[str, pa.Array]:
+    """The measures `names` of `mine` (a tally) for each key of `wanted` (values of `keys`),
+    0 where the subject has no row: `everyone LEFT JOIN mine` with `COALESCE(m.x, 0)`."""
+    rows = {tuple(row[k] for k in keys): row for row in mine.select([*keys, *names]).to_pylist()}
+    out = {}
+    for name in names:
+        kind = mine.schema.field(name).type
+        zero = Decimal(0) if pa.types.is_decimal(kind) else 0
+        out[name] = pa.array([rows.get(key, {}).get(name, zero) for key in wanted], kind)
+    return out
+
+
+def ratios(numerators: Sequence[object], denominators: Sequence[object]) -> pa.Array:
+    """numerator / denominator as a double, missing where the denominator is 0 or missing
+    (`measures.share` in SQL)."""
+    return pa.array(
+        [
+            float(n) / float(d) if d else None  # type: ignore[arg-type]
+            for n, d in zip(numerators, denominators, strict=True)
+        ],
+        pa.float64(),
     )
