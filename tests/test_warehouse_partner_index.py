@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import duckdb
+from pytest import MonkeyPatch
 
 from bilat.bridges import evidence as records
-from bilat.warehouse import partner_index
+from bilat.warehouse import partner_index, partner_postings
 from bilat.warehouse.store import Warehouse
 
 
@@ -119,3 +123,23 @@ def test_ingest_keeps_the_index_in_the_warehouse_file(bundled: Warehouse) -> Non
             name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
         }
     assert set(partner_index.STORED) | set(partner_index.LOOKUPS) <= tables
+
+
+def test_the_postings_counted_by_sorting_are_the_sql_definitions_rows_in_order(
+    three_programmes: Warehouse, bundled_path: Path, tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    """The ingest counts the postings by sorting packed pairs (`partner_postings`), not by the
+    SQL statement the index of a period uses: the two give the same rows in the same order, in
+    one batch and in many small ones (whose key ranges must neither skip nor repeat a key)."""
+    for warehouse in (three_programmes, Warehouse(bundled_path)):
+        stored = partner_index.stored(warehouse.arrow).postings
+        computed = partner_index.compute(warehouse.arrow).postings
+        assert stored.num_rows > 10_000
+        assert stored.equals(computed)
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(bundled_path, copy)
+    monkeypatch.setattr(partner_postings, "BATCH_ROWS", 5_000)
+    with duckdb.connect(str(copy)) as con:
+        assert len(partner_postings._batches(con)) > 10
+        partner_postings.build(con)
+    assert partner_index.stored(Warehouse(copy).arrow).postings.equals(computed)

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
+from bilat.warehouse import partner_postings
 from bilat.warehouse.partner_keys import field_paths, topic_families, words
 from bilat.warehouse.sql import run
 
@@ -253,6 +254,9 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     """Build the index of the whole record in the warehouse being ingested."""
     _lookups(con)
     for name, sql in _steps(False):
+        if name == "partner_postings":
+            partner_postings.build(con)  # the same rows, counted by sorting: see there
+            continue
         temporary = "" if name in STORED else "TEMP "
         bounds = {"since": -_FOREVER, "until": _FOREVER} if "$since" in sql else None
         run(con, f"CREATE OR REPLACE {temporary}TABLE {name} AS {sql}", bounds)
