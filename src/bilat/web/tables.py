@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cache
+from html import escape as quoted
 from typing import Any
 
 import pyarrow as pa
@@ -70,11 +71,14 @@ NOT_LOADED = "—, not loaded"
 
 
 def _td(cell: Cell) -> str:
-    text = str(escape(cell.text))
+    """A cell as HTML, escaped by the standard library's `html.escape`, which escapes the
+    same five characters as Django's `escape` without its lazy-text wrapper (a third of a
+    profile page's table time)."""
+    text = quoted(cell.text)
     if cell.href:
-        text = f'<a href="{escape(cell.href)}">{text}</a>'
+        text = f'<a href="{quoted(cell.href)}">{text}</a>'
     if cell.original:
-        text = f'<span title="In CORDIS: {escape(cell.original)}">{text}</span>'
+        text = f'<span title="In CORDIS: {quoted(cell.original)}">{text}</span>'
     return f"<td{_NUM if cell.numeric else ''}>{text}</td>"
 
 
