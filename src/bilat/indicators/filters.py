@@ -238,6 +238,8 @@ def parse_countries(warehouse: Warehouse, values: Values) -> tuple[str, ...]:
 def parse_fields(warehouse: Warehouse, values: Values) -> tuple[str, ...]:
     """EuroSciVoc fields of science by name, at any level of the classification ('natural
     sciences', 'quantum physics'), as the names the warehouse's field paths hold."""
+    if not strings(values):
+        return ()  # no field asked for: the names are not needed
     known = warehouse.lookup(
         """SELECT DISTINCT unnest(string_split(trim(path, '/'), '/')) AS name
            FROM project_fields WHERE path IS NOT NULL ORDER BY 1"""
