@@ -53,6 +53,10 @@ CREATE OR REPLACE TABLE aggregate_subfield_cells AS
 SELECT f.programme, f.year, f.programme_part_code, f.scheme_group, f.role, f.activity_type,
        x.level1, x.level2, 1::BIGINT AS participations
 FROM participation_facts f LEFT JOIN project_field_levels x USING (programme, project_id);
+CREATE OR REPLACE TABLE aggregate_field_years AS
+SELECT programme, year, level1, participations FROM aggregate_field_cells;
+CREATE OR REPLACE TABLE aggregate_subfield_years AS
+SELECT programme, year, level1, level2, participations FROM aggregate_subfield_cells;
 DELETE FROM aggregate_reach;
 """
 

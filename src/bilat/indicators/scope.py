@@ -127,8 +127,11 @@ class Scope:
     def cells(self, table: str) -> str:
         """The aggregate table `table` to sum everyone's figures from, in the form the
         filters need: a filter on fields of science names projects, which the cells do not
-        keep, so it reads the same cells one per participation."""
-        return aggregates.cells(table, per_project=bool(self.filters.fields))
+        keep, so it reads the same cells one per participation; filters on the programme
+        and the years alone read the coarse table where there is one."""
+        f = self.filters
+        others = f.programme_parts or f.scheme_groups or f.roles or f.organisation_types
+        return aggregates.cells(table, per_project=bool(f.fields), by_year=not others)
 
     def where(self) -> tuple[str, dict[str, object]]:
         """Project and participation filters together (not the subject)."""
