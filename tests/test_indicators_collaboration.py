@@ -246,7 +246,7 @@ def test_networks_counted_from_node_masks_equal_those_from_paired_rows(
 ) -> None:
     """The edges are counted from each project's mask of the nodes it holds up to
     MASK_NODES nodes; pairing every project's node rows (the way above it) gives the same."""
-    from bilat.indicators import collaboration
+    from bilat.indicators import networks
 
     indicator = indicators.get(name)
     edges = 0
@@ -254,7 +254,7 @@ def test_networks_counted_from_node_masks_equal_those_from_paired_rows(
         params = {"country": subject, "limit": limit, **filters}
         three_programmes.forget()
         masked = indicator(three_programmes, **params)
-        monkeypatch.setattr(collaboration, "MASK_NODES", 0)
+        monkeypatch.setattr(networks, "MASK_NODES", 0)
         three_programmes.forget()
         paired = indicator(three_programmes, **params)
         monkeypatch.undo()

@@ -26,12 +26,11 @@ from bilat.indicators.breakdowns import (
     by_subfield,
 )
 from bilat.indicators.collaboration import (
-    country_network,
-    organisation_network,
     partner_countries,
     partner_groups,
     partner_organisations,
 )
+from bilat.indicators.networks import country_network, organisation_network
 from bilat.indicators.organisations import top_organisations
 from bilat.indicators.participation import headline, series
 from bilat.indicators.registry import REGISTRY, Indicator, Option, get

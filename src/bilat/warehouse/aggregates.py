@@ -36,6 +36,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
+from bilat.warehouse import members
 from bilat.warehouse.sql import run
 
 # The filter columns besides the programme (indicators.filters declares the filters).
@@ -175,6 +176,7 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
         "CREATE OR REPLACE TABLE aggregate_reach AS "
         "SELECT * FROM aggregate_reach ORDER BY dimension, programmes, entity, mask",
     )
+    members.build(con)
 
 
 def _reach(con: duckdb.DuckDBPyConnection) -> None:

@@ -25,8 +25,9 @@ from bilat.warehouse.sql import run
 # 7: aggregate_project_level1 (missing, it answered 500); 8: the partner index;
 # 9: the earlier record (reduced Horizon 2020 participations) in the partner index;
 # 10: aggregate_country_cells (the peer benchmark's sums per country);
-# 11: aggregate_field_years, aggregate_subfield_years (field breakdowns by programme and year)
-VERSION = 11
+# 11: aggregate_field_years, aggregate_subfield_years (field breakdowns by programme and year);
+# 12: project_members (the partner indicators read each project's participations as lists)
+VERSION = 12
 
 # A point given to organisations in this many distinct cities of one country is a
 # geocoder's country centre, not a place.
