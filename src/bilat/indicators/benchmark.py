@@ -9,14 +9,16 @@ participations under the status in force for each one, and the table says how ma
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from bilat.cordis.programme_parts import PROGRAMMES
 from bilat.indicators import caveats
-from bilat.indicators.measures import ADDITIVE, BREAKDOWN, cell_sums, measured, share
-from bilat.indicators.participation import ORDER_PROGRAMME
+from bilat.indicators.inside import PROGRAMME_RANK, distinct_counts, ints
+from bilat.indicators.measures import ADDITIVE, BREAKDOWN, cell_sums
 from bilat.indicators.registry import Option, indicator
 from bilat.indicators.scope import Scope, parse_subject
 from bilat.warehouse.store import Warehouse
@@ -50,66 +52,190 @@ PEERS = "US,CA,JP,KR,CN,AU,BR,IN,ZA"
     ),
 )
 def peer_benchmark(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
-    """One row per programme and peer, in programme order then rank."""
+    """One row per programme and peer, in programme order then rank.
+
+    Four small queries (every country's sums from the cells built at ingest, everyone's
+    totals, the shown countries' distinct organisations and projects from their own rows,
+    and their names and statuses), ranked and put together here: as one query, DuckDB spent
+    more time planning it than running it. Shares are divided here from the doubles DuckDB
+    casts the sums to, as it would divide them itself.
+    """
     peers = parse_subject(warehouse, str(options["peers"]))
     shown = list(dict.fromkeys((*peers.countries, *scope.subject.countries)))
     where, params = scope.where()
-    measures = BREAKDOWN
-    # Ranks need every country's participations and contribution: sums, read from the cells
-    # per country built at ingest; the distinct organisations and projects, the costly part,
-    # only for the countries shown, from their own rows.
-    additive = tuple(m for m in measures if m in ADDITIVE)
+    per_country = _per_country(warehouse, scope, where, params)
+    everyone = warehouse.arrow(
+        f"""SELECT programme, {cell_sums(("participations",))},
+                   sum(ec_contribution) AS ec_contribution,
+                   CAST(sum(ec_contribution) AS DOUBLE) AS ec_double
+            FROM {scope.cells("aggregate_cells")} WHERE {where} GROUP BY programme""",
+        params,
+    ).to_pylist()
+    reach = _reach(warehouse, where, params, shown)
+    about = _countries(warehouse, shown)
+    rows = []
+    for total in everyone:
+        programme = total["programme"]
+        ranked = per_country.get(programme, {})
+        counted = [row for row in ranked.values() if row["third_country_participations"] > 0]
+        present = [
+            _row(programme, code, about[code], ranked.get(code), reach, total, counted)
+            for code in shown
+            if code in about
+        ]
+        # Every ranked row of the programme says how many were ranked, the others not.
+        most = max(
+            (row["third_countries"] for row in present if row["third_countries"] is not None),
+            default=None,
+        )
+        for row in present:
+            row["third_countries"] = most
+        rows += present
+    rows.sort(
+        key=lambda row: (
+            PROGRAMME_RANK.get(row["programme"], 4),
+            row["rank_participations"] is None,
+            row["rank_participations"] or 0,
+            -row["participations"],
+            row["country"],
+        )
+    )
+    return pa.Table.from_pylist(rows, schema=_SCHEMA)
+
+
+def _per_country(
+    warehouse: Warehouse, scope: Scope, where: str, params: dict[str, object]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per programme and country, the sums under the filters and those as a third country."""
+    additive = tuple(m for m in BREAKDOWN if m in ADDITIVE)
     third = "country_status = 'third_country'"
-    return warehouse.arrow(
-        f"""
-        WITH f AS NOT MATERIALIZED (SELECT * FROM participation_facts WHERE {where}),
-        everyone AS (SELECT programme, {cell_sums(("participations",))},
-                            sum(ec_contribution) AS ec_contribution
-                     FROM {scope.cells("aggregate_cells")} WHERE {where} GROUP BY programme),
-        per_country AS (SELECT programme, country, {cell_sums(additive)},
-                               CAST(COALESCE(sum(participations) FILTER (WHERE {third}), 0)
-                                    AS BIGINT) AS third_country_participations,
-                               COALESCE(sum(ec_contribution) FILTER (WHERE {third}), 0)
-                                   AS third_ec
-                        FROM {scope.cells("aggregate_country_cells")} WHERE {where}
-                        GROUP BY programme, country),
-        shown AS NOT MATERIALIZED (SELECT * FROM f WHERE list_contains($shown, country)),
-        shown_distinct AS ({measured("shown", ("country",), ("organisations", "projects"))}),
-        ranked AS (SELECT *,
-            CASE WHEN third_country_participations > 0 THEN rank() OVER (
-                PARTITION BY programme, third_country_participations > 0
-                ORDER BY third_country_participations DESC) END AS rank_participations,
-            CASE WHEN third_country_participations > 0 THEN rank() OVER (
-                PARTITION BY programme, third_country_participations > 0
-                ORDER BY third_ec DESC) END AS rank_ec_contribution,
-            count(*) FILTER (WHERE third_country_participations > 0)
-                OVER (PARTITION BY programme) AS third_countries
-            FROM per_country LEFT JOIN shown_distinct USING (programme, country))
-        SELECT p.programme, c.cordis_code AS country, c.iso_code, c.name,
-               -- associated only from some calls or to one pillar (Canada, Korea): in part
-               CASE WHEN s.status = 'associated'
-                         AND (s.since IS NOT NULL OR s.pillar IS NOT NULL)
-                    THEN 'partly_associated' ELSE s.status END AS status,
-               {", ".join(f"COALESCE(r.{m}, 0) AS {m}" for m in measures)},
-               COALESCE(r.third_country_participations, 0) AS third_country_participations,
-               {share("COALESCE(r.participations, 0)", "e.participations")}
-                   AS share_participations,
-               {share("COALESCE(r.ec_contribution, 0)", "e.ec_contribution")}
-                   AS share_ec_contribution,
-               r.rank_participations, r.rank_ec_contribution,
-               max(r.third_countries) OVER (PARTITION BY p.programme) AS third_countries
-        FROM everyone e
-        JOIN (SELECT DISTINCT programme FROM {scope.cells("aggregate_cells")} WHERE {where}) p
-            USING (programme)
-        CROSS JOIN (SELECT unnest($shown) AS code) wanted
-        JOIN countries c ON c.cordis_code = wanted.code
-        LEFT JOIN country_status s ON s.programme = p.programme AND s.cordis_code = wanted.code
-        LEFT JOIN ranked r ON r.programme = p.programme AND r.country = wanted.code
-        ORDER BY {ORDER_PROGRAMME.replace("programme", "p.programme")},
-                 r.rank_participations NULLS LAST, participations DESC, country
-        """,
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in warehouse.arrow(
+        f"""SELECT programme, country, {cell_sums(additive)},
+                   CAST(COALESCE(sum(ec_contribution), 0) AS DOUBLE) AS ec_double,
+                   CAST(COALESCE(sum(participations) FILTER (WHERE {third}), 0) AS BIGINT)
+                       AS third_country_participations,
+                   COALESCE(sum(ec_contribution) FILTER (WHERE {third}), 0) AS third_ec
+            FROM {scope.cells("aggregate_country_cells")} WHERE {where}
+            GROUP BY programme, country""",
+        params,
+    ).to_pylist():
+        found.setdefault(row["programme"], {})[row["country"]] = row
+    return found
+
+
+def _reach(
+    warehouse: Warehouse, where: str, params: dict[str, object], shown: list[str]
+) -> dict[tuple[str, str], dict[str, int]]:
+    """Distinct organisations and projects of each shown country per programme, counted here
+    from their rows (grouped distinct counts in DuckDB took twice as long)."""
+    table = warehouse.arrow(
+        f"""SELECT programme, country, pic, project_id FROM participation_facts
+            WHERE {where} AND country IN (SELECT unnest($shown))""",
         params | {"shown": shown},
     )
+    groups = pc.dictionary_encode(
+        pc.binary_join_element_wise(table.column("programme"), table.column("country"), "\t")
+    ).combine_chunks()
+    names = groups.dictionary.to_pylist()
+    group = ints(groups.indices)
+    found = {}
+    for measure, column in (("organisations", "pic"), ("projects", "project_id")):
+        values = ints(table.column(column))
+        found[measure] = distinct_counts(group, values, len(names))
+    return {
+        tuple(str(name).split("\t")): {m: int(found[m][n]) for m in found}  # type: ignore[misc]
+        for n, name in enumerate(names)
+    }
+
+
+def _countries(
+    warehouse: Warehouse, shown: list[str]
+) -> dict[str, tuple[str | None, str | None, dict[str, str | None]]]:
+    """ISO code, name and status per programme of each shown country: associated only from
+    some calls or to one pillar (Canada, Korea) is 'partly_associated'."""
+    found: dict[str, tuple[str | None, str | None, dict[str, str | None]]] = {}
+    for row in warehouse.arrow(
+        """SELECT c.cordis_code, c.iso_code, c.name, s.programme,
+                  CASE WHEN s.status = 'associated'
+                            AND (s.since IS NOT NULL OR s.pillar IS NOT NULL)
+                       THEN 'partly_associated' ELSE s.status END AS status
+           FROM countries c LEFT JOIN country_status s ON s.cordis_code = c.cordis_code
+           WHERE list_contains($shown, c.cordis_code)""",
+        {"shown": shown},
+    ).to_pylist():
+        code = row["cordis_code"]
+        statuses = found.setdefault(code, (row["iso_code"], row["name"], {}))[2]
+        if row["programme"] is not None:
+            statuses[row["programme"]] = row["status"]
+    return found
+
+
+def _row(
+    programme: str,
+    code: str,
+    about: tuple[str | None, str | None, dict[str, str | None]],
+    found: dict[str, Any] | None,
+    reaches: dict[tuple[str, str], dict[str, Any]],
+    total: dict[str, Any],
+    counted: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """One peer in one programme: its figures (0 where it has none), shares and ranks."""
+    mine = found or {}
+    reach = reaches.get((programme, code), {}) if found is not None else {}
+    iso_code, name, statuses = about
+    status = statuses.get(programme)
+    third = mine.get("third_country_participations") or 0
+    row: dict[str, Any] = {
+        "programme": programme,
+        "country": code,
+        "iso_code": iso_code,
+        "name": name,
+        "status": status,
+    }
+    for measure in BREAKDOWN:
+        source = reach if measure in ("organisations", "projects") else mine
+        row[measure] = source.get(measure) or 0
+    if row["ec_contribution"] == 0:
+        row["ec_contribution"] = Decimal("0.00")
+    row["third_country_participations"] = third
+    row["share_participations"] = (
+        float(row["participations"]) / float(total["participations"])
+        if total["participations"]
+        else None
+    )
+    row["share_ec_contribution"] = (
+        (mine.get("ec_double") or 0.0) / total["ec_double"] if total["ec_double"] else None
+    )
+    ranked = found is not None and third > 0
+    row["rank_participations"] = (
+        1 + sum(1 for other in counted if other["third_country_participations"] > third)
+        if ranked
+        else None
+    )
+    row["rank_ec_contribution"] = (
+        1 + sum(1 for other in counted if other["third_ec"] > mine["third_ec"]) if ranked else None
+    )
+    row["third_countries"] = len(counted) if found is not None else None
+    return row
+
+
+_SCHEMA = pa.schema(
+    [
+        ("programme", pa.string()),
+        ("country", pa.string()),
+        ("iso_code", pa.string()),
+        ("name", pa.string()),
+        ("status", pa.string()),
+        *[(m, pa.decimal128(38, 2) if m == "ec_contribution" else pa.int64()) for m in BREAKDOWN],
+        ("third_country_participations", pa.int64()),
+        ("share_participations", pa.float64()),
+        ("share_ec_contribution", pa.float64()),
+        ("rank_participations", pa.int64()),
+        ("rank_ec_contribution", pa.int64()),
+        ("third_countries", pa.int64()),
+    ]
+)
 
 
 def associations(warehouse: Warehouse, countries: tuple[str, ...]) -> list[str]:
