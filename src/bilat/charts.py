@@ -27,6 +27,8 @@ alt.utils.schemapi.disable_debug_mode()
 # turns those into channels by building a table of every channel class, 15-50 ms each time.
 
 Spec = dict[str, Any]
+# The height of a bar chart: 18 pixels a bar.
+STEP: Spec = {"step": 18}
 # EU blue, then colours that stay distinct for colour-blind readers (Okabe-Ito).
 PALETTE = ["#003399", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
 PROGRAMME_COLOURS = {"FP7": "#56B4E9", "H2020": "#E69F00", "HE": "#003399"}
@@ -51,22 +53,46 @@ def _data(rows: list[dict[str, Any]]) -> Any:
 
 
 def _finish(
-    chart: alt.TopLevelMixin,
+    chart: alt.TopLevelMixin | Spec,
     rows: list[dict[str, Any]],
     *,
     width: int | None,
     validate: bool,
     description: str,
+    height: int | Spec | None = None,
+    title: list[str] | None = None,
 ) -> Spec:
-    """The spec as a dict with its `rows` inline, and its text alternative as the top-level
-    description (Vega gives it to the drawn SVG as its accessible name; the pages to the
-    chart's container)."""
-    sized = chart.properties(width=width if width is not None else "container")
-    spec: Spec = _inline(sized.to_dict(validate=validate), rows)
+    """The spec as a dict with its `rows` inline, its size, its `title` (lines of a note,
+    drawn under the chart) and its text alternative as the top-level description (Vega
+    gives it to the drawn SVG as its accessible name; the pages to the chart's container).
+
+    The size and title are written into the dict rather than given to Altair's
+    `properties`, which copies the whole chart (every layer) and checks each property
+    against the schema each time: a third of a chart's time. The tests check the finished
+    specs against the schema."""
+    built = chart if isinstance(chart, dict) else chart.to_dict(validate=validate)
+    spec: Spec = _inline(built, rows)
+    spec["width"] = width if width is not None else "container"
+    if height is not None:
+        spec["height"] = height
+    if title is not None:
+        spec["title"] = {"text": title, **NOTE_STYLE}
     spec.pop("config", None)
     spec["config"] = CONFIG
     spec["description"] = description
     return spec
+
+
+def _layered(*charts: alt.Chart, validate: bool) -> Spec:
+    """Charts drawn over each other on the same rows, as the dict `alt.layer` would write:
+    each layer written alone, their common data and schema once on top. `alt.layer` copies
+    every layer two more times (half of a trend chart's time)."""
+    layers = [chart.to_dict(validate=validate) for chart in charts]
+    top = {"$schema": layers[0]["$schema"], "data": layers[0]["data"]}
+    for layer in layers:
+        for key in ("$schema", "data", "config"):
+            layer.pop(key, None)
+    return top | {"layer": layers}
 
 
 def _inline(spec: Any, rows: list[dict[str, Any]]) -> Any:
@@ -205,8 +231,9 @@ def bars(
         by=category_title,
     )
     return _finish(
-        chart.properties(height=alt.Step(18)),
+        chart,
         rows,
+        height=STEP,
         width=width,
         validate=validate,
         description=description,
@@ -247,7 +274,6 @@ def years(
                 alt.Tooltip(f"{value}:Q", title=value_title, format=",.0f"),
             ],
         )
-        .properties(height=180)
     )
     note = (
         "Lighter: "
@@ -256,15 +282,21 @@ def years(
         if late
         else ""
     )
-    if note:
-        chart = chart.properties(title=alt.TitleParams(_note_lines(note), **NOTE_STYLE))
     points = "; ".join(
         f"{r['year']} ({r['programme']}) {_amount(r[value])}"
         + (" (incomplete)" if r.get("complete") is False else "")
         for r in rows
     )
     description = f"Column chart of {value_title.lower()} per year, oldest first: {points}."
-    return _finish(chart, rows, width=width, validate=validate, description=description)
+    return _finish(
+        chart,
+        rows,
+        width=width,
+        height=180,
+        title=_note_lines(note) if note else None,
+        validate=validate,
+        description=description,
+    )
 
 
 def trend(
@@ -314,10 +346,8 @@ def trend(
             ],
         )
     )
-    chart = alt.layer(line, points).properties(height=240)
+    chart = _layered(line, points, validate=validate)
     note = not_drawn(absent)
-    if note:
-        chart = chart.properties(title=alt.TitleParams(_note_lines(note), **NOTE_STYLE))
     lines = []
     for programme in domain:
         points = {
@@ -338,7 +368,15 @@ def trend(
         + "."
         + (f" {note}" if note else "")
     )
-    return _finish(chart, rows, width=width, validate=validate, description=description)
+    return _finish(
+        chart,
+        rows,
+        width=width,
+        height=240,
+        title=_note_lines(note) if note else None,
+        validate=validate,
+        description=description,
+    )
 
 
 # The note under a trend chart: small grey text, one line per 60 characters or so.
@@ -459,13 +497,14 @@ def partners(
                 alt.Tooltip("projects:Q", title="Shared projects", format=",.0f"),
             ],
         )
-        .properties(height=alt.Step(18))
     )
     description = (
         "Bar chart of partner participations by partner country, coloured by the partner's "
         f"status, largest first: {_largest([(r['label'], r['participations']) for r in rows])}."
     )
-    return _finish(chart, rows, width=width, validate=validate, description=description)
+    return _finish(
+        chart, rows, height=STEP, width=width, validate=validate, description=description
+    )
 
 
 # A tile-grid map of the United States: each state one square at (column, row), laid out
@@ -520,14 +559,16 @@ def state_map(table: pa.Table, *, width: int | None = None, validate: bool = Fal
             "black", condition={"test": "datum.participations > 60", "value": "white"}
         ),
     )
-    chart = alt.layer(tiles, labels).properties(height=330)
+    chart = _layered(tiles, labels, validate=validate)
     ranked = sorted(found.values(), key=lambda row: -(row["participations"] or 0))
     named = [(row["state_name"] or row["state"], row["participations"]) for row in ranked]
     description = (
         "Tile map of the United States, each state shaded by its participations, largest "
         f"first: {_largest(named)}."
     )
-    return _finish(chart, rows, width=width or 560, validate=validate, description=description)
+    return _finish(
+        chart, rows, width=width or 560, height=330, validate=validate, description=description
+    )
 
 
 def network(
