@@ -207,11 +207,18 @@ def parse_parts(values: Values) -> tuple[str, ...]:
     )(strings(values))
 
 
-def parse_countries(warehouse: Warehouse, values: Values) -> tuple[str, ...]:
-    """Countries by CORDIS code, ISO code or English name, as CORDIS codes; or one group."""
-    items = strings(values) or ("US",)
-    if len(items) == 1 and items[0].upper() in GROUPS:
-        return (items[0].upper(),)
+# Each warehouse content's countries by every name they go by, and their names: built once
+# per content (every indicator call parses a country, and building these cost more than the
+# parsing itself). The country table is reference data, like `Warehouse.lookup`'s.
+_COUNTRY_KEYS: dict[object, tuple[dict[str, str], dict[str, str]]] = {}
+
+
+def _country_keys(warehouse: Warehouse) -> tuple[dict[str, str], dict[str, str]]:
+    """CORDIS code by casefolded ISO code, name and CORDIS code; name by CORDIS code."""
+    content = (warehouse.path, warehouse.generation)
+    found = _COUNTRY_KEYS.get(content)
+    if found is not None:
+        return found
     known = warehouse.lookup("SELECT cordis_code, iso_code, name FROM countries ORDER BY 1")
     by_key: dict[str, str] = {}
     for row in known:
@@ -219,6 +226,18 @@ def parse_countries(warehouse: Warehouse, values: Values) -> tuple[str, ...]:
             if isinstance(key, str):
                 by_key[key.casefold()] = str(row["cordis_code"])
     names = {str(row["cordis_code"]): str(row["name"] or row["cordis_code"]) for row in known}
+    if len(_COUNTRY_KEYS) > 8:
+        _COUNTRY_KEYS.clear()
+    _COUNTRY_KEYS[content] = (by_key, names)
+    return by_key, names
+
+
+def parse_countries(warehouse: Warehouse, values: Values) -> tuple[str, ...]:
+    """Countries by CORDIS code, ISO code or English name, as CORDIS codes; or one group."""
+    items = strings(values) or ("US",)
+    if len(items) == 1 and items[0].upper() in GROUPS:
+        return (items[0].upper(),)
+    by_key, names = _country_keys(warehouse)
 
     def unknown(item: str) -> str:
         close = difflib.get_close_matches(item.casefold(), list(by_key), n=3, cutoff=0.75)
