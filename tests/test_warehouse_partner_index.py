@@ -143,3 +143,23 @@ def test_the_postings_counted_by_sorting_are_the_sql_definitions_rows_in_order(
         assert len(partner_postings._batches(con)) > 10
         partner_postings.build(con)
     assert partner_index.stored(Warehouse(copy).arrow).postings.equals(computed)
+
+
+def test_each_key_holds_each_project_once_and_counts_them(
+    bundled: Warehouse, three_programmes: Warehouse
+) -> None:
+    """The keyed projects are distinct by construction (`partner_keyed` says why), so the keys'
+    project counts are row counts: a project keyed twice would show here as a repeated pair
+    and a count above the distinct one."""
+    for warehouse in (bundled, three_programmes):
+        found = warehouse.query(
+            """SELECT count(*) AS pairs, count(DISTINCT (key, project)) AS distinct_pairs,
+                      (SELECT count(*) FROM partner_keys k
+                       WHERE k.projects <> (SELECT count(DISTINCT project)
+                                            FROM partner_key_projects e
+                                            WHERE e.key = k.number)) AS miscounted
+               FROM partner_key_projects"""
+        )[0]
+        assert found["pairs"] > 100_000
+        assert found["pairs"] == found["distinct_pairs"]
+        assert found["miscounted"] == 0

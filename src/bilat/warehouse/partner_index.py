@@ -182,6 +182,9 @@ def _steps(bounded: bool) -> list[tuple[str, str]]:
                ORDER BY r.project, r.pic, r.role""",
         ),
         (
+            # Each (project, kind, key) once, by construction: a project has one part and one
+            # topic, the lookups are distinct, fields are grouped and words made distinct here;
+            # so the keys' project counts are row counts, and nothing is grouped again.
             "partner_keyed",
             """SELECT project, 'part' AS kind, part AS key, true AS own
                FROM partner_projects WHERE part IS NOT NULL AND listed
@@ -210,22 +213,17 @@ def _steps(bounded: bool) -> list[tuple[str, str]]:
                JOIN partner_text_words w USING (text)""",
         ),
         (
-            # Each key's projects once: grouped here once, not again for the keys' counts.
-            "partner_key_sets",
-            """SELECT kind, key, project, bool_or(own) AS own FROM partner_keyed GROUP BY ALL""",
-        ),
-        (
             "partner_keys",
             """SELECT row_number() OVER (ORDER BY kind, key) - 1 AS number, kind, key, projects,
                       ln((1 + (SELECT count(*) FROM partner_projects)) / (1 + projects)) + 1
                           AS idf
-               FROM (SELECT kind, key, count(*) AS projects FROM partner_key_sets GROUP BY ALL)
+               FROM (SELECT kind, key, count(*) AS projects FROM partner_keyed GROUP BY ALL)
                ORDER BY number""",
         ),
         (
             "partner_key_projects",
             """SELECT k.number AS key, e.project, e.own
-               FROM partner_key_sets e JOIN partner_keys k USING (kind, key)
+               FROM partner_keyed e JOIN partner_keys k USING (kind, key)
                ORDER BY key, project""",
         ),
         (
