@@ -69,8 +69,12 @@ class Indicator:
         data; the others are the indicator's own options.
         """
         given = {name: value for name, value in params.items() if name in BY_NAME}
-        scope = resolve(warehouse, **given)
         options = {name: value for name, value in params.items() if name not in BY_NAME}
+        return self.within(warehouse, resolve(warehouse, **given), **options)
+
+    def within(self, warehouse: Warehouse, scope: Scope, /, **options: Any) -> pa.Table:
+        """The indicator for a scope already resolved: a page of many indicators under the
+        same filters checks them once."""
         table = self.compute(warehouse, scope, self.parse_options(options))
         return table.replace_schema_metadata(self.metadata(scope))
 

@@ -20,6 +20,7 @@ import pyarrow as pa
 from bilat import charts, indicators
 from bilat.charts import Spec
 from bilat.indicators.coverage import Coverage, coverage
+from bilat.indicators.scope import Scope
 from bilat.warehouse.store import Warehouse
 from bilat.web.sections import Params, Section, section
 
@@ -122,10 +123,10 @@ _MEMORY_ENTRIES = 600
 _LOCK = threading.Lock()
 
 
-def sections(
-    warehouse: Warehouse, params: Params, *, us: bool, programmes: int
-) -> dict[str, Section]:
-    """Every section of the profile, by indicator name (by_state only for the US)."""
+def sections(warehouse: Warehouse, params: Params, scope: Scope, *, us: bool) -> dict[str, Section]:
+    """Every section of the profile under `params` (resolved as `scope`), by indicator name
+    (by_state only for the US)."""
+    programmes = len(scope.programmes)
     wanted = [part for part in PARTS if us or not part.us_only]
     generation = (warehouse.path, warehouse.generation, warehouse.forgotten)
     request = tuple(sorted(params.items()))
@@ -135,7 +136,7 @@ def sections(
     cover = coverage(warehouse)
 
     def compute(part: Part) -> pa.Table:
-        return indicators.get(part.name)(warehouse, **params, **part.options)
+        return indicators.get(part.name).within(warehouse, scope, **part.options)
 
     def present(part: Part, table: pa.Table) -> Section:
         columns = part.columns

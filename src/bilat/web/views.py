@@ -107,9 +107,7 @@ def country(request: HttpRequest, code: str = "US") -> HttpResponse:
     subject = parse_subject(store, code)
     params = parameters(request.GET, country=code)
     scope = resolve(store, **params)
-    found = profile.sections(
-        store, params, us="US" in subject.countries, programmes=len(scope.programmes)
-    )
+    found = profile.sections(store, params, scope, us="US" in subject.countries)
     total = first_row(found["headline"])
     cover = coverage(store)
     found = profile.absent(found, cover, scope.programmes)
