@@ -23,13 +23,12 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bilat.indicators.participation import ORDER
 from bilat.indicators.scope import Scope
 from bilat.warehouse.store import Warehouse
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
-# The order of programmes, for "the latest programme" (as ORDER_PROGRAMME ranks them in SQL).
-PROGRAMME_RANK = {"FP7": 1, "H2020": 2, "HE": 3}
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,7 @@ def read(warehouse: Warehouse, scope: Scope) -> Inside:
     )
     project_ids = ints(table.column("project_id"))
     ranks = np.array(
-        [PROGRAMME_RANK.get(p, 4) for p in table.column("programme").to_pylist()], np.int64
+        [ORDER.get(p, len(ORDER) + 1) for p in table.column("programme").to_pylist()], np.int64
     )
     pics = table.column("pics")
     lengths = ints(pc.fill_null(pc.list_value_length(pics), 0))

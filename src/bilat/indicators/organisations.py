@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from bilat.indicators import caveats
+from bilat.indicators import caveats, tally
 from bilat.indicators.coverage import coverage
-from bilat.indicators.measures import measured
 from bilat.indicators.registry import Option, indicator
 from bilat.indicators.scope import Scope
 from bilat.warehouse.store import Warehouse
@@ -34,38 +34,58 @@ ORDER = Option(
     options=(LIMIT, ORDER),
 )
 def top_organisations(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
-    """The first `limit` organisations by `order`, ties broken by the other measure and PIC
-    (ranked and cut before their names are joined: the organisations table is large)."""
-    where, params = scope.where()
-    subject, more = scope.subject.where()
+    """The first `limit` organisations by `order`, ties broken by the other measure and PIC,
+    counted in Arrow over the subject's rows (`tally`), ranked and cut before their names are
+    read (the organisations table is large)."""
     other = "ec_contribution" if options["order"] == "participations" else "participations"
-    # A programme whose participations are not loaded has no figure (null), not 0.
+    rows = tally.subject_rows(warehouse, scope, tally.columns(MEASURES, "pic"))
+    rows = rows.filter(pc.is_valid(rows["pic"]))
+    grouped = tally.tally(rows, {"pic": rows["pic"]}, MEASURES, by_programme=False)
+    order = [(options["order"], "descending"), (other, "descending"), ("pic", "ascending")]
+    top = grouped.sort_by(order).slice(0, options["limit"])
+    pics = top["pic"].to_pylist()
+    per_programme = _per_programme(warehouse, rows, pics)
+    names = {
+        row["pic"]: row
+        for row in warehouse.arrow(
+            f"SELECT pic, {', '.join(_NAMED)} FROM organisations WHERE list_contains($pics, pic)",
+            {"pics": pics},
+        ).to_pylist()
+    }
+    named = {
+        column: pa.array([names.get(pic, {}).get(column) for pic in pics], pa.string())
+        for column in _NAMED
+    }
+    return pa.table(
+        {"rank": pa.array(range(1, len(pics) + 1), pa.int64()), "pic": top["pic"]}
+        | named
+        | {name: top[name] for name in MEASURES}
+        | per_programme
+    )
+
+
+MEASURES = (
+    "participations",
+    "funded_participations",
+    "projects",
+    "coordinated_projects",
+    "ec_contribution",
+)
+# What is shown of each organisation, from the organisations table.
+_NAMED = ("name", "short_name", "country", "city", "us_state", "activity_type")
+
+
+def _per_programme(warehouse: Warehouse, rows: pa.Table, pics: list[int]) -> dict[str, pa.Array]:
+    """The participations of each of `pics` in each programme; a programme whose
+    participations are not loaded has no figure (null), not 0."""
     loaded = {p.code for p in coverage(warehouse).loaded}
-    mix = tuple(
-        f"count(*) FILTER (WHERE programme = '{p}') AS participations_{p.lower()}"
-        if p in loaded
-        else f"CAST(NULL AS BIGINT) AS participations_{p.lower()}"
+    kept = rows.filter(pc.is_in(rows["pic"], pa.array(pics, pa.int64())))
+    counted = tally.counts(
+        pc.binary_join_element_wise(kept["programme"], pc.cast(kept["pic"], pa.string()), ":")
+    )
+    return {
+        f"participations_{p.lower()}": pa.array(
+            [counted.get(f"{p}:{pic}", 0) if p in loaded else None for pic in pics], pa.int64()
+        )
         for p in ("FP7", "H2020", "HE")
-    )
-    measures = (
-        "participations",
-        "funded_participations",
-        "projects",
-        "coordinated_projects",
-        "ec_contribution",
-    )
-    return warehouse.arrow(
-        f"""
-        WITH s AS NOT MATERIALIZED (SELECT * FROM participation_facts
-                   WHERE {where} AND {subject} AND pic IS NOT NULL),
-        grouped AS ({measured("s", ("pic",), measures, by_programme=False, extra=mix)}),
-        ranked AS (SELECT row_number() OVER (ORDER BY {options["order"]} DESC, {other} DESC, pic)
-                              AS rank, *
-                   FROM grouped ORDER BY rank LIMIT $limit)
-        SELECT r.rank, r.pic, o.name, o.short_name, o.country, o.city, o.us_state,
-               o.activity_type, r.* EXCLUDE (rank, pic)
-        FROM ranked r LEFT JOIN organisations o USING (pic)
-        ORDER BY r.rank
-        """,
-        params | more | {"limit": options["limit"]},
-    )
+    }
