@@ -11,6 +11,7 @@ import subprocess
 from collections import Counter
 from datetime import date
 from decimal import Decimal
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,21 @@ def test_participation_pdf_is_a4_with_figures_and_page_numbers(participation: Do
     assert f"3 / {len(reader.pages)}" in text  # page numbers from the second page on
     assert "CC BY 4.0" in text
     assert (PAGES / "us-participation-01.png").stat().st_size > 5_000
+
+
+def test_the_pdf_draws_every_figure(participation: Document) -> None:
+    """The PDF gives WeasyPrint each figure as an SVG image (the HTML has it inline): every
+    label of every drawing is there as text, which a figure not drawn would not have."""
+    pdf = make.pdf(participation)
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+    for figure in participation.figures:
+        labels = {unescape(label) for label in re.findall(r"<text[^>]*>([^<]+)</text>", figure.svg)}
+        assert len(labels) > 3
+        assert sorted(label for label in labels if label not in text) == [], figure.title
+    assert "<img" in make.html(participation, printing=True)
+    assert "<img" not in make.html(participation)
 
 
 def test_monitoring_report_has_findings_that_cite_their_tables(
