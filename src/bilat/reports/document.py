@@ -9,11 +9,11 @@ PDF or XLSX.
 
 from __future__ import annotations
 
-import contextlib
+import os
 import re
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -41,10 +41,17 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Figure:
+    """A numbered figure whose SVG may still be being drawn (see `Numbering.figure`)."""
+
     number: int
     title: str
-    svg: str
+    drawing: Future[str] = field(repr=False, compare=False)
     note: str = ""
+
+    @property
+    def svg(self) -> str:
+        """The drawing, waited for if it is not finished (an error drawing it is raised here)."""
+        return self.drawing.result()
 
 
 @dataclass(frozen=True)
@@ -148,19 +155,13 @@ class Numbering:
         return Table(self._tables, caption, names, rows, shown, note)
 
     def figure(self, caption: str, spec: Spec, *, note: str = "", vega: bool = False) -> Figure:
-        """A numbered figure: the chart spec drawn as SVG."""
+        """A numbered figure: the chart spec drawn as SVG, on the drawing thread while the
+        caller goes on (vl-convert releases the GIL): a report's next indicators are
+        computed and its text laid out meanwhile."""
         self._figures += 1
         self.progress(f"drawing figure {self._figures}")
-        # Drawn in the report's own font: vl-convert measures the labels with it, so the
-        # room it leaves for them (and axis titles clear of them) holds where the PDF and the
-        # browser draw the text in that font.
-        font = {"font": REPORT_FONT}
-        if vega:
-            svg = vl_convert.vega_to_svg({**spec, "config": {**spec.get("config", {}), **font}})
-        else:
-            drawn = {**spec, "config": {**spec.get("config", {}), **font}}
-            svg = vl_convert.vegalite_to_svg(drawn, vl_version=VEGA_LITE)
-        return Figure(self._figures, caption, _own_ids(svg, f"f{self._figures}-"), note)
+        drawing = _drawer().submit(_draw, spec, vega, f"f{self._figures}-")
+        return Figure(self._figures, caption, drawing, note)
 
 
 class Builder(Numbering):
@@ -179,40 +180,95 @@ class Builder(Numbering):
         self.params = dict(params)
         self.programmes = programmes
         self.used: dict[str, Indicator] = {}
-        self._computed: dict[tuple[str, tuple[tuple[str, Any], ...]], pa.Table] = {}
+        self._computed: dict[tuple[str, tuple[tuple[str, Any], ...]], Future[pa.Table]] = {}
         self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
 
     def indicator(self, name: str, **given: Any) -> pa.Table:
         """An indicator for the report's country and filters (computed once); `given`
         options or parameters override the report's. Recorded as used, in the order the
         chapters ask for them, for the method chapter."""
-        table = self._compute(name, given)
+        table = self._future(name, given).result()
         self.used.setdefault(name, indicators.get(name))
         return table
 
-    def _compute(self, name: str, given: Mapping[str, Any]) -> pa.Table:
+    def _future(
+        self, name: str, given: Mapping[str, Any], pool: ThreadPoolExecutor | None = None
+    ) -> Future[pa.Table]:
+        """The indicator's computation: started on `pool`, or here and now when no pool is
+        given and it was not asked for before."""
         merged = self.params | dict(given)
         key = (name, tuple(sorted(merged.items())))
         with self._lock:
             found = self._computed.get(key)
-        if found is None:
-            found = indicators.get(name)(self.warehouse, **merged)
-            with self._lock:
-                self._computed[key] = found
-                self.progress(f"computed {name}")
+            if found is None:
+                found = self._computed[key] = Future()
+                if pool is not None:
+                    pool.submit(self._run, found, name, merged)
+                    return found
+            else:
+                return found
+        self._run(found, name, merged)
         return found
 
+    def _run(self, future: Future[pa.Table], name: str, merged: dict[str, Any]) -> None:
+        try:
+            future.set_result(indicators.get(name)(self.warehouse, **merged))
+        except BaseException as error:  # kept for the chapter that asks for it
+            future.set_exception(error)
+        else:
+            self.progress(f"computed {name}")
+
     def prefetch(self, wanted: list[tuple[str, dict[str, Any]]]) -> None:
-        """Compute these indicators on a few threads (DuckDB releases the GIL), so that a
-        report waits for its slowest query rather than for the sum of them. One that does
-        not apply (US states for another country) is left for its chapter not to ask."""
+        """Start computing these indicators on a few threads (DuckDB releases the GIL) and
+        return: a report waits for its slowest query rather than for the sum of them, and
+        its chapters (and the drawing of their figures) start as soon as their own
+        indicators are there. Call `finish` when the chapters are written."""
+        self._pool = self._pool or ThreadPoolExecutor(4, thread_name_prefix="bilat-indicators")
+        for name, given in wanted:
+            self._future(name, given, self._pool)
 
-        def compute(item: tuple[str, dict[str, Any]]) -> None:
-            with contextlib.suppress(ParameterError):
-                self._compute(*item)
+    def finish(self) -> None:
+        """Wait for every indicator started; an error other than an indicator not applying
+        (US states for another country: its chapter is not written) is raised."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        for future in list(self._computed.values()):
+            error = future.exception()
+            if error is not None and not isinstance(error, ParameterError):
+                raise error
 
-        with ThreadPoolExecutor(4) as pool:
-            list(pool.map(compute, wanted))
+
+def _draw(spec: Spec, vega: bool, prefix: str) -> str:
+    """A chart spec drawn as SVG with its own ids."""
+    # Drawn in the report's own font: vl-convert measures the labels with it, so the room it
+    # leaves for them (and axis titles clear of them) holds where the PDF and the browser
+    # draw the text in that font.
+    drawn = {**spec, "config": {**spec.get("config", {}), "font": REPORT_FONT}}
+    if vega:
+        svg = vl_convert.vega_to_svg(drawn)
+    else:
+        svg = vl_convert.vegalite_to_svg(drawn, vl_version=VEGA_LITE)
+    return _own_ids(svg, prefix)
+
+
+_DRAWER: ThreadPoolExecutor | None = None
+_DRAWER_PID = 0
+
+
+def _drawer() -> ThreadPoolExecutor:
+    """The thread that draws figures: one, as vl-convert draws one chart at a time anyway.
+    A process forked from one that drew (a server's workers) starts its own."""
+    global _DRAWER, _DRAWER_PID
+    with _DRAWER_LOCK:
+        if _DRAWER is None or os.getpid() != _DRAWER_PID:
+            _DRAWER = ThreadPoolExecutor(1, thread_name_prefix="bilat-figures")
+            _DRAWER_PID = os.getpid()
+        return _DRAWER
+
+
+_DRAWER_LOCK = threading.Lock()
 
 
 def _missing(numeric: bool) -> str:

@@ -116,26 +116,29 @@ def build(
     builder = Builder(warehouse, params, progress, programmes=len(scope.programmes))
     label = with_article(scope.subject.label)
     builder.prefetch(_WANTED[name])
-    covered = ", ".join(PROGRAMMES[p] for p in scope.programmes) or "no programme loaded"
-    if name == "us-participation":
-        only = scope.programmes[0] if programme and len(scope.programmes) == 1 else None
-        previous = _PREVIOUS.get(only or "")
-        loaded = resolve(warehouse, country=country).programmes
-        chapters = us_participation.chapters(
-            builder,
-            label,
-            us="US" in scope.subject.countries,
-            previous=previous if previous in loaded else None,
-            missing=None if previous in loaded or not previous else PROGRAMMES[previous],
-        )
-        title = f"Participation of {label} in the EU framework programmes"
-    else:
-        chapters = cooperation.chapters(builder, label)
-        title = f"EU cooperation with {label} in research and innovation"
-    sources = [
-        row | {"name": Path(row["member"] or row["path"]).name} for row in warehouse.sources()
-    ]
-    chapters.append(method(builder, sources))
+    try:
+        covered = ", ".join(PROGRAMMES[p] for p in scope.programmes) or "no programme loaded"
+        if name == "us-participation":
+            only = scope.programmes[0] if programme and len(scope.programmes) == 1 else None
+            previous = _PREVIOUS.get(only or "")
+            loaded = resolve(warehouse, country=country).programmes
+            chapters = us_participation.chapters(
+                builder,
+                label,
+                us="US" in scope.subject.countries,
+                previous=previous if previous in loaded else None,
+                missing=None if previous in loaded or not previous else PROGRAMMES[previous],
+            )
+            title = f"Participation of {label} in the EU framework programmes"
+        else:
+            chapters = cooperation.chapters(builder, label)
+            title = f"EU cooperation with {label} in research and innovation"
+        sources = [
+            row | {"name": Path(row["member"] or row["path"]).name} for row in warehouse.sources()
+        ]
+        chapters.append(method(builder, sources))
+    finally:
+        builder.finish()  # every indicator started is done before the warehouse is left
     return Document(
         name=name,
         title=title[0].upper() + title[1:],
