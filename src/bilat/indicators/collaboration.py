@@ -17,7 +17,17 @@ import numpy as np
 import pyarrow as pa
 
 from bilat.indicators import caveats
-from bilat.indicators.inside import Inside, Ints, counts, distinct_counts, euros, read, runs, unique
+from bilat.indicators.inside import (
+    Inside,
+    Ints,
+    counts,
+    distinct_counts,
+    euros,
+    member_of,
+    read,
+    runs,
+    unique,
+)
 from bilat.indicators.registry import Option, indicator
 from bilat.indicators.scope import Scope
 from bilat.warehouse.store import Warehouse
@@ -42,18 +52,19 @@ def country_names(warehouse: Warehouse) -> dict[str, tuple[str | None, str | Non
     }
 
 
-def _partners(warehouse: Warehouse, scope: Scope) -> Inside:
-    """The participations in the subject's projects that are not the subject's."""
-    inside = read(warehouse, scope)
-    return inside.take(~inside.own)
+def _grouped(inside: Inside, codes: Ints, size: int) -> Ints:
+    """Each row's group: its code, `size - 1` where the code is missing, and `size` for the
+    subject's own rows, which are no one's partners (grouped aside rather than copied out)."""
+    return np.where(inside.own, size, np.where(codes >= 0, codes, size - 1))
 
 
-def _measures(partners: Inside, group: Any, size: int) -> dict[str, Any]:
-    """Participations, organisations and EU contribution (cents) per group 0..size-1."""
+def _measures(inside: Inside, group: Any, size: int) -> dict[str, Any]:
+    """Participations, organisations and EU contribution (cents) per group 0..size-1 (the
+    group `size`, the subject's own rows, left out)."""
     return {
-        "participations": counts(group, size),
-        "organisations": distinct_counts(group, partners.pic, size),
-        "cents": counts(group, size, partners.cents),
+        "participations": counts(group, size + 1)[:size],
+        "organisations": distinct_counts(group, inside.pic, size + 1)[:size],
+        "cents": counts(group, size + 1, inside.cents)[:size],
     }
 
 
@@ -77,17 +88,17 @@ def partner_countries(warehouse: Warehouse, scope: Scope, options: Mapping[str, 
     the latest programme covered, 'partly_associated' where it differs between them (Canada
     in Horizon Europe: associated in Pillar II from the 2024 calls, a third country
     elsewhere)."""
-    partners = _partners(warehouse, scope)
-    size = len(partners.countries) + 1  # the last group: no country
-    group = np.where(partners.country >= 0, partners.country, size - 1)
-    found = _measures(partners, group, size)
-    projects = counts(group[partners.first_of(partners.country)], size)
-    codes = [*partners.countries, None]
+    inside = read(warehouse, scope)
+    size = len(inside.countries) + 1  # the last group: no country
+    group = _grouped(inside, inside.country, size)
+    found = _measures(inside, group, size)
+    projects = counts(group[inside.first_of(inside.country)], size + 1)[:size]
+    codes = [*inside.countries, None]
     rows = sorted(
         np.flatnonzero(found["participations"]).tolist(),
         key=lambda g: (-found["participations"][g], codes[g] is None, codes[g] or ""),
     )
-    statuses = _latest_statuses(partners, group)
+    statuses = _latest_statuses(inside, group)
     names = country_names(warehouse)
     known = [names.get(codes[g] or "", (None, None)) for g in rows]
     participations = found["participations"][rows]
@@ -106,13 +117,13 @@ def partner_countries(warehouse: Warehouse, scope: Scope, options: Mapping[str, 
     )
 
 
-def _latest_statuses(partners: Inside, group: Any) -> dict[int, str]:
+def _latest_statuses(inside: Inside, group: Any) -> dict[int, str]:
     """Per country group, the status of its participations in the latest programme it takes
     part in: 'partly_associated' when they have more than one, 'unknown' when none."""
-    size = len(partners.statuses) + 1
-    rank = partners.programme_ranks[partners.project]
+    size = len(inside.statuses) + 1
+    rank = inside.programme_ranks[inside.project]
     # One entry per (group, programme, status): a few hundred, whatever the rows.
-    triples = unique((group * 8 + rank) * size + partners.status + 1)
+    triples = unique((group * 8 + rank) * size + inside.status + 1)
     seen: dict[int, tuple[int, set[str]]] = {}
     for value in triples.tolist():
         g, rank_of, status = value // size // 8, value // size % 8, value % size - 1
@@ -120,7 +131,7 @@ def _latest_statuses(partners: Inside, group: Any) -> dict[int, str]:
         if rank_of > best:
             best, found = rank_of, set()
         if rank_of == best and status >= 0:
-            found.add(partners.statuses[status])
+            found.add(inside.statuses[status])
         seen[g] = (best, found)
     return {
         g: "partly_associated" if len(found) > 1 else next(iter(found), "unknown")
@@ -139,13 +150,13 @@ def _latest_statuses(partners: Inside, group: Any) -> dict[int, str]:
 )
 def partner_groups(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
     """One row per status group of the partner's country in the project's programme."""
-    partners = _partners(warehouse, scope)
-    names = [*partners.statuses, "unknown"]
+    inside = read(warehouse, scope)
+    names = [*inside.statuses, "unknown"]
     size = len(names)
-    group = np.where(partners.status >= 0, partners.status, size - 1)
-    found = _measures(partners, group, size)
-    countries = distinct_counts(group, partners.country, size)
-    projects = distinct_counts(group, partners.project, size)
+    group = _grouped(inside, inside.status, size)
+    found = _measures(inside, group, size)
+    countries = distinct_counts(group, inside.country, size + 1)[:size]
+    projects = distinct_counts(group, inside.project, size + 1)[:size]
     place = {status: n for n, status in enumerate(GROUP_ORDER)}
     rows = sorted(
         np.flatnonzero(found["participations"]).tolist(),
@@ -188,18 +199,19 @@ def partner_organisations(
     participations, PIC and country (cut before their names are read: the organisations
     table is large)."""
     inside = read(warehouse, scope)
-    partners = inside.take(~inside.own & (inside.pic >= 0))
-    size = len(partners.countries) + 1
-    country = np.where(partners.country >= 0, partners.country, size - 1)
-    key = partners.pic * size + country
-    order = np.argsort(key)
-    found, participations = runs(key[order])
-    starts = np.cumsum(participations) - participations
-    cents = np.add.reduceat(partners.cents[order], starts) if len(found) else starts
-    projects = runs(np.sort(key[partners.first_of(partners.country, partners.pic)]))[1]
+    keep = ~inside.own & (inside.pic >= 0)
+    size = len(inside.countries) + 1
+    key = inside.pic * size + np.where(inside.country >= 0, inside.country, size - 1)
+    found, participations = runs(np.sort(key[keep]))
+    first = inside.first_of(inside.country, inside.pic) & keep
+    projects = runs(np.sort(key[first]))[1]
     pics, countries = found // size, found % size
     top = _first(options["limit"], projects, participations, pics, countries)
-    codes = [*partners.countries, None]
+    # The contributions of the partners shown only, by their places among the shown keys.
+    shown = np.sort(found[top])
+    held = keep & member_of(key, shown)
+    cents = counts(np.searchsorted(shown, key[held]), len(shown), inside.cents[held])
+    codes = [*inside.countries, None]
     return pa.table(
         {
             "pic": pa.array(pics[top], pa.int64()),
@@ -207,7 +219,7 @@ def partner_organisations(
             "country": pa.array([codes[c] for c in countries[top]], pa.string()),
             "shared_projects": pa.array(projects[top], pa.int64()),
             "participations": pa.array(participations[top], pa.int64()),
-            "ec_contribution": euros(cents[top]),
+            "ec_contribution": euros(cents[np.searchsorted(shown, found[top])]),
         }
     )
 

@@ -82,7 +82,7 @@ def _ordered(edges: list[tuple[Any, Any, int]]) -> list[tuple[Any, Any, int]]:
 )
 def country_network(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
     """Edges among the `limit` countries in most of the subject's projects (subject first)."""
-    inside = read(warehouse, scope)
+    inside = read(warehouse, scope, counted=False)
     rows = inside.take(inside.country >= 0)
     first = rows.first_of(rows.country)
     size, codes = len(rows.countries), rows.countries
@@ -128,7 +128,7 @@ def organisation_network(
 ) -> pa.Table:
     """Edges among the subject's and the partners' organisations in most projects: at most
     ceil(limit / 2) on each side, by projects then PIC."""
-    inside = read(warehouse, scope)
+    inside = read(warehouse, scope, counted=False)
     rows = inside.take(inside.pic >= 0)
     # Each organisation's distinct projects, from its distinct (PIC, project) pairs.
     span = len(rows.project_ids)
