@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from bilat.indicators import caveats
+from bilat.indicators.filters import COUNTRIES
 from bilat.indicators.inside import (
     Inside,
     Ints,
@@ -45,10 +46,12 @@ _MONEY = pa.decimal128(38, 2)
 
 
 def country_names(warehouse: Warehouse) -> dict[str, tuple[str | None, str | None]]:
-    """ISO code and name of each CORDIS country code (the reference list, read once per file)."""
+    """ISO code and name of each CORDIS country code: the reference list that every check of
+    a country parameter reads (`filters.parse_countries`, the same query), kept until the
+    file changes."""
     return {
         str(row["cordis_code"]): (row["iso_code"], row["name"])
-        for row in warehouse.lookup("SELECT cordis_code, iso_code, name FROM countries")
+        for row in warehouse.lookup(COUNTRIES)
     }
 
 

@@ -207,6 +207,8 @@ def parse_parts(values: Values) -> tuple[str, ...]:
     )(strings(values))
 
 
+# The reference list of countries, read once per warehouse file (`Warehouse.lookup`).
+COUNTRIES = "SELECT cordis_code, iso_code, name FROM countries ORDER BY 1"
 # Each warehouse content's countries by every name they go by, and their names: built once
 # per content (every indicator call parses a country, and building these cost more than the
 # parsing itself). The country table is reference data, like `Warehouse.lookup`'s.
@@ -219,7 +221,7 @@ def _country_keys(warehouse: Warehouse) -> tuple[dict[str, str], dict[str, str]]
     found = _COUNTRY_KEYS.get(content)
     if found is not None:
         return found
-    known = warehouse.lookup("SELECT cordis_code, iso_code, name FROM countries ORDER BY 1")
+    known = warehouse.lookup(COUNTRIES)
     by_key: dict[str, str] = {}
     for row in known:
         for key in (row["iso_code"], row["name"], row["cordis_code"]):
