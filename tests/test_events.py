@@ -9,12 +9,19 @@ from datetime import date
 import icalendar
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.test import Client
 
 from bilat.coordination.events.models import Registration, Status
 from bilat.coordination.events.operations import cancel, mark_attendance, places_left, register
-from bilat.coordination.events.statistics import event_statistics, workshop_series
+from bilat.coordination.events.statistics import (
+    DIMENSIONS,
+    _label,
+    event_statistics,
+    workshop_series,
+)
 from bilat.coordination.stakeholders.models import Theme
+from bilat.coordination.stakeholders.operations import erase_person
 from bilat.errors import CoordinationError
 
 from factories import make_event, make_person
@@ -116,6 +123,56 @@ def test_statistics_count_by_side_sector_country_and_organisation_type():
         ("Private for-profit (excluding education)", 1, 0, 1),
         ("Public body (excluding research and education)", 0, 1, 0),
     ]
+
+
+def test_statistics_added_up_in_python_match_each_table_counted_in_the_database():
+    """The page's statistics come from one grouped query added up in Python; each table is
+    counted here as it was before, one grouped query a dimension, on an event with every
+    status, attendance unmarked, false and true, and an erased registrant."""
+    event = make_event(capacity=9)
+    places = [("US", "university"), ("US", "sme"), ("DE", "funding"), ("FR", "university")]
+    people = [make_person(country=c, sector=s) for c, s in places * 3]
+    registrations = [register(None, event, p, source="test") for p in people]
+    cancel(None, registrations[1])  # the first on the waiting list takes the place
+    cancel(None, registrations[10])
+    confirmed = event.registrations.filter(status=Status.CONFIRMED).order_by("pk")[:8]
+    mark_attendance(None, event, {r.pk: i % 3 == 0 for i, r in enumerate(confirmed)})
+    erase_person(None, people[4])
+    stats = event_statistics(event)
+    every = event.registrations.order_by()
+    came = Q(status=Status.CONFIRMED, attended=True)
+    expected = every.aggregate(
+        registered=Count("id", filter=Q(status=Status.CONFIRMED)),
+        waiting=Count("id", filter=Q(status=Status.WAITING)),
+        cancelled=Count("id", filter=Q(status=Status.CANCELLED)),
+        attended=Count("id", filter=came),
+    )
+    assert expected == {"registered": 9, "waiting": 1, "cancelled": 2, "attended": 3}
+    assert vars(stats) | {"breakdowns": {}, "answers": []} == expected | {
+        "breakdowns": {},
+        "answers": [],
+    }
+    for dimension in DIMENSIONS:
+        counted = (
+            every.values(dimension)
+            .annotate(
+                registered=Count("id", filter=Q(status=Status.CONFIRMED)),
+                waiting=Count("id", filter=Q(status=Status.WAITING)),
+                attended=Count("id", filter=came),
+            )
+            .order_by(dimension)
+        )
+        rows = sorted(
+            (
+                (_label(dimension, g[dimension]), g["registered"], g["waiting"], g["attended"])
+                for g in counted
+                if g["registered"] or g["waiting"]
+            ),
+            key=lambda row: (-row[1], row[0]),
+        )
+        shown = stats.breakdowns[dimension]
+        found = [(r.label, r.registered, r.waiting, r.attended) for r in shown]
+        assert found == rows, dimension
 
 
 def test_the_workshop_series_counts_repeat_participants_and_themes():

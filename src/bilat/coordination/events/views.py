@@ -44,7 +44,7 @@ from bilat.coordination.events.requests import request_registration
 from bilat.coordination.filtering import Paged, filtered, known, paged
 from bilat.coordination.reporting import write_report
 from bilat.coordination.roles import editor_required, is_editor
-from bilat.coordination.stakeholders.forms import PersonForm
+from bilat.coordination.stakeholders.forms import AddPersonForm, PersonForm
 from bilat.coordination.stakeholders.models import Purpose, person_of
 from bilat.coordination.stakeholders.operations import normal_email
 from bilat.downloads import attachment, download, report_file
@@ -241,7 +241,9 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         changed = mark_attendance(request.user, found, attendance.attended())
         messages.success(request, f"Attendance saved ({changed} changed).")
         return redirect(request.get_full_path())
-    adding = PersonForm(request.POST if "add" in request.POST else None, require_registration=True)
+    adding = AddPersonForm(
+        request.POST if "add" in request.POST else None, require_registration=True
+    )
     if adding.is_bound and adding.is_valid():
         try:
             added = register_person(

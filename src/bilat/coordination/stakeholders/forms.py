@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.safestring import SafeString
 
 from bilat.coordination import countries, limits
 from bilat.coordination.filtering import select_in_one_template
@@ -40,6 +42,49 @@ class PublicForm(forms.Form):
         if self.cleaned_data["website"]:
             raise forms.ValidationError("This form could not be sent; please try again.")
         return ""
+
+
+class BlankRenderedOnce(forms.Form):
+    """A form written once per process while it is blank: not bound, no initial values,
+    no errors added. Its HTML then depends only on its class and the constructor's layout
+    arguments (the cache's key), and it cost an event's management page as much as its
+    statistics and attendance sheet together (the 250 countries of a person's form, and
+    Django's nested templates for each of its nine boxes). Only for forms whose fields do
+    not depend on their other arguments (not the public registration form, which adds the
+    event's questions)."""
+
+    def render(
+        self, template_name: str | None = None, context: Any = None, renderer: Any = None
+    ) -> SafeString:
+        blank = not self.is_bound and not self.initial and self._errors is None  # type: ignore[attr-defined]
+        if blank and template_name is None and context is None and renderer is None:
+            return _blank_html(
+                type(self),
+                self.auto_id,
+                self.prefix,
+                self.label_suffix,
+                self.use_required_attribute,
+            )
+        return super().render(template_name, context, renderer)
+
+    __str__ = __html__ = render  # Django binds these to its own render
+
+
+@cache
+def _blank_html(
+    form: type[BlankRenderedOnce],
+    auto_id: bool | str,
+    prefix: str | None,
+    label_suffix: str,
+    use_required_attribute: bool,
+) -> SafeString:
+    blank = form(
+        auto_id=auto_id,
+        prefix=prefix,
+        label_suffix=label_suffix,
+        use_required_attribute=use_required_attribute,
+    )
+    return forms.Form.render(blank)
 
 
 class PersonForm(PublicForm):
@@ -98,6 +143,11 @@ class PersonForm(PublicForm):
             "position": person.position,
             "consents": sorted(person.consents()),
         }
+
+
+class AddPersonForm(BlankRenderedOnce, PersonForm):
+    """A person's form on an event's management page, where an editor registers someone:
+    blank on every visit, so written once."""
 
 
 class SignupForm(PublicForm):
