@@ -22,8 +22,9 @@ from python_calamine import CalamineWorkbook
 
 from bilat import indicators
 from bilat.cli import main
+from bilat.errors import ParameterError
 from bilat.reports import make
-from bilat.reports.document import Document
+from bilat.reports.document import Builder, Document
 from bilat.warehouse.store import Warehouse
 
 from conftest import ROOT
@@ -116,6 +117,46 @@ def test_the_pdf_draws_every_figure(participation: Document) -> None:
         assert sorted(label for label in labels if label not in text) == [], figure.title
     assert "<img" in make.html(participation, printing=True)
     assert "<img" not in make.html(participation)
+
+
+def test_the_figures_as_images_draw_the_same_pages_as_inline_svg(
+    participation: Document, tmp_path: Path
+) -> None:
+    """The fast path (each figure an SVG image) against the slow one (the SVG inline, as the
+    HTML report has it): every page drawn to the same pixels."""
+    import weasyprint
+
+    inline = weasyprint.HTML(string=make.html(make.printed(participation))).write_pdf()
+    drawn: dict[str, list[bytes]] = {}
+    for name, data in (("inline", inline), ("images", make.pdf(participation))):
+        (tmp_path / f"{name}.pdf").write_bytes(data)
+        subprocess.run(
+            ["pdftoppm", "-r", "50", str(tmp_path / f"{name}.pdf"), str(tmp_path / name)],
+            check=True,
+        )
+        drawn[name] = [page.read_bytes() for page in sorted(tmp_path.glob(f"{name}-*.ppm"))]
+    assert len(drawn["images"]) >= 10
+    assert drawn["images"] == drawn["inline"]
+
+
+def test_the_indicators_started_ahead_are_awaited_and_their_errors_raised(
+    bundled: Warehouse, tmp_path: Path
+) -> None:
+    """A report's chapters no longer wait for every indicator started ahead: `finish` does,
+    and raises what failed, except an indicator that does not apply (US states of Canada),
+    which only its chapter would ask for."""
+    builder = Builder(bundled, {"country": "CA"})
+    builder.prefetch([("headline", {}), ("by_state", {})])
+    builder.finish()
+    assert builder.indicator("headline").num_rows > 0
+    with pytest.raises(ParameterError, match="United States"):
+        builder.indicator("by_state")
+    broken = tmp_path / "broken.duckdb"
+    broken.write_text("not a warehouse")
+    builder = Builder(Warehouse(broken), {"country": "US"})
+    builder.prefetch([("headline", {})])
+    with pytest.raises(Exception, match="not a valid DuckDB database"):
+        builder.finish()
 
 
 def test_monitoring_report_has_findings_that_cite_their_tables(
