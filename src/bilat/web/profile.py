@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
@@ -156,13 +156,15 @@ def sections(warehouse: Warehouse, params: Params, scope: Scope, *, us: bool) ->
         )
 
     if missing:
-        # Threads for the queries only (DuckDB releases the GIL); charts and tables are built
-        # here, on the request's thread.
+        # Threads for the indicators (DuckDB, Arrow and numpy release the GIL); charts and
+        # tables are built here, on the request's thread, each as soon as its indicator is
+        # done, while the others are still being computed.
         with ThreadPoolExecutor(THREADS) as pool:
-            tables = list(pool.map(compute, missing))
-        built = {
-            part.name: present(part, table) for part, table in zip(missing, tables, strict=True)
-        }
+            started = {pool.submit(compute, part): part for part in missing}
+            built = {
+                started[done].name: present(started[done], done.result())
+                for done in as_completed(started)
+            }
         with _LOCK:
             for name, made in built.items():
                 _MEMORY[(generation, name, request)] = made
