@@ -60,13 +60,13 @@ def _finish(
     validate: bool,
     description: str,
     height: int | Spec | None = None,
-    title: list[str] | None = None,
+    note: str = "",
 ) -> Spec:
-    """The spec as a dict with its `rows` inline, its size, its `title` (lines of a note,
-    drawn under the chart) and its text alternative as the top-level description (Vega
+    """The spec as a dict with its `rows` inline, its size, its `note` (drawn under the
+    chart, in lines) and its text alternative as the top-level description (Vega
     gives it to the drawn SVG as its accessible name; the pages to the chart's container).
 
-    The size and title are written into the dict rather than given to Altair's
+    The size and note are written into the dict rather than given to Altair's
     `properties`, which copies the whole chart (every layer) and checks each property
     against the schema each time: a third of a chart's time. The tests check the finished
     specs against the schema."""
@@ -75,8 +75,8 @@ def _finish(
     spec["width"] = width if width is not None else "container"
     if height is not None:
         spec["height"] = height
-    if title is not None:
-        spec["title"] = {"text": title, **NOTE_STYLE}
+    if note:
+        spec["title"] = {"text": _note_lines(note), **NOTE_STYLE}
     spec.pop("config", None)
     spec["config"] = CONFIG
     spec["description"] = description
@@ -293,7 +293,7 @@ def years(
         rows,
         width=width,
         height=180,
-        title=_note_lines(note) if note else None,
+        note=note,
         validate=validate,
         description=description,
     )
@@ -373,7 +373,7 @@ def trend(
         rows,
         width=width,
         height=240,
-        title=_note_lines(note) if note else None,
+        note=note,
         validate=validate,
         description=description,
     )
