@@ -103,12 +103,14 @@ def read(warehouse: Warehouse, scope: Scope, *, counted: bool = True) -> Inside:
     status, statuses = (
         _codes(table.column("statuses")) if "statuses" in columns else (project * 0 - 1, [])
     )
+    # Whether each code is the subject's, looked up by code (the last place: a missing one).
     if by_status:
-        mine = [i for i, s in enumerate(statuses) if s == scope.subject.status]
-        own = np.isin(status, mine)
+        mine = np.array([value == scope.subject.status for value in statuses] + [False])
+        own = mine[status]
     else:
         wanted = set(scope.subject.countries)
-        own = np.isin(country, [i for i, c in enumerate(countries) if c in wanted])
+        mine = np.array([value in wanted for value in countries] + [False])
+        own = mine[country]
     if counted:
         # The programmes' order, as ORDER_PROGRAMME ranks them in SQL (others last).
         known = pa.array(list(ORDER), pa.string())
