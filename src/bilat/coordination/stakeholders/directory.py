@@ -10,8 +10,11 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils.safestring import SafeString
 
-from bilat.coordination.stakeholders.models import Consent, Organisation, Person
+from bilat.coordination.filtering import options_html
+from bilat.coordination.stakeholders.models import Consent, Organisation, Person, Purpose, Theme
 from bilat.coordination.vocabulary import Sector, Side
 from bilat.exports import text_table
 
@@ -57,7 +60,9 @@ def search(params: Mapping[str, str]) -> QuerySet[Person]:
 @dataclass(frozen=True)
 class Listed:
     """A person as the directory's page lists them, put together in Python once per row:
-    in the template each label, related manager and lookup cost more than the row."""
+    in the template each label, related manager and lookup cost more than the row. Their
+    organisation's words too (name, address, CORDIS match), so the row needs no `with`,
+    no filter and no lookup through the organisation."""
 
     pk: int
     name: str  # "Last, First"
@@ -67,6 +72,10 @@ class Listed:
     sector: str
     themes: tuple[str, ...]
     registrations: int
+    href: str = ""
+    organisation_href: str = ""  # empty without an organisation
+    match_state: str = ""
+    match_label: str = ""
 
 
 def listed(people: Sequence[Person]) -> list[Listed]:
@@ -81,19 +90,36 @@ def listed(people: Sequence[Person]) -> list[Listed]:
     for person, name in through.values_list("person_id", "theme__name"):
         themes[person].append(name)
     sides, sectors = dict(Side.choices), dict(Sector.choices)
+    here = reverse("coordination")
     return [
         Listed(
             pk=p.pk,
             name=f"{p.last_name}, {p.first_name}",
             email=p.email,
-            organisation=p.organisation,
+            organisation=(o := p.organisation),
             side=sides.get(p.side, p.side),
-            sector=sectors.get(p.organisation.sector, "") if p.organisation else "",
+            sector=sectors.get(o.sector, "") if o else "",
             themes=tuple(themes[p.pk]),
             registrations=counts.get(p.pk, 0),
+            href=f"{here}people/{p.pk}/",
+            organisation_href=f"{here}organisations/{o.pk}/" if o else "",
+            match_state=o.match_state if o else "",
+            match_label=o.match_label if o else "",
         )
         for p in people
     ]
+
+
+def filter_options(params: Mapping[str, str]) -> dict[str, SafeString]:
+    """The options of the directory's filter boxes, each with the value asked for selected
+    (written in Python: a template loop over the 40 themes cost more than the boxes)."""
+    themes = Theme.objects.values_list("name", "name")
+    return {
+        "side": options_html(Side.choices, [params.get("side", "")]),
+        "sector": options_html(Sector.choices, [params.get("sector", "")]),
+        "theme": options_html(themes, [params.get("theme", "")]),
+        "consent": options_html(Purpose.choices, [params.get("consent", "")]),
+    }
 
 
 def largest_organisations(n: int) -> list[Organisation]:

@@ -38,8 +38,6 @@ from bilat.coordination.stakeholders.forms import (
 from bilat.coordination.stakeholders.models import (
     Organisation,
     Person,
-    Purpose,
-    Theme,
     person_of,
 )
 from bilat.coordination.stakeholders.operations import (
@@ -48,7 +46,6 @@ from bilat.coordination.stakeholders.operations import (
     save_person,
     set_consents,
 )
-from bilat.coordination.vocabulary import Sector, Side
 from bilat.downloads import attachment, download
 from bilat.errors import BilatError, CoordinationError
 from bilat.records.organisation import organisation as cordis_organisation
@@ -178,10 +175,7 @@ def people(request: HttpRequest) -> HttpResponse:
     context = {
         "pager": pager,
         "query": pager.others,
-        "sides": Side.choices,
-        "sectors": Sector.choices,
-        "purposes": Purpose.choices,
-        "themes": Theme.objects.all(),
+        "options": directory.filter_options(request.GET),
         "organisations": directory.largest_organisations(ORGANISATIONS_SHOWN),
         "organisations_total": Organisation.objects.count(),
     }
