@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 
 from conftest import shot
 from rawdata import he_organisations
@@ -33,6 +33,23 @@ def _overlap(a: list, b: list) -> bool:
     return min(a[3], b[3]) - max(a[1], b[1]) > 2 and min(a[4], b[4]) - max(a[2], b[2]) > 2
 
 
+def _settled(page: Page) -> list:
+    """The charts' texts once they stop moving: the networks' force layouts settle in a few
+    seconds, longer on a loaded machine (a fixed wait of 4 s read one mid-layout there)."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.chart')].every(c => c.querySelector('svg'))",
+        timeout=60_000,
+    )
+    last = None
+    for _ in range(120):
+        found = page.evaluate(TEXTS)
+        if found == last:
+            return found
+        last = found
+        page.wait_for_timeout(500)
+    raise AssertionError("the charts' texts were still moving after a minute")
+
+
 def _us_organisation_with_one_participation() -> str:
     counts: dict[str, int] = {}
     for row in he_organisations():
@@ -53,8 +70,7 @@ def test_chart_labels_neither_collide_nor_get_cut(site: str, browser: Browser, w
         page = browser.new_page(viewport={"width": width, "height": 900})
         page.goto(f"{site}{path}", timeout=120_000)
         page.wait_for_selector(".chart svg", timeout=20_000)
-        page.wait_for_timeout(4000)  # the networks settle
-        charts = page.evaluate(TEXTS)
+        charts = _settled(page)
         assert charts, path
         for chart in charts:
             left, top, right, bottom = chart["frame"]
