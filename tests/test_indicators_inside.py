@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 from bilat import indicators
-from bilat.indicators.participation import ORDER_PROGRAMME
+from bilat.indicators.participation import ORDER
 from bilat.indicators.scope import resolve
 from bilat.warehouse.store import Warehouse
 
@@ -22,6 +22,12 @@ FILTERS: tuple[dict[str, Any], ...] = (
     {"role": "coordinator"},
     {"organisation_type": "HES", "programme": "HE"},
     {"field": "natural sciences"},
+)
+
+# The programmes' order in SQL, for the plain queries these tests compare with.
+ORDER_PROGRAMME = (
+    f"CASE programme {' '.join(f'WHEN {p!r} THEN {n}' for p, n in ORDER.items())} "
+    f"ELSE {len(ORDER) + 1} END"
 )
 
 

@@ -112,7 +112,7 @@ def read(warehouse: Warehouse, scope: Scope, *, counted: bool = True) -> Inside:
         mine = np.array([value in wanted for value in countries] + [False])
         own = mine[country]
     if counted:
-        # The programmes' order, as ORDER_PROGRAMME ranks them in SQL (others last).
+        # The programmes' order (others last).
         known = pa.array(list(ORDER), pa.string())
         ranks = ints(pc.index_in(table.column("programme"), known), missing=len(ORDER)) + 1
         cents = _flat(table.column("cents"), missing=0)

@@ -1,15 +1,12 @@
-"""The measures that indicators count, written once as SQL aggregates over participation facts.
+"""The measures that indicators count, each defined once as an SQL aggregate over the
+participation facts (the definition `tally` counts in Arrow, and the tests check it against)
+and, where it adds up, as a sum over the aggregate cells.
 
 Every table that reports participations counts them the same way: a participation is funded
 when its EU contribution is above zero; a project is counted once by its grant agreement
 number (unique across FP7, H2020 and Horizon Europe: CORDIS numbers agreements in one
 sequence); a project is coordinated by whoever holds its coordinator role, and every project
 has one coordinator, so coordinated projects are counted as coordinator participations.
-Distinct counts are the costly part of every indicator; these choices halve them, and
-`measured` counts them in two steps (the distinct rows first, then a plain count), which
-DuckDB does several times faster than a grouped `count(DISTINCT ...)` with the same result.
-Queries read the facts through CTEs marked NOT MATERIALIZED: DuckDB would otherwise copy the
-whole filtered table once for each time a query refers to it (a third of a breakdown's time).
 """
 
 from __future__ import annotations
@@ -84,11 +81,6 @@ BREAKDOWN = (
 )
 
 
-def aggregates(names: tuple[str, ...] = tuple(BY_NAME)) -> str:
-    """`sql AS name` for each measure, for a SELECT list."""
-    return ",\n       ".join(f"{BY_NAME[name].sql} AS {name}" for name in names)
-
-
 def cell_sums(names: tuple[str, ...]) -> str:
     """`sql AS name` for each additive measure, summed over the aggregate cells."""
     found = []
@@ -102,73 +94,6 @@ def cell_sums(names: tuple[str, ...]) -> str:
 
 # The measures that add up over cells, in the order of MEASURES.
 ADDITIVE = tuple(measure.name for measure in MEASURES if measure.cells is not None)
-
-
-def filled(alias: str, names: tuple[str, ...] = tuple(BY_NAME)) -> str:
-    """Each measure from `alias`, zero where the subject has no row."""
-    return ",\n       ".join(f"COALESCE({alias}.{name}, 0) AS {name}" for name in names)
-
-
-def share(numerator: str, denominator: str) -> str:
-    """A ratio that is NULL, not an error, when the denominator is zero."""
-    return f"CAST({numerator} AS DOUBLE) / NULLIF({denominator}, 0)"
-
-
-# The column each distinct count counts.
-DISTINCT = {"organisations": "pic", "projects": "project_id", "countries": "country"}
-
-
-def measured(
-    rows: str,
-    keys: tuple[str, ...],
-    names: tuple[str, ...],
-    *,
-    by_programme: bool = True,
-    total: bool = False,
-    extra: tuple[str, ...] = (),
-) -> str:
-    """A query of the measures `names` over the rows of `rows` (a CTE or table) per
-    programme (when `by_programme`, with an `ALL` row when `total`) and `keys`, the same as
-    `SELECT ..., aggregates(names) ... GROUP BY ...`, with `extra` (`sql AS name`) added.
-
-    Each distinct count is a count over the distinct (group, column) rows, joined back to
-    the other measures; a group whose column is always missing counts 0, as count(DISTINCT)
-    does.
-    """
-    head = (["programme"] if by_programme else []) + list(keys)
-    selected = ", ".join(([PROGRAMME] if by_programme else []) + list(keys))
-
-    def grouping(*more: str) -> str:
-        if by_programme:
-            return group_by((*keys, *more), total=total)
-        return f"GROUP BY {', '.join((*keys, *more))}" if keys or more else ""
-
-    plain = tuple(name for name in names if name not in DISTINCT)
-    columns = [f"{BY_NAME[name].sql} AS {name}" for name in plain] + list(extra)
-    parts = [f"(SELECT {', '.join(filter(None, [selected, *columns]))} FROM {rows} {grouping()}) a"]
-    for name in names:
-        if name not in DISTINCT:
-            continue
-        column = DISTINCT[name]
-        found = (
-            f"SELECT {', '.join(filter(None, [selected, column]))} FROM {rows} "
-            f"WHERE {column} IS NOT NULL {grouping(column)}"
-        )
-        on = " AND ".join(f"a.{h} IS NOT DISTINCT FROM d_{name}.{h}" for h in head) or "true"
-        outer = ", ".join(head)
-        parts.append(
-            f"LEFT JOIN (SELECT {outer + ', ' if outer else ''}count(*) AS {name} "
-            f"FROM ({found}) {'GROUP BY ' + outer if outer else ''}) d_{name} ON {on}"
-        )
-    picked = (
-        [f"a.{h}" for h in head]
-        + [
-            f"COALESCE(d_{name}.{name}, 0) AS {name}" if name in DISTINCT else f"a.{name}"
-            for name in names
-        ]
-        + [f"a.{item.rsplit(' AS ', 1)[1]}" for item in extra]
-    )
-    return f"SELECT {', '.join(picked)} FROM {' '.join(parts)}"
 
 
 # The programme of a row, `ALL` on the row that totals the programmes.

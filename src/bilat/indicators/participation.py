@@ -16,12 +16,8 @@ from bilat.indicators.registry import indicator
 from bilat.indicators.scope import Scope
 from bilat.warehouse.store import Warehouse
 
-# Programmes in time order (the ALL row after them), as a rank and in SQL.
+# Programmes in time order (the ALL row after them).
 ORDER = {"FP7": 1, "H2020": 2, "HE": 3}
-ORDER_PROGRAMME = (
-    f"CASE programme {' '.join(f'WHEN {p!r} THEN {n}' for p, n in ORDER.items())} "
-    f"ELSE {len(ORDER) + 1} END"
-)
 # The first year of each programme, for comparing programmes year by year.
 FIRST_YEAR = {"FP7": 2007, "H2020": 2014, "HE": 2021}
 

@@ -10,8 +10,8 @@ tables with a second small query, per programme only: the rows over all programm
 are added up here (`with_all`), because DuckDB's GROUPING SETS cost more than the rest of
 that query.
 
-`tally` gives what `measures.measured` gives in SQL, value for value and type for type: the
-definitions of the measures are those of `measures.MEASURES`.
+`tally` gives what the measures' SQL definitions (`measures.MEASURES`) give in a GROUP BY,
+value for value and type for type (a test checks it on real rows).
 """
 
 from __future__ import annotations
@@ -77,8 +77,8 @@ def tally(
     total: bool = False,
 ) -> pa.Table:
     """The measures `names` over `rows` per programme (when `by_programme`; with an `ALL` row
-    per key when `total`) and `keys` (a name and a value for each of `rows`): the table
-    `measures.measured` returns, in no order.
+    per key when `total`) and `keys` (a name and a value for each of `rows`): what the
+    measures' SQL definitions give grouped the same way, in no order.
 
     A row count under a condition counts the rows where it holds (missing is not counted,
     as `count(*) FILTER` does), a distinct count leaves missing values out, and a sum of
