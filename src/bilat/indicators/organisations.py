@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bilat.indicators import caveats, tally
+from bilat.indicators.collaboration import organisations
 from bilat.indicators.coverage import coverage
 from bilat.indicators.registry import Option, indicator
 from bilat.indicators.scope import Scope
@@ -45,16 +46,9 @@ def top_organisations(warehouse: Warehouse, scope: Scope, options: Mapping[str, 
     top = grouped.sort_by(order).slice(0, options["limit"])
     pics = top["pic"].to_pylist()
     per_programme = _per_programme(warehouse, rows, pics)
-    names = {
-        row["pic"]: row
-        for row in warehouse.arrow(
-            f"SELECT pic, {', '.join(_NAMED)} FROM organisations WHERE list_contains($pics, pic)",
-            {"pics": pics},
-        ).to_pylist()
-    }
     named = {
-        column: pa.array([names.get(pic, {}).get(column) for pic in pics], pa.string())
-        for column in _NAMED
+        column: pa.array(values, pa.string())
+        for column, values in zip(_NAMED, organisations(warehouse, pics, *_NAMED), strict=True)
     }
     return pa.table(
         {"rank": pa.array(range(1, len(pics) + 1), pa.int64()), "pic": top["pic"]}
@@ -80,12 +74,14 @@ def _per_programme(warehouse: Warehouse, rows: pa.Table, pics: list[int]) -> dic
     participations are not loaded has no figure (null), not 0."""
     loaded = {p.code for p in coverage(warehouse).loaded}
     kept = rows.filter(pc.is_in(rows["pic"], pa.array(pics, pa.int64())))
-    counted = tally.counts(
-        pc.binary_join_element_wise(kept["programme"], pc.cast(kept["pic"], pa.string()), ":")
+    counted = tally.lookup(
+        tally.tally(kept, {"pic": kept["pic"]}, ("participations",)),
+        ("programme", "pic"),
+        "participations",
     )
     return {
         f"participations_{p.lower()}": pa.array(
-            [counted.get(f"{p}:{pic}", 0) if p in loaded else None for pic in pics], pa.int64()
+            [counted.get((p, pic), 0) if p in loaded else None for pic in pics], pa.int64()
         )
         for p in ("FP7", "H2020", "HE")
     }
