@@ -19,7 +19,7 @@ from bilat.cordis.programme_parts import PROGRAMMES
 from bilat.indicators import caveats
 from bilat.indicators.inside import distinct_counts, ints
 from bilat.indicators.measures import ADDITIVE, BREAKDOWN, cell_sums
-from bilat.indicators.participation import ORDER
+from bilat.indicators.participation import rank
 from bilat.indicators.registry import Option, indicator
 from bilat.indicators.scope import Scope, parse_subject
 from bilat.warehouse.store import Warehouse
@@ -94,7 +94,7 @@ def peer_benchmark(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any
         rows += present
     rows.sort(
         key=lambda row: (
-            ORDER.get(row["programme"], len(ORDER) + 1),
+            rank(row["programme"]),
             row["rank_participations"] is None,
             row["rank_participations"] or 0,
             -row["participations"],

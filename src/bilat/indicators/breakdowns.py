@@ -21,7 +21,7 @@ from bilat.errors import ParameterError
 from bilat.formatting import titled
 from bilat.indicators import caveats, tally
 from bilat.indicators.measures import BREAKDOWN, cell_sums
-from bilat.indicators.participation import ORDER
+from bilat.indicators.participation import rank
 from bilat.indicators.registry import Indicator, indicator
 from bilat.indicators.scope import Scope
 from bilat.warehouse.store import Warehouse
@@ -129,9 +129,9 @@ def breakdown(warehouse: Warehouse, scope: Scope, dimension: Dimension) -> pa.Ta
 def _sorted(table: pa.Table, keys: tuple[str, ...]) -> pa.Table:
     """Programmes in time order (ALL last), then the most participations first, then the
     keys, missing last: the order the tables have always had."""
-    rank = [ORDER.get(p, len(ORDER) + 1) for p in table["programme"].to_pylist()]
+    ranks = [rank(p) for p in table["programme"].to_pylist()]
     by = pa.table(
-        {"order": pa.array(rank, pa.int8()), "participations": table["participations"]}
+        {"order": pa.array(ranks, pa.int8()), "participations": table["participations"]}
         | {f"key_{k}": table[k] for k in keys}
     )
     sort = [("order", "ascending"), ("participations", "descending")]

@@ -18,6 +18,13 @@ from bilat.warehouse.store import Warehouse
 
 # Programmes in time order (the ALL row after them).
 ORDER = {"FP7": 1, "H2020": 2, "HE": 3}
+
+
+def rank(programme: object) -> int:
+    """A programme's place in time order; anything else (the ALL row) after them."""
+    return ORDER.get(str(programme), len(ORDER) + 1)
+
+
 # The first year of each programme, for comparing programmes year by year.
 FIRST_YEAR = {"FP7": 2007, "H2020": 2014, "HE": 2021}
 
@@ -49,7 +56,7 @@ def headline(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> 
         sums = tally.with_all(sums, (), ADDITIVE)
     reached, reach_params = everyone.reach(warehouse, scope, total=total)
     reach = {row["programme"]: row for row in warehouse.arrow(reached, reach_params).to_pylist()}
-    programmes = sorted(sums["programme"].to_pylist(), key=lambda p: ORDER.get(p, len(ORDER) + 1))
+    programmes = sorted(sums["programme"].to_pylist(), key=rank)
     everyone_rows = {row["programme"]: row for row in sums.to_pylist()}
     for programme, row in everyone_rows.items():
         found = reach.get(programme, {})
@@ -92,7 +99,7 @@ def series(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa
             GROUP BY programme, year""",
         params,
     ).to_pylist()
-    everyone_rows.sort(key=lambda r: (ORDER.get(r["programme"], len(ORDER) + 1), r["year"]))
+    everyone_rows.sort(key=lambda r: (rank(r["programme"]), r["year"]))
     wanted = [(r["programme"], r["year"]) for r in everyone_rows]
     rows = tally.subject_rows(warehouse, scope, tally.columns(names, "year"))
     rows = rows.filter(pc.is_valid(rows["year"]))
