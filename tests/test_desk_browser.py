@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,11 @@ MATCHED = ("registration", "meetings")
 @pytest.fixture
 def workshop(site: str) -> Event:
     make_editor("desk", "a-long-editor-password")
-    event = make_event(title="Workshop on ocean health", starts=date.today())
+    # Today and tomorrow: an all-day event in Brussels has ended at 23:00 UTC on its last day.
+    today = date.today()
+    event = make_event(
+        title="Workshop on ocean health", starts=today, ends=today + timedelta(days=1)
+    )
     people = [
         make_person(country="PT", consents=MATCHED, first_name="Marta", last_name="Silva",
                     themes=["earth and related environmental sciences"]),
