@@ -10,6 +10,8 @@ country's status, the one wide table every indicator filters.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 import pyarrow as pa
 
@@ -18,6 +20,7 @@ from bilat.cordis.geography import PLACEHOLDER_POINTS
 from bilat.cordis.programme_parts import normalise_code, programme_part
 from bilat.cordis.reference import rows
 from bilat.warehouse import aggregates, partner_index, states
+from bilat.warehouse.side_by_side import side_by_side
 from bilat.warehouse.sql import run
 
 # Bumped whenever a derived table changes shape: a warehouse built by an earlier bilat is then
@@ -51,19 +54,32 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     run(con, _DATASETS)
     run(con, _PARTICIPATIONS)
     _register_code_maps(con)
-    run(con, _PROJECTS)
-    run(con, _ORGANISATIONS)
-    _countries(con)
-    run(con, _FACTS)
-    run(con, _FIELD_LEVELS)
-    run(con, _PROGRAMME_TABLES)
-    aggregates.build(con)
-    partner_index.build(con)
+    # Side by side where neither step reads what the other writes (see `side_by_side`); the
+    # first step of each runs on `con`, which holds the code maps just registered.
+    side_by_side(con, _statement(_PROJECTS), _small_tables)
+    side_by_side(con, _statement(_FACTS), _statement(_ORGANISATIONS))
+    side_by_side(con, aggregates.build, partner_index.build)
     run(
         con,
         "CREATE OR REPLACE TABLE bilat_meta AS SELECT $version AS derived_version",
         {"version": VERSION},
     )
+
+
+def _statement(sql: str) -> Callable[[duckdb.DuckDBPyConnection], None]:
+    """A step of `rebuild` that runs one statement."""
+
+    def step(con: duckdb.DuckDBPyConnection) -> None:
+        run(con, sql)
+
+    return step
+
+
+def _small_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Countries and their status (which the facts read), field levels, programme tables."""
+    _countries(con)
+    run(con, _FIELD_LEVELS)
+    run(con, _PROGRAMME_TABLES)
 
 
 def _flag_placeholder_points(con: duckdb.DuckDBPyConnection) -> None:
