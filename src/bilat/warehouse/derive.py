@@ -274,6 +274,11 @@ LEFT JOIN statuses s ON s.programme = p.programme AND s.country = p.country
 ORDER BY p.country, p.programme, p.project_id
 """
 
+# Each column is the organisation's latest non-missing value (arg_max skips NULLs), so a row
+# without a short name does not blank the one an earlier row gave. Latest means most recently
+# updated, then the later programme, then the higher project id: that order is computed once
+# per row as one sort key (a struct compared in each of the twelve arg_max would be turned
+# into that key twelve times, most of the statement's time).
 _ORGANISATIONS = """
 CREATE OR REPLACE TABLE organisations AS
 SELECT pic,
@@ -295,9 +300,10 @@ SELECT pic,
        count(DISTINCT (programme, project_id)) AS projects,
        list_sort(list_distinct(list(programme))) AS programmes,
        max(content_update) AS last_update
-FROM (SELECT *, (COALESCE(content_update, TIMESTAMP '1900-01-01'),
+FROM (SELECT *, create_sort_key(
+                 COALESCE(content_update, TIMESTAMP '1900-01-01'), 'ASC NULLS LAST',
                  CASE programme WHEN 'HE' THEN 3 WHEN 'H2020' THEN 2 ELSE 1 END,
-                 project_id) AS recency
+                 'ASC NULLS LAST', project_id, 'ASC NULLS LAST') AS recency
       FROM participations WHERE pic IS NOT NULL)
 GROUP BY pic
 """
