@@ -182,48 +182,79 @@ def _steps(bounded: bool) -> list[tuple[str, str]]:
                ORDER BY r.project, r.pic, r.role""",
         ),
         (
-            # Each (project, kind, key) once, by construction: a project has one part and one
+            # The field paths of each listed project, read by the keys of fields and of words
+            # (a field is also found by its name): joined to the projects once.
+            "partner_project_fields",
+            """SELECT c.project, f.path
+               FROM partner_projects c JOIN project_fields f USING (programme, project_id)
+               WHERE c.listed""",
+        ),
+        (
+            # Every key a project could be indexed under, numbered in (kind, key) order, so
+            # the steps after it join, group and sort small integers instead of strings; the
+            # numbers of the keys some project holds keep that order (`partner_keys`).
+            "partner_key_names",
+            """SELECT row_number() OVER (ORDER BY kind, key) AS name, kind, key
+               FROM (SELECT 'part' AS kind, part AS key FROM partner_projects
+                     WHERE part IS NOT NULL AND listed
+                     UNION SELECT 'part', key FROM partner_record_keys
+                     UNION SELECT 'family', family FROM partner_topic_families
+                     UNION SELECT 'field', key FROM partner_field_keys
+                     UNION SELECT 'word', word FROM partner_text_words)""",
+        ),
+        (
+            # Each (project, key) once, by construction: a project has one part and one
             # topic, the lookups are distinct, fields are grouped and words made distinct here;
             # so the keys' project counts are row counts, and nothing is grouped again.
             "partner_keyed",
-            """SELECT project, 'part' AS kind, part AS key, true AS own
-               FROM partner_projects WHERE part IS NOT NULL AND listed
+            """WITH named AS (SELECT kind, key, name FROM partner_key_names),
+               texts AS (SELECT w.text, n.name FROM partner_text_words w
+                         JOIN named n ON n.kind = 'word' AND n.key = w.word),
+               paths AS (SELECT f.path, n.name, f.key = f.path AS own FROM partner_field_keys f
+                         JOIN named n ON n.kind = 'field' AND n.key = f.key)
+               SELECT c.project, n.name, true AS own
+               FROM partner_projects c JOIN named n ON n.kind = 'part' AND n.key = c.part
+               WHERE c.listed
                UNION ALL
-               SELECT c.project, 'part', k.key, true
+               SELECT c.project, n.name, true
                FROM partner_projects c JOIN partner_record_keys k USING (programme, project_id)
+               JOIN named n ON n.kind = 'part' AND n.key = k.key
                WHERE NOT c.listed
                UNION ALL
-               SELECT c.project, 'family', t.family, true
+               SELECT c.project, n.name, true
                FROM partner_projects c JOIN partner_topic_families t USING (topic)
+               JOIN named n ON n.kind = 'family' AND n.key = t.family
                UNION ALL
-               SELECT c.project, 'field', k.key, bool_or(k.key = f.path)
-               FROM partner_projects c JOIN project_fields f USING (programme, project_id)
-               JOIN partner_field_keys k ON k.path = f.path
-               WHERE c.listed
+               SELECT f.project, k.name, bool_or(k.own)
+               FROM partner_project_fields f JOIN paths k USING (path)
                GROUP BY ALL
                UNION ALL
-               SELECT DISTINCT t.project, 'word', w.word, true
+               SELECT DISTINCT t.project, w.name, true
                FROM (SELECT project, topic_title AS text FROM partner_projects
                      UNION ALL
                      SELECT c.project, l.title FROM partner_projects c
                      JOIN project_legal_basis l USING (programme, project_id) WHERE c.listed
                      UNION ALL
-                     SELECT c.project, f.path FROM partner_projects c
-                     JOIN project_fields f USING (programme, project_id) WHERE c.listed) t
-               JOIN partner_text_words w USING (text)""",
+                     SELECT project, path FROM partner_project_fields) t
+               JOIN texts w USING (text)""",
+        ),
+        (
+            "partner_key_counts",
+            """SELECT row_number() OVER (ORDER BY name) - 1 AS number, name, projects
+               FROM (SELECT name, count(*) AS projects FROM partner_keyed GROUP BY name)""",
         ),
         (
             "partner_keys",
-            """SELECT row_number() OVER (ORDER BY kind, key) - 1 AS number, kind, key, projects,
-                      ln((1 + (SELECT count(*) FROM partner_projects)) / (1 + projects)) + 1
+            """SELECT c.number, n.kind, n.key, c.projects,
+                      ln((1 + (SELECT count(*) FROM partner_projects)) / (1 + c.projects)) + 1
                           AS idf
-               FROM (SELECT kind, key, count(*) AS projects FROM partner_keyed GROUP BY ALL)
-               ORDER BY number""",
+               FROM partner_key_counts c JOIN partner_key_names n USING (name)
+               ORDER BY c.number""",
         ),
         (
             "partner_key_projects",
-            """SELECT k.number AS key, e.project, e.own
-               FROM partner_keyed e JOIN partner_keys k USING (kind, key)
+            """SELECT c.number AS key, e.project, e.own
+               FROM partner_keyed e JOIN partner_key_counts c USING (name)
                ORDER BY key, project""",
         ),
         (
