@@ -102,6 +102,30 @@ def test_a_failure_while_building_leaves_the_old_warehouse(
     ) == [{"n": 0}]
 
 
+def test_a_failure_while_loading_one_file_beside_others_leaves_the_old_warehouse(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files load two at a time on their own cursors: one failing stops the ingest all the
+    same, with its error, and nothing the other lane loaded reaches the warehouse."""
+    from bilat.warehouse import ingest as ingesting
+
+    loaded = ingesting.load
+
+    def failing_on_organisations(con, parsed, target):  # type: ignore[no-untyped-def]
+        if parsed.layout.kind == "organization":
+            raise RuntimeError("disk full while loading organization.csv")
+        return loaded(con, parsed, target)
+
+    monkeypatch.setattr(ingesting, "load", failing_on_organisations)
+    before = digest(small)
+    with pytest.raises(RuntimeError, match=r"disk full while loading organization\.csv"):
+        ingest([DATA / "horizon-europe"], warehouse=small)
+    assert digest(small) == before
+    assert Warehouse(small).query(
+        "SELECT count(*) AS n FROM participation_rows WHERE programme = 'HE'"
+    ) == [{"n": 0}]
+
+
 def test_a_newer_snapshot_replaces_that_programme_only(small: Path, tmp_path: Path) -> None:
     first = tmp_path / "chunk1"
     first.mkdir()

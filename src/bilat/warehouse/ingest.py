@@ -7,12 +7,12 @@ previous warehouse as it was. Loading files already loaded (same sha256) changes
 One ingest runs at a time on a warehouse (see `lock`), and a new file that would empty most
 of a programme's table, or is older than the one it replaces, is refused unless `replace`.
 
-Memory is bounded by one file, not by the sum of all: each parsed table is written to an Arrow
+Memory is bounded by two files, not by the sum of all: each parsed table is written to an Arrow
 file in a staging folder beside the warehouse and read back memory-mapped, so the kernel can
 drop its pages until the table is loaded; DuckDB works under `BUILD_MEMORY` and spills to the
-same folder beyond it. The loads run in a transaction committed once per file (a commit per
-statement wrote and checkpointed the growing file again and again, which was most of the
-ingest's time); the derived tables, a few large statements, commit each.
+same folder beyond it. Each file loads in a transaction of its own, two files at a time (a
+commit per statement wrote and checkpointed the growing file again and again, which was most
+of the ingest's time); the derived tables, a few large statements, commit each.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from threading import Event, Lock
 
 import duckdb
 
@@ -36,6 +37,7 @@ from bilat.warehouse import derive
 from bilat.warehouse.loading import Target, load
 from bilat.warehouse.lock import building_path, exclusive, staging_path
 from bilat.warehouse.schema import create_schema
+from bilat.warehouse.side_by_side import side_by_side
 from bilat.warehouse.sql import run, scalar
 
 SOURCE_TABLES = (
@@ -329,26 +331,20 @@ def _build(
         with duckdb.connect(str(building), config=config) as con:
             run(con, "BEGIN TRANSACTION")
             create_schema(con)
-            total = sum(len(group.files) for group in groups)
-            done = 0
+            before = [_latest_snapshot(con, group) for group in groups]
             for group in groups:
-                before = _latest_snapshot(con, group)
                 _drop_group(con, group)
-                for item in group.files:
-                    done += 1
-                    if progress:
-                        progress(f"loading {item.source.name}", done, total)
-                    _load_file(con, item, group)
-                    item.release()  # in the warehouse now: its memory goes to the next
-                    _commit(con)  # a transaction keeps the tables it read until it ends
-                if not replace:
-                    _refuse_older(con, group, before)
+            run(con, "COMMIT")
+            _load_files(con, groups, progress)
+            if not replace:
+                for group, snapshot in zip(groups, before, strict=True):
+                    _refuse_older(con, group, snapshot)
             if progress:
+                total = sum(len(group.files) for group in groups)
                 progress("deriving projects, organisations, countries", total, total)
             # Derived, each statement committing: the updates of every participation row
             # would otherwise hold their old versions in memory until the end (at 10 times
             # the full scale, more than the build's memory).
-            run(con, "COMMIT")
             derive.rebuild(con)
             run(con, "CHECKPOINT")
         building.replace(warehouse)
@@ -356,10 +352,45 @@ def _build(
         building.unlink(missing_ok=True)
 
 
-def _commit(con: duckdb.DuckDBPyConnection) -> None:
-    """End the build's transaction so far and start the next."""
-    run(con, "COMMIT")
-    run(con, "BEGIN TRANSACTION")
+# Files loaded at once: a load is mostly DuckDB casting and inserting, which keeps a core and a
+# bit busy; two loads keep both cores of a small machine busy.
+LANES = 2
+
+
+def _load_files(
+    con: duckdb.DuckDBPyConnection, groups: list[_Group], progress: Progress | None
+) -> None:
+    """Load every file, each in a transaction of its own, `LANES` files at a time.
+
+    A transaction keeps the tables it read until it ends, so one per file bounds memory by a
+    file; files of different tables, or of the same table (appends do not conflict), load side
+    by side. Source ids are given in the order of the files, whichever lane loads them.
+    """
+    first = int(scalar(con, "SELECT COALESCE(max(source_id), 0) + 1 FROM sources"))
+    jobs = [(group, item) for group in groups for item in group.files]
+    waiting = iter(enumerate(jobs, start=first))
+    taking = Lock()
+    failed = Event()
+
+    def lane(cursor: duckdb.DuckDBPyConnection) -> None:
+        while not failed.is_set():
+            with taking:
+                job = next(waiting, None)
+            if job is None:
+                return
+            source_id, (group, item) = job
+            if progress:
+                progress(f"loading {item.source.name}", source_id - first + 1, len(jobs))
+            try:
+                run(cursor, "BEGIN TRANSACTION")
+                _load_file(cursor, item, group, source_id)
+                run(cursor, "COMMIT")
+            except BaseException:
+                failed.set()  # the other lanes take no further file
+                raise
+            item.release()  # in the warehouse now: its memory goes to the next
+
+    side_by_side(con, *[lane] * LANES)
 
 
 def _drop_group(con: duckdb.DuckDBPyConnection, group: _Group) -> None:
@@ -379,8 +410,9 @@ def _drop_group(con: duckdb.DuckDBPyConnection, group: _Group) -> None:
     run(con, "DELETE FROM sources WHERE source_id IN (SELECT unnest(?))", [old])
 
 
-def _load_file(con: duckdb.DuckDBPyConnection, item: ParsedFile, group: _Group) -> None:
-    source_id = int(scalar(con, "SELECT COALESCE(max(source_id), 0) + 1 FROM sources"))
+def _load_file(
+    con: duckdb.DuckDBPyConnection, item: ParsedFile, group: _Group, source_id: int
+) -> None:
     dataset = "dashboard" if item.layout.kind == "dashboard" else "cordis"
     issues = load(con, item, Target(source_id, group.programme, dataset))
     snapshot, basis = _snapshot(con, item, source_id)
