@@ -168,14 +168,14 @@ def test_a_rare_group_is_never_shown_alone_nor_left_to_work_out(held):
     assert by_side == {
         "All": (8, round((5 + 5 + 3 + 3 + 4 * 3 + 1) / 8, 2)),
         "EU side": (4, 4.0),
-        "Together, under 3 answers each: Other, US side": (4, round((4 * 3 + 1) / 4, 2)),
+        "Together, not shown alone: Other, US side": (4, round((4 * 3 + 1) / 4, 2)),
     }
     # By sector: research has 1, SME 2, university 5: the two small ones together hold 3.
     by_sector = {r["group"]: r["answers"] for r in found.ratings_by_sector.to_pylist()}
     assert by_sector == {
         "All": 8,
         "University": 5,
-        "Together, under 3 answers each: Research organisation, SME": 3,
+        "Together, not shown alone: Research organisation, SME": 3,
     }
     # The list question by side: the other side answered once, so no column by side.
     yes = next(r for r in found.choices.to_pylist() if r["option"] == "Yes")
@@ -184,6 +184,39 @@ def test_a_rare_group_is_never_shown_alone_nor_left_to_work_out(held):
         None,
         None,
         5,
+    )
+
+
+def test_a_group_whose_answers_are_all_alike_is_not_shown_alone(held):
+    """Ten answers: four from the EU side, three from the US side who all rated 5 and all
+    chose No, three from the other side. A mean of 5 from the US side, or its three Nos,
+    would tell what each US attendee answered (editors know who they are): the US side is
+    shown only together with the smallest other side, and the list question not by side."""
+    _event, survey, _people, (rating, choice, _text) = held
+    given = [("EU", "university", 5, "Yes")] * 2 + [("EU", "sme", 3, "No")] * 2
+    given += [("US", "university", 5, "No")] * 3
+    given += [("other", "research", 2, "Yes"), ("other", "research", 4, "No")]
+    given += [("other", "research", 4, "Maybe")]
+    Response.objects.bulk_create(
+        Response(survey=survey, side=side, sector=sector,
+                 answers={str(rating.pk): mark, str(choice.pk): chose})
+        for side, sector, mark, chose in given
+    )  # fmt: skip
+    found = results(survey)
+    by_side = {
+        r["group"]: (r["answers"], r["mean_rating"]) for r in found.ratings_by_side.to_pylist()
+    }
+    assert by_side == {
+        "All": (10, round((5 * 2 + 3 * 2 + 5 * 3 + 2 + 4 + 4) / 10, 2)),
+        "EU side": (4, 4.0),
+        "Together, not shown alone: Other, US side": (6, round((5 * 3 + 2 + 4 + 4) / 6, 2)),
+    }
+    no = next(r for r in found.choices.to_pylist() if r["option"] == "No")
+    assert (no["eu_side"], no["us_side"], no["other_side"], no["answers"]) == (
+        None,
+        None,
+        None,
+        2 + 3 + 1,
     )
 
 

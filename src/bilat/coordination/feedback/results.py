@@ -4,9 +4,12 @@ invited. Free-text answers are counted here; editors read them on the survey pag
 alphabetical order, never in the order they came), never in a report.
 
 Answers are anonymous, but editors know who came: a group with one or two answers (the only
-SME at a workshop, the two US attendees) would give away what those people answered. So no
-figure is shown for fewer than `FEWEST` answers, and a figure that would let one be worked
-out from the others (the total less every group shown) is withheld with it."""
+SME at a workshop, the two US attendees) would give away what those people answered, and so
+would a group whose answers are all alike (the three US attendees all rating 5, or all
+choosing "No"). So no figure is shown for fewer than `FEWEST` answers, nor for a group
+whose ratings all sit at one end of the scale or whose choices all fall on one option, and a
+figure that would let one be worked out from the others (the total less every group shown) is
+withheld with it."""
 
 from __future__ import annotations
 
@@ -15,16 +18,18 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from bilat.coordination.feedback.models import Question, Survey
+from bilat.coordination.feedback.models import RATINGS, Question, Survey
 from bilat.coordination.vocabulary import Sector, Side
 
 # The fewest answers a figure is shown for, and what the pages and reports say where one is not.
 FEWEST = 3
 WITHHELD = (
     f"No group of fewer than {FEWEST} answers is shown on its own (its figures read —), nor "
-    "one from which it could be worked out: editors know who came, so it could tell what one "
-    "of them answered."
+    "one whose answers are all alike (every rating a 1, or a 5; every choice the same), nor "
+    "one from which it could be worked out: editors know who came, so it could tell what "
+    "they answered."
 )
+TOGETHER = "Together, not shown alone"
 SIDES = dict(Side.choices)
 SECTORS = dict(Sector.choices)
 RATING_SCHEMA = pa.schema(
@@ -76,12 +81,12 @@ def _ratings(
             if isinstance(value, int):
                 groups[labels.get(group, group)].append(value)
         everyone = [value for values in groups.values() for value in values]
-        shown = _shown({group: len(values) for group, values in groups.items()})
+        shown = _shown(groups)
         withheld = [v for group, values in groups.items() if group not in shown for v in values]
         listed = [("All", everyone)] + [(group, groups[group]) for group in sorted(shown)]
         if withheld and shown:
             names = ", ".join(sorted(set(groups) - shown))
-            listed.append((f"Together, under {FEWEST} answers each: {names}", withheld))
+            listed.append((f"{TOGETHER}: {names}", withheld))
         rows.extend(
             {
                 "question": question.text,
@@ -97,14 +102,27 @@ def _ratings(
     return pa.Table.from_pylist(rows, schema=RATING_SCHEMA)
 
 
-def _shown(answers: dict[str, int]) -> set[str]:
-    """The groups whose figures can be shown: those with at least `FEWEST` answers, less the
-    smallest of them while the groups withheld hold fewer than `FEWEST` answers together
-    (else the total less the groups shown would give them away)."""
-    ordered = sorted(answers, key=lambda group: (answers[group], group))
-    withheld = [group for group in ordered if answers[group] < FEWEST]
-    shown = [group for group in ordered if answers[group] >= FEWEST]
-    while withheld and shown and sum(answers[group] for group in withheld) < FEWEST:
+def _telling_rating(values: list[int]) -> bool:
+    """Whether a group's ratings tell what each of its people rated: too few of them, or all
+    the lowest or all the highest (their mean then says it)."""
+    alike = len(set(values)) == 1
+    return len(values) < FEWEST or (alike and values[0] in (RATINGS[0], RATINGS[-1]))
+
+
+def _telling_choice(values: list[str]) -> bool:
+    """Whether a group's choices tell what each of its people chose: too few of them, or all
+    the same option."""
+    return len(values) < FEWEST or len(set(values)) == 1
+
+
+def _shown(groups: dict[str, list[int]]) -> set[str]:
+    """The groups whose figures can be shown: those whose answers do not tell what one person
+    answered, less the smallest of them while the groups withheld still would together (else
+    the total less the groups shown would give them away)."""
+    ordered = sorted(groups, key=lambda group: (len(groups[group]), group))
+    withheld = [group for group in ordered if _telling_rating(groups[group])]
+    shown = [group for group in ordered if not _telling_rating(groups[group])]
+    while withheld and shown and _telling_rating([v for g in withheld for v in groups[g]]):
         withheld.append(shown.pop(0))
     return set(shown)
 
@@ -119,11 +137,11 @@ def _choices(
             value = answers.get(str(question.pk))
             if isinstance(value, str):
                 counted[(value, side)] += 1
-        sides: Counter[str] = Counter()
-        for (_, side), n in counted.items():
-            sides[side] += n
-        by_side = all(n >= FEWEST for n in sides.values())
-        total = sum(sides.values())
+        chosen: defaultdict[str, list[str]] = defaultdict(list)
+        for (option, side), n in counted.items():
+            chosen[side].extend([option] * n)
+        by_side = not any(_telling_choice(values) for values in chosen.values())
+        total = sum(len(values) for values in chosen.values())
         for option in question.choices():
             eu, us = counted[(option, "EU")], counted[(option, "US")]
             other = counted[(option, "other")]
@@ -131,8 +149,8 @@ def _choices(
                 {
                     "question": question.text,
                     "option": option,
-                    # By side only when every side that answered has enough answers to be
-                    # shown; the total only when there are enough of them.
+                    # By side only when no side that answered tells what its people chose
+                    # (too few answers, or all alike); the total when there are enough.
                     "eu_side": eu if by_side else None,
                     "us_side": us if by_side else None,
                     "other_side": other if by_side else None,
