@@ -112,7 +112,7 @@ def register_form(request: HttpRequest, slug: str) -> HttpResponse:
     own = person_of(request.user)
     initial = PersonForm.initial_of(own) if own else {}
     form = RegistrationForm(request.POST or None, initial=initial, event=found)
-    held = False
+    wait: int | None = None  # seconds, when a brake refused the registration
     if request.method == "POST" and form.is_valid():
         data, answers = form.data_of(), form.answers()
         try:
@@ -125,7 +125,8 @@ def register_form(request: HttpRequest, slug: str) -> HttpResponse:
             request_registration(found, data, answers)
         except CoordinationError as error:
             form.add_error(None, str(error))
-            held = isinstance(error, limits.TooManyAttempts)
+            if isinstance(error, limits.TooManyAttempts):
+                wait = error.seconds
         else:
             messages.info(
                 request,
@@ -135,7 +136,7 @@ def register_form(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("event", slug=found.slug)
     context = {"event": found, "form": form, "places_left": places_left(found)}
     page = render(request, "events/register.html", context)
-    return limits.held(page, limits.REGISTRATION) if held else page
+    return page if wait is None else limits.held(page, wait)
 
 
 def _registered(request: HttpRequest, registration: Registration) -> HttpResponse:

@@ -13,6 +13,7 @@ undo; a window that runs out needs no one.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -50,7 +51,12 @@ LOGIN = Limit("log-in", per_address=100, per_client=30, minutes=15, address="acc
 
 
 class TooManyAttempts(CoordinationError):
-    """An address, account or client went past a limit; nothing was done."""
+    """An address, account or client went past a limit; nothing was done. `seconds`: how
+    long until its window ends and the attempt would be taken again."""
+
+    def __init__(self, message: str, *, seconds: int) -> None:
+        super().__init__(message)
+        self.seconds = seconds
 
 
 def client_of(request: HttpRequest) -> str:
@@ -73,11 +79,11 @@ def _keys(limit: Limit, address: str, client: str) -> list[tuple[str, int, str]]
     return keys
 
 
-def held(response: HttpResponse, limit: Limit) -> HttpResponse:
-    """Mark `response` (the form again, saying why) as refused by `limit`: 429 Too Many
-    Requests, with the seconds to wait in Retry-After for robots and proxies."""
+def held(response: HttpResponse, seconds: int) -> HttpResponse:
+    """Mark `response` (the form again, saying why) as refused by a limit: 429 Too Many
+    Requests, with the seconds left to wait in Retry-After for robots and proxies."""
     response.status_code = 429
-    response["Retry-After"] = str(limit.minutes * 60)
+    response["Retry-After"] = str(seconds)
     return response
 
 
@@ -89,10 +95,19 @@ def check(limit: Limit, address: str, client: str) -> None:
     for key, most, whose in _keys(limit, address, client):
         found = Attempts.objects.filter(key=key, window_ends__gt=now).first()
         if found is not None and found.count >= most:
+            # What is left of the window, not the whole of it: a client held near the end
+            # of one is told so, and a robot honouring Retry-After does not wait for nothing.
+            seconds = math.ceil((found.window_ends - now).total_seconds())
             raise TooManyAttempts(
                 f"Too many {limit.name} attempts {whose} in a short time: please try again "
-                f"in {limit.minutes} minutes."
+                f"in {_minutes(seconds)}.",
+                seconds=seconds,
             )
+
+
+def _minutes(seconds: int) -> str:
+    minutes = math.ceil(seconds / 60)
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
 def count(limit: Limit, address: str, client: str) -> None:

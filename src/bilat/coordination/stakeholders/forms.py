@@ -166,12 +166,15 @@ class LimitedLogin(AuthenticationForm):
     """Log-in with brakes: after too many wrong passwords for an account, or from a client,
     even the right one is refused until the window ends (`limits.LOGIN`)."""
 
+    wait: int | None = None  # seconds until the brake lets this log-in be tried again
+
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         client = limits.client_of(self.request) if self.request else "unknown"
         try:
             limits.check(limits.LOGIN, username, client)
         except limits.TooManyAttempts as error:
+            self.wait = error.seconds
             raise forms.ValidationError(str(error), code="too_many") from error
         try:
             return super().clean()

@@ -63,8 +63,8 @@ class LogIn(auth.LoginView):
 
     def form_invalid(self, form: LimitedLogin) -> HttpResponse:  # type: ignore[override]
         response = super().form_invalid(form)
-        if any(e.code == "too_many" for e in form.non_field_errors().as_data()):
-            return limits.held(response, limits.LOGIN)
+        if form.wait is not None:
+            return limits.held(response, form.wait)
         return response
 
 
@@ -79,7 +79,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         except limits.TooManyAttempts as error:
             form.add_error(None, str(error))
             page = render(request, "stakeholders/signup.html", {"form": form})
-            return limits.held(page, limits.SIGNUP)
+            return limits.held(page, error.seconds)
         request_account(signup)
         context = {"sent": signup.email, "hours": LINK_HOURS}
         return render(request, "stakeholders/signup.html", context)
