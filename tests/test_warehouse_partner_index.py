@@ -163,3 +163,18 @@ def test_each_key_holds_each_project_once_and_counts_them(
         assert found["pairs"] > 100_000
         assert found["pairs"] == found["distinct_pairs"]
         assert found["miscounted"] == 0
+
+
+def test_the_keys_are_numbered_in_kind_then_key_order(
+    bundled: Warehouse, three_programmes: Warehouse
+) -> None:
+    """Keys are numbered among every candidate key (`partner_key_names`) and renumbered among
+    those some project holds: the numbers still run 0, 1, 2... in (kind, key) order, which
+    the postings' key ranges and partner search's lookups rely on."""
+    for warehouse in (bundled, three_programmes):
+        keys = warehouse.query("SELECT number, kind, key, projects FROM partner_keys")
+        assert len(keys) > 1_000
+        assert [k["number"] for k in keys] == list(range(len(keys)))
+        named = [(k["kind"], k["key"]) for k in keys]
+        assert named == sorted(set(named))
+        assert min(k["projects"] for k in keys) >= 1
