@@ -33,6 +33,8 @@ with the same indicator computed from the facts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 import pyarrow as pa
 
@@ -107,10 +109,18 @@ _BY_YEAR = {
     "aggregate_subfield_cells": "aggregate_subfield_years",
 }
 
+# Each entity's masks (per programme and for all programmes together), one row per filter
+# column after the UNPIVOT, counted per mask and written in the order the indicators read
+# them: one statement instead of a table per entity, five inserts each and a sorted copy.
 _REACH = """
-CREATE OR REPLACE TEMP TABLE aggregate_per_{entity} AS
-SELECT CASE WHEN grouping(programme) = 1 THEN 'ALL' ELSE programme END AS programmes,
-       {entity} AS id, {masks}
+INSERT INTO aggregate_reach
+SELECT programmes, entity, dimension, mask, count(*) AS n
+FROM ({per_pic} UNION ALL {per_project}) UNPIVOT (mask FOR dimension IN ({columns}))
+GROUP BY ALL ORDER BY dimension, programmes, entity, mask
+"""
+_PER_ENTITY = """
+SELECT '{entity}' AS entity,
+       CASE WHEN grouping(programme) = 1 THEN 'ALL' ELSE programme END AS programmes, {masks}
 FROM {source} WHERE {entity} IS NOT NULL
 GROUP BY GROUPING SETS ((programme, {entity}), ({entity}))
 """
@@ -151,9 +161,23 @@ def cells(table: str, *, per_project: bool, by_year: bool = False) -> str:
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute every aggregate table from `participation_facts` and the field levels."""
+    """Recompute every aggregate table and `project_members` from `participation_facts` and
+    the field levels: the `PARTS`, one after the other."""
+    for part in PARTS:
+        part(con)
+
+
+def sums_and_members(con: duckdb.DuckDBPyConnection) -> None:
+    """The additive cells, everyone's and each country's, and `project_members`: one of the
+    `PARTS`."""
     run(con, _CELLS)
     run(con, _COUNTRY_CELLS)
+    members.build(con)
+
+
+def fields_and_reach(con: duckdb.DuckDBPyConnection) -> None:
+    """The cells by field of science, and the distinct organisations and projects: one of the
+    `PARTS`."""
     run(con, _PROJECT_CELLS)
     run(con, _PROJECT_LEVEL1)
     run(
@@ -170,24 +194,18 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     run(con, _FIELD_YEARS.format(name="subfield", levels="level1, level2"))
     _reach(con)
     run(con, "DROP TABLE aggregate_project_cells")
-    # Sorted so that a question about one column reads that column's masks only.
-    run(
-        con,
-        "CREATE OR REPLACE TABLE aggregate_reach AS "
-        "SELECT * FROM aggregate_reach ORDER BY dimension, programmes, entity, mask",
-    )
-    members.build(con)
 
 
 def _reach(con: duckdb.DuckDBPyConnection) -> None:
     """Distinct organisations and projects per programme (and all programmes together, the
-    `ALL` row), filter column and mask; the bit numbers of each column's values."""
+    `ALL` row), filter column and mask; the bit numbers of each column's values (the values
+    of the facts, as in `aggregate_cells`, which the other chain is building)."""
     values = {
         column: [
             value
             for (value,) in run(
                 con,
-                f"SELECT DISTINCT CAST({column} AS VARCHAR) FROM aggregate_cells "
+                f"SELECT DISTINCT CAST({column} AS VARCHAR) FROM participation_facts "
                 f"WHERE {column} IS NOT NULL ORDER BY 1",
             )
         ]
@@ -212,23 +230,30 @@ def _reach(con: duckdb.DuckDBPyConnection) -> None:
         """CREATE OR REPLACE TABLE aggregate_reach (
                programmes VARCHAR, entity VARCHAR, dimension VARCHAR, mask BIGINT, n BIGINT)""",
     )
+    if not masked:
+        return
     # Each row's bit: its value's place in the column's list (none where the value is missing).
     masks = ", ".join(
         f"COALESCE(bit_or(1::BIGINT << (list_position(${c}, CAST({c} AS VARCHAR)) - 1)), 0) AS {c}"
         for c in masked
     )
-    sources = (("pic", "participation_facts"), ("project_id", "aggregate_project_cells"))
-    for entity, source in sources:
-        run(
-            con,
-            _REACH.format(entity=entity, masks=masks, source=source),
-            {c: values[c] for c in masked},
-        )
-        for column in masked:
-            run(
-                con,
-                f"""INSERT INTO aggregate_reach
-                    SELECT programmes, '{entity}', '{column}', {column}, count(*)
-                    FROM aggregate_per_{entity} GROUP BY ALL""",
-            )
-        run(con, f"DROP TABLE aggregate_per_{entity}")
+    per_pic = _PER_ENTITY.format(entity="pic", masks=masks, source="participation_facts")
+    per_project = _PER_ENTITY.format(
+        entity="project_id", masks=masks, source="aggregate_project_cells"
+    )
+    run(
+        con,
+        _REACH.format(per_pic=per_pic, per_project=per_project, columns=", ".join(masked)),
+        {c: values[c] for c in masked},
+    )
+
+
+# The two halves of `build`, which read only the facts and the field levels and write tables
+# of their own: the ingest runs them side by side with the partner index (`derive.rebuild`),
+# three steps that keep both cores busy more of the time than two (each statement alone
+# leaves a core idle in its final merge and its writing). Each keeps its temporary table on
+# its own cursor, where the other cannot see it.
+PARTS: tuple[Callable[[duckdb.DuckDBPyConnection], None], ...] = (
+    fields_and_reach,
+    sums_and_members,
+)

@@ -58,7 +58,7 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     # first step of each runs on `con`, which holds the code maps just registered.
     side_by_side(con, _statement(_PROJECTS), _small_tables)
     side_by_side(con, _statement(_FACTS), _statement(_ORGANISATIONS))
-    side_by_side(con, aggregates.build, partner_index.build)
+    side_by_side(con, *aggregates.PARTS, partner_index.build)
     run(
         con,
         "CREATE OR REPLACE TABLE bilat_meta AS SELECT $version AS derived_version",

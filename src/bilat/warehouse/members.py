@@ -36,8 +36,13 @@ def _enum(con: duckdb.DuckDBPyConnection, column: str) -> str:
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute `project_members` from `participation_facts`, ordered by project. The rows
-    of a project are gathered and sorted once, as structs, then split into one list per
-    column (half the time of sorting each list on its own)."""
+    of a project are gathered as structs, sorted once with `list_sort`, then split into one
+    list per column: sorting each list on its own took twice as long, and an ordered
+    aggregate (`list(... ORDER BY ...)`) half as long again as `list_sort`. The struct's
+    fields are the order (country, PIC, cents, then the status); structs equal in the first
+    three are equal in all four (a country's status is the same within a project), and NULL
+    fields sort last as in ORDER BY, so the lists are those of `ORDER BY country, pic,
+    ec_contribution`."""
     country, status = _enum(con, "country"), _enum(con, "country_status")
     run(
         con,
@@ -46,10 +51,10 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
                    [m.country FOR m IN rows] AS countries,
                    [m.status FOR m IN rows] AS statuses, [m.cents FOR m IN rows] AS cents
             FROM (SELECT project_id, any_value(programme) AS programme,
-                         list({{'pic': pic, 'country': CAST(country AS {country}),
-                                'status': CAST(country_status AS {status}),
-                                'cents': CAST(ec_contribution * 100 AS BIGINT)}}
-                              ORDER BY country, pic, ec_contribution) AS rows
+                         list_sort(list({{'country': CAST(country AS {country}), 'pic': pic,
+                                          'cents': CAST(ec_contribution * 100 AS BIGINT),
+                                          'status': CAST(country_status AS {status})}}))
+                             AS rows
                   FROM participation_facts GROUP BY project_id)
             ORDER BY project_id""",
     )
