@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from isal import isal_zlib
 
 from bilat.errors import InputFileError
 
@@ -67,7 +70,9 @@ class InputFile:
         try:
             if self.member is not None:
                 with zipfile.ZipFile(self.path) as archive:
-                    raw = archive.read(self.member)
+                    info = archive.getinfo(self.member)
+                    inflated = _inflated(self.path, info)
+                    raw = archive.read(info) if inflated is None else inflated
             else:
                 raw = self.path.read_bytes()
             if self.name.lower().endswith(".gz"):
@@ -75,6 +80,38 @@ class InputFile:
         except (OSError, zipfile.BadZipFile, EOFError, gzip.BadGzipFile) as error:
             raise InputFileError(f"{self.label}: cannot be read ({error})") from error
         return raw
+
+
+# A zip member's local header: signature, then 22 bytes, then the lengths of its name and of
+# its extra field, which precede its data (PKWARE's APPNOTE, section 4.3.7).
+LOCAL_HEADER = struct.Struct("<4s22xHH")
+LOCAL_SIGNATURE = b"PK\x03\x04"
+
+
+def _inflated(path: Path, info: zipfile.ZipInfo) -> bytes | None:
+    """A deflated, unencrypted zip member's bytes, inflated by ISA-L (isal), which does it in
+    less than half the time of zlib (what `zipfile` uses: a fifth of parsing the CORDIS
+    zips); None for any other member, which `zipfile` reads. Its size and CRC-32 are
+    checked as `zipfile` checks them."""
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
+        return None
+    with path.open("rb") as archive:
+        archive.seek(info.header_offset)
+        header = archive.read(LOCAL_HEADER.size)
+        if len(header) < LOCAL_HEADER.size or not header.startswith(LOCAL_SIGNATURE):
+            raise zipfile.BadZipFile(f"{info.filename}: bad local file header")
+        _, name_length, extra_length = LOCAL_HEADER.unpack(header)
+        archive.seek(name_length + extra_length, 1)
+        deflated = archive.read(info.compress_size)
+    if len(deflated) < info.compress_size:
+        raise EOFError(f"{info.filename}: the zip ends inside this member")
+    try:
+        raw = isal_zlib.decompress(deflated, wbits=-15)
+    except Exception as error:  # isal's own IsalError (its stubs do not type it) for bad data
+        raise zipfile.BadZipFile(f"{info.filename}: {error}") from error
+    if len(raw) != info.file_size or isal_zlib.crc32(raw) != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+    return raw
 
 
 def expand(paths: list[Path]) -> list[InputFile]:
