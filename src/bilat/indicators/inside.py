@@ -6,7 +6,7 @@ finds in the few row groups of the facts that hold the subject) and, for each, t
 `project_members` that lists all its participations. DuckDB plans that in no time, and the
 grouping, distinct counts and ranking are then done here over the few tens of thousands of
 rows it returns, instead of in one large query whose planning alone took a third of its time.
-The result is shared through `Warehouse.arrow`'s cache by the indicators of one page.
+The indicators of one page share one read (`bilat.indicators.shared`).
 
 Distinct counts rely on the order of each project's list (country, then PIC, see
 `bilat.warehouse.members`): the rows of one country, or of one organisation and country, in a
@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bilat.indicators import shared
 from bilat.indicators.participation import ORDER
 from bilat.indicators.scope import Scope
 from bilat.warehouse.store import Warehouse
@@ -83,7 +85,19 @@ def read(warehouse: Warehouse, scope: Scope, *, counted: bool = True) -> Inside:
     `own` marks the subject's own participations (whatever the filters). Without `counted`
     (the networks), the programmes, statuses and contributions are not read (ranks and cents
     are 0; statuses are read only when the subject is a status group): each list column
-    costs about a millisecond to bring into Arrow."""
+    costs about a millisecond to bring into Arrow. On a page (`shared.one_page`) they are
+    read anyway, once, for every partner and network indicator of the page (the arrays are
+    then read-only, shared between threads)."""
+    if shared.active():
+        where, params = scope.where()
+        subject, more = scope.subject.where()
+        key = ("inside", where, subject, repr(params | more))
+        return shared.once(key, partial(_read, warehouse, scope, counted=True, frozen=True))
+    return _read(warehouse, scope, counted=counted)
+
+
+def _read(warehouse: Warehouse, scope: Scope, *, counted: bool, frozen: bool = False) -> Inside:
+    """`read`'s arrays, made read-only when `frozen` (a page's threads share them)."""
     where, params = scope.where()
     subject, more = scope.subject.where()
     by_status = scope.subject.status is not None
@@ -118,9 +132,11 @@ def read(warehouse: Warehouse, scope: Scope, *, counted: bool = True) -> Inside:
         cents = _flat(table.column("cents"), missing=0)
     else:
         ranks, cents = project_ids * 0, project * 0
-    return Inside(
-        project_ids, ranks, project, _flat(pics), country, status, cents, own, countries, statuses
-    )
+    arrays = (project_ids, ranks, project, _flat(pics), country, status, cents, own)
+    if frozen:
+        for array in arrays:
+            array.flags.writeable = False
+    return Inside(*arrays, countries, statuses)
 
 
 def ints(column: pa.ChunkedArray | pa.Array, missing: int = -1) -> Ints:

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bilat.indicators import shared
 from bilat.indicators.measures import BY_NAME
 from bilat.indicators.scope import Scope
 from bilat.warehouse.store import Warehouse
@@ -48,6 +50,16 @@ def columns(names: Sequence[str], *more: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+# The columns of the facts that the profile's indicators read: on a page (`shared.one_page`)
+# they are fetched together once, for about twice the cost of one indicator's columns
+# instead of nine times that.
+PAGE_COLUMNS = (
+    "programme", "funded", "pic", "project_id", "role", "ec_contribution", "net_ec_contribution",
+    "year", "activity_type", "scheme_group", "programme_part", "pillar", "programme_part_code",
+    "us_state", "country",
+)  # fmt: skip
+
+
 def subject_rows(
     warehouse: Warehouse,
     scope: Scope,
@@ -58,14 +70,23 @@ def subject_rows(
 ) -> pa.Table:
     """The subject's participations under the scope's filters: the columns `selected` of the
     facts `f`, and the columns `more` that `join` (a join on `f`) adds. Only what is read is
-    fetched: every column more costs as much as the query itself."""
+    fetched (every column more costs as much as the query itself), except on a page, whose
+    indicators share one read of the columns they all need (`PAGE_COLUMNS`)."""
     where, params = scope.where()
     subject, also = scope.subject.where()
-    listed = ", ".join([f"f.{c}" for c in selected] + list(more))
-    return warehouse.arrow(
-        f"SELECT {listed} FROM participation_facts f {join} WHERE {where} AND {subject}",
-        params | also,
-    )
+
+    def fetch(listed: Sequence[str]) -> pa.Table:
+        return warehouse.arrow(
+            f"SELECT {', '.join(listed)} FROM participation_facts f {join} "
+            f"WHERE {where} AND {subject}",
+            params | also,
+        )
+
+    if join or not shared.active() or not set(selected) <= set(PAGE_COLUMNS):
+        return fetch([f"f.{c}" for c in selected] + list(more))
+    every = [f"f.{c}" for c in PAGE_COLUMNS]
+    key = ("subject_rows", where, subject, repr(params | also))
+    return shared.once(key, partial(fetch, every)).select(list(selected))
 
 
 def tally(

@@ -7,6 +7,7 @@ costs little more than its slowest one.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -19,6 +20,7 @@ import pyarrow as pa
 
 from bilat import charts, indicators
 from bilat.charts import Spec
+from bilat.indicators import shared
 from bilat.indicators.coverage import Coverage, coverage
 from bilat.indicators.scope import Scope
 from bilat.warehouse.store import Warehouse
@@ -158,9 +160,12 @@ def sections(warehouse: Warehouse, params: Params, scope: Scope, *, us: bool) ->
     if missing:
         # Threads for the indicators (DuckDB, Arrow and numpy release the GIL); charts and
         # tables are built here, on the request's thread, each as soon as its indicator is
-        # done, while the others are still being computed.
-        with ThreadPoolExecutor(THREADS) as pool:
-            started = {pool.submit(compute, part): part for part in missing}
+        # done, while the others are still being computed. The indicators share the reads
+        # they have in common (each thread runs in a copy of the page's context).
+        with shared.one_page(), ThreadPoolExecutor(THREADS) as pool:
+            started = {
+                pool.submit(contextvars.copy_context().run, compute, part): part for part in missing
+            }
             built = {
                 started[done].name: present(started[done], done.result())
                 for done in as_completed(started)
