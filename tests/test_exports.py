@@ -8,6 +8,7 @@ import csv
 import io
 import re
 import zipfile
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,9 +18,11 @@ from click.testing import CliRunner
 from django.test import Client
 from python_calamine import CalamineWorkbook
 
-from bilat import exports
+from bilat import exports, indicators
 from bilat.cli import main
 from bilat.warehouse.ingest import ingest
+from bilat.warehouse.store import Warehouse
+from bilat.web.profile import PARTS
 
 from conftest import TESTDATA, serving
 from factories import make_editor, make_event, make_person
@@ -172,3 +175,39 @@ def test_the_report_workbook_writes_an_organisation_named_as_a_formula_as_text(
         response = Client().get("/report/us-participation.xlsx?country=US")
     assert response.status_code == 200
     assert_neutral(response.content, "xlsx")
+
+
+def _records_value_by_value(table: pa.Table) -> list[dict[str, object]]:
+    """What `records` gives, computed the plain way: `plain` of every value of every row."""
+    return [{k: exports.plain(v) for k, v in row.items()} for row in table.to_pylist()]
+
+
+def test_records_by_column_as_value_by_value(three_programmes: Warehouse) -> None:
+    """`records` converts column by column: the same rows, value for value and type for type,
+    as `plain` on every value, for every table the country profile draws and odd types."""
+    tables = [
+        indicators.get(part.name)(three_programmes, country=country, **part.options)
+        for part in PARTS
+        for country in ("US", "EU")
+        if country == "US" or not part.us_only
+    ]
+    tables.append(
+        pa.table(
+            {
+                "day": pa.array([date(2024, 1, 2), None], pa.date32()),
+                "at": pa.array([datetime(2024, 1, 2, 3, 4, 5), None], pa.timestamp("us")),
+                "amount": pa.array([Decimal("866.00"), Decimal("0.25")], pa.decimal128(38, 2)),
+                "share": pa.array([866.0, float("nan")], pa.float64()),
+                "count": pa.array([None, 3], pa.int64()),
+                "names": pa.array([["a"], None], pa.list_(pa.string())),
+            }
+        )
+    )
+    tables.append(pa.table({"a": [1, 2]}).drop_columns(["a"]))
+    for table in tables:
+        found, expected = exports.records(table), _records_value_by_value(table)
+        # Compared by type and repr: NaN is not equal to itself.
+        assert [[(k, type(v), repr(v)) for k, v in row.items()] for row in found] == [
+            [(k, type(v), repr(v)) for k, v in row.items()] for row in expected
+        ]
+    assert sum(table.num_rows for table in tables) > 100  # real rows were compared

@@ -45,8 +45,35 @@ def about(table: pa.Table) -> dict[str, Any]:
 
 
 def records(table: pa.Table) -> list[dict[str, Any]]:
-    """Rows as JSON-ready dictionaries: amounts as numbers, dates as ISO text."""
-    return [{key: plain(value) for key, value in row.items()} for row in table.to_pylist()]
+    """Rows as JSON-ready dictionaries: amounts as numbers, dates as ISO text.
+
+    Converted column by column, by type: counts, texts and flags need nothing, amounts and
+    shares only `whole`, other types `plain` value by value. Calling `plain` on every value
+    was most of the time a chart took to list its rows (a profile draws about ten)."""
+    if not table.num_columns:
+        return [{} for _ in range(table.num_rows)]
+    columns = [_plain_column(column) for column in table.columns]
+    names = table.column_names
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _plain_column(column: pa.ChunkedArray) -> list[object]:
+    """`plain` of each value of `column`, without a call per value where its type allows."""
+    kind = column.type
+    values: list[object] = column.to_pylist()
+    if (
+        pa.types.is_integer(kind)
+        or pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_boolean(kind)
+        or pa.types.is_null(kind)
+    ):
+        return values
+    if pa.types.is_floating(kind):
+        return [whole(value) for value in values]
+    if pa.types.is_decimal(kind):
+        return [None if value is None else whole(float(value)) for value in values]  # type: ignore[arg-type]
+    return [plain(value) for value in values]
 
 
 def plain(value: object) -> object:
