@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -52,6 +53,13 @@ def parameters(query: Mapping[str, Any], *, country: str | None = None) -> Param
     return found
 
 
+@cache
+def _export_path(name: str, fmt: str) -> str:
+    """The path of an indicator's download: reverse() once per indicator and format, not four
+    times per section of every page."""
+    return reverse("export-indicator", args=[name, fmt])
+
+
 def section(
     warehouse: Warehouse,
     name: str,
@@ -74,7 +82,7 @@ def section(
     exports = [
         (
             fmt.upper() if fmt != "parquet" else "Parquet",
-            f"{reverse('export-indicator', args=[name, fmt])}?{query}",
+            f"{_export_path(name, fmt)}?{query}",
         )
         for fmt in EXPORT_FORMATS
     ]

@@ -99,7 +99,7 @@ def grid(
     if drop_empty:
         names = [name for name in names if table.column(name).null_count < table.num_rows]
     numeric = {name: is_number(table.schema.field(name).type) for name in names}
-    rows = table.to_pylist()[:limit]
+    rows = table.slice(0, limit).to_pylist()  # only the rows shown are turned into Python
     return Grid(
         headers=[((headers or {}).get(name) or title(name), numeric[name]) for name in names],
         rows=[
