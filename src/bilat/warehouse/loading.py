@@ -123,7 +123,8 @@ def trimmed(table: pa.Table, *, keep: Collection[str] = ()) -> pa.Table:
     columns = []
     for name in table.column_names:
         column = table[name]
-        if name not in keep and pa.types.is_string(column.type):
+        text = pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
+        if text and name not in keep:
             cut = pc.utf8_trim(column, characters=SPACES)
             if pc.sum(pc.binary_length(cut)) != pc.sum(pc.binary_length(column)):
                 column = cut
