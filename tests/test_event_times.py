@@ -4,6 +4,7 @@ events known by their dates only were given a zone by the migration."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -196,3 +197,66 @@ def test_registration_closes_when_the_event_ends_at_its_end_time_not_at_midnight
     )
     page = Client().get(f"/events/{event.slug}/register/").content.decode()
     assert f"ended on {ended:%d %B %Y}" in page and "<form" not in page.split("<main")[1]
+
+
+def test_the_reviewers_evening_webinar_and_day_in_los_angeles_run_past_midnight_utc():
+    """30 November 2026 in Los Angeles: a webinar 16:00-18:00 (00:00-02:00 UTC on 1 December)
+    and an all-day event (until 08:00 UTC on 1 December). At 00:05 UTC neither has ended."""
+    webinar = make_event(
+        starts=date(2026, 11, 30),
+        start_time=time(16),
+        end_time=time(18),
+        timezone="America/Los_Angeles",
+    )
+    day = make_event(starts=date(2026, 11, 30), timezone="America/Los_Angeles")
+    gone = make_event(starts=date(2026, 11, 28), timezone="UTC")  # ended 29 Nov, 00:00 UTC
+    later = make_event(starts=date(2026, 12, 9), timezone="UTC")
+    events = Event.objects.all()
+    for moment, over in [
+        (datetime(2026, 12, 1, 0, 5, tzinfo=UTC), {gone}),
+        (datetime(2026, 12, 1, 0, 27, tzinfo=UTC), {gone}),
+        (datetime(2026, 12, 1, 2, 0, tzinfo=UTC), {gone, webinar}),  # its end moment: ended
+        (datetime(2026, 12, 1, 8, 0, tzinfo=UTC), {gone, webinar, day}),
+        (datetime(2026, 11, 29, 0, 0, tzinfo=UTC), {gone}),
+        (datetime(2026, 11, 28, 23, 59, tzinfo=UTC), set()),
+    ]:
+        assert set(events.ended(moment)) == over, moment
+        assert set(events.not_ended(moment)) == {webinar, day, gone, later} - over, moment
+        assert {e for e in events if e.end_at <= moment} == over, moment
+
+
+def _ending_across_midnight_utc(now: datetime) -> tuple[Event, bool]:
+    """An event whose last day, in its own zone, is not today's date in UTC: one running now
+    in UTC-12 (its day is yesterday in UTC) before 11:00 UTC, else one that ended an hour ago
+    at Kiritimati, UTC+14 (its day is tomorrow in UTC). Returns it and whether it has ended."""
+    hour = timedelta(hours=1)
+    if now.hour < 11:
+        where, began, ends, over = "Etc/GMT+12", now - hour, now + hour, False
+    else:
+        where, began, ends, over = "Pacific/Kiritimati", now - 3 * hour, now - hour, True
+    zone = ZoneInfo(where)
+    began, ends = began.astimezone(zone), ends.astimezone(zone)
+    assert ends.date() != now.date()  # what the reviewer saw: the local day is not UTC's
+    event = make_event(
+        starts=began.date(),
+        start_time=began.time().replace(second=0, microsecond=0),
+        ends=ends.date(),
+        end_time=ends.time().replace(second=0, microsecond=0),
+        timezone=where,
+    )
+    return event, over
+
+
+def test_the_list_the_event_page_and_the_form_agree_on_whether_an_event_has_ended():
+    event, over = _ending_across_midnight_utc(datetime.now(UTC))
+    client = Client()
+    listed = client.get("/events/").content.decode()
+    past = listed.split('id="past-events"')[1]
+    coming = listed.split('id="past-events"')[0].split('id="coming-up"')[1]
+    assert (event.title in past, event.title in coming) == (over, not over)
+    page = client.get(f"/events/{event.slug}/").content.decode()
+    assert ("Register</a>" in page) == (not over)
+    form = client.get(f"/events/{event.slug}/register/").content.decode()
+    assert ("<form" in form.split("<main")[1]) == (not over)
+    assert ("ended on" in form) == over
+    assert event.has_ended == over

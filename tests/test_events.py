@@ -4,7 +4,7 @@ and the iCalendar feed."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import icalendar
 import pytest
@@ -24,7 +24,7 @@ from bilat.coordination.stakeholders.models import Theme
 from bilat.coordination.stakeholders.operations import erase_person
 from bilat.errors import CoordinationError
 
-from factories import make_event, make_person
+from factories import make_editor, make_event, make_person
 
 pytestmark = [pytest.mark.coordination, pytest.mark.django_db]
 
@@ -177,19 +177,37 @@ def test_statistics_added_up_in_python_match_each_table_counted_in_the_database(
 
 def test_the_workshop_series_counts_repeat_participants_and_themes():
     ai, oceans = Theme.objects.create(name="AI"), Theme.objects.create(name="oceans")
-    first, second = make_event(), make_event(kind="funding_workshop")
+    held = date.today() - timedelta(days=30)
+    first, second = make_event(starts=held), make_event(starts=held, kind="funding_workshop")
     first.themes.add(ai)
     second.themes.add(ai, oceans)
     make_event(kind="conference")  # not a workshop: not in the series
     regular, once, absent = make_person(), make_person(), make_person()
     for event, people in ((first, (regular, once, absent)), (second, (regular,))):
-        rows = [register(None, event, p, source="test") for p in people]
+        rows = [register(None, event, p, source="test", after_end=True) for p in people]
         mark_attendance(None, event, {r.pk: r.person != absent for r in rows})
     series = workshop_series()
     assert [row.event for row in series.events] == [first, second]
     assert (series.registered, series.attended) == (4, 3)
     assert (series.participants, series.repeat_participants) == (2, 1)
     assert series.themes == [("AI", 2), ("oceans", 1)]
+
+
+def test_a_workshop_still_to_come_shows_its_attendance_as_not_known_not_zero():
+    held = make_event(starts=date.today() - timedelta(days=30))
+    coming = make_event()  # in 30 days
+    for event in (held, coming):
+        register(None, event, make_person(), source="test", after_end=True)
+    mark_attendance(None, held, {r.pk: False for r in held.registrations.all()})
+    series = workshop_series()
+    assert [(row.registered, row.attended) for row in series.events] == [(1, 0), (1, None)]
+    assert series.attended == 0
+    editor = Client()
+    editor.force_login(make_editor())
+    page = editor.get("/coordination/workshops/").content.decode()
+    cells = page.split(f">{coming.title}</a>")[1].split("</tr>")[0]
+    assert ">—</abbr>" in cells and "Not held yet" in cells
+    assert '<td class="num">0</td>' in page.split(f">{held.title}</a>")[1].split("</tr>")[0]
 
 
 def test_the_calendar_feed_lists_published_events_and_no_registrant():

@@ -26,6 +26,7 @@ from bilat.indicators.numbers import MAX_PAGE, whole_number
 
 M = TypeVar("M", bound=models.Model)
 R = TypeVar("R")  # a row of a list: a model, or what a page lists of one
+F = TypeVar("F", bound=QuerySet[Any])  # a queryset keeps its own methods (`Event.ended`)
 
 # Rows a page shows: enough to scan, few enough that a page renders in milliseconds
 # (a Django template costs about a tenth of a millisecond per cell).
@@ -118,9 +119,7 @@ def checked(form: forms.Form) -> forms.Form:
     return form
 
 
-def filtered(
-    found: QuerySet[M], form: forms.Form, lookups: Mapping[str, str] | None = None
-) -> QuerySet[M]:
+def filtered(found: F, form: forms.Form, lookups: Mapping[str, str] | None = None) -> F:
     """The rows matching every field the visitor filled in; `lookups` names the lookup of a
     field that differs from its name (a form's `theme` is the model's `themes`). A value the
     form refuses raises a ParameterError (see `checked`)."""

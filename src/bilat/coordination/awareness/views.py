@@ -38,10 +38,9 @@ def _period(request: HttpRequest, *, bound: bool = False) -> PeriodForm:
 @editor_required
 def start(request: HttpRequest) -> HttpResponse:
     """The coordination team's start page."""
-    today = timezone.localdate()
     context = {
-        "upcoming": Event.objects.filter(ends__gte=today).order_by("starts", "pk"),
-        "past": Event.objects.filter(ends__lt=today)[:10],
+        "upcoming": Event.objects.not_ended().order_by("starts", "pk"),
+        "past": Event.objects.ended()[:10],
         "people": Person.objects.count(),
         "recommendations": Recommendation.objects.count(),
     }

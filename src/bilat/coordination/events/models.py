@@ -8,7 +8,7 @@ past event survive the erasure of the person.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
+from django.utils import timezone as clock  # `timezone` is an event's field
 
 from bilat.coordination.events.times import When, describe
 from bilat.coordination.events.zones import local, start_of_next_day, validate_zone, zone
@@ -49,6 +50,27 @@ class EventQuerySet(models.QuerySet["Event"]):
         here once: the public list, pages, feeds, the register and its downloads and the API
         all start from this."""
         return self.filter(published=True)
+
+    def _ending_near(self, now: datetime) -> tuple[date, Q, list[int]]:
+        """Today's date in UTC, the events whose last day is within two days of it, and those
+        of them that have ended at `now`. No clock is more than a day from UTC, so an event
+        whose last day is further from today has ended (or not) on every clock: only these
+        few are decided one by one, by their end moment in their own zone (`Event.end_at`)."""
+        today = now.astimezone(UTC).date()
+        near = Q(ends__gte=today - timedelta(days=2), ends__lte=today + timedelta(days=2))
+        found = self.filter(near).only("pk", "ends", "end_time", "timezone")
+        return today, near, [e.pk for e in found if e.end_at <= now]
+
+    def ended(self, now: datetime | None = None) -> EventQuerySet:
+        """The events whose end, in their own zone, has passed (the one rule of "has it
+        ended": the lists, the event page's Register button and the form agree on it)."""
+        today, _, over = self._ending_near(now or clock.now())
+        return self.filter(Q(ends__lt=today - timedelta(days=2)) | Q(pk__in=over))
+
+    def not_ended(self, now: datetime | None = None) -> EventQuerySet:
+        """The events still to come or running: the others of `ended`."""
+        today, near, over = self._ending_near(now or clock.now())
+        return self.filter(Q(ends__gt=today + timedelta(days=2)) | (near & ~Q(pk__in=over)))
 
 
 class Event(models.Model):
@@ -159,6 +181,12 @@ class Event(models.Model):
         if self.end_time is None:
             return start_of_next_day(self.ends, self.zone)
         return datetime.combine(self.ends, self.end_time, self.zone)
+
+    @property
+    def has_ended(self) -> bool:
+        """Whether its end moment, in its own zone, has passed: what the lists, the event page
+        and the registration form all ask (an event still running has not ended)."""
+        return self.end_at <= clock.now()
 
 
 class Session(models.Model):

@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 from django.db import transaction
 from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from bilat.coordination.audit.operations import Actor, record
 from bilat.coordination.events.models import Event, Registration, Status
@@ -72,7 +71,7 @@ def check_open(event: Event, *, after_end: bool = False) -> None:
     `after_end`: editors recording who came), or that is full and has no waiting list."""
     if not event.registration_open:
         raise CoordinationError(f"Registration for {event.title} is closed.")
-    if not after_end and event.end_at <= timezone.now():  # its end time, in its own zone
+    if not after_end and event.has_ended:  # its end time, in its own zone
         raise CoordinationError(f"{event.title} ended on {event.ends:%d %B %Y}.")
     if places_left(event) == 0 and not event.waiting_list:
         raise CoordinationError(
@@ -116,7 +115,7 @@ def register(
         )
     # After its end an event has no waiting list (nobody would ever get the place): who is
     # recorded then took part, whatever the capacity was.
-    ended = event.end_at <= timezone.now()
+    ended = event.has_ended
     status = Status.WAITING if places_left(event) == 0 and not ended else Status.CONFIRMED
     organisation = person.organisation
     registration = existing or Registration(event=event, person=person)

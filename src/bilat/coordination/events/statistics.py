@@ -96,9 +96,12 @@ def event_statistics(event: Event) -> EventStatistics:
 
 @dataclass(frozen=True)
 class SeriesEvent:
+    """One workshop's row; `attended` is None until it has ended (who came is not known
+    before, and a zero would say nobody did)."""
+
     event: Event
     registered: int
-    attended: int
+    attended: int | None
     themes: tuple[str, ...] = ()
 
     @property
@@ -116,7 +119,7 @@ class SeriesEvent:
 class Series:
     events: list[SeriesEvent]
     registered: int
-    attended: int
+    attended: int  # of the workshops that have ended
     participants: int
     repeat_participants: int
     themes: list[tuple[str, int]]
@@ -154,7 +157,7 @@ def workshop_series() -> Series:
         SeriesEvent(
             e,
             counted[e.pk]["registered"] if e.pk in counted else 0,
-            counted[e.pk]["attended"] if e.pk in counted else 0,
+            (counted[e.pk]["attended"] if e.pk in counted else 0) if e.has_ended else None,
             tuple(named[e.pk]),
         )
         for e in workshops
@@ -163,7 +166,7 @@ def workshop_series() -> Series:
     return Series(
         events=rows,
         registered=sum(r.registered for r in rows),
-        attended=sum(r.attended for r in rows),
+        attended=sum(r.attended for r in rows if r.attended is not None),
         participants=people["participants"],
         repeat_participants=people["repeat"],
         themes=sorted(themes.items(), key=lambda item: (-item[1], item[0])),

@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from bilat import uploads
@@ -58,16 +57,15 @@ def events(request: HttpRequest) -> HttpResponse:
     form = EventFilter(request.GET or None)
     known(request, form.fields, "page", "past")
     found = filtered(Event.objects.published(), form, {"theme": "themes"})
-    today = timezone.localdate()
     chosen = {name: request.GET[name] for name in form.fields if request.GET.get(name)}
     context = {
         "form": form,
         "feed_query": urlencode(chosen),
         "lists": [
             ("coming-up", "Coming up", "No event announced yet.",
-             paged(request, found.filter(ends__gte=today).order_by("starts", "pk"), rows=listed)),
+             paged(request, found.not_ended().order_by("starts", "pk"), rows=listed)),
             ("past-events", "Past events", "None.",
-             paged(request, found.filter(ends__lt=today), parameter="past", rows=listed)),
+             paged(request, found.ended(), parameter="past", rows=listed)),
         ],
     }  # fmt: skip
     return render(request, "events/events.html", context)
@@ -96,7 +94,6 @@ def event(request: HttpRequest, slug: str) -> HttpResponse:
         "recommendations": found.recommendations.published(),
         "editor": is_editor(request.user),
         "online_link": online_link(request.user, found),
-        "today": timezone.localdate(),
     }
     return render(request, "events/event.html", context)
 
@@ -217,7 +214,7 @@ def upload(request: HttpRequest, name: str) -> FileResponse:
 def me_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """A participant cancels one of their own registrations (of an event not over)."""
     registration = get_object_or_404(Registration, pk=pk, person__user_id=request.user.pk)
-    if registration.event.ends < timezone.localdate():
+    if registration.event.has_ended:
         messages.error(request, f"{registration.event.title} is over: nothing to cancel.")
         return redirect("me")
     cancel(request.user, registration)

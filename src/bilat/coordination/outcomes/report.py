@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pyarrow as pa
-from django.utils import timezone
 
 from bilat.coordination.events.models import Event
 from bilat.coordination.outcomes.analysis import CAVEAT, Comparison, Outcome, Pair, outcome
@@ -169,7 +168,7 @@ def section(events: Sequence[Event], numbering: Numbering, *, where: str) -> Cha
 
 def chapter(event: Event, numbering: Numbering) -> Chapter | None:
     """The section of the event's outcome report (events that have not ended have none)."""
-    if event.ends >= timezone.localdate():
+    if not event.has_ended:
         return None
     return section([event], numbering, where="in the event")
 
@@ -177,7 +176,7 @@ def chapter(event: Event, numbering: Numbering) -> Chapter | None:
 def series(*, progress: Progress | None = None) -> Document:
     """The series report: every event held, and what they add up to in the data."""
     numbering = Numbering(progress)
-    held = list(Event.objects.filter(ends__lt=timezone.localdate()).order_by("starts", "pk"))
+    held = list(Event.objects.ended().order_by("starts", "pk"))
     rows = []
     for event in held:
         try:

@@ -16,7 +16,6 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bilat.coordination import limits
@@ -133,7 +132,6 @@ def me(request: HttpRequest) -> HttpResponse:
         "person": person,
         "form": form,
         "registrations": registrations,
-        "today": timezone.localdate(),
     }
     return render(request, "stakeholders/me.html", context)
 
