@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import shutil
 import signal
@@ -20,6 +21,7 @@ from bilat.cordis.inputs import InputFile
 from bilat.cordis.parsing import parse
 from bilat.errors import (
     InputFileError,
+    ProgrammeUndeterminedError,
     ReplaceRefusedError,
     UnknownFormatError,
     WarehouseOutdatedError,
@@ -124,6 +126,42 @@ def test_a_failure_while_loading_one_file_beside_others_leaves_the_old_warehouse
     assert Warehouse(small).query(
         "SELECT count(*) AS n FROM participation_rows WHERE programme = 'HE'"
     ) == [{"n": 0}]
+
+
+def test_two_versions_of_one_table_given_together_are_refused(small: Path, tmp_path: Path) -> None:
+    """The real Horizon Europe organisation table beside a copy re-saved with other line
+    endings (other bytes, the same records): loaded together they would count every
+    participation twice. The ingest stops naming both, and changes nothing."""
+    folder = tmp_path / "two"
+    folder.mkdir()
+    text = gzip.decompress((DATA / "horizon-europe" / "organization.csv.gz").read_bytes())
+    (folder / "organization.csv").write_bytes(text)
+    (folder / "organization-resaved.csv").write_bytes(text.replace(b"\r\n", b"\n"))
+    assert (folder / "organization.csv").read_bytes() != (
+        folder / "organization-resaved.csv"
+    ).read_bytes()
+    before = digest(small)
+    with pytest.raises(InputFileError) as refused:
+        ingest([folder], warehouse=small, programme="HE")
+    message = str(refused.value)
+    assert (
+        "organization-resaved.csv and " in message and "organization.csv hold the same" in message
+    )
+    assert "HE organization records" in message and "counted twice" in message
+    assert digest(small) == before
+
+
+def test_a_programme_given_against_what_the_data_says_is_refused(small: Path) -> None:
+    """`--programme` is for files that do not say theirs. The legal basis table says HE in
+    its codes; the organisation table names projects the warehouse holds as HE: given as FP7,
+    each is refused, naming the file and the programme it is of, and nothing changes."""
+    before = digest(small)
+    for name in ("legalBasis.csv.gz", "organization.csv.gz"):
+        with pytest.raises(
+            ProgrammeUndeterminedError, match=rf"{name}: --programme FP7 was given, .* is of HE"
+        ):
+            ingest([DATA / "horizon-europe" / name], warehouse=small, programme="FP7")
+        assert digest(small) == before
 
 
 def test_a_newer_snapshot_replaces_that_programme_only(small: Path, tmp_path: Path) -> None:

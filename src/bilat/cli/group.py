@@ -7,8 +7,11 @@ mistakes exit with 2, as click does.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import click
@@ -35,6 +38,46 @@ def user_errors() -> Iterator[None]:
         yield
     except BilatError as error:
         raise click.ClickException(str(error)) from error
+
+
+@contextmanager
+def interruptible(target: Path) -> Iterator[None]:
+    """Ctrl-C during a command that rebuilds `target` (an ingest): one line saying what became
+    of the warehouse and exit code 130, not the traceback of whatever DuckDB was doing (a
+    query interrupted, a transaction aborted by it). The warehouse is swapped in whole or not
+    at all, so it holds either what it held before or the whole of the new build."""
+    before = _identity(target)
+    interrupted = False
+
+    def on_interrupt(signum: int, frame: FrameType | None) -> None:
+        nonlocal interrupted
+        interrupted = True
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    except BaseException:
+        if not interrupted:
+            raise
+        after = _identity(target)
+        if after != before:
+            said = "holds the new build, swapped in just before."
+        else:
+            said = "was not created." if after is None else "is as it was."
+        click.echo(f"Interrupted: {target} {said}", err=True)  # one line, unwrapped
+        raise SystemExit(130) from None
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file is at `path` (a swap puts another one there), or None if none is."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return found.st_ino, found.st_mtime_ns
 
 
 @click.group()

@@ -17,6 +17,7 @@ from bilat.cli.display import print_comparison, print_indicator, print_listing
 from bilat.cli.group import (
     ReportCommand,
     console,
+    interruptible,
     main,
     progress_bar,
     report,
@@ -69,7 +70,7 @@ def ingest_command(
     ingest of the same warehouse waits for the first.
     """
     target = warehouse_path(warehouse)
-    with user_errors(), progress_bar() as update:
+    with interruptible(target), user_errors(), progress_bar() as update:
         loaded = ingest(
             list(paths), warehouse=target, programme=programme, replace=replace, progress=update
         )

@@ -32,7 +32,12 @@ from bilat.cordis.inputs import InputFile, expand
 from bilat.cordis.layouts import UNUSED_TABLES, USED_TABLES
 from bilat.cordis.parsing import ParsedFile, parse
 from bilat.cordis.roles import ACTIVITY_TYPES
-from bilat.errors import ProgrammeUndeterminedError, ReplaceRefusedError, UnknownFormatError
+from bilat.errors import (
+    InputFileError,
+    ProgrammeUndeterminedError,
+    ReplaceRefusedError,
+    UnknownFormatError,
+)
 from bilat.warehouse import derive
 from bilat.warehouse.loading import Target, load
 from bilat.warehouse.lock import building_path, exclusive, staging_path
@@ -108,7 +113,7 @@ def ingest(
     files = expand(paths)
     with exclusive(warehouse, waiting=waiting), _staging(warehouse) as staging:
         parsed = _parse_all(files, report, progress, staging)
-        groups = _group(parsed, warehouse, programme)
+        groups = _group(parsed, warehouse, programme, replace=replace)
         current = _current_hashes(warehouse)
         changed = []
         for group in groups:
@@ -181,18 +186,23 @@ def _is_activity_type_list(item: ParsedFile) -> bool:
     return bool(codes) and codes <= set(ACTIVITY_TYPES)
 
 
-def _group(parsed: list[ParsedFile], warehouse: Path, forced: str | None) -> list[_Group]:
+def _group(
+    parsed: list[ParsedFile], warehouse: Path, forced: str | None, *, replace: bool
+) -> list[_Group]:
     """Assign each file its programme, then gather the files per (programme, table)."""
     assigned: dict[int, str] = {}
     known: dict[int, str] = {}
+    existing = _known_projects(warehouse)
     for index, item in enumerate(parsed):
-        found = forced if forced and item.layout.kind not in programmes.REFERENCE_KINDS else None
-        found = found or programmes.from_content(item)
+        found = programmes.from_content(item)
+        if forced and item.layout.kind not in programmes.REFERENCE_KINDS:
+            in_warehouse = None if replace else programmes.from_projects(item, existing)
+            _refuse_contradiction(item, forced, found or in_warehouse)
+            found = forced
         if found:
             assigned[index] = found
             if found != programmes.ALL:
                 known.update(dict.fromkeys(programmes.project_ids(item), found))
-    existing = _known_projects(warehouse)
     for index, item in enumerate(parsed):
         if index in assigned:
             continue
@@ -215,6 +225,19 @@ def _group(parsed: list[ParsedFile], warehouse: Path, forced: str | None) -> lis
         key = (assigned[index], item.layout.kind)
         groups.setdefault(key, _Group(*key, files=[])).files.append(item)
     return list(groups.values())
+
+
+def _refuse_contradiction(item: ParsedFile, forced: str, said: str | None) -> None:
+    """`--programme` is for files that do not say their programme: refuse it where the file
+    says another one, or names projects the warehouse holds under another one."""
+    if said is not None and said != forced:
+        raise ProgrammeUndeterminedError(
+            f"{item.source.label}: --programme {forced} was given, but this "
+            f"{item.layout.title} is of {said} (its own content, or its projects in the "
+            "warehouse, say so); nothing was changed. Leave out --programme: it is for files "
+            "that do not say their programme (or add --replace to load it as "
+            f"{forced} all the same, where the warehouse is wrong)"
+        )
 
 
 def _container_programme(
@@ -292,6 +315,55 @@ def _refuse_shrinking(warehouse: Path, groups: list[_Group]) -> None:
             )
 
 
+# What makes two rows of a table the same record, per table a file can feed: a project, and
+# for the tables of several rows per project, what each row names.
+_SAME_RECORD = {
+    "participation_rows": "project_id, pic, role",
+    "project_records": "project_id",
+    "project_topics": "project_id, topic",
+    "project_legal_basis": "project_id, legal_basis",
+    "project_fields": "project_id, code",
+}
+
+
+def _refuse_repeated(con: duckdb.DuckDBPyConnection, group: _Group) -> None:
+    """Stop when two files given for one table hold the same records.
+
+    A table may come in several files (an export in chunks), each holding its own rows; two
+    versions of the same table given together (a copy re-saved with other line endings, an
+    edited one beside the original) would count every record twice, which no figure shows.
+    """
+    if len(group.files) < 2:
+        return
+    sources = dict(
+        run(
+            con,
+            "SELECT source_id, COALESCE(path || '!' || member, path) FROM sources "
+            "WHERE programme = ? AND kind = ?",
+            [group.programme, group.kind],
+        )
+    )
+    for table, key in _SAME_RECORD.items():
+        found = run(
+            con,
+            f"""SELECT count(*), min(first_sources), any_value(example) FROM (
+                    SELECT list(DISTINCT source_id ORDER BY source_id)[1:2] AS first_sources,
+                           concat_ws(', ', {key}) AS example
+                    FROM {table} WHERE source_id IN (SELECT unnest(?))
+                    GROUP BY {key} HAVING count(DISTINCT source_id) > 1)""",
+            [list(sources)],
+        )
+        repeated, pair, example = found[0]
+        if repeated:
+            first, second = (sources[number] for number in pair)
+            raise InputFileError(
+                f"{first} and {second} hold the same {group.programme} {group.kind} records "
+                f"({repeated:,} of them, e.g. ({key}) = ({example})): they would be counted twice; "
+                "nothing was changed. Give one of them (several files for one table must each "
+                "hold their own rows)"
+            )
+
+
 def _latest_snapshot(con: duckdb.DuckDBPyConnection, group: _Group) -> date | None:
     found: date | None = scalar(
         con,
@@ -336,6 +408,8 @@ def _build(
                 _drop_group(con, group)
             run(con, "COMMIT")
             _load_files(con, groups, progress)
+            for group in groups:
+                _refuse_repeated(con, group)
             if not replace:
                 for group, snapshot in zip(groups, before, strict=True):
                     _refuse_older(con, group, snapshot)
