@@ -12,6 +12,7 @@ from bilat.cli import main
 from bilat.coordination import demo
 from bilat.coordination.awareness.models import Activity
 from bilat.coordination.events.models import Event, Registration
+from bilat.coordination.feedback.results import results
 from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.stakeholders.models import Person
 
@@ -46,6 +47,9 @@ def test_the_demo_fills_every_part_of_the_coordination_side():
     linked = Event.objects.get(slug="materials-health-workshop-2022-example")
     assert linked.meeting_plan.published.date() < linked.starts
     assert linked.survey.sent.date() > linked.ends
+    # Its survey is closed, so that its results show (none is shown while it is open).
+    assert linked.survey.closed > linked.survey.reminded > linked.survey.sent
+    assert results(linked.survey).ratings_by_side.num_rows > 1
     assert {r.status for r in Recommendation.objects.all()} == {
         "endorsed",
         "in_progress",

@@ -11,6 +11,7 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 
+from bilat.coordination.audit.models import Change
 from bilat.coordination.events import report
 from bilat.coordination.events.operations import mark_attendance, register
 from bilat.coordination.feedback import operations
@@ -121,6 +122,7 @@ def test_results_by_side_and_sector_in_the_statistics_and_the_report(held):
     Client().post(_link(people[0]), {f"q{rating.pk}": "4", f"q{choice.pk}": "Yes"})
     Client().post(_link(people[1]), {f"q{rating.pk}": "2", f"q{choice.pk}": "Yes",
                                      f"q{text.pk}": "Shorter talks"})  # fmt: skip
+    operations.close(None, survey)
     found = results(survey)
     assert (found.invited, found.answered) == (2, 2)
     # Two answers: editors know who came, so no figure of one or two answers is shown, not
@@ -161,6 +163,7 @@ def test_a_rare_group_is_never_shown_alone_nor_left_to_work_out(held):
                  answers={str(rating.pk): mark, str(choice.pk): chose})
         for side, sector, mark, chose in given
     )  # fmt: skip
+    operations.close(None, survey)
     found = results(survey)
     by_side = {
         r["group"]: (r["answers"], r["mean_rating"]) for r in found.ratings_by_side.to_pylist()
@@ -202,6 +205,7 @@ def test_a_group_whose_answers_are_all_alike_is_not_shown_alone(held):
                  answers={str(rating.pk): mark, str(choice.pk): chose})
         for side, sector, mark, chose in given
     )  # fmt: skip
+    operations.close(None, survey)
     found = results(survey)
     by_side = {
         r["group"]: (r["answers"], r["mean_rating"]) for r in found.ratings_by_side.to_pylist()
@@ -278,3 +282,83 @@ def test_no_trace_in_the_database_ties_an_answer_to_whoever_closed_their_link():
             cursor.execute("SELECT xmin::text FROM feedback_invitation WHERE answered")
             links = {x for (x,) in cursor.fetchall()}
         assert len(answers) == 1 and len(links) == 10 and not answers & links
+
+
+def _figures(found) -> int:
+    return (
+        found.ratings_by_side.num_rows
+        + found.ratings_by_sector.num_rows
+        + (found.choices.num_rows + len([said for _, said in found.texts if said]))
+    )
+
+
+def test_no_figure_of_the_answers_is_shown_while_answers_can_still_come_in(
+    held, django_capture_on_commit_callbacks
+):
+    """The reviewer's case: after a reminder to the two named attendees who had not answered,
+    the figures before and after each answer gave that answer. While the survey is open no
+    figure is shown (pages, statistics, outcome report), only how many answered of those
+    invited; closing it (logged) shows them and refuses the late respondent's link."""
+    event, survey, people, (rating, choice, text) = held
+    with django_capture_on_commit_callbacks(execute=True):
+        assert operations.remind(None, survey) == 2
+    Client().post(_link(people[0]), {f"q{rating.pk}": "1", f"q{choice.pk}": "Yes",
+                                     f"q{text.pk}": "Shorter talks"})  # fmt: skip
+    found = results(survey)
+    assert (found.invited, found.answered, _figures(found)) == (2, 1, 0)
+    assert found.open
+    assert found.closes == survey.reminded + timedelta(days=operations.LINK_DAYS)
+    editor = Client()
+    editor.force_login(make_editor())
+    for address in (
+        f"/coordination/events/{event.slug}/",
+        f"/coordination/events/{event.slug}/survey/",
+    ):
+        page = editor.get(address).content.decode()
+        assert "1 answer from 2 attendees invited (50%)" in page
+        assert "shown once the survey is closed" in page
+        assert "Ratings by side" not in page and "Shorter talks" not in page
+    chapter = next(c for c in report.build(event).chapters if c.slug == "feedback")
+    assert not [b for b in chapter.blocks if hasattr(b, "title")]
+    assert "still open" in str(chapter.blocks)
+
+    late = _link(people[1])
+    operations.close(None, survey)
+    with pytest.raises(CoordinationError, match="takes no more answers"):
+        operations.remind(None, survey)
+    closed = Change.objects.get(action="close")
+    assert (closed.model, closed.note) == ("feedback.Survey", "1 of 2 answered")
+    for response in (Client().get(late), Client().post(late, {f"q{rating.pk}": "5"})):
+        assert response.status_code == 400
+        assert "closed on" in response.content.decode()
+    found = results(survey)
+    assert (found.answered, found.open) == (1, False) and _figures(found) > 0
+    page = editor.get(f"/coordination/events/{event.slug}/survey/").content.decode()
+    assert "Shorter talks" in page and "Close the survey" not in page
+    with pytest.raises(CoordinationError, match="takes no more answers"):
+        operations.send(None, survey)
+
+
+def test_a_survey_closes_by_itself_when_its_links_expire(held):
+    _event, survey, people, (rating, *_) = held
+    Client().post(_link(people[0]), {f"q{rating.pk}": "4"})
+    link = _link(people[1])
+    survey.sent = survey.sent - timedelta(days=operations.LINK_DAYS, seconds=1)
+    survey.save(update_fields=["sent"])
+    assert survey.closed is None and survey.closed_at() == survey.links_expire
+    answer = Client().post(link, {f"q{rating.pk}": "5"})
+    assert answer.status_code == 400 and "its links expired" in answer.content.decode()
+    found = results(survey)
+    assert (found.answered, found.open) == (1, False) and _figures(found) > 0
+
+
+def test_an_answer_on_its_way_when_the_survey_closes_is_not_kept(held):
+    """Closing and storing an answer take the same lock: an answer whose link was read
+    before the survey closed is refused, and its link is not spent."""
+    _event, survey, people, (rating, *_) = held
+    invitation = operations.read_link(_link(people[0]).rstrip("/").rsplit("/", 1)[-1])
+    operations.close(None, survey)
+    with pytest.raises(CoordinationError, match="takes no more answers"):
+        operations.answer(invitation, {f"q{rating.pk}": 3})
+    assert not Response.objects.exists()
+    assert not Invitation.objects.get(pk=invitation.pk).answered

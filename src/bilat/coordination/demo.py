@@ -246,7 +246,8 @@ def _linked_workshop(rng: random.Random) -> tuple[Event, list[Person]]:
 
 
 def _survey(event: Event, rng: random.Random) -> None:
-    """The linked workshop's survey, sent and mostly answered (answers invented)."""
+    """The linked workshop's survey, sent, mostly answered (answers invented) and closed, so
+    that its results show."""
     from bilat.coordination.feedback.models import Invitation, Response
     from bilat.coordination.feedback.operations import add_question, survey_of
 
@@ -278,10 +279,12 @@ def _survey(event: Event, rng: random.Random) -> None:
                     str(apply.pk): rng.choice(("Yes", "Yes", "Not yet", "No")),
                 },
             )
-    # Sent the day after the workshop and reminded a week later, as it would have been.
+    # Sent the day after the workshop, reminded a week later and closed a week after that,
+    # as it would have been.
     survey.sent = datetime.combine(LINKED_DAY + timedelta(days=1), time(9), tzinfo=UTC)
     survey.reminded = survey.sent + timedelta(days=7)
-    survey.save(update_fields=["sent", "reminded"])
+    survey.closed = survey.reminded + timedelta(days=7)
+    survey.save(update_fields=["sent", "reminded", "closed"])
 
 
 def _editor() -> None:

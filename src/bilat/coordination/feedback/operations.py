@@ -1,5 +1,7 @@
 """Verbs of the feedback survey: questions set by editors, the invitations and reminder
-e-mailed to attendees, and an attendee's anonymous answer.
+e-mailed to attendees, an attendee's anonymous answer, and the closing of the survey (by an
+editor, or by itself when its links expire), after which no answer is taken and its figures
+are shown.
 
 Editors' changes write the change log; an answer does not (a dated entry would tie the
 answer to the moment, and so to the person), nor is it written in the transaction that
@@ -18,11 +20,17 @@ from django.utils import timezone
 from bilat.coordination import mail
 from bilat.coordination.audit.operations import Actor, record
 from bilat.coordination.events.models import Event, Registration, Status
-from bilat.coordination.feedback.models import RATINGS, Invitation, Question, Response, Survey
+from bilat.coordination.feedback.models import (
+    LINK_DAYS,
+    RATINGS,
+    Invitation,
+    Question,
+    Response,
+    Survey,
+)
 from bilat.errors import CoordinationError
 
 SALT = "bilat.feedback.invitation"
-LINK_DAYS = 60
 _SHUFFLE = random.SystemRandom()
 
 
@@ -31,11 +39,46 @@ def survey_of(event: Event) -> Survey:
     return survey
 
 
+def closed_because(survey: Survey) -> str | None:
+    """Why the survey takes no more answers (and no more invitations), or None while open."""
+    closed = survey.closed_at()
+    if closed is None:
+        return None
+    how = "" if survey.closed else " (its links expired)"
+    return (
+        f"The feedback survey of {survey.event.title} closed on {closed:%d %B %Y}{how}: "
+        "it takes no more answers. Thank you all the same."
+    )
+
+
+def _check_open(survey: Survey) -> None:
+    closed = closed_because(survey)
+    if closed is not None:
+        raise CoordinationError(closed)
+
+
+@transaction.atomic
+def close(actor: Actor, survey: Survey) -> Survey:
+    """Close the survey: its links refuse answers from now on and its figures are shown
+    (answers can no longer be told apart by comparing the figures before and after one).
+    Takes the lock an answer is stored under, so none slips in after; `survey` is updated."""
+    locked = Survey.objects.select_for_update().select_related("event").get(pk=survey.pk)
+    _check_open(locked)
+    if locked.sent is None:
+        raise CoordinationError("The survey has not been sent: there is nothing to close.")
+    survey.closed = locked.closed = timezone.now()
+    locked.save(update_fields=["closed"])
+    note = f"{locked.responses.count()} of {locked.invitations.count()} answered"
+    record(actor, "close", locked, ["closed"], note=note)
+    return survey
+
+
 @transaction.atomic
 def add_question(
     actor: Actor, survey: Survey, *, text: str, type: str, options: str = "", required: bool = False
 ) -> Question:
     """A new question at the end of the survey (refused once answers came in)."""
+    _check_open(survey)
     if survey.responses.exists():
         raise CoordinationError("Answers came in already: the questions stay as they were.")
     if type == Question.Type.CHOICE and len([o for o in options.splitlines() if o.strip()]) < 2:
@@ -76,7 +119,8 @@ def _invite(invitation: Invitation, *, reminder: bool) -> None:
     body = (
         f"{first}\n\nThe survey takes two minutes and is anonymous: your answers are kept "
         f"without your name, and we see only the answers of everyone together by side and "
-        f"sector. This link is yours (valid {LINK_DAYS} days, one answer):\n{link}\n"
+        f"sector, once the survey is closed. This link is yours (valid {LINK_DAYS} days, "
+        f"one answer):\n{link}\n"
     )
     subject = ("Reminder: " if reminder else "") + f"Your feedback on {event.title}"
     mail.after_commit(person.email, subject, body)
@@ -85,6 +129,7 @@ def _invite(invitation: Invitation, *, reminder: bool) -> None:
 @transaction.atomic
 def send(actor: Actor, survey: Survey) -> int:
     """Invite every attendee not invited yet; returns how many were invited."""
+    _check_open(survey)
     if not survey.questions.exists():
         raise CoordinationError("The survey has no question yet.")
     came = Registration.objects.filter(
@@ -109,6 +154,7 @@ def send(actor: Actor, survey: Survey) -> int:
 @transaction.atomic
 def remind(actor: Actor, survey: Survey) -> int:
     """Remind those invited who have not answered; returns how many."""
+    _check_open(survey)
     waiting = survey.invitations.filter(answered=False, registration__person__isnull=False)
     reminded = 0
     for invitation in waiting.select_related("registration__person", "registration__event"):
@@ -121,13 +167,15 @@ def remind(actor: Actor, survey: Survey) -> int:
 
 
 def read_link(token: str) -> Invitation:
-    """The invitation a survey link carries; refused when altered, expired, or answered."""
+    """The invitation a survey link carries; refused when altered, expired, answered, or
+    when its survey is closed."""
     pk = mail.read_signed(
         token, salt=SALT, hours=LINK_DAYS * 24, again="ask the coordination team for a new one"
     )
     invitation = Invitation.objects.filter(pk=pk).select_related("survey__event").first()
     if invitation is None:
         raise CoordinationError("This survey link is no longer valid.")
+    _check_open(invitation.survey)
     if invitation.answered:
         raise CoordinationError("This survey was answered already with this link: thank you.")
     return invitation
@@ -195,8 +243,10 @@ def _reopen(invitation: Invitation) -> None:
 @transaction.atomic
 def _store(survey: Survey, new: Response) -> None:
     """Add `new` to the survey's answers and deal them all out again over their rows in a
-    random order (a system source of randomness: nothing to replay)."""
-    Survey.objects.select_for_update().filter(pk=survey.pk).first()  # one answer at a time
+    random order (a system source of randomness: nothing to replay). Refused when the
+    survey closed meanwhile (closing takes the same lock): its figures may be shown already."""
+    locked = Survey.objects.select_for_update().select_related("event").get(pk=survey.pk)
+    _check_open(locked)  # one answer at a time, and none once closed
     new.save()
     rows = list(Response.objects.filter(survey=survey).order_by("pk"))
     contents = [(r.side, r.sector, r.answers) for r in rows]

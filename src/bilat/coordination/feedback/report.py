@@ -1,11 +1,12 @@
 """The survey in the event's statistics and in its outcome report: how many answered, and
-ratings and choices by side and sector (counts and means, never a free-text answer)."""
+ratings and choices by side and sector (counts and means, never a free-text answer) once
+the survey is closed."""
 
 from __future__ import annotations
 
 from bilat.coordination.events.models import Event
 from bilat.coordination.feedback.models import Survey
-from bilat.coordination.feedback.results import WITHHELD, Results, results
+from bilat.coordination.feedback.results import WAITING, WITHHELD, Results, results
 from bilat.coordination.reporting import count
 from bilat.reports.document import Chapter, Numbering, Paragraph, Table
 
@@ -54,6 +55,10 @@ def chapter(event: Event, numbering: Numbering) -> Chapter | None:
     found = results(survey)
     section = Chapter("feedback", "Feedback from participants")
     section.blocks.append(Paragraph(summary(found), kind="finding"))
+    if found.open:
+        until = f" (until {found.closes:%d %B %Y} at the latest)" if found.closes else ""
+        section.blocks.append(Paragraph(f"The survey is still open{until}. {WAITING}"))
+        return section
     section.blocks.append(
         Paragraph(
             "Answers are anonymous: they are stored without the person, with the side and "

@@ -9,12 +9,18 @@ would a group whose answers are all alike (the three US attendees all rating 5, 
 choosing "No"). So no figure is shown for fewer than `FEWEST` answers, nor for a group
 whose ratings all sit at one end of the scale or whose choices all fall on one option, and a
 figure that would let one be worked out from the others (the total less every group shown) is
-withheld with it."""
+withheld with it.
+
+Nor is any figure of the answers (ratings, choices, texts; by side, by sector or in all)
+shown while answers can still come in: whoever read them before and after one more answer
+would have it, whatever the size of the groups. Until the survey is closed only how many
+answered of those invited is said (`Results.open`)."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 import pyarrow as pa
 
@@ -28,6 +34,11 @@ WITHHELD = (
     "one whose answers are all alike (every rating a 1, or a 5; every choice the same), nor "
     "one from which it could be worked out: editors know who came, so it could tell what "
     "they answered."
+)
+WAITING = (
+    "The figures of the answers are shown once the survey is closed: while answers can still "
+    "come in, comparing the figures before and after one more answer would tell what that "
+    "person answered."
 )
 TOGETHER = "Together, not shown alone"
 SIDES = dict(Side.choices)
@@ -54,16 +65,26 @@ CHOICE_SCHEMA = pa.schema(
 
 @dataclass
 class Results:
+    """A survey's results; while it is open (`closed` None) only `invited` and `answered`,
+    the tables empty and no text."""
+
     invited: int
     answered: int
     ratings_by_side: pa.Table
     ratings_by_sector: pa.Table
     choices: pa.Table
     texts: list[tuple[str, list[str]]]
+    closed: datetime | None = None  # when it stopped taking answers
+    closes: datetime | None = None  # when its links expire, closing it by itself
 
     @property
     def rate(self) -> float | None:
         return self.answered / self.invited if self.invited else None
+
+    @property
+    def open(self) -> bool:
+        """Whether answers can still come in, and so no figure of them is shown."""
+        return self.closed is None
 
 
 def _ratings(
@@ -161,7 +182,20 @@ def _choices(
 
 
 def results(survey: Survey) -> Results:
-    """The survey's results; the texts only for editors' eyes."""
+    """The survey's results; the texts only for editors' eyes. While it is open, only how
+    many answered of those invited: the answers are not even read."""
+    invited = survey.invitations.count()
+    closed = survey.closed_at()
+    if closed is None:
+        return Results(
+            invited=invited,
+            answered=survey.responses.count(),
+            ratings_by_side=RATING_SCHEMA.empty_table(),
+            ratings_by_sector=RATING_SCHEMA.empty_table(),
+            choices=CHOICE_SCHEMA.empty_table(),
+            texts=[],
+            closes=survey.links_expire,
+        )
     questions = list(survey.questions.all())
     responses = [(r.side, r.sector, dict(r.answers)) for r in survey.responses.all()]
     texts = []
@@ -173,10 +207,12 @@ def results(survey: Survey) -> Results:
         )
         texts.append((question.text, said))
     return Results(
-        invited=survey.invitations.count(),
+        invited=invited,
         answered=len(responses),
         ratings_by_side=_ratings(questions, responses, 0, SIDES),
         ratings_by_sector=_ratings(questions, responses, 1, SECTORS),
         choices=_choices(questions, responses),
         texts=texts,
+        closed=closed,
+        closes=survey.links_expire,
     )

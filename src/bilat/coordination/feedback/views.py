@@ -19,7 +19,8 @@ from bilat.errors import CoordinationError
 
 @editor_required
 def survey(request: HttpRequest, slug: str) -> HttpResponse:
-    """The survey of an event: its questions, sending, reminding, results."""
+    """The survey of an event: its questions, sending, reminding, closing, results (once
+    closed)."""
     event = get_object_or_404(Event, slug=slug)
     found = operations.survey_of(event)
     adding = QuestionForm(request.POST if "add" in request.POST else None)
@@ -42,6 +43,10 @@ def survey(request: HttpRequest, slug: str) -> HttpResponse:
                 n = operations.remind(request.user, found)
                 messages.success(request, f"A reminder is on its way to {count(n, 'attendee')}.")
                 return redirect("survey", slug=slug)
+            elif "close" in request.POST:
+                operations.close(request.user, found)
+                messages.success(request, "The survey is closed: its results are shown below.")
+                return redirect("survey", slug=slug)
         except CoordinationError as error:
             messages.error(request, str(error))
             if "add" not in request.POST:
@@ -53,6 +58,7 @@ def survey(request: HttpRequest, slug: str) -> HttpResponse:
         "questions": found.questions.all(),
         "adding": adding,
         "results": results(found),
+        "closed": found.closed_at(),
     }
     return render(request, "feedback/survey.html", context)
 

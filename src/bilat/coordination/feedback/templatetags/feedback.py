@@ -1,6 +1,6 @@
 """`{% survey_results event %}`: the survey's results by side and sector, on the survey page
 and in the event's statistics (the events app's page shows them without importing this app,
-which sits above it)."""
+which sits above it); while the survey is open, only how many answered."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django import template
 from bilat.coordination.events.models import Event
 from bilat.coordination.feedback.models import Survey
 from bilat.coordination.feedback.report import tables
-from bilat.coordination.feedback.results import WITHHELD, results
+from bilat.coordination.feedback.results import WAITING, WITHHELD, results
 
 register = template.Library()
 
@@ -22,4 +22,4 @@ def survey_results(event: Event) -> dict[str, Any]:
     if survey is None:
         return {"results": None}
     found = results(survey)
-    return {"results": found, "tables": tables(found), "withheld": WITHHELD}
+    return {"results": found, "tables": tables(found), "withheld": WITHHELD, "waiting": WAITING}
