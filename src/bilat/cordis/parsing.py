@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,7 +26,7 @@ from python_calamine import CalamineWorkbook
 
 from bilat.cordis.inputs import InputFile
 from bilat.cordis.layouts import Layout, closest, recognise
-from bilat.cordis.recovery import recover
+from bilat.cordis.recovery import recover, swallowing
 from bilat.errors import InputFileError, UnknownFormatError
 
 BOM = b"\xef\xbb\xbf"
@@ -227,8 +228,37 @@ def _text_of(raw: bytes, label: str) -> tuple[Callable[[], str], str, bytes]:
 
 
 def _parse_csv(source: InputFile, layout: Layout) -> ParsedFile:
-    text_of, encoding, raw = _text_of(source.data().removeprefix(BOM), source.label)
+    original, encoding, raw = _text_of(source.data().removeprefix(BOM), source.label)
+    text_of = original
     delimiter, header = _csv_header(source)
+    table, invalid = _read_csv(raw, header, delimiter, source.label)
+    newlines, spanning = _newlines(table, header)
+    swallowing: list[RejectedRow] = []
+    line_map: np.ndarray | None = None
+    if _may_swallow(table, header, spanning, invalid, delimiter):
+        cut = _cut_swallowing(original(), header, delimiter, table)
+        if cut is not None:  # read again without the broken records
+            text, line_map, swallowing = cut
+            text_of = cache(lambda: text)
+            table, invalid = _read_csv(text.encode("utf-8"), header, delimiter, source.label)
+            newlines, _ = _newlines(table, header)
+    table = _with_positions(table, lines=_csv_lines(newlines))
+    parsed = ParsedFile(source, layout, table, encoding)
+    if invalid:
+        _settle_invalid(parsed, invalid, header, delimiter, text_of())
+    if line_map is not None:  # lines of the text read again, back to lines of the file
+        _map_lines(parsed, line_map)
+        parsed.rejected.extend(swallowing)
+    lines = cache(lambda: original().split("\n"))  # split once, and only if a row needs it
+    _set_aside_keyless(parsed, lambda line: _record_text(lines(), line))
+    _set_aside_duplicates(parsed, lambda line: _record_text(lines(), line))
+    return parsed
+
+
+def _read_csv(
+    raw: bytes, header: list[str], delimiter: str, label: str
+) -> tuple[pa.Table, list[pacsv.InvalidRow]]:
+    """Arrow's reading of a CSV's records as text, and the rows it could not read."""
     invalid: list[pacsv.InvalidRow] = []
 
     def keep_aside(row: pacsv.InvalidRow) -> str:
@@ -249,15 +279,97 @@ def _parse_csv(source: InputFile, layout: Layout) -> ParsedFile:
             ),
         )
     except pa.ArrowInvalid as error:
-        raise InputFileError(f"{source.label}: not a readable CSV file ({error})") from error
-    table = _with_positions(table, lines=_csv_lines(table, header))
-    parsed = ParsedFile(source, layout, table, encoding)
-    if invalid:
-        _settle_invalid(parsed, invalid, header, delimiter, text_of())
-    lines = cache(lambda: text_of().split("\n"))  # split once, and only if a row needs it
-    _set_aside_keyless(parsed, lambda line: _record_text(lines(), line))
-    _set_aside_duplicates(parsed, lambda line: _record_text(lines(), line))
-    return parsed
+        raise InputFileError(f"{label}: not a readable CSV file ({error})") from error
+    return table, invalid
+
+
+def _may_swallow(
+    table: pa.Table,
+    header: list[str],
+    spanning: list[str],
+    invalid: list[pacsv.InvalidRow],
+    delimiter: str,
+) -> bool:
+    """Whether a record may hold whole records of the file in a quote left open: some line
+    inside it has as many delimiters as a record. `_cut_swallowing` then reads the file line
+    by line to be sure.
+
+    The field that swallows holds a line break followed, on its line, by a delimiter (the
+    start of the record it swallowed); only the records with such a value are rejoined with
+    the delimiter (their text, less the quotes) and looked at line by line. Rows Arrow could
+    not read are looked at in their raw text.
+    """
+    wide = f"\n[^\n{delimiter}]*(?:{delimiter}[^\n{delimiter}]*){{{len(header) - 1}}}"
+    suspect = np.zeros(table.num_rows, dtype=bool)
+    for name in spanning:
+        starts = pc.match_substring_regex(table[name], f"\n[^\n]*{delimiter}")
+        suspect |= np.asarray(starts.to_numpy(zero_copy_only=False), dtype=bool)
+    if suspect.any():
+        rows = table.take(pa.array(np.flatnonzero(suspect)))
+        joined = pc.binary_join_element_wise(*[rows[i] for i in range(len(header))], delimiter)
+        if pc.any(pc.match_substring_regex(joined, wide)).as_py():
+            return True
+    pattern = re.compile(wide)
+    return any(pattern.search(row.text) for row in invalid if row.text)
+
+
+def _cut_swallowing(
+    text: str, header: list[str], delimiter: str, table: pa.Table
+) -> tuple[str, np.ndarray, list[RejectedRow]] | None:
+    """The file's text without the records whose quote, never closed, swallows the records
+    after them; the line of the file each line of that text is; and the account of the
+    records set aside (quarantined) and of those they swallowed (recovered). None when no
+    record swallows another (the quick look was wrong)."""
+    lines = text.split("\n")
+    first = _first_field(table, header)
+    found = swallowing(lines, delimiter, len(header), first)
+    if not found:
+        return None
+    keep = np.ones(len(lines), dtype=bool)
+    rejected: list[RejectedRow] = []
+    for item in found:
+        keep[item.broken.start : item.broken.stop] = False
+        line = item.broken.start + 1
+        field = f"field '{header[item.field]}'" if item.field is not None else "a field"
+        if item.field is not None and item.field >= len(header):
+            field = f"field {item.field + 1}"
+        count = len(item.records)
+        records = "the record" if count == 1 else f"the {count:,} records"
+        rejected.append(
+            RejectedRow(
+                line,
+                "\n".join(lines[index].rstrip("\r") for index in item.broken),
+                f"{field} opens a quote that is never closed; {records} after it that the "
+                "quote would swallow are read as their own rows",
+                recovered=False,
+            )
+        )
+        reason = f"swallowed by the quote never closed in line {line}'s {field}; read on its own"
+        for index in item.records:
+            rejected.append(RejectedRow(index + 1, lines[index].rstrip("\r"), reason, True))
+    kept = np.flatnonzero(keep)
+    line_map = np.concatenate([[0], kept + 1])  # line n of the new text is line_map[n]
+    return "\n".join(lines[index] for index in kept.tolist()), line_map, rejected
+
+
+def _first_field(table: pa.Table, header: list[str]) -> re.Pattern[str]:
+    """What the first field of a record looks like: digits when every record read has
+    digits there (a project ID, an rcn), otherwise anything without a line break."""
+    if header and table.num_rows:
+        values = pc.utf8_trim_whitespace(table[header[0]])
+        if pc.all(pc.match_substring_regex(values, r"^\d+$")).as_py():
+            return re.compile(r"\s*\d+\s*")
+    return re.compile(r"[^\n]*")
+
+
+def _map_lines(parsed: ParsedFile, line_map: np.ndarray) -> None:
+    """Turn the lines of a text read again without some lines into lines of the file."""
+    lines = np.asarray(parsed.table[LINE].combine_chunks().to_numpy(zero_copy_only=False))
+    table = parsed.table.drop_columns([RECORD, LINE])
+    parsed.table = _with_positions(table, lines=pa.array(line_map[lines], pa.int64()))
+    for row in parsed.rejected:
+        if row.line is not None:
+            row.line = int(line_map[row.line])
 
 
 def _record_text(lines: list[str], line: int) -> str:
@@ -353,20 +465,26 @@ def _shared_codes(table: pa.Table, columns: list[str], *, codes: bool = False) -
     return shared
 
 
-def _csv_lines(table: pa.Table, header: list[str]) -> pa.Array:
-    """The line each record starts on: 2 plus the records and embedded newlines before it.
+def _newlines(table: pa.Table, header: list[str]) -> tuple[np.ndarray, list[str]]:
+    """The line breaks inside each record's values, and the columns that hold any.
 
     Only the columns whose text holds a newline at all are counted, value by value.
     """
-    rows = table.num_rows
-    newlines = np.zeros(rows, dtype=np.int64)
+    newlines = np.zeros(table.num_rows, dtype=np.int64)
+    spanning: list[str] = []
     for name in header:
         column = table[name]
         if any(_may_hold_newline(chunk) for chunk in column.chunks):
+            spanning.append(name)
             counted = pc.count_substring(column, "\n")
             newlines += counted.to_numpy().astype(np.int64)
+    return newlines, spanning
+
+
+def _csv_lines(newlines: np.ndarray) -> pa.Array:
+    """The line each record starts on: 2 plus the records and embedded newlines before it."""
     before = np.cumsum(newlines) - newlines
-    return pa.array(np.arange(2, rows + 2, dtype=np.int64) + before)
+    return pa.array(np.arange(2, len(newlines) + 2, dtype=np.int64) + before)
 
 
 def _may_hold_newline(chunk: pa.Array) -> bool:
