@@ -21,7 +21,7 @@ from bilat.cordis.programme_parts import normalise_code, programme_part
 from bilat.cordis.reference import rows
 from bilat.warehouse import aggregates, partner_index, states
 from bilat.warehouse.side_by_side import side_by_side
-from bilat.warehouse.sql import run
+from bilat.warehouse.sql import run, scalar
 
 # Bumped whenever a derived table changes shape: a warehouse built by an earlier bilat is then
 # re-derived by the next ingest, and refused by readers until it is.
@@ -31,6 +31,10 @@ from bilat.warehouse.sql import run
 # 11: aggregate_field_years, aggregate_subfield_years (field breakdowns by programme and year);
 # 12: project_members (the partner indicators read each project's participations as lists)
 VERSION = 12
+
+# Participation rows up to which the derived tables are built side by side (all of CORDIS
+# holds about half a million).
+SIDE_BY_SIDE_UP_TO = 2_000_000
 
 # A point given to organisations in this many distinct cities of one country is a
 # geocoder's country centre, not a place.
@@ -55,10 +59,14 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     run(con, _PARTICIPATIONS)
     _register_code_maps(con)
     # Side by side where neither step reads what the other writes (see `side_by_side`); the
-    # first step of each runs on `con`, which holds the code maps just registered.
-    side_by_side(con, _statement(_PROJECTS), _small_tables)
-    side_by_side(con, _statement(_FACTS), _statement(_ORGANISATIONS))
-    side_by_side(con, *aggregates.PARTS, partner_index.build)
+    # first step of each runs on `con`, which holds the code maps just registered. Beyond
+    # all of CORDIS several times over, one after the other: the steps' joins and windows
+    # then need the build's whole memory each (side by side, at 10 times the full scale,
+    # DuckDB sometimes ran out of it).
+    at_once = scalar(con, "SELECT count(*) FROM participation_rows") <= SIDE_BY_SIDE_UP_TO
+    side_by_side(con, _statement(_PROJECTS), _small_tables, at_once=at_once)
+    side_by_side(con, _statement(_FACTS), _statement(_ORGANISATIONS), at_once=at_once)
+    side_by_side(con, *aggregates.PARTS, partner_index.build, at_once=at_once)
     run(
         con,
         "CREATE OR REPLACE TABLE bilat_meta AS SELECT $version AS derived_version",
@@ -67,10 +75,22 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _statement(sql: str) -> Callable[[duckdb.DuckDBPyConnection], None]:
-    """A step of `rebuild` that runs one statement."""
+    """A step of `rebuild` that runs one statement (a `CREATE OR REPLACE TABLE`, which a
+    failure leaves as it was, so it can run again)."""
 
     def step(con: duckdb.DuckDBPyConnection) -> None:
-        run(con, sql)
+        try:
+            run(con, sql)
+        except duckdb.OutOfMemoryException:
+            # Each of DuckDB's threads holds its own part of a large join or grouping: at 10
+            # times the full scale, the projects' statement sometimes ran out of the build's
+            # memory with two threads, never with one (which was no slower there).
+            threads = scalar(con, "SELECT current_setting('threads')")
+            run(con, "SET threads = 1")
+            try:
+                run(con, sql)
+            finally:
+                run(con, f"SET threads = {int(threads)}")
 
     return step
 
