@@ -57,6 +57,17 @@ def test_xlsx_chunks_of_one_table_load_together(tmp_path: Path) -> None:
     assert lines == {"a": 2, "b": 1000}
 
 
+def test_a_workbook_named_csv_is_read_as_the_workbook_it_is(tmp_path: Path) -> None:
+    """Files are told by their content: a real xlsx part renamed `organization.csv` loads
+    its 999 rows as the same part named `.xlsx` does (it was refused as 'zero bytes')."""
+    renamed = tmp_path / "in" / "organization.csv"
+    renamed.parent.mkdir()
+    renamed.write_bytes((TESTDATA / "he-organization-xlsx" / "organization_1.xlsx").read_bytes())
+    warehouse = load(tmp_path, renamed, programme="HE")
+    (source,) = warehouse.sources()
+    assert (source["encoding"], source["rows_loaded"]) == ("xlsx", 999)
+
+
 def test_quirks_load_and_bad_values_are_kept_with_file_line_and_field(tmp_path: Path) -> None:
     warehouse = load(tmp_path, TESTDATA / "organization-quirks.csv", programme="HE")
     [source] = warehouse.sources()

@@ -45,8 +45,10 @@ class InputFile:
 
     @property
     def is_xlsx(self) -> bool:
-        """Whether this is an Excel workbook."""
-        return self.name.lower().endswith(".xlsx")
+        """Whether this is an Excel workbook: by its name, or by its bytes (a workbook is a zip
+        archive, which no CSV starts like), as files are told by their content, not their
+        name: a workbook saved or renamed as `.csv` is read as the workbook it is."""
+        return self.name.lower().endswith(".xlsx") or self.data().startswith(b"PK\x03\x04")
 
     def data(self) -> bytes:
         """The file's bytes (decompressed when gzipped), read once and kept."""
