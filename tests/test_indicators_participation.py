@@ -6,7 +6,7 @@ figures of issue #2 are also checked as literals, through the indicators this ti
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -129,10 +129,16 @@ def test_breakdowns_count_every_participation_under_its_value(
     found = {row[key]: row["participations"] for row in table.to_pylist()}
     assert found == dict(Counter(raw(r) for r in mine))
     money_found = {row[key]: row["ec_contribution"] for row in table.to_pylist()}
-    money_raw: dict[str, Decimal] = defaultdict(Decimal)
+    # A sum of only empty amounts is missing, not 0 (the US associated partners: all 745
+    # have an empty ecContribution, as CORDIS leaves unfunded associated partners).
+    money_raw: dict[str, Decimal | None] = {}
     for r in mine:
-        money_raw[raw(r)] += money(r["ecContribution"])
-    assert money_found == dict(money_raw)
+        before = money_raw.get(raw(r))
+        if r["ecContribution"]:
+            money_raw[raw(r)] = (before or Decimal(0)) + money(r["ecContribution"])
+        else:
+            money_raw[raw(r)] = before
+    assert money_found == money_raw
     assert sum(row["share"] for row in table.to_pylist()) == pytest.approx(1.0)
 
 

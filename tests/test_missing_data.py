@@ -219,3 +219,26 @@ def test_a_project_without_its_project_table_says_its_dates_are_not_loaded(
     assert "Start and end not loaded (call year 2021)" in page
     assert "not loaded to" not in page
     assert " SME " in page and " Sme " not in page  # the participants' column title
+
+
+def test_headline_figures_of_a_year_barely_begun_are_missing_with_the_reason(
+    client: Client,
+) -> None:
+    """Call year 2024 (barely begun, as the test above computes) has no headline figures:
+    the API answers null with the reason, never 0, and the profile says why it is empty."""
+    answer = client.get("/api/indicators/headline?country=US&years=2024").json()
+    [row] = answer["rows"]
+    figures = {k: v for k, v in row.items() if k != "programme"}
+    assert figures and set(figures.values()) == {None}, row
+    reason = answer["about"]["missing"]
+    assert reason.startswith("Call year 2024 of Horizon Europe") and "barely begun" in reason
+    # Likewise for a country with some 2024 rows (UA), and per programme over all years
+    # the figures stay numbers, and 2023 (incomplete but well begun) keeps its figures.
+    ua = client.get("/api/indicators/headline?country=UA&years=2024").json()
+    assert ua["rows"][0]["participations"] is None and ua["about"]["missing"] == reason
+    us_2023 = client.get("/api/indicators/headline?country=US&years=2023").json()
+    assert us_2023["rows"][0]["participations"] > 0 and "missing" not in us_2023["about"]
+    page = text_of(client.get("/country/US/?years=2024"))
+    assert "No participation of the United States under these filters" in page
+    assert reason.replace("'", "&#x27;") in client.get("/country/US/?years=2024").content.decode()
+    assert "barely begun" in page

@@ -19,8 +19,9 @@ from python_calamine import CalamineWorkbook
 from bilat import indicators
 from bilat.cordis.roles import ACTIVITY_TYPES, ROLE_TITLES
 from bilat.warehouse.store import Warehouse
+from bilat.web.tables import NO_AMOUNT
 
-from rawdata import he_organisations
+from rawdata import he_organisations, money
 
 
 def text_of(response) -> str:
@@ -123,6 +124,31 @@ def test_project_page_lists_participants_and_links_to_cordis(client: Client) -> 
     assert "ERC" in text_of(response)
     assert client.get("/project/HE/1/").status_code == 404
     assert client.get("/project/FP9/1/").status_code == 400
+
+
+def test_a_sum_of_only_empty_amounts_reads_missing_with_its_reason(client: Client) -> None:
+    """The four UK participants of project 101071601 are associated partners whose
+    ecContribution CORDIS leaves empty: their country's EU contribution is missing, not €0;
+    the US associated partners' likewise on the profile's role breakdown."""
+    project = "101071601"
+    uk = [r for r in he_organisations() if r["projectID"] == project and r["country"] == "UK"]
+    assert len(uk) == 4
+    assert {(r["role"], r["ecContribution"]) for r in uk} == {("associatedPartner", "")}
+    page = text_of(client.get(f"/project/HE/{project}/"))
+    assert re.search(r"UK United Kingdom 4 — ", page)
+    assert "United Kingdom 4 €0" not in page
+    assert NO_AMOUNT in page
+    us = [r for r in he_organisations() if r["country"] == "US"]
+    partners = [r for r in us if r["role"] == "associatedPartner"]
+    assert len(partners) == 745 and not any(r["ecContribution"] for r in partners)
+    profile = text_of(client.get("/country/US/"))
+    assert re.search(r"Associated partner 745 \d+ — ", profile)
+    assert "Associated partner 745 580 €0" not in profile
+    assert NO_AMOUNT in profile
+    # Where CORDIS records 0 (the 17 US third parties), the page says €0.
+    third = [r for r in us if r["role"] == "thirdParty"]
+    assert len(third) == 17 and {money(r["ecContribution"]) for r in third} == {0}
+    assert "Third party linked to a beneficiary 17 13 €0" in profile
 
 
 def test_explore_filters_sorts_pages_and_counts_facets(client: Client) -> None:

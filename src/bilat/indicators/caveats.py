@@ -13,7 +13,8 @@ FUNDED = (
 )
 AMOUNTS = (
     "EU contribution is CORDIS's ecContribution of each participation; net EU contribution is "
-    "its netEcContribution, which older releases do not publish (FP7 totals are then zero)."
+    "its netEcContribution, which older releases do not publish (FP7 totals are then "
+    "missing, “—”, not 0)."
 )
 COUNTRY = (
     "A participation counts in the country CORDIS gives for that participation; an "

@@ -180,6 +180,42 @@ def present(warehouse: Warehouse) -> dict[str, frozenset[str]]:
     return {name: frozenset(row[name] or ()) for name in FOUND_IN}
 
 
+def begun_only(programme: Programme, year_from: int | None, year_to: int | None) -> list[int]:
+    """The years of `programme` the year filter asks for, when every one of them has barely
+    begun (see `just_begun`): their figures are missing, not 0. Empty otherwise, and when the
+    filter leaves the years open."""
+    if year_from is None and year_to is None:
+        return []
+    if programme.first_year is None or programme.latest_year is None:
+        return []
+    first = max(programme.first_year, year_from or programme.first_year)
+    last = min(programme.latest_year, year_to or programme.latest_year)
+    years = list(range(first, last + 1))
+    return years if years and all(y in programme.just_begun for y in years) else []
+
+
+def barely_begun(cover: Coverage, scope: Scope) -> str:
+    """Why the scope's figures are missing where its years have barely begun in every
+    programme it covers that holds them, else nothing."""
+    f = scope.filters
+    found = []
+    for code in scope.programmes:
+        programme = cover.get(code)
+        years = begun_only(programme, f.year_from, f.year_to)
+        if years:
+            span = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+            found.append(f"{programme.year_basis or ''} year {span} of {programme.title}".strip())
+    if not found:
+        return ""
+    years = "; ".join(found)
+    return (
+        f"{years[:1].upper()}{years[1:]}: barely begun at the snapshot "
+        "date of the participations (fewer participations loaded in all than a tenth of the "
+        "programme's smallest complete year, as its grants are still being signed), so it has "
+        "no figures yet: missing, not 0."
+    )
+
+
 def _titles(programmes: Iterable[Programme]) -> str:
     return " and ".join(p.title for p in programmes)
 
@@ -219,6 +255,8 @@ def gaps(cover: Coverage, scope: Scope) -> list[str]:
         found.append(
             f"The programme part chosen is a part of {_titles(missing)}, which {verb} {why}."
         )
+    if begun := barely_begun(cover, scope):
+        found.append(begun)
     spans = [(p.first_year, p.latest_year) for p in covered if p.first_year and p.latest_year]
     if (filters.year_from or filters.year_to) and spans:
         first, last = min(s[0] for s in spans), max(s[1] for s in spans)

@@ -56,17 +56,17 @@ MEASURES = (
     ),
     Measure(
         "ec_contribution",
-        "COALESCE(sum(ec_contribution), 0)",
+        "sum(ec_contribution)",
         "EU contribution (EUR)",
         money=True,
-        cells="COALESCE(sum(ec_contribution), 0)",
+        cells="sum(ec_contribution)",
     ),
     Measure(
         "net_ec_contribution",
-        "COALESCE(sum(net_ec_contribution), 0)",
+        "sum(net_ec_contribution)",
         "Net EU contribution (EUR)",
         money=True,
-        cells="COALESCE(sum(net_ec_contribution), 0)",
+        cells="sum(net_ec_contribution)",
     ),
 )
 BY_NAME = {measure.name: measure for measure in MEASURES}

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bilat.indicators import caveats, everyone, tally
-from bilat.indicators.coverage import coverage
+from bilat.indicators.coverage import barely_begun, begun_only, coverage
 from bilat.indicators.measures import ADDITIVE, BY_NAME, cell_sums
 from bilat.indicators.registry import indicator
 from bilat.indicators.scope import Scope
@@ -71,7 +71,20 @@ def headline(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> 
         columns[f"share_{name}"] = tally.ratios(
             mine[name].to_pylist(), [everyone_rows[p][name] for p in programmes]
         )
-    return pa.table(columns)
+    # A programme whose years under the filter have all barely begun has no figures yet
+    # (the series' rule): missing, with the reason in the metadata, not 0.
+    cover = coverage(warehouse)
+    f = scope.filters
+    begun = {
+        p for p in programmes if p in ORDER and begun_only(cover.get(p), f.year_from, f.year_to)
+    }
+    if not begun:
+        return pa.table(columns)
+    unknown = [
+        p in begun or (p == "ALL" and set(ORDER) & set(programmes) <= begun) for p in programmes
+    ]
+    table = _missing(pa.table(columns), pa.array(unknown, pa.bool_()))
+    return table.replace_schema_metadata({"missing": barely_begun(cover, scope)})
 
 
 @indicator(

@@ -76,7 +76,9 @@ class Indicator:
         """The indicator for a scope already resolved: a page of many indicators under the
         same filters checks them once."""
         table = self.compute(warehouse, scope, self.parse_options(options))
-        return table.replace_schema_metadata(self.metadata(scope))
+        # What the computation said of its own figures (why some are missing) is kept.
+        own = {k.decode(): v.decode() for k, v in (table.schema.metadata or {}).items()}
+        return table.replace_schema_metadata(own | self.metadata(scope))
 
     def parse_options(self, given: Mapping[str, object]) -> dict[str, Any]:
         """Each option's value, checked; unknown option names are refused."""

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bilat.indicators import shared
-from bilat.indicators.measures import BY_NAME
+from bilat.indicators.measures import BY_NAME, MEASURES
 from bilat.indicators.scope import Scope
 from bilat.warehouse.store import Warehouse
 
@@ -41,6 +41,9 @@ _COUNTED: dict[str, tuple[str, Callable[[pa.Table], pa.ChunkedArray] | None, str
     "ec_contribution": ("ec_contribution", lambda t: t["ec_contribution"], "sum"),
     "net_ec_contribution": ("net_ec_contribution", lambda t: t["net_ec_contribution"], "sum"),
 }
+
+# The amounts: summed over only missing values they stay missing, never 0.
+MONEY = frozenset(measure.name for measure in MEASURES if measure.money)
 
 
 def columns(names: Sequence[str], *more: str) -> tuple[str, ...]:
@@ -102,8 +105,9 @@ def tally(
     measures' SQL definitions give grouped the same way, in no order.
 
     A row count under a condition counts the rows where it holds (missing is not counted,
-    as `count(*) FILTER` does), a distinct count leaves missing values out, and a sum of
-    nothing is 0, as `COALESCE(sum(...), 0)`."""
+    as `count(*) FILTER` does), a distinct count leaves missing values out, a count summed
+    over no row is 0, and an amount summed over only missing values is missing, as SQL's
+    `sum` (associated partners' EU contribution is empty, not 0)."""
     for name in names:
         if name not in BY_NAME:
             raise ValueError(f"{name} is not a measure")
@@ -131,7 +135,7 @@ def _grouped(base: pa.Table, group: list[str], head: list[str], names: Sequence[
     for name in names:
         _, value, how = _COUNTED[name]
         found = grouped["count_all" if value is None else f"m_{name}_{how}"]
-        if how == "sum":
+        if how == "sum" and name not in MONEY:
             found = pc.fill_null(found, pa.scalar(0, found.type))
         if pa.types.is_unsigned_integer(found.type):
             found = found.cast(pa.int64())
@@ -195,10 +199,10 @@ def filled(
 
 def ratios(numerators: Sequence[object], denominators: Sequence[object]) -> pa.Array:
     """numerator / denominator as a double, missing where the denominator is 0 or missing
-    (`measures.share` in SQL)."""
+    or the numerator is missing (`measures.share` in SQL)."""
     return pa.array(
         [
-            float(n) / float(d) if d else None  # type: ignore[arg-type]
+            float(n) / float(d) if d and n is not None else None  # type: ignore[arg-type]
             for n, d in zip(numerators, denominators, strict=True)
         ],
         pa.float64(),

@@ -150,7 +150,7 @@ _ORGANISATION_ROWS = """SELECT pic, arg_max(name, year) AS name, arg_max(country
        count(DISTINCT project_id) AS projects,
        count(DISTINCT project_id) FILTER (WHERE role = 'coordinator')
            AS coordinated_projects,
-       COALESCE(sum(ec_contribution), 0) AS ec_contribution
+       sum(ec_contribution) AS ec_contribution
 FROM participation_facts WHERE {where} AND pic IS NOT NULL GROUP BY pic"""
 
 # Facet values as filter parameters: which query parameter a click on a value sets.

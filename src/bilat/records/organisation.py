@@ -41,7 +41,7 @@ def organisation(warehouse: Warehouse, pic: int) -> Organisation | None:
     params = {"pic": pic}
     by_year = warehouse.arrow(
         """SELECT programme, year, count(*) AS participations,
-                  COALESCE(sum(ec_contribution), 0) AS ec_contribution
+                  sum(ec_contribution) AS ec_contribution
            FROM participation_facts WHERE pic = $pic GROUP BY ALL ORDER BY year, programme""",
         params,
     )

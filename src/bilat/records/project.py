@@ -55,7 +55,7 @@ def project(warehouse: Warehouse, programme: str, project_id: int) -> Project | 
     )
     by_country = warehouse.arrow(
         """SELECT f.country, c.name, count(*) AS participations,
-                  COALESCE(sum(f.ec_contribution), 0) AS ec_contribution
+                  sum(f.ec_contribution) AS ec_contribution
            FROM participation_facts f LEFT JOIN countries c ON c.cordis_code = f.country
            WHERE f.programme = $programme AND f.project_id = $id
            GROUP BY ALL ORDER BY participations DESC, f.country""",

@@ -38,6 +38,7 @@ class Grid:
     headers: list[tuple[str, bool]]
     rows: list[list[Cell]]
     label: str = "Table"  # what the table holds, the name of its scrolling region
+    note: str = ""  # why some cells read "—" (an amount CORDIS leaves empty), if any do
 
     @property
     def empty(self) -> bool:
@@ -56,6 +57,7 @@ class Grid:
         return mark_safe(
             f"{scroller(self.label)}<table><thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody></table></div>"
+            + (f'<p class="muted">{escape(self.note)}</p>' if self.note else "")
         )
 
 
@@ -68,6 +70,21 @@ def scroller(label: str) -> str:
 _NUM = ' class="num"'
 # What a cell of a programme that is not loaded says (never 0).
 NOT_LOADED = "—, not loaded"
+# Why an EU contribution reads "—": CORDIS leaves an associated partner's empty (they
+# receive none by design), and a sum of only empty amounts is empty. (A net amount is also
+# empty where the release does not publish it, as the indicators' caveats say.)
+AMOUNTS = ("ec_contribution",)
+NO_AMOUNT = (
+    f"{MISSING} for an amount: CORDIS records none for these participations (associated "
+    "partners receive no EU contribution by design, and CORDIS leaves theirs empty); "
+    "it is not 0."
+)
+
+
+def _amount_note(rows: list[dict[str, Any]], names: list[str]) -> str:
+    """NO_AMOUNT when a row shown has an amount column without a value, else nothing."""
+    shown = [name for name in AMOUNTS if name in names]
+    return NO_AMOUNT if any(row[name] is None for row in rows for name in shown) else ""
 
 
 def _td(cell: Cell) -> str:
@@ -112,6 +129,7 @@ def grid(
             for row in rows
         ],
         label=label,
+        note=_amount_note(rows, [name for name in names if name not in not_loaded]),
     )
 
 
