@@ -207,9 +207,9 @@ def barely_begun(cover: Coverage, scope: Scope) -> str:
             found.append(f"{programme.year_basis or ''} year {span} of {programme.title}".strip())
     if not found:
         return ""
-    years = "; ".join(found)
+    which = "; ".join(found)
     return (
-        f"{years[:1].upper()}{years[1:]}: barely begun at the snapshot "
+        f"{which[:1].upper()}{which[1:]}: barely begun at the snapshot "
         "date of the participations (fewer participations loaded in all than a tenth of the "
         "programme's smallest complete year, as its grants are still being signed), so it has "
         "no figures yet: missing, not 0."
