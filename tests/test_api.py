@@ -3,6 +3,7 @@ message, and schemathesis over the OpenAPI document finding no server error."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 
@@ -130,3 +131,42 @@ def connection_kept() -> Iterator[None]:
 )
 def test_no_generated_request_gets_a_server_error(case: schemathesis.Case) -> None:
     case.call_and_validate(checks=[not_a_server_error])
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        # The American spelling: unfiltered, it answered all 866 US participations.
+        ("/api/participations?country=US&organization_type=HES", "organization_type"),
+        # us_state filters the lists, not the indicators: it answered the unfiltered 866.
+        ("/api/indicators/headline?country=US&us_state=CA", "us_state"),
+        ("/api/indicators/headline?zzz=1", "zzz"),
+        ("/api/compare?countries=US&zzz=1", "zzz"),
+        ("/api/projects/HE/101071601?zzz=1", "zzz"),
+        ("/api/partners?organisation=999467340&zzz=1", "zzz"),
+        ("/api/events?zzz=1", "zzz"),
+    ],
+)
+def test_a_parameter_an_endpoint_does_not_read_gets_400_listing_those_it_reads(
+    client: Client, url: str, parameter: str
+) -> None:
+    response = client.get(url)
+    assert response.status_code == 400, url
+    answer = response.json()
+    assert answer["parameter"] == parameter
+    assert answer["detail"].startswith(f"{parameter}: not a parameter of this endpoint")
+    path = url.split("?")[0]
+    document = client.get("/api/openapi.json").json()
+    template = next(
+        p for p in document["paths"] if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", p), path)
+    )
+    reads = [
+        p["name"] for p in document["paths"][template]["get"]["parameters"] if p["in"] == "query"
+    ]
+    assert answer["accepted"] == reads  # none for a project: "it reads no query parameter"
+
+
+def test_the_right_spelling_filters_and_a_shared_links_tags_pass(client: Client) -> None:
+    hes = sum(1 for r in he_organisations() if r["country"] == "US" and r["activityType"] == "HES")
+    found = client.get("/api/participations?country=US&organisation_type=HES&utm_source=x")
+    assert found.status_code == 200 and found.json()["total"] == hes == 555

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 
 import pyarrow.parquet as pq
+import pytest
 from django.test import Client
 from python_calamine import CalamineWorkbook
 
@@ -231,3 +232,54 @@ def test_sources_page_lists_every_indicator_definition(client: Client) -> None:
     for item in indicators.REGISTRY.values():
         assert f'id="def-{item.name}"' in html
         assert item.definition.replace("'", "&#x27;") in html
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/?zzz=1", "zzz"),
+        ("/?years=abc", "years"),  # the overview has no filters: it showed every year
+        ("/?programme=XX", "programme"),
+        ("/country/US/?zzz=1", "zzz"),
+        ("/country/US/?organization_type=HES", "organization_type"),
+        ("/country/US/?country=CA", "country"),  # the path names the country
+        ("/explore/participations/?zzz=1", "zzz"),
+        ("/explore/participations.csv?country=US&zzz=1", "zzz"),
+        ("/compare/?zzz=1", "zzz"),
+        ("/compare.csv?countries=US&country=CA", "country"),
+        ("/partners/?zzz=1", "zzz"),
+        ("/organisation/999467340/?zzz=1", "zzz"),
+        ("/project/HE/101071601/?zzz=1", "zzz"),
+        ("/sources/?zzz=1", "zzz"),
+        ("/report/cooperation-monitoring.html?zzz=1", "zzz"),
+        ("/export/headline.csv?zzz=1", "zzz"),
+    ],
+)
+def test_a_parameter_a_page_does_not_read_gets_400_naming_it(
+    client: Client, url: str, parameter: str
+) -> None:
+    response = client.get(url)
+    assert response.status_code == 400, url
+    assert f"{parameter}: " in text_of(response), url
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/partners/?side=XX", "side: 'XX' is not a side; use EU or US"),
+        ("/partners/?limit=abc", "limit: "),
+        ("/country/US/?years=abc", "years: "),
+        ("/country/US/?programme=XX", "programme: "),
+    ],
+)
+def test_a_value_a_page_does_not_accept_gets_400_naming_it(
+    client: Client, url: str, message: str
+) -> None:
+    response = client.get(url)
+    assert response.status_code == 400, url
+    assert message in text_of(response).replace("&#x27;", "'"), url
+
+
+def test_shared_links_tags_do_not_break_a_page(client: Client) -> None:
+    assert client.get("/country/US/?utm_source=newsletter&fbclid=x").status_code == 200
+    assert client.get("/country/?country=").status_code == 302

@@ -6,6 +6,8 @@ HTTP statuses. Each message names what the user has to look at (file, line, colu
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class BilatError(Exception):
     """Root of every error bilat raises on purpose."""
@@ -58,3 +60,25 @@ class CoordinationError(ValueError, BilatError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+# What newsletters, social networks and ads add to a link they pass on (a shared link to
+# /events/ comes back as /events/?utm_source=newsletter&fbclid=...): read by no page, and
+# never the visitor's mistake, so never refused.
+_DECORATIONS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "igshid", "mc_cid", "mc_eid"})
+
+
+def decoration(name: str) -> bool:
+    """Whether a query parameter is one that links pick up on the way (never refused)."""
+    return name.startswith("utm_") or name in _DECORATIONS
+
+
+def refuse_unknown(given: Iterable[str], accepted: Iterable[str]) -> None:
+    """Refuse the first parameter of `given` that is not `accepted` (nor a link's decoration)
+    with a ParameterError naming it and what is read, rather than ignore it and answer as if
+    it had filtered (`?type=` for the events' `kind`, `organization_type`)."""
+    reads = list(accepted)
+    for name in given:
+        if name not in reads and not decoration(name):
+            use = f"use {', '.join(reads)}" if reads else "it reads none"
+            raise ParameterError(name, f"this page has no such parameter; {use}")

@@ -21,7 +21,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from bilat.errors import ParameterError
+from bilat.errors import ParameterError, refuse_unknown
 from bilat.indicators.numbers import MAX_PAGE, whole_number
 
 M = TypeVar("M", bound=models.Model)
@@ -87,21 +87,7 @@ def known(request: HttpRequest, *names: Iterable[str] | str) -> None:
     everything as if it had filtered. `names`: parameter names, or collections of them (a
     form's fields)."""
     accepted = [n for group in names for n in ((group,) if isinstance(group, str) else group)]
-    for name in request.GET:
-        if name not in accepted and not _decoration(name):
-            raise ParameterError(
-                name, f"this page has no such parameter; use {', '.join(accepted)}"
-            )
-
-
-# What newsletters, social networks and ads add to a link they pass on (a shared link to
-# /events/ comes back as /events/?utm_source=newsletter&fbclid=...): read by no page, and
-# never the visitor's mistake, so never refused.
-_DECORATIONS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "igshid", "mc_cid", "mc_eid"})
-
-
-def _decoration(name: str) -> bool:
-    return name.startswith("utm_") or name in _DECORATIONS
+    refuse_unknown(request.GET, accepted)
 
 
 def checked(form: forms.Form) -> forms.Form:

@@ -9,12 +9,17 @@ its schema gets ninja's 422. Never a 500.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import ValidationError
 
 from bilat.coordination.api import router as coordination
-from bilat.errors import ParameterError, WarehouseMissingError
+from bilat.errors import ParameterError, WarehouseMissingError, decoration
 from bilat.web.api import router as observatory
 from bilat.web.partners_api import router as partners
 
@@ -76,3 +81,53 @@ def _no_warehouse(request: HttpRequest, error: WarehouseMissingError) -> HttpRes
 api.add_router("/", observatory)
 api.add_router("/", coordination)
 api.add_router("/partners", partners)
+
+
+@cache
+def accepted_parameters() -> dict[tuple[str, str], tuple[str, ...]]:
+    """The query parameters each endpoint reads, by (OpenAPI path, method), from the OpenAPI
+    document: what the answer of a parameter it does not read lists."""
+    schema: dict[str, Any] = api.get_openapi_schema(path_prefix="/api/")
+    return {
+        (path, method): tuple(
+            p["name"] for p in operation.get("parameters", ()) if p["in"] == "query"
+        )
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+    }
+
+
+class KnownParameters:
+    """Refuse a query parameter an API endpoint does not read with a 400 naming it and
+    listing those it reads (`organization_type` for `organisation_type`, `us_state` on an
+    indicator), rather than ignore it and answer unfiltered figures as if it had filtered.
+    What newsletters and ads add to a link (`utm_source`, `fbclid`...) is let through."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: object, args: object, kwargs: object
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        if match is None or match.namespace != "api" or not request.GET:
+            return None
+        path = "/" + re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", match.route)
+        accepted = accepted_parameters().get((path, (request.method or "get").lower()))
+        if accepted is None:
+            return None
+        for name in request.GET:
+            if name not in accepted and not decoration(name):
+                reads = ", ".join(accepted) or "no query parameter"
+                return JsonResponse(
+                    {
+                        "detail": f"{name}: not a parameter of this endpoint; it reads {reads}",
+                        "parameter": name,
+                        "accepted": list(accepted),
+                    },
+                    status=400,
+                )
+        return None

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from bilat.bridges import search
 from bilat.bridges.search import Suggestions
 from bilat.downloads import download
-from bilat.errors import ParameterError
+from bilat.errors import ParameterError, refuse_unknown
 from bilat.records.organisation import parse_pic
 from bilat.serving import warehouse
 from bilat.warehouse.store import Warehouse
@@ -28,6 +28,11 @@ DOWNLOADS = ("csv", "xlsx")
 
 
 def _question(request: HttpRequest) -> dict[str, str]:
+    """The question of the query string, every value checked (a side or limit the page would
+    not use answers 400 as a question's would) and any other parameter refused."""
+    refuse_unknown(request.GET, QUESTION)
+    search.parse_side(request.GET.get("side"))
+    search.parse_limit(request.GET.get("limit"))
     return {key: request.GET[key].strip() for key in QUESTION if request.GET.get(key, "").strip()}
 
 

@@ -24,7 +24,7 @@ from bilat import charts, config, exports, indicators
 from bilat.cordis.programme_parts import PROGRAMMES
 from bilat.cordis.roles import ACTIVITY_TYPES
 from bilat.downloads import download, export_format, report_file, streamed
-from bilat.errors import ParameterError, WarehouseMissingError
+from bilat.errors import ParameterError, WarehouseMissingError, refuse_unknown
 from bilat.formatting import readable, title
 from bilat.indicators import comparison, filters
 from bilat.indicators.benchmark import associations
@@ -49,6 +49,14 @@ from bilat.web.tables import grid
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
+# The query parameters each page reads; any other answers 400 naming it (a typo such as
+# `organization_type` would otherwise give unfiltered figures as if they were filtered).
+FILTERS = tuple(filters.BY_NAME)  # country, programme, years and the other filters
+PROFILE = tuple(name for name in FILTERS if name != "country")  # the path names the country
+COMPARE = ("countries", *PROFILE)
+LISTING = (*FILTERS, "q", "us_state", "sort", "page")
+REPORT = ("country", "programme")
+
 
 # Vega compiles the expressions of a chart specification with `Function`, which a
 # Content-Security-Policy allows only with 'unsafe-eval' (the CSP-safe vega-interpreter is not
@@ -63,6 +71,7 @@ def draws_charts(view: View) -> View:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The US at a glance: headline numbers per programme, the trend, links onward."""
+    refuse_unknown(request.GET, ())
     store = warehouse()
     params = {"country": ("US",)}
     headline = section(store, "headline", params)
@@ -103,6 +112,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def country(request: HttpRequest, code: str = "US") -> HttpResponse:
     """A country's profile: every indicator for it, with the filters of the query string."""
+    refuse_unknown(request.GET, PROFILE)
     store = warehouse()
     subject = parse_subject(store, code)
     params = parameters(request.GET, country=code)
@@ -140,10 +150,11 @@ def country(request: HttpRequest, code: str = "US") -> HttpResponse:
 def country_picked(request: HttpRequest) -> HttpResponse:
     """The country picker's answer: `/country/?country=CA` redirects to `/country/CA/` (the
     other filters kept); without a country, the US profile."""
+    refuse_unknown(request.GET, FILTERS)
     picked = request.GET.get("country", "").strip()
-    if not picked:
+    if "country" not in request.GET:
         return country(request)
-    codes = parse_countries(warehouse(), (picked,))
+    codes = parse_countries(warehouse(), (picked,)) if picked else ("US",)
     kept = request.GET.copy()
     kept.pop("country")
     target = reverse("country", args=[",".join(codes)])
@@ -157,6 +168,7 @@ COMPARED = ("US", "CA", "JP", "CN")
 def _compared(request: HttpRequest) -> tuple[comparison.Comparison, dict[str, tuple[str, ...]]]:
     """The comparison a query string asks for (`countries`, repeated or comma-separated, and
     the profile's filters)."""
+    refuse_unknown(request.GET, COMPARE)
     given = request.GET.getlist("countries") or list(COMPARED)
     params = filters.read(request.GET)
     params.pop("country", None)
@@ -196,6 +208,7 @@ def compare_download(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_GET
 def organisation(request: HttpRequest, pic: str) -> HttpResponse:
     """An organisation by PIC: identity, participations over time, projects, partners."""
+    refuse_unknown(request.GET, ())
     found = find_organisation(warehouse(), parse_pic(pic))
     if found is None:
         raise Http404(f"No participation names the PIC {pic}.")
@@ -233,6 +246,7 @@ def _place(identity: dict[str, object]) -> str:
 @require_GET
 def project(request: HttpRequest, programme: str, project_id: str) -> HttpResponse:
     """A project: identity, dates, part, scheme, amounts, participants by country."""
+    refuse_unknown(request.GET, ())
     code, number = parse_key(programme, project_id)
     store = warehouse()
     found = find_project(store, code, number)
@@ -257,6 +271,7 @@ def project(request: HttpRequest, programme: str, project_id: str) -> HttpRespon
 @require_GET
 def explore(request: HttpRequest, table: str = "participations") -> HttpResponse:
     """A filterable, sortable, paginated table with facet counts and exports."""
+    refuse_unknown(request.GET, LISTING)
     store = warehouse()
     query = listing.parse(store, table, request.GET)
     page = listing.listing(store, query, page=listing.page_number(request.GET.get("page")))
@@ -294,6 +309,7 @@ def export_listing(request: HttpRequest, table: str, fmt: str) -> HttpResponseBa
     """Every row of an explore view (with its filters) as CSV, XLSX, JSON or Parquet; a CSV
     is streamed as it is read. Visitors who are not signed in get at most
     BILAT_ANONYMOUS_EXPORT_ROWS rows at once."""
+    refuse_unknown(request.GET, LISTING)
     export_format(fmt)
     store = warehouse()
     query = listing.parse(store, table, request.GET)
@@ -325,6 +341,7 @@ def _download_refused(request: HttpRequest, query: listing.Query, rows: int) -> 
 @require_GET
 def report(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     """A monitoring report for the country (and programme) of the query string."""
+    refuse_unknown(request.GET, REPORT)
     if fmt not in reports.FORMATS:
         raise ParameterError("format", f"{fmt!r} is not a report format; use pdf, html or xlsx")
     country = request.GET.get("country") or "US"
@@ -337,6 +354,7 @@ def report(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
 @require_GET
 def sources(request: HttpRequest) -> HttpResponse:
     """What is loaded: per programme, which CORDIS tables are there and which are missing."""
+    refuse_unknown(request.GET, ())
     try:
         found = holdings(warehouse())
     except WarehouseMissingError as error:
