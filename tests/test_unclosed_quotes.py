@@ -15,7 +15,7 @@ from pathlib import Path
 from bilat.warehouse.ingest import ingest
 from bilat.warehouse.store import Warehouse
 
-from conftest import DATA
+from conftest import DATA, TESTDATA
 
 ORGANIZATION = DATA / "horizon-europe" / "organization.csv.gz"
 COLUMNS = "source_line, project_id, pic, name, city, country, ec_contribution, role"
@@ -85,3 +85,27 @@ def test_an_unclosed_quote_near_the_end_swallows_no_record(
     tmp_path: Path, bundled: Warehouse
 ) -> None:
     check(tmp_path, bundled, 80_272)
+
+
+def test_a_swallowed_record_that_spans_lines_is_read_whole(tmp_path: Path) -> None:
+    """The real quirks extract, whose Chicago row has a street on two lines (a legitimate
+    quoted line break), with the name of the row before it left unclosed: the quote swallows
+    the Chicago record's first line, which is then read whole from there, street and all."""
+    lines = (TESTDATA / "organization-quirks.csv").read_text("utf-8").split("\n")
+    fields = lines[1].split(";")
+    fields[4] = '"ACME Labs'
+    lines[1] = ";".join(fields)
+    path = tmp_path / "organization.csv"
+    path.write_text("\n".join(lines), "utf-8")
+    warehouse = loaded(tmp_path, path)
+    [source] = warehouse.sources()
+    # 6 records: the broken one and the keyless one of line 5 kept aside, 4 loaded
+    assert (source["rows_read"], source["rows_loaded"], source["rows_quarantined"]) == (6, 4, 2)
+    kept = {row["line"]: row for row in warehouse.quarantine()}
+    assert sorted(kept) == [2, 3, 5]
+    assert not kept[2]["recovered"] and "field 'name'" in kept[2]["reason"]
+    assert kept[3]["recovered"] and kept[3]["raw_text"] == "\n".join(lines[2:4])
+    chicago = warehouse.query(
+        "SELECT street, source_line FROM participations WHERE pic = 993760054"
+    )
+    assert chicago == [{"street": "S ELLIS AVE 5801\nROOM 503", "source_line": 3}]

@@ -291,15 +291,16 @@ def _may_swallow(
     delimiter: str,
 ) -> bool:
     """Whether a record may hold whole records of the file in a quote left open: some line
-    inside it has as many delimiters as a record. `_cut_swallowing` then reads the file line
+    inside it has at least half the delimiters of a record (a record's first line, up to a
+    field that spans lines). `_cut_swallowing` then reads the file line
     by line to be sure.
 
     The field that swallows holds a line break followed, on its line, by a delimiter (the
     start of the record it swallowed); only the records with such a value are rejoined with
     the delimiter (their text, less the quotes) and looked at line by line. Rows Arrow could
-    not read are looked at in their raw text.
+    not read are looked at in their raw text, for a line that starts like a record.
     """
-    wide = f"\n[^\n{delimiter}]*(?:{delimiter}[^\n{delimiter}]*){{{len(header) - 1}}}"
+    wide = f"\n[^\n{delimiter}]*(?:{delimiter}[^\n{delimiter}]*){{{(len(header) - 1) // 2}}}"
     suspect = np.zeros(table.num_rows, dtype=bool)
     for name in spanning:
         starts = pc.match_substring_regex(table[name], f"\n[^\n]*{delimiter}")
@@ -309,8 +310,14 @@ def _may_swallow(
         joined = pc.binary_join_element_wise(*[rows[i] for i in range(len(header))], delimiter)
         if pc.any(pc.match_substring_regex(joined, wide)).as_py():
             return True
-    pattern = re.compile(wide)
-    return any(pattern.search(row.text) for row in invalid if row.text)
+    spans = [row.text for row in invalid if row.text and "\n" in row.text.rstrip("\r\n")]
+    first = _first_field(table, header) if spans else None
+    for text in spans:  # a line inside that starts like a record: a first field, a delimiter
+        for line in text.split("\n")[1:]:
+            head = line.split(delimiter, 1)
+            if len(head) == 2 and first is not None and first.fullmatch(head[0]):
+                return True
+    return False
 
 
 def _cut_swallowing(
@@ -335,18 +342,20 @@ def _cut_swallowing(
             field = f"field {item.field + 1}"
         count = len(item.records)
         records = "the record" if count == 1 else f"the {count:,} records"
+        are = "is read as its own row" if count == 1 else "are read as their own rows"
         rejected.append(
             RejectedRow(
                 line,
                 "\n".join(lines[index].rstrip("\r") for index in item.broken),
                 f"{field} opens a quote that is never closed; {records} after it that the "
-                "quote would swallow are read as their own rows",
+                f"quote would swallow {are}",
                 recovered=False,
             )
         )
         reason = f"swallowed by the quote never closed in line {line}'s {field}; read on its own"
-        for index in item.records:
-            rejected.append(RejectedRow(index + 1, lines[index].rstrip("\r"), reason, True))
+        for span in item.records:
+            text = "\n".join(lines[index].rstrip("\r") for index in span)
+            rejected.append(RejectedRow(span.start + 1, text, reason, True))
     kept = np.flatnonzero(keep)
     line_map = np.concatenate([[0], kept + 1])  # line n of the new text is line_map[n]
     return "\n".join(lines[index] for index in kept.tolist()), line_map, rejected

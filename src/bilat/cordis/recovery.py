@@ -100,7 +100,7 @@ class Swallowed:
     that a CSV reader would read as the rest of that field (0-based indexes of lines)."""
 
     broken: range  # the lines of the broken record, kept aside
-    records: list[int]  # the first line of each record it swallowed, read on their own
+    records: list[range]  # the lines of each record it swallowed, read on their own
     field: int | None  # the field whose quote is never closed, when it can be told
 
 
@@ -110,16 +110,16 @@ def swallowing(
     """The records that swallow whole records of the file into a quote left open.
 
     A field may legitimately span lines (a street, an objective); what tells a swallowed
-    record from such a line is that the line is a record of its own: parsed alone it has the
-    file's count of fields, its quotes balance, and its first field looks like the first field
-    of a record (`first`). Reading resumes at the first swallowed record, so one broken record
-    costs only itself.
+    record from such a line is that a record of its own starts on the line: read from there
+    with strict quoting, it has the file's count of fields, and its first field looks like the
+    first field of a record (`first`). Reading resumes at the first swallowed record, so one
+    broken record costs only itself.
     """
     found: list[Swallowed] = []
     begin = 1  # the header is line 0
     while (broken := _next_swallowing(lines, begin, delimiter, columns, first)) is not None:
         found.append(broken)
-        begin = broken.records[0]
+        begin = broken.broken.stop
     return found
 
 
@@ -136,30 +136,49 @@ def _next_swallowing(
 
     start = begin
     for _ in csv.reader(feed(), delimiter=delimiter):
-        if position - start > 1:
-            inside = [
-                index
-                for index in range(start + 1, position)
-                if is_record(lines[index], delimiter, columns, first)
-            ]
-            if inside:
-                broken = range(start, inside[0])
-                text = "\n".join(lines[index].rstrip("\r") for index in broken)
-                return Swallowed(broken, inside, unclosed_field(text, delimiter))
+        for index in range(start + 1, position):
+            if record_end(lines, index, delimiter, columns, first) is None:
+                continue
+            records: list[range] = []
+            at = index
+            while at < position:  # the records inside, each read from its first line
+                end = record_end(lines, at, delimiter, columns, first)
+                if end is not None:
+                    records.append(range(at, end))
+                at = end if end is not None else at + 1
+            broken = range(start, index)
+            text = "\n".join(lines[line].rstrip("\r") for line in broken)
+            return Swallowed(broken, records, unclosed_field(text, delimiter))
         start = position
     return None
 
 
-def is_record(line: str, delimiter: str, columns: int, first: re.Pattern[str]) -> bool:
-    """Whether one line, read alone, is a whole record of a file of `columns` fields."""
-    line = line.rstrip("\r")
-    if line.count(delimiter) < columns - 1 or line.count(QUOTE) % 2:
-        return False
+# The most lines a record found inside another is read over: CORDIS objectives span tens.
+RECORD_LINES = 1_000
+
+
+def record_end(
+    lines: list[str], index: int, delimiter: str, columns: int, first: re.Pattern[str]
+) -> int | None:
+    """Where the record starting at line `index` ends (the index of the line after it), if
+    a whole record of a file of `columns` fields starts there, read with strict quoting."""
+    line = lines[index]
+    if delimiter not in line or first.fullmatch(line.split(delimiter, 1)[0]) is None:
+        return None
+    stop = min(len(lines), index + RECORD_LINES)
+    end = index
+
+    def feed() -> Iterator[str]:
+        nonlocal end
+        while end < stop:
+            end += 1
+            yield lines[end - 1] + "\n"
+
     try:
-        fields = next(csv.reader([line], delimiter=delimiter, strict=True), [])
-    except csv.Error:  # a quote inside a field that does not start with one
-        return False
-    return len(fields) == columns and first.fullmatch(fields[0]) is not None
+        fields = next(csv.reader(feed(), delimiter=delimiter, strict=True), [])
+    except csv.Error:  # a quote where a field cannot have one, or no end within the limit
+        return None
+    return end if len(fields) == columns else None
 
 
 def unclosed_field(text: str, delimiter: str) -> int | None:
