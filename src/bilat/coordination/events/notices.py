@@ -7,6 +7,7 @@ from __future__ import annotations
 from bilat.coordination import mail
 from bilat.coordination.events.addresses import event_url
 from bilat.coordination.events.calendar import calendar
+from bilat.coordination.events.cancelling import cancel_link
 from bilat.coordination.events.models import Event, Registration, Status
 
 
@@ -36,9 +37,9 @@ def _text(registration: Registration) -> tuple[str, str]:
                 f"\n\nJoin online: {event.online_link}\n(for you only: please do not pass it on)"
             )
     body = (
-        f"{first}\n\nThe event: {event_url(event)}\n\nYou can see, change or erase what we "
-        "hold about you, and cancel your registration, from 'My data' on the site, or by "
-        "answering this message.\n"
+        f"{first}\n\nThe event: {event_url(event)}\n\nTo cancel, open this link: "
+        f"{cancel_link(registration)}\n\nWith an account under this address you can also see, "
+        "change or erase what we hold about you from 'My data' on the site.\n"
     )
     return subject, body
 

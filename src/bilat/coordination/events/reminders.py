@@ -20,6 +20,7 @@ from django.utils import timezone
 from bilat.coordination import mail
 from bilat.coordination.events.addresses import event_url
 from bilat.coordination.events.calendar import calendar
+from bilat.coordination.events.cancelling import cancel_link
 from bilat.coordination.events.models import Event, Registration, Status
 from bilat.coordination.events.notices import when_and_where
 
@@ -57,8 +58,8 @@ def _message(registration: Registration) -> tuple[str, str]:
         body += f"Join online: {event.online_link}\n(for you only: please do not pass it on)\n\n"
     body += (
         f"The event: {event_url(event)}\n\nIf you cannot come, please cancel your "
-        "registration from 'My data' on the site, or answer this message: someone on the "
-        "waiting list may take your place.\n"
+        f"registration with this link, so that someone on the waiting list may take your "
+        f"place: {cancel_link(registration)}\n"
     )
     return f"Reminder: {event.title}", body
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bilat.coordination import mail
+from bilat.coordination.events.cancelling import cancel_link
 from bilat.coordination.events.models import Event, PendingRegistration, Registration, Status
 from bilat.coordination.events.notices import when_and_where
 from bilat.coordination.events.operations import check_open, register_person
@@ -66,8 +67,7 @@ def _already(registration: Registration) -> str:
     return (
         f"Someone (probably you) asked to register this address for "
         f"{registration.event.title}. You are {where} already: nothing was changed. "
-        "You can see or cancel your registration from 'My data' on the site, or by answering "
-        "this message.\n"
+        f"To cancel, open this link: {cancel_link(registration)}\n"
     )
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document, name="event-document"),
     path("uploads/<path:name>", views.upload, name="upload"),
     path("me/registrations/<int:pk>/cancel/", views.me_cancel, name="me-cancel"),
+    path("events/cancel/<str:token>/", views.cancel_by_link, name="event-cancel"),
     path("coordination/events/<slug:slug>/", views.manage, name="manage-event"),
     path(
         "coordination/events/<slug:slug>/registrations.csv",

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bilat import uploads
 from bilat.coordination import limits
-from bilat.coordination.events import imports, registrations, requests, statistics
+from bilat.coordination.events import cancelling, imports, registrations, requests, statistics
 from bilat.coordination.events import report as event_report
 from bilat.coordination.events.calendar import calendar
 from bilat.coordination.events.forms import (
@@ -220,6 +220,25 @@ def me_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     cancel(request.user, registration)
     messages.success(request, f"Your registration for {registration.event.title} is cancelled.")
     return redirect("me")
+
+
+def cancel_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The cancel link of a registration's e-mails: the registrant sees what it cancels and
+    confirms it (a button, not the link itself: mail scanners open links)."""
+    try:
+        registration = cancelling.read_link(token)
+    except CoordinationError as error:
+        return render(request, "events/cancel.html", {"error": str(error)}, status=400)
+    context: dict[str, object] = {"registration": registration}
+    if request.method == "POST":
+        try:
+            cancelling.check_cancellable(registration)
+            cancel(None, registration)
+        except CoordinationError as error:
+            context["error"] = str(error)
+        else:
+            context["done"] = True
+    return render(request, "events/cancel.html", context)
 
 
 @editor_required
