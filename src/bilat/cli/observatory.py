@@ -34,6 +34,7 @@ from bilat.cli.options import (
     warehouse_option,
     warehouse_path,
 )
+from bilat.cordis.inputs import InputFile
 from bilat.formatting import title
 from bilat.indicators.comparison import compare
 from bilat.reports.make import FORMATS as REPORT_FORMATS
@@ -77,14 +78,23 @@ def ingest_command(
     _print_ingest(loaded, target)
 
 
+def _file_name(source: InputFile) -> str:
+    """A file as the ingest's table names it: with its zip or folder, since two dumps hold
+    files of the same names (`topics.csv` of Horizon 2020 and of Horizon Europe)."""
+    home = source.path.name if source.member else source.path.parent.name
+    return f"{home}!{source.name}" if source.member else f"{home}/{source.name}"
+
+
 def _print_ingest(report: IngestReport, target: Path) -> None:
     if report.loaded:
         table = Table(title=f"Loaded into {target}")
         for name in ("file", "table", "read", "loaded", "quarantined", "recovered"):
-            table.add_column(name, justify="right" if name not in ("file", "table") else "left")
+            # Names fold onto a second line rather than end in "…" on a narrow terminal.
+            text = name in ("file", "table")
+            table.add_column(name, justify="left" if text else "right", overflow="fold")
         for item in report.loaded:
             table.add_row(
-                item.source.name,
+                _file_name(item.source),
                 item.layout.kind,
                 f"{item.rows_read:,}",
                 f"{item.rows_loaded:,}",
