@@ -150,14 +150,9 @@ def test_results_by_side_and_sector_in_the_statistics_and_the_report(held):
     assert "Shorter talks" not in str(document)
 
 
-def test_a_rare_group_is_never_shown_alone_nor_left_to_work_out(held):
-    """Eight answers: four from the EU side, three from the US side, one from the other side.
-    The other side's one rating is withheld; with it alone withheld, the total less the two
-    sides shown would give it, so the smallest side shown (the US) is withheld with it and
-    the two are shown together."""
-    _event, survey, _people, (rating, choice, _text) = held
-    given = [("EU", "university", 5, "Yes")] * 2 + [("EU", "sme", 3, "No")] * 2
-    given += [("US", "university", 4, "Yes")] * 3 + [("other", "research", 1, "No")]
+def _closed_with(survey, rating, choice, given):
+    """The results of `survey` closed with these answers (side, sector, rating, choice), and
+    its ratings by side as {group: (answers, mean)}."""
     Response.objects.bulk_create(
         Response(survey=survey, side=side, sector=sector,
                  answers={str(rating.pk): mark, str(choice.pk): chose})
@@ -168,6 +163,18 @@ def test_a_rare_group_is_never_shown_alone_nor_left_to_work_out(held):
     by_side = {
         r["group"]: (r["answers"], r["mean_rating"]) for r in found.ratings_by_side.to_pylist()
     }
+    return found, by_side
+
+
+def test_a_rare_group_is_never_shown_alone_nor_left_to_work_out(held):
+    """Eight answers: four from the EU side, three from the US side, one from the other side.
+    The other side's one rating is withheld; with it alone withheld, the total less the two
+    sides shown would give it, so the smallest side shown (the US) is withheld with it and
+    the two are shown together."""
+    _event, survey, _people, (rating, choice, _text) = held
+    given = [("EU", "university", 5, "Yes")] * 2 + [("EU", "sme", 3, "No")] * 2
+    given += [("US", "university", 4, "Yes")] * 3 + [("other", "research", 1, "No")]
+    found, by_side = _closed_with(survey, rating, choice, given)
     assert by_side == {
         "All": (8, round((5 + 5 + 3 + 3 + 4 * 3 + 1) / 8, 2)),
         "EU side": (4, 4.0),
@@ -200,16 +207,7 @@ def test_a_group_whose_answers_are_all_alike_is_not_shown_alone(held):
     given += [("US", "university", 5, "No")] * 3
     given += [("other", "research", 2, "Yes"), ("other", "research", 4, "No")]
     given += [("other", "research", 4, "Maybe")]
-    Response.objects.bulk_create(
-        Response(survey=survey, side=side, sector=sector,
-                 answers={str(rating.pk): mark, str(choice.pk): chose})
-        for side, sector, mark, chose in given
-    )  # fmt: skip
-    operations.close(None, survey)
-    found = results(survey)
-    by_side = {
-        r["group"]: (r["answers"], r["mean_rating"]) for r in found.ratings_by_side.to_pylist()
-    }
+    found, by_side = _closed_with(survey, rating, choice, given)
     assert by_side == {
         "All": (10, round((5 * 2 + 3 * 2 + 5 * 3 + 2 + 4 + 4) / 10, 2)),
         "EU side": (4, 4.0),
