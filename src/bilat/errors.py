@@ -68,17 +68,24 @@ class CoordinationError(ValueError, BilatError):
 _DECORATIONS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "igshid", "mc_cid", "mc_eid"})
 
 
-def decoration(name: str) -> bool:
+def _decoration(name: str) -> bool:
     """Whether a query parameter is one that links pick up on the way (never refused)."""
     return name.startswith("utm_") or name in _DECORATIONS
 
 
+def first_unknown(given: Iterable[str], accepted: Iterable[str]) -> str | None:
+    """The first parameter of `given` that is not `accepted` (nor a link's decoration): what
+    the pages and the API refuse rather than ignore and answer as if it had filtered (`?type=`
+    for the events' `kind`, `organization_type`)."""
+    reads = set(accepted)
+    return next((name for name in given if name not in reads and not _decoration(name)), None)
+
+
 def refuse_unknown(given: Iterable[str], accepted: Iterable[str]) -> None:
-    """Refuse the first parameter of `given` that is not `accepted` (nor a link's decoration)
-    with a ParameterError naming it and what is read, rather than ignore it and answer as if
-    it had filtered (`?type=` for the events' `kind`, `organization_type`)."""
+    """Refuse the first unknown parameter of `given` (see `first_unknown`) with a
+    ParameterError naming it and what is read."""
     reads = list(accepted)
-    for name in given:
-        if name not in reads and not decoration(name):
-            use = f"use {', '.join(reads)}" if reads else "it reads none"
-            raise ParameterError(name, f"this page has no such parameter; {use}")
+    name = first_unknown(given, reads)
+    if name is not None:
+        use = f"use {', '.join(reads)}" if reads else "it reads none"
+        raise ParameterError(name, f"this page has no such parameter; {use}")

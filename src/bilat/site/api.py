@@ -19,7 +19,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import ValidationError
 
 from bilat.coordination.api import router as coordination
-from bilat.errors import ParameterError, WarehouseMissingError, decoration
+from bilat.errors import ParameterError, WarehouseMissingError, first_unknown
 from bilat.web.api import router as observatory
 from bilat.web.partners_api import router as partners
 
@@ -119,15 +119,15 @@ class KnownParameters:
         accepted = accepted_parameters().get((path, (request.method or "get").lower()))
         if accepted is None:
             return None
-        for name in request.GET:
-            if name not in accepted and not decoration(name):
-                reads = ", ".join(accepted) or "no query parameter"
-                return JsonResponse(
-                    {
-                        "detail": f"{name}: not a parameter of this endpoint; it reads {reads}",
-                        "parameter": name,
-                        "accepted": list(accepted),
-                    },
-                    status=400,
-                )
-        return None
+        name = first_unknown(request.GET, accepted)
+        if name is None:
+            return None
+        reads = ", ".join(accepted) or "no query parameter"
+        return JsonResponse(
+            {
+                "detail": f"{name}: not a parameter of this endpoint; it reads {reads}",
+                "parameter": name,
+                "accepted": list(accepted),
+            },
+            status=400,
+        )
