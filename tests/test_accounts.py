@@ -14,7 +14,7 @@ from django.core import mail, signing
 from django.test import Client
 
 from bilat.coordination.audit.models import Change
-from bilat.coordination.stakeholders.models import Person
+from bilat.coordination.stakeholders.models import PendingSignup, Person
 
 from factories import link_in, make_editor, make_participant, make_person
 
@@ -66,7 +66,8 @@ def test_the_link_sent_to_the_address_makes_the_account_and_links_the_record(
     linked = Change.objects.get(action="link")
     assert (linked.user, linked.object_id, linked.fields) == (known.user, str(known.pk), ["user"])
     assert "ada@example.org" in client.get("/me/").content.decode()
-    assert client.post(link, strong).status_code == 302  # used: sent to log in instead
+    used = client.post(link, strong)  # the link works once
+    assert used.status_code == 400 and "used already" in used.content.decode()
     assert User.objects.count() == 1
 
 
@@ -100,18 +101,83 @@ def test_asking_for_an_account_answers_the_same_for_any_address(
     assert "/accounts/signup/" in new.body
 
 
-def test_an_altered_or_expired_link_is_refused(monkeypatch, django_capture_on_commit_callbacks):
+def _signup_token(django_capture_on_commit_callbacks, form: dict[str, str] = SIGNUP) -> str:
+    """The token of the link the sign-up form e-mails (the last message sent)."""
     with django_capture_on_commit_callbacks(execute=True):
-        Client().post("/accounts/signup/", SIGNUP)
-    payload, stamp, signature = link_in(mail.outbox[0]).rstrip("/").split("/")[-1].split(":")
-    eve = signing.b64_encode(b'{"email":"eve@example.org","first_name":"E","last_name":"V"}')
-    altered = Client().get(f"/accounts/signup/{eve.decode()}:{stamp}:{signature}/")
+        Client().post("/accounts/signup/", form)
+    return link_in(mail.outbox[-1]).rstrip("/").split("/")[-1]
+
+
+def test_an_altered_or_expired_link_is_refused(monkeypatch, django_capture_on_commit_callbacks):
+    payload, stamp, signature = _signup_token(django_capture_on_commit_callbacks).split(":")
+    other = signing.b64_encode(b'"a-key-of-my-choosing"').decode()
+    altered = Client().get(f"/accounts/signup/{other}:{stamp}:{signature}/")
     assert altered.status_code == 400 and "not valid" in altered.content.decode()
     later = time.time() + 49 * 3600
     monkeypatch.setattr(signing.time, "time", lambda: later)
     expired = Client().get(f"/accounts/signup/{payload}:{stamp}:{signature}/")
     assert expired.status_code == 400 and "more than 48 hours old" in expired.content.decode()
     assert not User.objects.exists()
+
+
+def test_the_link_carries_no_personal_data(django_capture_on_commit_callbacks):
+    """The address and name wait on the server: the link (which browsers' histories, proxies
+    and servers' logs keep) carries a signed random key, even once its base64 is decoded."""
+    token = _signup_token(django_capture_on_commit_callbacks)
+    payload = token.split(":")[0]
+    decoded = signing.b64_decode(payload.encode()).decode()
+    for personal in ("ada", "example.org", "Mallory", "Intruder"):
+        assert personal.lower() not in (token + decoded).lower()
+    pending = PendingSignup.objects.get()
+    assert (pending.email, pending.first_name, pending.last_name) == (
+        "ada@example.org",
+        "Mallory",
+        "Intruder",
+    )
+    assert decoded == f'"{pending.key}"' and len(pending.key) >= 32
+
+
+def test_a_newer_request_replaces_the_link(django_capture_on_commit_callbacks):
+    first = _signup_token(django_capture_on_commit_callbacks)
+    second = _signup_token(django_capture_on_commit_callbacks, SIGNUP | {"first_name": "Ada"})
+    replaced = Client().get(f"/accounts/signup/{first}/")
+    assert replaced.status_code == 400 and "newer one" in replaced.content.decode()
+    assert Client().get(f"/accounts/signup/{second}/").status_code == 200
+    assert PendingSignup.objects.get().first_name == "Ada"
+
+
+def test_a_link_signed_for_another_purpose_is_refused(django_capture_on_commit_callbacks):
+    """Each kind of link has its own salt: a valid token of one kind opens no other."""
+    token = _signup_token(django_capture_on_commit_callbacks)
+    key = PendingSignup.objects.get().key
+    for salt in ("bilat.coordination.registration", "bilat.feedback.invitation", "other"):
+        foreign = signing.TimestampSigner(salt=salt).sign_object(key)
+        answer = Client().get(f"/accounts/signup/{foreign}/")
+        assert answer.status_code == 400 and "not valid" in answer.content.decode()
+    for page in ("/events/confirm/", "/events/cancel/", "/feedback/"):
+        assert Client().get(f"{page}{token}/").status_code == 400, page
+    assert PendingSignup.objects.exists() and not User.objects.exists()
+
+
+def test_a_link_for_an_address_that_has_got_an_account_since_is_refused(
+    django_capture_on_commit_callbacks,
+):
+    token = _signup_token(django_capture_on_commit_callbacks)
+    make_participant(make_person("ada@example.org", first_name="Ada"))
+    strong = {"new_password1": "Tide-Atlas-Lantern-42", "new_password2": "Tide-Atlas-Lantern-42"}
+    answer = Client().post(f"/accounts/signup/{token}/", strong)
+    assert answer.status_code == 400 and "has an account already" in answer.content.decode()
+    assert User.objects.count() == 1 and not PendingSignup.objects.exists()
+
+
+def test_erasing_a_person_forgets_their_pending_sign_up(django_capture_on_commit_callbacks):
+    token = _signup_token(django_capture_on_commit_callbacks)
+    person = make_person("ada@example.org")
+    editor = Client()
+    editor.force_login(make_editor())
+    editor.post(f"/coordination/people/{person.pk}/erase/", {"confirm": "yes"})
+    assert not Person.objects.exists() and not PendingSignup.objects.exists()
+    assert Client().get(f"/accounts/signup/{token}/").status_code == 400
 
 
 def test_editors_notes_never_reach_the_persons_own_account():

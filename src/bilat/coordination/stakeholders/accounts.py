@@ -1,6 +1,11 @@
 """Participants' accounts. Nobody acts as someone else: an account is made only once its
-address is proven, by a signed link (Django's `TimestampSigner`) that expires and is sent to
-that address, and only then linked to the directory record that carries the address.
+address is proven, by a link that expires, works once and is sent to that address, and only
+then linked to the directory record that carries the address.
+
+The sign-up waits on the server (`PendingSignup`), like a registration asked for on an
+event's form: the link carries only a random key, signed and dated (Django's
+`TimestampSigner`), never the address or the name, which would otherwise be written into
+browser histories, proxies and server logs.
 
 Asking for an account answers the same whether or not the address is known: the details
 (the link, or "you already have an account") go by e-mail to the address itself.
@@ -8,14 +13,17 @@ Asking for an account answers the same whether or not the address is known: the 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from bilat.coordination import mail
 from bilat.coordination.audit.operations import record
-from bilat.coordination.stakeholders.models import Person
+from bilat.coordination.stakeholders.models import PendingSignup, Person
 from bilat.coordination.stakeholders.operations import (
     PersonData,
     find_person,
@@ -26,11 +34,12 @@ from bilat.errors import CoordinationError
 
 LINK_HOURS = 48
 _SALT = "bilat.coordination.signup"
+_AGAIN = "ask for a new one"
 
 
 @dataclass(frozen=True)
 class Signup:
-    """What the sign-up form asked for, carried by the signed link."""
+    """What the sign-up form asked for; it waits on the server until the link is opened."""
 
     email: str
     first_name: str
@@ -45,10 +54,17 @@ def has_account(email: str) -> bool:
     return Person.objects.filter(email=email, user__isnull=False).exists()
 
 
+def _expired() -> datetime:
+    return timezone.now() - timedelta(hours=LINK_HOURS)
+
+
+@transaction.atomic
 def request_account(signup: Signup) -> None:
     """E-mail the address a link to choose a password and make the account, or, when it has
-    an account already, a note that says so. Nothing else changes until the link is used."""
+    an account already, a note that says so. A new request for an address replaces the
+    previous one (its link stops working); nothing else changes until the link is used."""
     email = normal_email(signup.email)
+    PendingSignup.objects.filter(created__lt=_expired()).delete()
     if has_account(email):
         mail.after_commit(
             email,
@@ -58,21 +74,38 @@ def request_account(signup: Signup) -> None:
             "message: nothing was changed.\n",
         )
         return
-    fields = asdict(Signup(email, signup.first_name.strip(), signup.last_name.strip()))
+    pending, _ = PendingSignup.objects.update_or_create(
+        email=email,
+        defaults={
+            "key": secrets.token_urlsafe(24),
+            "first_name": signup.first_name.strip(),
+            "last_name": signup.last_name.strip(),
+            "created": timezone.now(),
+        },
+    )
     mail.after_commit(
         email,
         "Confirm your address for bilat",
         f"To make your bilat account, open this link within {LINK_HOURS} hours and choose a "
-        f"password:\n\n{mail.signed_link('signup-confirm', fields, salt=_SALT)}\n\nIf you did "
-        "not ask for an "
-        "account, ignore this message: nothing was changed.\n",
+        f"password:\n\n{mail.signed_link('signup-confirm', pending.key, salt=_SALT)}\n\n"
+        "If you did not ask for an account, ignore this message: nothing was changed, and "
+        "what was typed into the form is deleted.\n",
     )
 
 
 def read_link(token: str) -> Signup:
-    """The sign-up a link carries; `CoordinationError` when it was altered or is too old."""
-    fields = mail.read_signed(token, salt=_SALT, hours=LINK_HOURS, again="ask for a new one")
-    return Signup(**fields)
+    """The sign-up a link confirms; `CoordinationError` when the link was altered, is too
+    old, was used already or replaced, or its address has got an account since."""
+    key = mail.read_signed(token, salt=_SALT, hours=LINK_HOURS, again=_AGAIN)
+    found = PendingSignup.objects.filter(key=str(key), created__gte=_expired()).first()
+    if found is None:
+        raise CoordinationError(
+            f"This link was used already, or a newer one replaced it: {_AGAIN}."
+        )
+    if has_account(found.email):
+        found.delete()
+        raise CoordinationError("This address has an account already: log in.")
+    return Signup(found.email, found.first_name, found.last_name)
 
 
 @transaction.atomic
@@ -80,6 +113,10 @@ def create_account(signup: Signup, password: str) -> User:
     """Make the account of a proven address and link it to the directory record with that
     address (made from the sign-up when there is none); the link is logged like every other
     change. The password is checked by the caller (the form runs Django's validators)."""
+    # The link works once: of two uses at the same time, the second finds nothing to delete
+    # (PostgreSQL makes it wait for the first's commit).
+    if not PendingSignup.objects.filter(email=signup.email).delete()[0]:
+        raise CoordinationError(f"This link was used already: {_AGAIN}.")
     if has_account(signup.email):
         raise CoordinationError("This address has an account already: log in.")
     user = User.objects.create_user(

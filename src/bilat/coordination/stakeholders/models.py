@@ -159,6 +159,23 @@ class Person(models.Model):
         return {c.purpose for c in self.consent_set.all() if c.withdrawn is None}
 
 
+class PendingSignup(models.Model):
+    """An account asked for on the sign-up form, waiting for the owner of the address to open
+    the link e-mailed there. The address and name wait here, on the server, so that the link
+    carries only `key` (random, and signed): no personal data in URLs, browser histories,
+    proxies or server logs. Deleted when the account is made, when a newer request for the
+    address replaces it, or once its link has expired."""
+
+    key = models.CharField(max_length=64, unique=True)
+    email = models.EmailField(unique=True)
+    first_name = models.CharField(max_length=120)
+    last_name = models.CharField(max_length=120)
+    created = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return "account awaiting confirmation"
+
+
 def person_of(user: Any) -> Person | None:
     """The directory record of a signed-in participant's account, if it has one."""
     if user.pk is None:

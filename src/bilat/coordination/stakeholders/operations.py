@@ -18,6 +18,7 @@ from bilat.coordination.audit.operations import Actor, record
 from bilat.coordination.stakeholders.models import (
     Consent,
     Organisation,
+    PendingSignup,
     Person,
     Purpose,
     Theme,
@@ -227,6 +228,7 @@ def erase_person(actor: Actor, person: Person) -> None:
     staff account (an editor's) is left for an admin to close."""
     user = person.user
     record(actor, "erase", person, note="person erased on request")
+    PendingSignup.objects.filter(email=person.email).delete()
     person.delete()
     if user is not None and not user.is_staff:
         user.delete()
