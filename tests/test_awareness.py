@@ -270,5 +270,11 @@ def test_only_editors_download_the_report_and_a_bad_period_is_a_400(workshop):
     unreadable = editor.get(url, {"start": "someday", "end": "2026-01-01"})
     assert unreadable.status_code == 400
     assert "start: Enter a valid date." in unreadable.content.decode()
+    # A parameter the report does not read is named as typed, not taken for a missing start.
+    for query in ({"from": ""}, {"from": "2026-01-01", "to": "2026-12-31"}):
+        typed = editor.get(url, query)
+        assert typed.status_code == 400
+        assert "from: this page has no such parameter; use start, end" in typed.content.decode()
+        assert "start: This field is required" not in typed.content.decode()
     # Without a period, this year's report, as the log page shows this year.
     assert editor.get(url).status_code == 200

@@ -3,6 +3,7 @@ name (editors only), badges and certificates of attendance as PDF, read back wit
 
 from __future__ import annotations
 
+import html
 import subprocess
 from datetime import date, timedelta
 from pathlib import Path
@@ -166,6 +167,35 @@ def test_badges_of_everyone_or_of_one(workshop, editor_client, tmp_path):
         f"/coordination/events/{event.slug}/badges.pdf", {"registration": 999999}
     )
     assert missing.status_code == 404
+
+
+@pytest.mark.parametrize("what", ["badges", "certificates"])
+def test_a_malformed_or_unknown_parameter_of_the_pdfs_is_a_400_naming_it(
+    workshop, editor_client, what
+):
+    """`?registration=abc` is the asker's mistake (400 naming it), not a registration that
+    does not exist (404); a parameter the download does not read is refused, not ignored."""
+    event, _ = workshop
+    url = f"/coordination/events/{event.slug}/{what}.pdf"
+    for value in ("abc", "-1", "1.5", "\uff11", "\u00b2"):
+        answer = editor_client.get(url, {"registration": value})
+        assert answer.status_code == 400, value
+        said = html.unescape(answer.content.decode())
+        assert f"registration: {value!r} is not a registration's number" in said
+    unknown = editor_client.get(url, {"registrations": "1"})
+    assert unknown.status_code == 400
+    assert "registrations: this page has no such parameter" in unknown.content.decode()
+
+
+def test_a_malformed_registration_at_the_desk_is_a_400_and_checks_nobody_in(
+    workshop, editor_client
+):
+    event, _ = workshop
+    answer = editor_client.post(
+        f"/coordination/events/{event.slug}/check-in/", {"registration": "abc"}
+    )
+    assert answer.status_code == 400 and "registration: " in answer.content.decode()
+    assert not Registration.objects.filter(attended=True).exists()
 
 
 def test_certificates_go_to_those_marked_present_only(workshop, editor_client, tmp_path):

@@ -112,3 +112,8 @@ def test_the_cli_and_the_web_write_the_outcome_report(workshop, tmp_path):
     editor.force_login(make_editor())
     response = editor.get(url)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    # The downloads read no parameter: one they are given is refused by name, not ignored.
+    for download in (url, f"/coordination/events/{workshop.slug}/registrations.csv"):
+        refused = editor.get(download, {"registration": "1"})
+        assert refused.status_code == 400, download
+        assert "registration: this page has no such parameter" in refused.content.decode()

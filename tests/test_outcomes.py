@@ -139,6 +139,9 @@ def test_editors_get_the_series_report_and_the_cli_writes_it(held, tmp_path):
     answer = editor.get("/coordination/outcomes.pdf")
     assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
     assert Client().get("/coordination/outcomes.pdf").status_code == 302
+    refused = editor.get("/coordination/outcomes.html", {"event": "1"})
+    assert refused.status_code == 400
+    assert "event: this page has no such parameter" in refused.content.decode()
     target = tmp_path / "series.html"
     result = CliRunner().invoke(
         main, ["report", "series-outcome", "--format", "html", "-o", str(target)]

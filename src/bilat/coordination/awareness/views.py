@@ -64,7 +64,9 @@ def log(request: HttpRequest) -> HttpResponse:
 
 @editor_required
 def report(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The activity report of the period in the query string, as HTML or PDF."""
+    """The activity report of the period in the query string, as HTML or PDF. A parameter
+    it does not read (`?from=`) is named as typed, not reported as a missing `start`."""
+    known(request, PeriodForm.base_fields)
     form = _period(request, bound=True)
     if not form.is_valid():
         errors = "; ".join(

@@ -16,10 +16,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from bilat.coordination.desk import checkin, codes, printed
 from bilat.coordination.events.models import Event, Registration, Status
+from bilat.coordination.filtering import known
 from bilat.coordination.roles import editor_required
 from bilat.coordination.stakeholders.models import person_of
 from bilat.downloads import attachment
-from bilat.errors import CoordinationError
+from bilat.errors import CoordinationError, ParameterError
 
 
 def _checked_in(request: HttpRequest, registration: Registration) -> None:
@@ -62,12 +63,15 @@ def check_in(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _number(value: str) -> int:
-    if not value.isdigit():
-        raise Http404("No such registration.")
+    """A registration's number as given; a value that is none is the asker's mistake (400
+    naming the parameter), not a registration that does not exist (404)."""
+    if not (value.isascii() and value.isdigit()):  # "²" and fullwidth digits are digits to Python
+        raise ParameterError("registration", f"{value!r} is not a registration's number")
     return int(value)
 
 
 def _which(request: HttpRequest) -> int | None:
+    known(request, "registration")
     value = request.GET.get("registration")
     return None if value in (None, "") else _number(value)
 

@@ -290,6 +290,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
 @editor_required
 def registrations_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The registration list of an event, for the badges and the sign-in sheet."""
+    known(request)
     found = get_object_or_404(Event, slug=slug)
     return download(registrations.table(found), "csv", f"{slug}-registrations")
 
@@ -297,6 +298,7 @@ def registrations_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @editor_required
 def outcome_report(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The event's outcome report, as HTML or PDF."""
+    known(request)
     document = event_report.build(get_object_or_404(Event, slug=slug))
     return report_file(write_report(document, fmt), fmt, f"{slug}-outcome")
 
