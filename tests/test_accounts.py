@@ -14,6 +14,7 @@ from django.core import mail, signing
 from django.test import Client
 
 from bilat.coordination.audit.models import Change
+from bilat.coordination.audit.operations import record
 from bilat.coordination.stakeholders.models import PendingSignup, Person
 
 from factories import link_in, make_editor, make_participant, make_person
@@ -191,3 +192,38 @@ def test_editors_notes_never_reach_the_persons_own_account():
     editor.force_login(make_editor())
     exported = json.loads(editor.get(f"/coordination/people/{person.pk}/data.json").content)
     assert exported["person"]["notes"] == NOTES
+
+
+def test_an_editor_downloads_their_own_data_and_nobody_elses():
+    """An editor is a person too: /me/data.json gives them their account (they have no
+    directory record), never the directory's people, nor another account."""
+    ada = make_person("ada@example.org", first_name="Ada", last_name="Lovelace")
+    other = make_editor("other-editor")
+    other.email, other.first_name = "grace@example.org", "Grace"
+    other.save()
+    user = make_editor()
+    for field in ("notes", "position"):  # changes the editor made: counted, not shown
+        record(user, "update", ada, [field])
+    record(other, "update", ada, ["notes"])
+    editor = Client()
+    editor.force_login(user)
+    answer = editor.get("/me/data.json")
+    assert answer.status_code == 200
+    assert answer["Content-Disposition"] == 'attachment; filename="my-data-bilat.json"'
+    data = json.loads(answer.content)
+    assert data["account"]["username"] == "editor" and data["account"]["role"] == "editor"
+    assert data["account"]["changes_logged"] == 2
+    assert data["person"] is None
+    for others in ("ada@example.org", "Lovelace", "grace@example.org", "other-editor"):
+        assert others not in answer.content.decode()
+    assert "/me/data.json" in editor.get("/me/").content.decode()
+
+
+def test_a_participants_download_has_their_account_and_their_record():
+    person = make_person("ada@example.org", first_name="Ada")
+    own = Client()
+    own.force_login(make_participant(person))
+    data = json.loads(own.get("/me/data.json").content)
+    assert data["account"]["username"] == "ada@example.org"
+    assert data["account"]["role"] == "participant"
+    assert data["person"]["email"] == "ada@example.org" and "registrations" in data

@@ -16,16 +16,20 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from bilat.coordination import mail
+from bilat.coordination.audit.models import Change
 from bilat.coordination.audit.operations import record
-from bilat.coordination.stakeholders.models import PendingSignup, Person
+from bilat.coordination.roles import is_editor
+from bilat.coordination.stakeholders.models import PendingSignup, Person, person_of
 from bilat.coordination.stakeholders.operations import (
     PersonData,
+    export_person,
     find_person,
     normal_email,
     save_person,
@@ -134,3 +138,41 @@ def create_account(signup: Signup, password: str) -> User:
     person.save(update_fields=["user"])
     record(user, "link", person, ["user"], note="account linked: address proven by e-mail")
     return user
+
+
+def _role(user: User) -> str:
+    return "admin" if user.is_superuser else "editor" if is_editor(user) else "participant"
+
+
+def _when(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+def export_own(user: User) -> dict[str, Any]:
+    """What bilat holds about the signed-in person (GDPR art. 15), whatever their role: their
+    account, and their directory record when the account has one (an editor's usually has
+    none). Only their own: the changes an editor made are counted, not listed, as what they
+    changed is other people's data (the change log shows it to editors)."""
+    person = person_of(user)
+    found: dict[str, Any] = {
+        "exported": timezone.now().isoformat(timespec="seconds"),
+        "account": {
+            "username": user.get_username(),
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "role": "admin"
+            if user.is_superuser
+            else "editor"
+            if is_editor(user)
+            else "participant",
+            "joined": user.date_joined.isoformat(timespec="seconds"),
+            "last_login": user.last_login.isoformat(timespec="seconds")
+            if user.last_login
+            else None,
+            "changes_logged": Change.objects.filter(user=user).count(),
+        },
+    }
+    if person is None:
+        return found | {"person": None}
+    return found | {k: v for k, v in export_person(person).items() if k != "exported"}
