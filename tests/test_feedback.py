@@ -337,6 +337,26 @@ def test_no_figure_of_the_answers_is_shown_while_answers_can_still_come_in(
         operations.send(None, survey)
 
 
+def test_closing_the_survey_is_final_so_it_asks_for_confirmation_first(held):
+    """Without its box ticked (a browser without JavaScript, or one that skips the form's
+    check), "Close the survey" closes nothing and says why; ticked, it closes."""
+    event, survey, _people, _questions = held
+    editor = Client()
+    editor.force_login(make_editor())
+    url = f"/coordination/events/{event.slug}/survey/"
+    page = editor.get(url).content.decode()
+    assert 'name="confirm" value="yes" id="id_confirm_close" required' in page
+    for unconfirmed in ({"close": "1"}, {"close": "1", "confirm": "on"}):
+        said = editor.post(url, unconfirmed, follow=True).content.decode()
+        assert "tick the box that says closing is final" in said
+        survey.refresh_from_db()
+        assert survey.closed is None and not Change.objects.filter(action="close").exists()
+    said = editor.post(url, {"close": "1", "confirm": "yes"}, follow=True).content.decode()
+    assert "The survey is closed" in said
+    survey.refresh_from_db()
+    assert survey.closed is not None and Change.objects.filter(action="close").count() == 1
+
+
 def test_a_survey_closes_by_itself_when_its_links_expire(held):
     _event, survey, people, (rating, *_) = held
     Client().post(_link(people[0]), {f"q{rating.pk}": "4"})

@@ -80,6 +80,11 @@ def test_an_attendee_answers_the_survey_and_the_outcome_report_shows_it(
     expect(editor.get_by_role("region", name="Ratings by side")).to_have_count(0)
     editor.get_by_role("link", name="feedback survey").click()
     shot(editor, "survey-open")
+    # Closing is final: the button does nothing until its box is ticked.
+    editor.get_by_role("button", name="Close the survey").click()
+    expect(editor.get_by_role("button", name="Close the survey")).to_be_visible()
+    expect(editor.get_by_role("status")).to_have_count(0)
+    editor.get_by_label("I understand that closing is final").check()
     editor.get_by_role("button", name="Close the survey").click()
     expect(editor.get_by_role("status")).to_contain_text("The survey is closed")
     attendee = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
@@ -94,6 +99,20 @@ def test_an_attendee_answers_the_survey_and_the_outcome_report_shows_it(
     expect(results).not_to_contain_text("4.00")
     expect(editor.get_by_text("No group of fewer than 3 answers is shown")).to_be_visible()
     shot(editor, "survey-statistics")
+    # At a phone's width every column of the results, the mean rating among them, is on
+    # the screen: each question heads its rows instead of filling a first column.
+    editor.set_viewport_size({"width": 390, "height": 844})
+    editor.goto(f"{site}/coordination/events/{held.slug}/survey/")
+    regions = editor.locator(".wrap[role=region]")
+    expect(regions).to_have_count(3)
+    for region in regions.all():
+        assert region.evaluate("e => e.scrollWidth <= e.clientWidth"), region.inner_text()
+    mean = editor.get_by_role("columnheader", name="Mean rating (1 to 5)").first
+    box = mean.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
+    shot(editor, "survey-results-390")
+    editor.set_viewport_size({"width": 1366, "height": 900})
+    editor.goto(f"{site}/coordination/events/{held.slug}/")
     # The HTML report opens in the browser, styled by its own sheet.
     editor.get_by_role("link", name="HTML").first.click()
     expect(editor.get_by_role("heading", name="Feedback from participants")).to_be_visible()

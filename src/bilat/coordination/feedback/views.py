@@ -44,6 +44,7 @@ def survey(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, f"A reminder is on its way to {count(n, 'attendee')}.")
                 return redirect("survey", slug=slug)
             elif "close" in request.POST:
+                _confirmed(request)
                 operations.close(request.user, found)
                 messages.success(request, "The survey is closed: its results are shown below.")
                 return redirect("survey", slug=slug)
@@ -61,6 +62,15 @@ def survey(request: HttpRequest, slug: str) -> HttpResponse:
         "closed": found.closed_at(),
     }
     return render(request, "feedback/survey.html", context)
+
+
+def _confirmed(request: HttpRequest) -> None:
+    """Closing is final: only with its box ticked (the browser asks for it; without the
+    browser's check, this one)."""
+    if request.POST.get("confirm") != "yes":
+        raise CoordinationError(
+            "The survey is still open: tick the box that says closing is final, then close it."
+        )
 
 
 @never_cache
