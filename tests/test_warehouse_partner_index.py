@@ -9,7 +9,7 @@ import duckdb
 from pytest import MonkeyPatch
 
 from bilat.bridges import evidence as records
-from bilat.warehouse import partner_index, partner_postings
+from bilat.warehouse import partner_index, partner_keyed, partner_postings
 from bilat.warehouse.store import Warehouse
 
 
@@ -145,12 +145,41 @@ def test_the_postings_counted_by_sorting_are_the_sql_definitions_rows_in_order(
     assert partner_index.stored(Warehouse(copy).arrow).postings.equals(computed)
 
 
+def test_the_keys_made_distinct_by_sorting_are_the_sql_definitions_rows_in_order(
+    three_programmes: Warehouse, bundled_path: Path, tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    """The ingest makes the key rows distinct, counts and numbers them by sorting packed
+    integers (`partner_keyed`), not by the SQL statements the index of a period uses: the two
+    give the same keys and key projects in the same order, in one batch and in many small ones
+    (whose name ranges must neither skip nor repeat a key, nor restart its numbering)."""
+    for warehouse in (three_programmes, Warehouse(bundled_path)):
+        stored = partner_index.stored(warehouse.arrow)
+        computed = partner_index.compute(warehouse.arrow)
+        assert stored.key_projects.num_rows > 100_000
+        assert stored.keys.equals(computed.keys)
+        assert stored.key_projects.equals(computed.key_projects)
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(bundled_path, copy)
+    monkeypatch.setattr(partner_keyed, "BATCH_ROWS", 20_000)
+    ranges: list[list[tuple[int, int]]] = []
+    batches = partner_keyed._batches
+    monkeypatch.setattr(
+        partner_keyed, "_batches", lambda con: ranges.append(batches(con)) or ranges[-1]
+    )
+    with duckdb.connect(str(copy)) as con:
+        partner_index.build(con)
+    assert len(ranges[0]) > 10
+    rebuilt = partner_index.stored(Warehouse(copy).arrow)
+    for name in ("keys", "key_projects", "postings"):
+        assert getattr(rebuilt, name).equals(getattr(computed, name))
+
+
 def test_each_key_holds_each_project_once_and_counts_them(
     bundled: Warehouse, three_programmes: Warehouse
 ) -> None:
-    """The keyed projects are distinct by construction (`partner_keyed` says why), so the keys'
-    project counts are row counts: a project keyed twice would show here as a repeated pair
-    and a count above the distinct one."""
+    """The keyed projects are distinct (`partner_keyed`), so the keys' project counts are row
+    counts: a project keyed twice would show here as a repeated pair and a count above the
+    distinct one."""
     for warehouse in (bundled, three_programmes):
         found = warehouse.query(
             """SELECT count(*) AS pairs, count(DISTINCT (key, project)) AS distinct_pairs,

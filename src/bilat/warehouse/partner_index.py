@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from bilat.warehouse import partner_postings
+from bilat.warehouse import partner_keyed, partner_postings
 from bilat.warehouse.partner_keys import field_paths, topic_families, words
 from bilat.warehouse.sql import run
 
@@ -203,10 +203,9 @@ def _steps(bounded: bool) -> list[tuple[str, str]]:
                      UNION SELECT 'word', word FROM partner_text_words)""",
         ),
         (
-            # Each (project, key) once, by construction: a project has one part and one
-            # topic, the lookups are distinct, fields are grouped and words made distinct here;
-            # so the keys' project counts are row counts, and nothing is grouped again.
-            "partner_keyed",
+            # Every key a project is indexed under, once per way it is found: a field shared
+            # by two of its paths, or a word in its title and in a field name, comes again.
+            "partner_key_rows",
             """WITH named AS (SELECT kind, key, name FROM partner_key_names),
                texts AS (SELECT w.text, n.name FROM partner_text_words w
                          JOIN named n ON n.kind = 'word' AND n.key = w.word),
@@ -225,11 +224,10 @@ def _steps(bounded: bool) -> list[tuple[str, str]]:
                FROM partner_projects c JOIN partner_topic_families t USING (topic)
                JOIN named n ON n.kind = 'family' AND n.key = t.family
                UNION ALL
-               SELECT f.project, k.name, bool_or(k.own)
+               SELECT f.project, k.name, k.own
                FROM partner_project_fields f JOIN paths k USING (path)
-               GROUP BY ALL
                UNION ALL
-               SELECT DISTINCT t.project, w.name, true
+               SELECT t.project, w.name, true
                FROM (SELECT project, topic_title AS text FROM partner_projects
                      UNION ALL
                      SELECT c.project, l.title FROM partner_projects c
@@ -237,6 +235,14 @@ def _steps(bounded: bool) -> list[tuple[str, str]]:
                      UNION ALL
                      SELECT project, path FROM partner_project_fields) t
                JOIN texts w USING (text)""",
+        ),
+        (
+            # Each (project, key) once, its own if found so once: the keys' project counts are
+            # then row counts. (The ingest does this and the two steps after it by sorting
+            # packed integers instead: `partner_keyed`.)
+            "partner_keyed",
+            """SELECT project, name, bool_or(own) AS own FROM partner_key_rows
+               GROUP BY project, name""",
         ),
         (
             "partner_key_counts",
@@ -283,12 +289,24 @@ STORED = (
 LOOKUPS = ("partner_topic_families", "partner_field_keys", "partner_text_words")
 
 
+# Steps the ingest does by sorting packed integers in numpy rather than by their statements
+# (the same rows in the same order, which tests compare): the key rows made distinct, counted
+# and numbered (`partner_keyed`, which writes the two steps after it too) and the postings.
+_BY_SORTING: dict[str, Callable[[duckdb.DuckDBPyConnection, str], None]] = {
+    "partner_key_rows": partner_keyed.build,
+    "partner_keyed": lambda con, sql: None,
+    "partner_key_counts": lambda con, sql: None,
+    "partner_key_projects": lambda con, sql: None,
+    "partner_postings": lambda con, sql: partner_postings.build(con),
+}
+
+
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Build the index of the whole record in the warehouse being ingested."""
     _lookups(con)
     for name, sql in _steps(False):
-        if name == "partner_postings":
-            partner_postings.build(con)  # the same rows, counted by sorting: see there
+        if name in _BY_SORTING:
+            _BY_SORTING[name](con, sql)
             continue
         temporary = "" if name in STORED else "TEMP "
         bounds = {"since": -_FOREVER, "until": _FOREVER} if "$since" in sql else None
