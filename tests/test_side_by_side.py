@@ -41,26 +41,28 @@ def test_side_by_side_and_one_after_the_other_build_the_same_tables(
     assert {name for name in first if first[name] != second[name]} == set()
 
 
-def test_a_statement_that_runs_out_of_memory_runs_again_on_one_thread(
+def test_beyond_cordis_size_the_derived_tables_are_built_on_one_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """DuckDB's out-of-memory failure of a large statement (seen at 10 times the full scale,
-    with two threads, at random) cannot be provoked on demand: the first run of the projects'
-    statement is made to fail as it did, and the ingest still builds the same projects on one
-    thread, then gives DuckDB its threads back."""
-    ran: list[int] = []
+    """Where the steps run one after the other, each statement runs on one DuckDB thread (two
+    held twice the groups at ten times the full scale and spilled to disk), and DuckDB gets its
+    threads back for the rest; at CORDIS's size the statements keep every thread."""
+    seen: dict[str, list[int]] = {"together": [], "apart": []}
     real = derive.run
+    now = ["together"]
 
-    def failing_once(con: duckdb.DuckDBPyConnection, sql: str, params: object = None):  # type: ignore[no-untyped-def]
-        if sql is derive._PROJECTS:
-            ran.append(int(con.execute("SELECT current_setting('threads')").fetchone()[0]))  # type: ignore[index]
-            if len(ran) == 1:
-                raise duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate")
+    def watching(con: duckdb.DuckDBPyConnection, sql: str, params: object = None):  # type: ignore[no-untyped-def]
+        if sql is derive._PROJECTS or sql is derive._ORGANISATIONS:
+            seen[now[0]].append(int(con.execute("SELECT current_setting('threads')").fetchone()[0]))  # type: ignore[index]
         return real(con, sql, params)
 
-    monkeypatch.setattr(derive, "run", failing_once)
-    warehouse = tmp_path / "w.duckdb"
+    monkeypatch.setattr(derive, "run", watching)
+    ingest([DATA / "horizon-europe"], warehouse=tmp_path / "together.duckdb")
+    now[0] = "apart"
+    monkeypatch.setattr(derive, "SIDE_BY_SIDE_UP_TO", 0)
+    warehouse = tmp_path / "apart.duckdb"
     ingest([DATA / "horizon-europe"], warehouse=warehouse)
-    assert ran[1] == 1 and ran[0] > 1
+    assert seen["apart"] == [1, 1]
+    assert len(seen["together"]) == 2 and min(seen["together"]) > 1
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM projects").fetchone()[0] > 10_000  # type: ignore[index]
