@@ -24,6 +24,7 @@ import pyarrow.csv as pacsv
 import pyarrow.ipc  # pa.ipc, for ParsedFile.map_from
 from python_calamine import CalamineWorkbook
 
+from bilat.cordis import lines
 from bilat.cordis.inputs import InputFile
 from bilat.cordis.layouts import Layout, closest, recognise
 from bilat.cordis.recovery import recover, swallowing
@@ -232,33 +233,73 @@ def _parse_csv(source: InputFile, layout: Layout) -> ParsedFile:
     text_of = original
     delimiter, header = _csv_header(source)
     table, invalid = _read_csv(raw, header, delimiter, source.label)
-    newlines, spanning = _newlines(table, header)
+    breaks = lines.breaks(raw, table, header, [row.text for row in invalid])
     swallowing: list[RejectedRow] = []
     line_map: np.ndarray | None = None
-    if _may_swallow(table, header, spanning, invalid, delimiter):
+    if _may_swallow(table, header, breaks.spanning, invalid, delimiter):
         cut = _cut_swallowing(original(), header, delimiter, table)
         if cut is not None:  # read again without the broken records
             text, line_map, swallowing = cut
             text_of = cache(lambda: text)
-            table, invalid = _read_csv(text.encode("utf-8"), header, delimiter, source.label)
-            newlines, _ = _newlines(table, header)
-    table = _with_positions(table, lines=_csv_lines(newlines))
-    parsed = ParsedFile(source, layout, table, encoding)
+            raw = text.encode("utf-8")
+            table, invalid = _read_csv(raw, header, delimiter, source.label)
+            breaks = lines.breaks(raw, table, header, [row.text for row in invalid])
+    located, invalid, at = _locate(raw, breaks, invalid, header, delimiter, text_of)
+    parsed = ParsedFile(source, layout, _with_positions(table, lines=located), encoding)
     if invalid:
-        _settle_invalid(parsed, invalid, header, delimiter, text_of())
+        _settle_invalid(parsed, invalid, at, header, delimiter)
     if line_map is not None:  # lines of the text read again, back to lines of the file
         _map_lines(parsed, line_map)
         parsed.rejected.extend(swallowing)
-    lines = cache(lambda: original().split("\n"))  # split once, and only if a row needs it
-    _set_aside_keyless(parsed, lambda line: _record_text(lines(), line))
-    _set_aside_duplicates(parsed, lambda line: _record_text(lines(), line))
+    split = cache(lambda: original().split("\n"))  # split once, and only if a row needs it
+    _set_aside_keyless(parsed, lambda line: _record_text(split(), line))
+    _set_aside_duplicates(parsed, lambda line: _record_text(split(), line))
     return parsed
+
+
+def _locate(
+    raw: bytes,
+    breaks: lines.Breaks,
+    invalid: list[pacsv.InvalidRow],
+    header: list[str],
+    delimiter: str,
+    text_of: Callable[[], str],
+) -> tuple[pa.Array, list[pacsv.InvalidRow], list[int | None]]:
+    """The line of each record read, and the rows Arrow could not read with their lines, in
+    the file's order when they are found in it.
+
+    The records and the line breaks in their values give the lines, the rows Arrow skipped
+    found by their text (`lines.locate`); where the count is not the file's (an empty line),
+    Python's reader locates every record.
+    """
+    if breaks.balanced and not invalid:
+        return pa.array(lines.counted_lines(breaks.counts)), invalid, []
+    found = lines.find_rows(raw, [row.text for row in invalid])
+    if found is not None:  # in the file's order
+        order = sorted(range(len(invalid)), key=found.__getitem__)
+        invalid = [invalid[index] for index in order]
+        starts = [found[index] for index in order]
+        texts = [row.text for row in invalid]
+        located = lines.locate(raw, breaks.counts, texts, starts) if breaks.balanced else None
+        if located is not None:
+            return pa.array(located.records), invalid, list(located.skipped)
+    good, bad = lines.locate_records(text_of(), delimiter, len(header))
+    if len(good) == len(breaks.counts):
+        records = pa.array(good, pa.int64())
+    else:  # the two readers disagree on the records: the count is the best there is
+        records = pa.array(lines.counted_lines(breaks.counts))
+    return records, invalid, [*bad[: len(invalid)], *[None] * (len(invalid) - len(bad))]
 
 
 def _read_csv(
     raw: bytes, header: list[str], delimiter: str, label: str
 ) -> tuple[pa.Table, list[pacsv.InvalidRow]]:
-    """Arrow's reading of a CSV's records as text, and the rows it could not read."""
+    """Arrow's reading of a CSV's records as text, and the rows it could not read.
+
+    The bytes are UTF-8 already checked (or made by encoding decoded text), and a CSV's values
+    are cut at ASCII bytes, which no multi-byte character holds: each value is valid UTF-8,
+    and Arrow need not check it again.
+    """
     invalid: list[pacsv.InvalidRow] = []
 
     def keep_aside(row: pacsv.InvalidRow) -> str:
@@ -276,6 +317,7 @@ def _read_csv(
                 column_types={name: pa.string() for name in header},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
+                check_utf8=False,
             ),
         )
     except pa.ArrowInvalid as error:
@@ -474,36 +516,6 @@ def _shared_codes(table: pa.Table, columns: list[str], *, codes: bool = False) -
     return shared
 
 
-def _newlines(table: pa.Table, header: list[str]) -> tuple[np.ndarray, list[str]]:
-    """The line breaks inside each record's values, and the columns that hold any.
-
-    Only the columns whose text holds a newline at all are counted, value by value.
-    """
-    newlines = np.zeros(table.num_rows, dtype=np.int64)
-    spanning: list[str] = []
-    for name in header:
-        column = table[name]
-        if any(_may_hold_newline(chunk) for chunk in column.chunks):
-            spanning.append(name)
-            counted = pc.count_substring(column, "\n")
-            newlines += counted.to_numpy().astype(np.int64)
-    return newlines, spanning
-
-
-def _csv_lines(newlines: np.ndarray) -> pa.Array:
-    """The line each record starts on: 2 plus the records and embedded newlines before it."""
-    before = np.cumsum(newlines) - newlines
-    return pa.array(np.arange(2, len(newlines) + 2, dtype=np.int64) + before)
-
-
-def _may_hold_newline(chunk: pa.Array) -> bool:
-    """Whether a text array's character data holds a newline byte (a quick look at the whole
-    buffer, which may hold more than the array: a yes is then checked value by value)."""
-    buffers = chunk.buffers()
-    data = buffers[2] if len(buffers) > 2 else None
-    return data is not None and bool((np.frombuffer(data, dtype=np.uint8) == 10).any())
-
-
 def _with_positions(table: pa.Table, *, lines: pa.Array) -> pa.Table:
     table = table.append_column(RECORD, pa.array(np.arange(table.num_rows, dtype=np.int64)))
     return table.append_column(LINE, lines)
@@ -512,25 +524,18 @@ def _with_positions(table: pa.Table, *, lines: pa.Array) -> pa.Table:
 def _settle_invalid(
     parsed: ParsedFile,
     invalid: list[pacsv.InvalidRow],
+    invalid_lines: list[int | None],
     header: list[str],
     delimiter: str,
-    text: str,
 ) -> None:
-    """Recover the rows that can be recovered, quarantine the rest, and fix line numbers.
-
-    Records after a skipped one start later than `_csv_lines` assumed, so lines are recounted
-    here with Python's reader, which only happens for files that have bad rows.
-    """
+    """Recover the rows that can be recovered and quarantine the rest, at their lines."""
     layout = parsed.layout
     columns = len(header)
     lowered = [name.lower() for name in header]
     free_text = lowered.index(layout.free_text) if layout.free_text in lowered else None
-    locator = _locate_records(text, delimiter, columns)
-    good_lines, bad_lines = locator
     recovered_rows: list[list[str]] = []
     recovered_lines: list[int] = []
-    for index, row in enumerate(invalid):
-        line = bad_lines[index] if index < len(bad_lines) else None
+    for row, line in zip(invalid, invalid_lines, strict=True):
         fields = None
         if free_text is not None and row.actual_columns > columns:
             fields = recover(row.text, columns, free_text, delimiter)
@@ -546,33 +551,14 @@ def _settle_invalid(
                 f"{row.actual_columns} fields instead of {columns}; cannot tell which belong where"
             )
         parsed.rejected.append(RejectedRow(line, row.text, reason, fields is not None))
-    table = parsed.table.drop_columns([RECORD, LINE])
-    if len(good_lines) == table.num_rows:
-        lines = pa.array(good_lines, pa.int64())
-    else:
-        lines = parsed.table[LINE].combine_chunks()
     if recovered_rows:
+        table = parsed.table.drop_columns([RECORD, LINE])
         extra = pa.table({name: [r[i] for r in recovered_rows] for i, name in enumerate(header)})
         table = pa.concat_tables([table, extra.cast(table.schema)])
-        lines = pa.concat_arrays([lines, pa.array(recovered_lines, pa.int64())])
-    parsed.table = _with_positions(table, lines=lines)
-
-
-def _locate_records(text: str, delimiter: str, columns: int) -> tuple[list[int], list[int]]:
-    """Start lines of the well-formed records and of the malformed ones, in file order."""
-    # Python's reader refuses fields over 128 KiB; a row Arrow read (up to its 16 MiB block)
-    # must be located here too, so the limit is raised to the longest possible field.
-    csv.field_size_limit(max(csv.field_size_limit(), len(text)))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    good: list[int] = []
-    bad: list[int] = []
-    next(reader, None)
-    start = reader.line_num + 1
-    for fields in reader:
-        if fields:
-            (good if len(fields) == columns else bad).append(start)
-        start = reader.line_num + 1
-    return good, bad
+        lines = pa.concat_arrays(
+            [parsed.table[LINE].combine_chunks(), pa.array(recovered_lines, pa.int64())]
+        )
+        parsed.table = _with_positions(table, lines=lines)
 
 
 def _xlsx_rows(source: InputFile, *, limit: int | None = None) -> list[list[object]]:
