@@ -174,6 +174,34 @@ def test_the_keys_made_distinct_by_sorting_are_the_sql_definitions_rows_in_order
         assert getattr(rebuilt, name).equals(getattr(computed, name))
 
 
+def test_projects_whose_participations_all_lack_a_pic_add_no_posting(
+    bundled_path: Path, tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    """A project is indexed whether or not a participation of it names a PIC; one with none
+    has keys but nothing to count under them. The postings counted by sorting skip it as the
+    SQL definition does (in the real data every project has one, so it is made here: the PICs
+    of every participation of a thousand projects taken away)."""
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(bundled_path, copy)
+    monkeypatch.setattr(partner_postings, "BATCH_ROWS", 5_000)
+    with duckdb.connect(str(copy)) as con:
+        con.execute(
+            """UPDATE participation_facts SET pic = NULL
+               WHERE (programme, project_id) IN (
+                   SELECT (programme, project_id) FROM projects
+                   WHERE participations > 0 ORDER BY project_id LIMIT 1000)"""
+        )
+        partner_index.build(con)
+        empty = con.execute(
+            """SELECT count(*) FROM partner_projects c WHERE NOT EXISTS (
+                   SELECT 1 FROM partner_participations p WHERE p.project = c.project)"""
+        ).fetchall()[0][0]
+    assert empty == 1_000
+    warehouse = Warehouse(copy)
+    stored = partner_index.stored(warehouse.arrow).postings
+    assert stored.equals(partner_index.compute(warehouse.arrow).postings)
+
+
 def test_each_key_holds_each_project_once_and_counts_them(
     bundled: Warehouse, three_programmes: Warehouse
 ) -> None:
