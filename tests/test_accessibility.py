@@ -112,6 +112,10 @@ def editor_pages(page: Page, site: str) -> list[str]:
     )
     event = first_link(page, site, "/coordination/", r"/coordination/events/[\w-]+/")
     recommendation = first_link(page, site, "/recommendations/", r"/recommendations/\d+/")
+    page.goto(f"{site}{event}check-in/")
+    page.get_by_label("Name or organisation").fill("a")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_load_state()
     return [
         "/coordination/",
         "/coordination/people/",
@@ -119,7 +123,7 @@ def editor_pages(page: Page, site: str) -> list[str]:
         organisation,
         "/coordination/import/",
         event,
-        f"{event}check-in/?q=a",  # the desk, with people found
+        f"{event}check-in/",  # the desk, with people found (the search waits in the session)
         f"{event}meetings/",
         f"{event}survey/",
         "/coordination/workshops/",

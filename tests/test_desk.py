@@ -80,7 +80,10 @@ def test_the_desk_checks_in_at_once_by_code_and_by_name(workshop, editor_client)
     assert first.attended is True
     again = editor_client.post(url, {"code": codes.code_of(first)}, follow=True)
     assert "was checked in already" in again.content.decode()
-    found = editor_client.get(url, {"q": "qua"}).content.decode()
+    searched = editor_client.post(url, {"q": "qua"}, follow=True)
+    # The name searched for is in no URL (histories, proxies and logs keep URLs).
+    assert searched.redirect_chain == [(url, 302)]
+    found = searched.content.decode()
     assert "Dieter Quast" in found and "Fanny Roux" not in found
     assert "Check in Dieter Quast" in found and "Check in Ursula Quinn" not in found
     editor_client.post(url, {"registration": second.pk})
@@ -88,6 +91,26 @@ def test_the_desk_checks_in_at_once_by_code_and_by_name(workshop, editor_client)
     assert second.attended is True
     page = editor_client.get(url).content.decode()
     assert "<strong>2</strong> of 3 present" in page
+
+
+def test_the_desk_search_keeps_the_name_out_of_the_url(workshop, editor_client):
+    """A name typed at the desk waits in the session: the page's URL stays bare, a name in
+    the query string is refused, and the search stays to the event it was made at."""
+    event, _ = workshop
+    url = f"/coordination/events/{event.slug}/check-in/"
+    page = editor_client.get(url).content.decode()
+    assert '<form method="post" class="desk" role="search">' in page
+    editor_client.post(url, {"q": "Quinn"})
+    assert "Check in Ursula Quinn" in editor_client.get(url).content.decode()
+    refused = editor_client.get(url, {"q": "Quinn"})
+    assert refused.status_code == 400 and "q: this page has no such parameter" in (
+        refused.content.decode()
+    )
+    other = make_event(title="Another workshop", starts=event.starts, ends=event.ends)
+    elsewhere = editor_client.get(f"/coordination/events/{other.slug}/check-in/")
+    assert "Ursula Quinn" not in elsewhere.content.decode()
+    editor_client.post(url, {"q": ""})
+    assert "Ursula Quinn" not in editor_client.get(url).content.decode()
 
 
 def test_checking_in_by_name_works_for_ids_the_site_prints_with_a_thousands_separator(
@@ -98,7 +121,7 @@ def test_checking_in_by_name_works_for_ids_the_site_prints_with_a_thousands_sepa
     event, (first, _, _) = workshop
     Registration.objects.filter(pk=first.pk).update(id=1234)
     url = f"/coordination/events/{event.slug}/check-in/"
-    page = editor_client.get(url, {"q": "quinn"}).content.decode()
+    page = editor_client.post(url, {"q": "quinn"}, follow=True).content.decode()
     assert 'name="registration" value="1234"' in page
     editor_client.post(url, {"registration": "1234"})
     assert Registration.objects.get(pk=1234).attended is True

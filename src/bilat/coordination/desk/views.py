@@ -34,8 +34,16 @@ def _checked_in(request: HttpRequest, registration: Registration) -> None:
 
 @editor_required
 def check_in(request: HttpRequest, slug: str) -> HttpResponse:
-    """Search a name, or give a badge code; checking in is one POST."""
+    """Search a name, or give a badge code; checking in is one POST, and so is a search
+    (the name searched for is kept in the session, never in the URL)."""
     event = get_object_or_404(Event, slug=slug)
+    known(request)
+    searched = f"bilat-desk-search-{event.pk}"
+    if request.method == "POST" and "q" in request.POST:
+        # The name typed waits in the session, not in the URL (which browsers' histories,
+        # proxies and servers' logs keep), and the page is reloaded without resending.
+        request.session[searched] = request.POST["q"].strip()[:100]
+        return redirect("check-in", slug=slug)
     if request.method == "POST":
         try:
             if request.POST.get("registration"):
@@ -50,7 +58,7 @@ def check_in(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             _checked_in(request, registration)
         return redirect("check-in", slug=slug)
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.session.get(searched, "")
     counts = event.registrations.filter(status=Status.CONFIRMED)
     context = {
         "event": event,
