@@ -84,10 +84,10 @@ def test_an_empty_line_moves_the_records_after_it_down_a_line(tmp_path: Path) ->
 def test_rows_skipped_across_a_large_file_are_quarantined_at_their_own_lines(
     tmp_path: Path, carriage_returns: bool
 ) -> None:
-    """The bundled organization.csv (29 MB: Arrow reads it in two blocks side by side and
-    reports the rows it skips in the order it meets them) with a field too many on every
-    500th record, and an empty line: each row kept aside is quarantined with its own text at
-    its own line (they were paired with each other's lines)."""
+    """The bundled organization.csv (29 MB: two of Arrow's blocks, which its threads read side
+    by side, reporting the rows they skipped in the order they met them) with a field too
+    many on every 500th record, and an empty line: each row kept aside is quarantined with
+    its own text at its own line (they were paired with each other's lines)."""
     raw = gzip.decompress((DATA / "horizon-europe" / "organization.csv.gz").read_bytes())
     lines = raw.decode("utf-8").split("\n")
     ending = "\r" if carriage_returns else ""

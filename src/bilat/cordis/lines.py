@@ -111,62 +111,20 @@ def locate(
 
 
 def find_rows(data: bytes, texts: list[str]) -> list[int] | None:
-    """Where each row's text is in `data`, as whole lines and not where an earlier one was
-    found; None when one is not found.
-
-    Each is looked for after the one before; Arrow reads the blocks of a large file side by
-    side and reports the rows it skips in the order it meets them, so once one is not found
-    after the one before, the rest are looked up by their first line among the file's lines.
-    """
+    """Where each row's text is in `data`, as whole lines, each after the one before (Arrow,
+    reading on one thread, reports the rows it skips in the file's order); None when one is
+    not found there."""
     found: list[int] = []
-    taken: set[int] = set()
     cursor = 0
-    lines: dict[bytes, list[int]] | None = None
     for text in (row.encode("utf-8") for row in texts):
-        at = _next_whole(data, text, cursor) if lines is None else -1
-        if at < 0 or at in taken:
-            if lines is None:
-                lines = _line_starts(data, {_first_line(row.encode("utf-8")) for row in texts})
-            at = next(
-                (
-                    start
-                    for start in lines.get(_first_line(text), [])
-                    if start not in taken
-                    and _whole_lines(data, start, start + len(text))
-                    and data.startswith(text, start)
-                ),
-                -1,
-            )
-            if at < 0:
-                return None
-        taken.add(at)
+        at = data.find(text, cursor)
+        while at >= 0 and not _whole_lines(data, at, at + len(text)):
+            at = data.find(text, at + 1)
+        if at < 0:
+            return None
         found.append(at)
         cursor = at + len(text)
     return found
-
-
-def _next_whole(data: bytes, text: bytes, start: int) -> int:
-    """Where `text` is next in `data` from `start` as whole lines, or -1."""
-    while (at := data.find(text, start)) >= 0 and not _whole_lines(data, at, at + len(text)):
-        start = at + 1
-    return at
-
-
-def _first_line(text: bytes) -> bytes:
-    return text.split(b"\n", 1)[0].removesuffix(b"\r")
-
-
-def _line_starts(data: bytes, wanted: set[bytes]) -> dict[bytes, list[int]]:
-    """Where each line of `data` that is one of `wanted` starts (its text less the line's
-    end), in the file's order: one pass over the file's lines."""
-    starts: dict[bytes, list[int]] = {}
-    at = 0
-    for line in data.split(b"\n"):
-        key = line.removesuffix(b"\r")
-        if key in wanted:
-            starts.setdefault(key, []).append(at)
-        at += len(line) + 1
-    return starts
 
 
 def _whole_lines(data: bytes, start: int, end: int) -> bool:
