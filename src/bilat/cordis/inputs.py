@@ -20,6 +20,8 @@ from isal import isal_zlib
 from bilat.errors import InputFileError
 
 READABLE_SUFFIXES = (".csv", ".csv.gz", ".xlsx", ".txt")
+# How many times its gzipped size a CSV's text usually is (CORDIS tables: six to ten).
+GZIP_RATIO = 10
 
 
 @dataclass
@@ -30,6 +32,7 @@ class InputFile:
     member: str | None = None
     archive_date: date | None = None
     explicit: bool = False
+    declared_size: int | None = None  # a zip member's size as its zip declares it
     _data: bytes | None = field(default=None, repr=False)
     _sha256: str | None = field(default=None, repr=False)
 
@@ -49,6 +52,20 @@ class InputFile:
         archive, which no CSV starts like), as files are told by their content, not their
         name: a workbook saved or renamed as `.csv` is read as the workbook it is."""
         return self.name.lower().endswith(".xlsx") or self.data().startswith(b"PK\x03\x04")
+
+    @property
+    def size(self) -> int:
+        """The file's size in bytes, before reading it: as its zip declares it, else as the
+        file system says (a gzipped file's, times the ratio CSV text usually packs into)."""
+        if self._data is not None:
+            return len(self._data)
+        if self.declared_size is not None:
+            return self.declared_size
+        try:
+            stored = self.path.stat().st_size
+        except OSError:
+            return 0  # reading it will say what is wrong
+        return stored * GZIP_RATIO if self.name.lower().endswith(".gz") else stored
 
     def data(self) -> bytes:
         """The file's bytes (decompressed when gzipped), read once and kept."""
@@ -165,4 +182,9 @@ def _zip_members(path: Path) -> Iterator[InputFile]:
         if info.is_dir() or _hidden(member) or not member.name.lower().endswith(READABLE_SUFFIXES):
             continue
         year, month, day = info.date_time[:3]
-        yield InputFile(path, member=info.filename, archive_date=date(year, month, day))
+        yield InputFile(
+            path,
+            member=info.filename,
+            archive_date=date(year, month, day),
+            declared_size=info.file_size,
+        )

@@ -18,7 +18,9 @@ of the ingest's time); the derived tables, a few large statements, commit each.
 from __future__ import annotations
 
 import shutil
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -155,11 +157,9 @@ def _parse_all(
 ) -> list[ParsedFile]:
     parsed: list[ParsedFile] = []
     seen: set[str] = set()
-    for number, source in enumerate(files, start=1):
-        if progress:
-            progress(f"reading {source.name}", number, len(files))
+    for number, source, outcome in _parsed_in_turn(files, progress):
         try:
-            item = parse(source)
+            item = outcome.result()
         except UnknownFormatError as error:
             stem = source.name.lower().split(".")[0]
             if source.explicit or stem in USED_TABLES:
@@ -178,6 +178,45 @@ def _parse_all(
         item.map_from(staging / f"{number}.arrow")  # on disk until loaded, not in memory
         parsed.append(item)
     return parsed
+
+
+# Files parsed at once, and the most bytes of files parsed at once. Most of a parse runs outside
+# Python's lock (Arrow's reader on one thread per file, ISA-L, numpy), so two files keep both
+# cores of a small machine busy; a parse holds a few times its file's size, so files larger
+# than the budget (those of several times all of CORDIS) are parsed one at a time.
+PARSERS = 2
+PARSE_BUDGET = 256 * 1024 * 1024
+
+
+def _parse(source: InputFile) -> ParsedFile:
+    item = parse(source)
+    source.sha256()  # while the bytes are at hand, on this thread
+    return item
+
+
+def _parsed_in_turn(
+    files: list[InputFile], progress: Progress | None
+) -> Iterator[tuple[int, InputFile, Future[ParsedFile]]]:
+    """Each file (numbered from 1) with its parse, in the files' order, up to `PARSERS` of
+    them parsed at once within `PARSE_BUDGET` bytes. A parse that fails fails when its turn
+    comes, so errors and skips are told in the files' order; the parses under way when the
+    caller stops are finished, not abandoned, before this returns."""
+    with ThreadPoolExecutor(PARSERS, thread_name_prefix="ingest-parse") as pool:
+        started: deque[tuple[int, InputFile, Future[ParsedFile]]] = deque()
+        upcoming = list(enumerate(files, start=1))
+        upcoming.reverse()
+        while upcoming or started:
+            while upcoming and len(started) < PARSERS:
+                under_way = sum(source.size for _, source, _ in started)
+                number, source = upcoming[-1]
+                if started and under_way + source.size > PARSE_BUDGET:
+                    break
+                upcoming.pop()
+                started.append((number, source, pool.submit(_parse, source)))
+            number, source, outcome = started.popleft()
+            if progress:
+                progress(f"reading {source.name}", number, len(files))
+            yield number, source, outcome
 
 
 def _is_activity_type_list(item: ParsedFile) -> bool:
