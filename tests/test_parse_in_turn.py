@@ -67,8 +67,8 @@ def test_a_file_that_cannot_be_read_is_named_in_the_files_order(tmp_path: Path) 
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     first.write_text("colour;shape\nred;round\n")
     second.write_text("")
-    with pytest.raises(UnknownFormatError, match="a.csv"):
+    with pytest.raises(UnknownFormatError, match=r"a\.csv"):
         ingest([first, second], warehouse=tmp_path / "w.duckdb")
-    with pytest.raises(UnknownFormatError, match="b.csv"):
+    with pytest.raises(UnknownFormatError, match=r"b\.csv"):
         ingest([second, first], warehouse=tmp_path / "w.duckdb")
     assert not (tmp_path / "w.duckdb").exists()
