@@ -71,12 +71,18 @@ VALUE_TITLES = {"role": ROLE_TITLES, "activity_type": ACTIVITY_TYPES, "status": 
 
 # A figure that is missing (a year barely begun): never 0, never a blank that reads as one.
 MISSING = "—"
+# Why an amount reads MISSING: CORDIS leaves an associated partner's EU contribution empty
+# (they receive none by design), and a sum of only empty amounts is empty, not 0. The cards,
+# the tables' notes and the comparison all say it in these words.
+NO_AMOUNT_WHY = "not recorded in CORDIS (associated partners receive none), not 0"
+NO_AMOUNT = f"{MISSING} for an amount: {NO_AMOUNT_WHY}."
 
 
 def title(column: str) -> str:
     """The header of a column."""
     if column.startswith("share_") and column not in TITLES:
-        return "Share: " + TITLES.get(column.removeprefix("share_"), column).lower()
+        named = TITLES.get(column.removeprefix("share_"), column)
+        return "Share: " + named[:1].lower() + named[1:]  # "net EU contribution", not "eu"
     return TITLES.get(column, column.replace("_", " ").capitalize())
 
 

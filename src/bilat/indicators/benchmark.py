@@ -199,6 +199,8 @@ def _row(
         row[measure] = source.get(measure) or 0
     if row["ec_contribution"] == 0:
         row["ec_contribution"] = Decimal("0.00")
+    # Participations whose amounts CORDIS leaves all empty sum to a missing amount, not 0.
+    unpriced = found is not None and mine.get("ec_contribution") is None
     row["third_country_participations"] = third
     row["share_participations"] = (
         float(row["participations"]) / float(total["participations"])
@@ -208,6 +210,8 @@ def _row(
     row["share_ec_contribution"] = (
         (mine.get("ec_double") or 0.0) / total["ec_double"] if total["ec_double"] else None
     )
+    if unpriced:
+        row["ec_contribution"] = row["share_ec_contribution"] = None
     ranked = found is not None and third > 0
     row["rank_participations"] = (
         1 + sum(1 for other in counted if other["third_country_participations"] > third)

@@ -68,6 +68,7 @@ def _measures(inside: Inside, group: Any, size: int) -> dict[str, Any]:
         "participations": counts(group, size + 1)[:size],
         "organisations": distinct_counts(group, inside.pic, size + 1)[:size],
         "cents": counts(group, size + 1, inside.cents)[:size],
+        "priced": counts(group, size + 1, inside.priced.astype(np.int64))[:size],
     }
 
 
@@ -114,7 +115,7 @@ def partner_countries(warehouse: Warehouse, scope: Scope, options: Mapping[str, 
             "participations": pa.array(participations, pa.int64()),
             "organisations": pa.array(found["organisations"][rows], pa.int64()),
             "projects": pa.array(projects[rows], pa.int64()),
-            "ec_contribution": euros(found["cents"][rows]),
+            "ec_contribution": euros(found["cents"][rows], found["priced"][rows]),
             "share": _share(participations),
         }
     )
@@ -180,7 +181,7 @@ def partner_groups(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any
             "participations": pa.array(participations, pa.int64()),
             "organisations": pa.array(found["organisations"][rows], pa.int64()),
             "projects": pa.array(projects[rows], pa.int64()),
-            "ec_contribution": euros(found["cents"][rows]),
+            "ec_contribution": euros(found["cents"][rows], found["priced"][rows]),
             "share": _share(participations),
         }
     )
@@ -213,8 +214,11 @@ def partner_organisations(
     # The contributions of the partners shown only, by their places among the shown keys.
     shown = np.sort(found[top])
     held = keep & member_of(key, shown)
-    cents = counts(np.searchsorted(shown, key[held]), len(shown), inside.cents[held])
+    places = np.searchsorted(shown, key[held])
+    cents = counts(places, len(shown), inside.cents[held])
+    priced = counts(places, len(shown), inside.priced[held].astype(np.int64))
     codes = [*inside.countries, None]
+    at = np.searchsorted(shown, found[top])
     return pa.table(
         {
             "pic": pa.array(pics[top], pa.int64()),
@@ -222,7 +226,7 @@ def partner_organisations(
             "country": pa.array([codes[c] for c in countries[top]], pa.string()),
             "shared_projects": pa.array(projects[top], pa.int64()),
             "participations": pa.array(participations[top], pa.int64()),
-            "ec_contribution": euros(cents[np.searchsorted(shown, found[top])]),
+            "ec_contribution": euros(cents[at], priced[at]),
         }
     )
 

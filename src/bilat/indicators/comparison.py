@@ -277,15 +277,31 @@ def typed(measure: str, value: Number) -> Number:
     return int(value)
 
 
+# Measures that are sums of amounts CORDIS may leave empty (an associated partner's EU
+# contribution), and the shares of such sums: missing when every amount summed is missing.
+SUMS_OF_AMOUNTS = frozenset({"ec_contribution", "share_ec_contribution"})
+
+
 def _values(
-    measure: str, columns: Sequence[Column], figures: Sequence[Number], *, known: bool = True
+    measure: str,
+    columns: Sequence[Column],
+    figures: Sequence[Number],
+    *,
+    known: bool = True,
+    rows: Sequence[dict[str, Any]] = (),
 ) -> tuple[Number, ...]:
     """The figures of `measure`, missing for a column without data (never 0 for what is not
     there); a figure a country's rows lack is 0 when the rows are `known` whole (a role it
-    does not hold), else missing (a year barely begun)."""
+    does not hold), else missing (a year barely begun). A sum of amounts that a country's
+    row (of `rows`) holds as missing stays missing: its amounts are all empty in CORDIS."""
+    empty = [
+        measure in SUMS_OF_AMOUNTS and bool(row) and row.get(measure) is None for row in rows
+    ] or [False] * len(columns)
     return tuple(
-        typed(measure, 0 if figure is None and known else figure) if column.has_data else None
-        for column, figure in zip(columns, figures, strict=True)
+        typed(measure, 0 if figure is None and known and not unknown else figure)
+        if column.has_data
+        else None
+        for column, figure, unknown in zip(columns, figures, empty, strict=True)
     )
 
 
@@ -301,7 +317,9 @@ def _headline(
             Row(
                 title,
                 measure,
-                _values(measure, columns, [_number(row.get(measure)) for row in rows]),
+                _values(
+                    measure, columns, [_number(row.get(measure)) for row in rows], rows=rows
+                ),
             )
             for measure, title in HEADLINE
         ),
@@ -316,7 +334,8 @@ def _programmes(
         found = [(_pick(f["headline"], programme) or [{}])[0] for f in per]
         for measure in ("participations", "ec_contribution", "share_participations"):
             figures = [_number(row.get(measure)) for row in found]
-            rows.append(Row(programme, measure, _values(measure, columns, figures)))
+            values = _values(measure, columns, figures, rows=found)
+            rows.append(Row(programme, measure, values))
     return Block("by_programme", "By programme", "headline", tuple(rows))
 
 

@@ -37,7 +37,8 @@ Bools = npt.NDArray[np.bool_]
 class Inside:
     """One entry per participation, grouped by project (`project` counts 0, 1, ... in the
     order of `project_ids`). Codes index `countries` / `statuses`; -1 is a missing value
-    (and a missing PIC); EU contributions are whole cents, 0 where missing."""
+    (and a missing PIC); EU contributions are whole cents, 0 where missing, and `priced`
+    marks the rows whose amount CORDIS records (a sum of only missing amounts is missing)."""
 
     project_ids: Ints
     programme_ranks: Ints  # per project
@@ -47,6 +48,7 @@ class Inside:
     status: Ints
     cents: Ints
     own: Bools
+    priced: Bools
     countries: list[str]
     statuses: list[str]
 
@@ -64,6 +66,7 @@ class Inside:
             self.status[keep],
             self.cents[keep],
             self.own[keep],
+            self.priced[keep],
             self.countries,
             self.statuses,
         )
@@ -130,9 +133,11 @@ def _read(warehouse: Warehouse, scope: Scope, *, counted: bool, frozen: bool = F
         known = pa.array(list(ORDER), pa.string())
         ranks = ints(pc.index_in(table.column("programme"), known), missing=len(ORDER)) + 1
         cents = _flat(table.column("cents"), missing=0)
+        priced = np.asarray(pc.is_valid(pc.list_flatten(table.column("cents"))), np.bool_)
     else:
         ranks, cents = project_ids * 0, project * 0
-    arrays = (project_ids, ranks, project, _flat(pics), country, status, cents, own)
+        priced = np.zeros(len(project), np.bool_)
+    arrays = (project_ids, ranks, project, _flat(pics), country, status, cents, own, priced)
     if frozen:
         for array in arrays:
             array.flags.writeable = False
@@ -205,6 +210,10 @@ def distinct_counts(groups: Ints, values: Ints, size: int) -> Ints:
     return counts(unique(groups[known] * span + values[known]) // span, size)
 
 
-def euros(cents: Ints) -> pa.Array:
-    """Whole cents as the DECIMAL(38, 2) that SQL's sum of contributions gives."""
-    return pa.array([Decimal(int(c)).scaleb(-2) for c in cents], pa.decimal128(38, 2))
+def euros(cents: Ints, priced: Ints) -> pa.Array:
+    """Whole cents as the DECIMAL(38, 2) that SQL's sum of contributions gives: missing
+    (NULL) where none of the amounts summed is recorded (`priced` counts those that are)."""
+    return pa.array(
+        [Decimal(int(c)).scaleb(-2) if n else None for c, n in zip(cents, priced, strict=True)],
+        pa.decimal128(38, 2),
+    )

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bilat.formatting import euros, percent
-from bilat.indicators.comparison import Block, Comparison, Number
+from bilat.formatting import MISSING, NO_AMOUNT, euros, percent
+from bilat.indicators.comparison import SUMS_OF_AMOUNTS, Block, Column, Comparison, Number
 
 # The measure a row of the page shows first, and the one shown beside it in brackets.
 MAIN = ("participations", "ec_contribution")
 MONEY = ("ec_contribution",)
 SHARES = ("share", "share_participations", "share_ec_contribution")
-MISSING = "—"
 
 
 @dataclass(frozen=True)
@@ -35,6 +34,7 @@ class Table:
     title: str
     indicator: str
     lines: tuple[Line, ...]
+    note: str = ""  # why an amount of a country with participations reads "—", if one does
 
 
 def cell(measure: str, value: Number) -> str:
@@ -50,15 +50,28 @@ def cell(measure: str, value: Number) -> str:
 
 def tables(found: Comparison) -> list[Table]:
     """Every block, its rows of one item merged: '745 (86.0%)' for a count and its share."""
-    return [_table(block) for block in found.blocks]
+    return [_table(block, found.columns) for block in found.blocks]
 
 
-def _table(block: Block) -> Table:
+def _note(block: Block, columns: tuple[Column, ...]) -> str:
+    """NO_AMOUNT when a sum of amounts of a country with participations is missing (its
+    amounts all empty in CORDIS); a country without any has its own notice."""
+    missing = any(
+        value is None and column.has_data
+        for row in block.rows
+        if row.measure in SUMS_OF_AMOUNTS
+        for column, value in zip(columns, row.values, strict=True)
+    )
+    return NO_AMOUNT if missing else ""
+
+
+def _table(block: Block, columns: tuple[Column, ...]) -> Table:
+    note = _note(block, columns)
     if block.name == "headline":
         lines = [
             Line(row.item, tuple(cell(row.measure, v) for v in row.values)) for row in block.rows
         ]
-        return Table(block.name, block.title, block.indicator, tuple(lines))
+        return Table(block.name, block.title, block.indicator, tuple(lines), note)
     merged: dict[str, list[str]] = {}
     incomplete: dict[str, bool] = {}
     for row in block.rows:
@@ -69,7 +82,7 @@ def _table(block: Block) -> Table:
             continue
         merged[row.item] = [
             first
-            if extra == MISSING
+            if MISSING in (first, extra) and (first == MISSING or row.measure not in MONEY)
             else f"{first} ({extra})"
             if row.measure in SHARES
             else f"{first} · {extra}"
@@ -79,4 +92,4 @@ def _table(block: Block) -> Table:
         Line(item + (" (incomplete)" if incomplete[item] else ""), tuple(texts), incomplete[item])
         for item, texts in merged.items()
     ]
-    return Table(block.name, block.title, block.indicator, tuple(lines))
+    return Table(block.name, block.title, block.indicator, tuple(lines), note)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from bilat.formatting import MISSING, READABLE, is_number, readable, text, title
+from bilat.formatting import MISSING, NO_AMOUNT, READABLE, is_number, readable, text, title
 
 
 @dataclass(frozen=True)
@@ -74,11 +74,6 @@ NOT_LOADED = "—, not loaded"
 # receive none by design), and a sum of only empty amounts is empty. (A net amount is also
 # empty where the release does not publish it, as the indicators' caveats say.)
 AMOUNTS = ("ec_contribution",)
-NO_AMOUNT = (
-    f"{MISSING} for an amount: CORDIS records none for these participations (associated "
-    "partners receive no EU contribution by design, and CORDIS leaves theirs empty); "
-    "it is not 0."
-)
 
 
 def _amount_note(rows: list[dict[str, Any]], names: list[str]) -> str:

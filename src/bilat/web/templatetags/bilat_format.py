@@ -32,6 +32,19 @@ def number(value: int | None) -> str:
     return f"{value:,}" if isinstance(value, int | float | Decimal) else ""
 
 
+@register.simple_tag
+def no_amount_why() -> str:
+    """Why an amount reads "—" (an EU contribution CORDIS leaves empty), in the words every
+    page uses."""
+    return formatting.NO_AMOUNT_WHY
+
+
+@register.simple_tag
+def missing() -> str:
+    """What a missing figure reads: "—", never 0 or a blank."""
+    return formatting.MISSING
+
+
 @register.filter
 def article(name: str) -> str:
     """United States → the United States; Canada → Canada."""
