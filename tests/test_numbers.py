@@ -7,6 +7,8 @@ import pytest
 from django.test import Client
 
 from bilat.indicators.numbers import MAX_PAGE
+from bilat.records.listing import PAGE_SIZE
+from bilat.warehouse.store import Warehouse
 
 pytestmark = pytest.mark.django_db
 HUGE = "999999999999999999999"
@@ -70,6 +72,60 @@ def test_the_api_answers_400_naming_the_parameter(
 
 def test_numbers_in_range_are_answered(client: Client) -> None:
     assert client.get("/explore/participations/?page=2").status_code == 200
-    assert client.get(f"/api/participations?page={MAX_PAGE}&page_size=1000").json()["rows"] == []
+    assert client.get("/api/participations?page=2&page_size=1000").json()["rows"]
     assert client.get("/api/indicators/country_network?limit=250").status_code == 200
     assert client.get("/country/US/?years=1984-2099").status_code == 200
+
+
+# The rows each explore page lists, counted in the warehouse (explore's projects and
+# organisations are those with participations loaded).
+COUNTED = {
+    "participations": "SELECT count(*) AS n FROM participations",
+    "projects": "SELECT count(DISTINCT project_id) AS n FROM participations",
+    "organisations": "SELECT count(DISTINCT pic) AS n FROM participations WHERE pic IS NOT NULL",
+}
+
+
+@pytest.mark.parametrize("table", sorted(COUNTED))
+def test_a_page_past_the_last_answers_400_naming_the_last_page(
+    client: Client, bundled: Warehouse, table: str
+) -> None:
+    total = bundled.query(COUNTED[table])[0]["n"]
+    last = -(-total // PAGE_SIZE)
+    assert last > 1
+    page = client.get(f"/explore/{table}/?page={last}")
+    assert page.status_code == 200 and f"Page {last:,} of {last:,}" in page.content.decode()
+    for given in (last + 1, 5000, 99999):
+        response = client.get(f"/explore/{table}/?page={given}")
+        assert response.status_code == 400, (table, given)
+        assert f"page: {given} is out of range; use 1 to {last}" in response.content.decode()
+    wrong = client.get(f"/explore/{table}/?page=abc").content.decode()
+    assert f"page: &#x27;abc&#x27; is not a whole number; use 1 to {last}" in wrong
+    api = client.get(f"/api/{table}?page={last + 1}&page_size={PAGE_SIZE}")
+    assert api.status_code == 400
+    assert api.json() == {
+        "detail": f"page: {last + 1} is out of range; use 1 to {last}",
+        "parameter": "page",
+    }
+    assert client.get(f"/api/{table}?page={last}&page_size={PAGE_SIZE}").json()["rows"]
+
+
+def test_an_empty_listing_has_its_first_page_and_no_other(client: Client) -> None:
+    """Antarctica has no participation: page 1 of an empty listing answers, page 2 does not."""
+    assert client.get("/explore/participations/?country=AQ").status_code == 200
+    assert client.get("/explore/participations/?country=AQ&page=1").status_code == 200
+    assert client.get("/api/participations?country=AQ&page=1").json()["rows"] == []
+    response = client.get("/explore/participations/?country=AQ&page=2")
+    assert response.status_code == 400
+    assert "page: 2 is out of range; use 1 to 1" in response.content.decode()
+
+
+def test_an_indicators_page_past_the_last_answers_400(client: Client, bundled: Warehouse) -> None:
+    states = bundled.query(
+        "SELECT count(DISTINCT us_state) AS n FROM participation_facts WHERE country = 'US'"
+    )[0]["n"]
+    last = -(-states // 5)
+    assert client.get(f"/api/indicators/by_state?page_size=5&page={last}").json()["rows"]
+    response = client.get(f"/api/indicators/by_state?page_size=5&page={last + 1}")
+    assert response.status_code == 400
+    assert response.json()["detail"] == f"page: {last + 1} is out of range; use 1 to {last}"

@@ -90,7 +90,7 @@ def test_any_country_has_a_profile_and_wrong_input_gets_400(client: Client) -> N
         ("/country/US/?years=20x", "is not a year range"),
         ("/country/US/?role=boss", "use one of coordinator"),
         ("/explore/participations/?sort=nope", "is not a column"),
-        ("/explore/participations/?page=0", "page: 0 is out of range; use 1 to 100000"),
+        ("/explore/participations/?page=0", "page: 0 is out of range; use 1 to "),
         ("/export/headline.docx?country=US", "is not an export format"),
         ("/export/nope.csv", "is not an indicator"),
     ):

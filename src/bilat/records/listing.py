@@ -308,24 +308,49 @@ def parse_states(params: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(value.upper() for value in given))
 
 
-def page_number(text: str | None) -> int:
-    """A 1-based page number from a query parameter (at most `numbers.MAX_PAGE`)."""
-    if not text:
-        return 1
-    return whole_number("page", text, maximum=MAX_PAGE)
-
-
-def listing(warehouse: Warehouse, query: Query, *, page: int = 1, size: int = PAGE_SIZE) -> Page:
-    """The rows of one page, the total and the facet counts."""
+def listing(
+    warehouse: Warehouse, query: Query, *, page: int | str | None = 1, size: int = PAGE_SIZE
+) -> Page:
+    """The rows of one page, the total and the facet counts. `page` is a number or the
+    parameter's text (none: the first page); a page past the last is refused naming the
+    last (an empty listing has one page, empty), as the coordination lists do, rather than
+    answering an empty page of a listing that has rows."""
     source, params = query.relation()
     total = count(warehouse, query)
-    pages = max(1, -(-total // size))
+    pages = last_page(total, size)
+    page = on_page(page, pages)
     rows = warehouse.arrow(
         f"""SELECT {", ".join(query.table.columns)} FROM {source}
             ORDER BY {query.order()} LIMIT $limit OFFSET $offset""",
         params | {"limit": size, "offset": (page - 1) * size},
     )
     return Page(query.table, rows, total, page, pages, query.sort, facets(warehouse, query))
+
+
+def last_page(total: int, size: int) -> int:
+    """How many pages `total` rows fill, `size` a page: at least one (an empty listing is
+    one empty page).
+
+    >>> last_page(12900, 50), last_page(0, 50), last_page(50, 50)
+    (258, 1, 1)
+    """
+    return max(1, -(-total // size))
+
+
+def on_page(page: int | str | None, pages: int) -> int:
+    """`page` (a number, or a parameter's text; none is the first) checked from 1 to the
+    last of `pages`, or a ParameterError naming `page` and the last page.
+
+    >>> on_page("3", 258), on_page(None, 1)
+    (3, 1)
+    >>> on_page(5000, 258)
+    Traceback (most recent call last):
+    ...
+    bilat.errors.ParameterError: page: 5000 is out of range; use 1 to 258
+    """
+    if page is None or page == "":
+        return 1
+    return whole_number("page", page, maximum=min(pages, MAX_PAGE))
 
 
 def count(warehouse: Warehouse, query: Query) -> int:

@@ -115,6 +115,7 @@ def indicator(
     paging: Query[Paging],
 ) -> Rows:
     table = indicators.get(name)(warehouse(), **_given(filters), **_given(options))
+    listing.on_page(paging.page, listing.last_page(table.num_rows, paging.page_size))
     start = (paging.page - 1) * paging.page_size
     rows = exports.records(table.slice(start, paging.page_size))
     return Rows(

@@ -274,7 +274,7 @@ def explore(request: HttpRequest, table: str = "participations") -> HttpResponse
     refuse_unknown(request.GET, LISTING)
     store = warehouse()
     query = listing.parse(store, table, request.GET)
-    page = listing.listing(store, query, page=listing.page_number(request.GET.get("page")))
+    page = listing.listing(store, query, page=request.GET.get("page"))
     cover = coverage(store)
     shown = page.visible()
     context = {
