@@ -125,3 +125,11 @@ def test_the_comparison_and_its_downloads_leave_unrecorded_sums_empty(client: Cl
 def test_share_titles_keep_the_capitals_of_eu() -> None:
     assert title("share_net_ec_contribution") == "Share: net EU contribution"
     assert title("share_funded_participations") == "Share: funded"
+
+
+def test_a_report_says_an_unrecorded_contribution_is_not_recorded(client: Client) -> None:
+    """Nepal's one participation is an associated partner's: the report's summary says its EU
+    contribution is not recorded, not that Nepal received "no amount" ("None of the total")."""
+    page = text_of(client.get("/report/us-participation.html?country=NP"))
+    assert f"Their EU contribution is {NO_AMOUNT_WHY}." in page
+    assert "no amount" not in page and "None of the total" not in page

@@ -154,9 +154,14 @@ def percent(value: float) -> str:
 
 
 def euros(value: Decimal | float | None) -> str:
-    """An amount for a sentence: €52.8 million, €1.25 billion, €250,000."""
+    """An amount for a sentence: €52.8 million, €1.25 billion, €250,000; a missing one (a
+    sum of amounts CORDIS leaves empty) as not recorded, never as none, which reads as 0.
+
+    >>> euros(Decimal("52761214.82")), euros(None)
+    ('€52.8 million', 'an amount not recorded in CORDIS')
+    """
     if value is None:
-        return "no amount"
+        return "an amount not recorded in CORDIS"
     amount = float(value)
     if abs(amount) >= 1e9:
         return f"€{amount / 1e9:,.2f} billion"

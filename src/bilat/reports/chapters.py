@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bilat.cordis.programme_parts import PROGRAMMES
-from bilat.formatting import euros, text
+from bilat.formatting import NO_AMOUNT_WHY, euros, text
 from bilat.reports.document import Builder, Chapter, Paragraph
 
 CANNOT_SHOW = (
@@ -55,9 +55,8 @@ def summary(builder: Builder, country: str) -> Chapter:
             f"in {covered}: {text('share', row['share_participations'])} of all "
             f"participations, in {text('n', row['projects'])} projects "
             f"({text('share', row['share_projects'])} of all projects), with "
-            f"{text('n', row['organisations'])} different organisations. They received "
-            f"{euros(row['ec_contribution'])} of EU contribution "
-            f"({text('share', row['share_ec_contribution'])} of the total). "
+            f"{text('n', row['organisations'])} different organisations. "
+            f"{_received(row)} "
             f"{text('n', row['funded_participations'])} participations were funded and "
             f"{text('n', row['unfunded_participations'])} were not; "
             f"{text('n', row['coordinated_projects'])} projects were coordinated from {country}."
@@ -132,3 +131,15 @@ def method(builder: Builder, sources: list[dict[str, Any]]) -> Chapter:
         )
     )
     return chapter
+
+
+def _received(row: dict[str, Any]) -> str:
+    """The sentence on the EU contribution received: its amount and share, or, where every
+    amount summed is empty in CORDIS, that it is not recorded (never "no amount", which
+    reads as 0)."""
+    if row["ec_contribution"] is None:
+        return f"Their EU contribution is {NO_AMOUNT_WHY}."
+    return (
+        f"They received {euros(row['ec_contribution'])} of EU contribution "
+        f"({text('share', row['share_ec_contribution'])} of the total)."
+    )
