@@ -61,7 +61,7 @@ def partner_countries(warehouse: Warehouse, given: dict[str, Any]) -> pa.Table:
             GROUP BY country)
         SELECT p.country, c.iso_code, c.name, l.status, count(*) AS participations,
                count(DISTINCT pic) AS organisations, count(DISTINCT project_id) AS projects,
-               COALESCE(sum(ec_contribution), 0) AS ec_contribution,
+               sum(ec_contribution) AS ec_contribution,
                CAST(count(*) AS DOUBLE) / sum(count(*)) OVER () AS share
         FROM partners p LEFT JOIN countries c ON c.cordis_code = p.country
         LEFT JOIN latest l ON l.country IS NOT DISTINCT FROM p.country
@@ -79,7 +79,7 @@ def partner_groups(warehouse: Warehouse, given: dict[str, Any]) -> pa.Table:
                     THEN count(DISTINCT country) END AS countries,
                count(*) AS participations, count(DISTINCT pic) AS organisations,
                count(DISTINCT project_id) AS projects,
-               COALESCE(sum(ec_contribution), 0) AS ec_contribution,
+               sum(ec_contribution) AS ec_contribution,
                CAST(count(*) AS DOUBLE) / sum(count(*)) OVER () AS share
         FROM partners GROUP BY country_status
         ORDER BY list_position(['member_state', 'associated', 'third_country', 'unknown'],
@@ -95,7 +95,7 @@ def partner_organisations(warehouse: Warehouse, given: dict[str, Any]) -> pa.Tab
         SELECT t.pic, o.name, t.country, t.shared_projects, t.participations, t.ec_contribution
         FROM (SELECT pic, country, count(DISTINCT project_id) AS shared_projects,
                      count(*) AS participations,
-                     COALESCE(sum(ec_contribution), 0) AS ec_contribution
+                     sum(ec_contribution) AS ec_contribution
               FROM partners WHERE pic IS NOT NULL GROUP BY pic, country) t
         LEFT JOIN organisations o USING (pic)
         ORDER BY shared_projects DESC, participations DESC, t.pic, t.country
@@ -165,7 +165,7 @@ def peer_benchmark(warehouse: Warehouse, given: dict[str, Any]) -> pa.Table:
                        count(DISTINCT pic) AS organisations,
                        count(DISTINCT project_id) AS projects,
                        count(*) FILTER (WHERE role = 'coordinator') AS coordinated_projects,
-                       COALESCE(sum(ec_contribution), 0) AS ec_contribution,
+                       sum(ec_contribution) AS ec_contribution,
                        count(*) FILTER (WHERE {third}) AS third_country_participations,
                        COALESCE(sum(ec_contribution) FILTER (WHERE {third}), 0) AS third_ec
                 FROM f WHERE country IS NOT NULL GROUP BY programme, country),
@@ -191,11 +191,13 @@ def peer_benchmark(warehouse: Warehouse, given: dict[str, Any]) -> pa.Table:
                COALESCE(r.organisations, 0) AS organisations,
                COALESCE(r.projects, 0) AS projects,
                COALESCE(r.coordinated_projects, 0) AS coordinated_projects,
-               COALESCE(r.ec_contribution, 0) AS ec_contribution,
+               CASE WHEN r.country IS NULL THEN 0 ELSE r.ec_contribution END
+                   AS ec_contribution,
                COALESCE(r.third_country_participations, 0) AS third_country_participations,
                CAST(COALESCE(r.participations, 0) AS DOUBLE) / NULLIF(e.participations, 0)
                    AS share_participations,
-               CAST(COALESCE(r.ec_contribution, 0) AS DOUBLE) / NULLIF(e.ec_contribution, 0)
+               CAST(CASE WHEN r.country IS NULL THEN 0 ELSE r.ec_contribution END AS DOUBLE)
+                   / NULLIF(e.ec_contribution, 0)
                    AS share_ec_contribution,
                r.rank_participations, r.rank_ec_contribution,
                max(r.third_countries) OVER (PARTITION BY e.programme) AS third_countries
