@@ -11,6 +11,7 @@ import re
 from html.parser import HTMLParser
 
 from django.test import Client
+from python_calamine import CalamineWorkbook
 
 from bilat.formatting import NO_AMOUNT, NO_AMOUNT_WHY, title
 from bilat.warehouse.store import Warehouse
@@ -116,6 +117,11 @@ def test_the_comparison_and_its_downloads_leave_unrecorded_sums_empty(client: Cl
     lines = {row[1]: row[4:] for row in csv.reader(io.StringIO(body)) if len(row) > 4}
     assert lines["EU contribution (EUR)"] == ["", "", "52761214.82"]
     assert lines["Share of all EU contribution"][:2] == ["", ""]
+    workbook = client.get("/compare.xlsx?countries=NP,BO,US").content
+    cells = CalamineWorkbook.from_filelike(io.BytesIO(workbook)).get_sheet_by_index(0).to_python()
+    sheet = {line[1]: line[4:] for line in cells[1:]}
+    assert sheet["EU contribution (EUR)"][:2] == ["", ""]  # empty cells, not 0
+    assert sheet["EU contribution (EUR)"][2] == 52761214.82
     api = client.get("/api/compare?countries=NP,BO,US").json()
     headline = {row["measure"]: row["values"] for row in api["blocks"][0]["rows"]}
     assert headline["ec_contribution"]["NP"] is None and headline["ec_contribution"]["BO"] is None
