@@ -7,14 +7,20 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import date
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail, signing
 from django.test import Client
 
+from bilat.coordination import demo
 from bilat.coordination.audit.models import Change
 from bilat.coordination.audit.operations import record
+from bilat.coordination.events.models import Session, Status
+from bilat.coordination.meetings.operations import meetings_of
+from bilat.coordination.stakeholders.forms import PersonForm
 from bilat.coordination.stakeholders.models import PendingSignup, Person
 
 from factories import link_in, make_editor, make_participant, make_person
@@ -227,3 +233,110 @@ def test_a_participants_download_has_their_account_and_their_record():
     assert data["account"]["username"] == "ada@example.org"
     assert data["account"]["role"] == "participant"
     assert data["person"]["email"] == "ada@example.org" and "registrations" in data
+
+
+class _Page(HTMLParser):
+    """What a page lists: its tables' cells as text, its form's current values."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self.values: dict[str, set[str]] = {}
+        self._cell: list[str] | None = None
+        self._select: str | None = None
+        self._posted = False  # inside a form sent by POST (not the site's search forms)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "form":
+            self._posted = a.get("method") == "post"
+        elif tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append("\n")
+        elif tag == "select":
+            self._select = a.get("name")
+        elif not self._posted:
+            return
+        elif tag == "option" and self._select and "selected" in a:
+            self.values.setdefault(self._select, set()).add(a.get("value") or "")
+        elif (
+            tag == "input"
+            and a.get("name")
+            and a.get("type") not in ("hidden", "submit")
+            and (a.get("type") != "checkbox" or "checked" in a)
+        ):
+            self.values.setdefault(a["name"] or "", set()).add(a.get("value") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def test_the_download_holds_everything_my_page_lists():
+    """Whatever /me/ shows a person (details, consents, registrations, one-to-one meetings)
+    is in their download and in the editors' export of them, and of the other person in a
+    meeting only what /me/ shows: their name and organisation."""
+    demo.load(date.today())
+    person = next(
+        p
+        for p in Person.objects.order_by("pk")
+        if p.registrations.exists() and meetings_of(p) and p.consents()
+    )
+    # No example person both speaks and meets: this one gives an example talk too.
+    Session.objects.filter(speakers__isnull=False).order_by("pk")[0].speakers.add(person)
+    own = Client()
+    own.force_login(make_participant(person))
+    page = _Page()
+    page.feed(own.get("/me/").content.decode())
+    editor = Client()
+    editor.force_login(make_editor())
+    editors = json.loads(editor.get(f"/coordination/people/{person.pk}/data.json").content)
+    for data in (json.loads(own.get("/me/data.json").content), editors):
+        shown = data["person"] | {"consents": [c["purpose"] for c in data["consents"]]}
+        fields = set(PersonForm.base_fields) - {"website"}  # `website`: the robots' trap
+        assert fields - {"position"} <= set(page.values)
+        for name in sorted(fields):
+            values = page.values.get(name, {""})
+            exported = shown[name] if isinstance(shown[name], list) else [shown[name] or ""]
+            assert values == set(exported), name
+        registrations, meetings = page.tables
+        assert registrations[0][:4] == ["Event", "Dates", "Status", "Attended"]
+        assert [
+            (row[0].split(" · ")[0], row[2], row[3].split(" · ")[0]) for row in registrations[1:]
+        ] == [
+            (
+                r["event"],
+                Status(r["status"]).label,
+                {True: "yes", False: "no", None: "—"}[r["attended"]],
+            )
+            for r in sorted(data["registrations"], key=lambda r: r["starts"], reverse=True)
+        ]
+        assert meetings[0] == ["Event", "Day", "Time", "Where", "With", "Why"]
+        assert meetings[1:] and meetings[1:] == [
+            [
+                m["event"],
+                f"{date.fromisoformat(m['day']):%-d %b %Y}",
+                m["time"],
+                m["table"],
+                m["with"] + (f", {m['with_organisation']}" if m["with_organisation"] else ""),
+                m["why"].strip(),
+            ]
+            for m in data["meetings"]
+        ]
+        assert data["talks"]
+    assert all(m["published"] for m in editors["meetings"])
+    for meeting in meetings_of(person):  # of the other person, no more than /me/ shows
+        other = meeting.us if meeting.eu_id == person.pk else meeting.eu
+        assert other.email not in json.dumps(editors)

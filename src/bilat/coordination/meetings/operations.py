@@ -8,6 +8,7 @@ meetings, and `publish` shows each participant their own meetings and e-mails th
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -179,11 +180,36 @@ def publish(actor: Actor, plan: Plan) -> int:
     return len(ids)
 
 
-def meetings_of(person: Person) -> list[Meeting]:
-    """A participant's own meetings, of published schedules only."""
-    mine = Meeting.objects.filter(Q(eu=person) | Q(us=person), plan__published__isnull=False)
+def meetings_of(person: Person, *, unpublished: bool = False) -> list[Meeting]:
+    """A participant's own meetings, of published schedules only unless `unpublished` (the
+    editors see schedules they have not published yet)."""
+    mine = Meeting.objects.filter(Q(eu=person) | Q(us=person))
+    if not unpublished:
+        mine = mine.filter(plan__published__isnull=False)
     return list(
         mine.select_related("plan__event", "eu__organisation", "us__organisation").order_by(
             "plan__day", "slot", "pk"
         )
     )
+
+
+def export_meetings(person: Person, editors: bool) -> list[dict[str, Any]]:
+    """A person's meetings in their data export, as /me/ lists them: of the other person only
+    their name and organisation, which /me/ shows them. The editors' export also holds the
+    meetings of schedules not yet published, marked as such."""
+    found = []
+    for meeting in meetings_of(person, unpublished=editors):
+        other = meeting.us if meeting.eu_id == person.pk else meeting.eu
+        row: dict[str, Any] = {
+            "event": meeting.plan.event.title,
+            "day": meeting.plan.day.isoformat(),
+            "time": meeting.when,
+            "table": meeting.table,
+            "with": str(other),
+            "with_organisation": other.organisation.name if other.organisation else None,
+            "why": meeting.reasons,
+        }
+        if editors:
+            row["published"] = meeting.plan.published is not None
+        found.append(row)
+    return found

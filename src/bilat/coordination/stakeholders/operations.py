@@ -6,7 +6,7 @@ known updates that person instead of creating a second one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -172,6 +172,13 @@ def set_consents(actor: Actor, person: Person, wanted: Iterable[str], *, source:
     give_consent(actor, person, sorted(wanted), source=source)
 
 
+ExportSection = Callable[[Person, bool], list[dict[str, Any]]]
+# What apps above the directory hold about a person (the meetings app: one-to-one meetings),
+# each under its name in the person's export. The directory cannot import them (they stand on
+# it), so they add themselves when Django starts.
+EXPORT_SECTIONS: dict[str, ExportSection] = {}
+
+
 def export_person(person: Person, *, notes: bool = False) -> dict[str, Any]:
     """What bilat holds about a person, as JSON (GDPR art. 15): the download of their own
     page, and editors' export. The editors' notes are in it only when `notes` is true (the
@@ -188,6 +195,7 @@ def export_person(person: Person, *, notes: bool = False) -> dict[str, Any]:
             "country": person.country,
             "side": person.side,
             "organisation": organisation.name if organisation else None,
+            "sector": person.sector,
             "themes": [t.name for t in person.themes.all()],
             "account": person.user.get_username() if person.user else None,
             "created": person.created.isoformat(timespec="seconds"),
@@ -216,6 +224,8 @@ def export_person(person: Person, *, notes: bool = False) -> dict[str, Any]:
             for s in person.talks.select_related("event")
         ],
     }
+    for name, read in EXPORT_SECTIONS.items():
+        found[name] = read(person, notes)  # `notes`: the editors' export
     if notes:
         found["person"]["notes"] = person.notes
     return found
