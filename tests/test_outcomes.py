@@ -5,6 +5,7 @@ attend; the sections of the outcome report and the series report, with no person
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date
 
 import pytest
@@ -18,6 +19,7 @@ from bilat.coordination.meetings.operations import add, plan_of
 from bilat.coordination.outcomes.analysis import BANDS, CAVEAT, outcome
 from bilat.coordination.outcomes.report import series
 from bilat.coordination.reporting import write_report
+from bilat.coordination.stakeholders.models import Person
 from bilat.serving import warehouse
 
 from factories import confirm_pic, make_editor, make_event, make_person
@@ -148,3 +150,33 @@ def test_editors_get_the_series_report_and_the_cli_writes_it(held, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "Series outcome report" in result.output and "Materials workshop" in target.read_text()
+
+
+def test_the_series_shows_missing_not_zero_where_the_data_cannot_tell(held, tmp_path):
+    """An event none of whose organisations has a confirmed PIC, and one later than the
+    bundled CORDIS data (whose projects end in 2024), have no figure the data could give:
+    "—" with the reason in a footnote, never 0, in the HTML and the PDF."""
+    unmatched = make_event(title="Unmatched day", starts=date(2023, 3, 1), ends=date(2023, 3, 1))
+    nopic = make_person(country="FR", first_name="Other", organisation="Another unmatched lab")
+    later = make_event(title="Later day", starts=date(2025, 3, 1), ends=date(2025, 3, 1))
+    came = [*held.registrations.filter(attended=True).values_list("person", flat=True)]
+    for event, people in ((unmatched, [nopic]), (later, Person.objects.filter(pk__in=came))):
+        for person in people:
+            register(None, event, person, source="test", notify=False, after_end=True)
+        mark_attendance(None, event, {r.pk: True for r in event.registrations.all()})
+    assert warehouse().query("SELECT max(year) AS y FROM projects")[0]["y"] == 2024
+    table = series().tables[0]
+    cells = {row[0][0]: [text for text, _ in row[2:]] for row in table.rows}
+    found = outcome([held])  # 3 EU and 3 US organisations with a PIC came: 9 EU-US pairs
+    new = [str(len(found.met_new)), str(len(found.meeting_new))]
+    assert cells["Materials workshop"] == ["6", "9", *new, ""] and new[0] != "0"
+    assert cells["Unmatched day"] == ["—", "—", "—", "—", "a"]
+    assert cells["Later day"] == ["6", "9", "—", "—", "b"]
+    assert "(a) No organisation that took part has a confirmed CORDIS" in table.note
+    assert "(b) The CORDIS data loaded here hold no project starting after" in table.note
+    html = write_report(series(), "html").decode()
+    assert "(b) The CORDIS data loaded here hold no project starting after the event" in html
+    pdf = tmp_path / "series.pdf"
+    pdf.write_bytes(write_report(series(), "pdf"))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True)
+    assert "Later day" in text.stdout and "no project starting after the event" in text.stdout

@@ -77,3 +77,12 @@ def activity(
         ORDER BY o.pic
     """
     return warehouse.arrow(sql, [before, before.year, *params])
+
+
+def projects_after(warehouse: Warehouse, day: date) -> int:
+    """How many projects start after `day` (by start date, else by year). None means the data
+    end before `day`: no joint project after it can be read, which is not the same as none."""
+    rows = warehouse.query(
+        f"SELECT count(*) AS n FROM projects p WHERE NOT ({_BEFORE})", [day, day.year]
+    )
+    return int(rows[0]["n"])

@@ -194,6 +194,12 @@ def outcome(events: Sequence[Event]) -> Outcome:
     return result
 
 
+def data_after(day: date) -> bool:
+    """Whether the CORDIS data loaded hold any project starting after `day`: for an event later
+    than the data, "first together after it" cannot be read (it is missing, not zero)."""
+    return queries.projects_after(warehouse(), day) > 0
+
+
 def _eu_us_pairs(found: dict[int, tuple[Party, date]]) -> list[tuple[int, int]]:
     eu = [pic for pic, (o, _) in found.items() if o.side == "EU"]
     us = [pic for pic, (o, _) in found.items() if o.side == "US"]

@@ -9,7 +9,14 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from bilat.coordination.events.models import Event
-from bilat.coordination.outcomes.analysis import CAVEAT, Comparison, Outcome, Pair, outcome
+from bilat.coordination.outcomes.analysis import (
+    CAVEAT,
+    Comparison,
+    Outcome,
+    Pair,
+    data_after,
+    outcome,
+)
 from bilat.coordination.reporting import count, document
 from bilat.errors import WarehouseMissingError
 from bilat.formatting import percent
@@ -45,6 +52,30 @@ HEADERS = {
     "first_together_after": "First together after",
     "share": "Share",
 }
+
+
+NO_PIC = (
+    "No organisation that took part has a confirmed CORDIS organisation (PIC) yet: confirm "
+    "the matches in the directory to read the outcomes in the data."
+)
+# Why a row of the series table has no figures (a footnote mark, then its text).
+MISSING = {
+    "a": "No organisation that took part has a confirmed CORDIS organisation (PIC): there is "
+    "nothing to read in the data.",
+    "b": "The CORDIS data loaded here hold no project starting after the event: joint projects "
+    "after it cannot be read yet.",
+}
+PER_EVENT_SCHEMA = pa.schema(
+    [
+        ("event", pa.string()),
+        ("date", pa.string()),
+        ("organisations", pa.int64()),
+        ("eu_us_pairs", pa.int64()),
+        ("first_together_after", pa.int64()),
+        ("meetings_first_after", pa.int64()),
+        ("missing", pa.string()),
+    ]
+)
 
 
 def _share(new: int, pairs: int) -> str:
@@ -128,10 +159,14 @@ def section(events: Sequence[Event], numbering: Numbering, *, where: str) -> Cha
         chapter.blocks.append(Paragraph(f"The CORDIS data are not loaded here: {error}"))
         return chapter
     if not found.organisations:
+        chapter.blocks.append(Paragraph(NO_PIC))
+        return chapter
+    first = min(event.starts for event in events)
+    if not data_after(first):
         chapter.blocks.append(
             Paragraph(
-                "No organisation that took part has a confirmed CORDIS organisation (PIC) "
-                "yet: confirm the matches in the directory to read the outcomes in the data."
+                f"The CORDIS data loaded here hold no project starting after {first.isoformat()}: "
+                "joint projects after the event cannot be read in them yet."
             )
         )
         return chapter
@@ -173,6 +208,32 @@ def chapter(event: Event, numbering: Numbering) -> Chapter | None:
     return section([event], numbering, where="in the event")
 
 
+def _per_event(event: Event) -> dict[str, str | int | None]:
+    """An event's row of the series table. What the data cannot hold is missing ("—", with
+    its reason in the Note column), never 0: an event none of whose organisations has a
+    confirmed PIC, or later than the CORDIS data."""
+    found = outcome([event])
+    row: dict[str, str | int | None] = {
+        "event": event.title,
+        "date": event.starts.isoformat(),
+        "organisations": None,
+        "eu_us_pairs": None,
+        "first_together_after": None,
+        "meetings_first_after": None,
+        "missing": "a",
+    }
+    if not found.organisations:
+        return row
+    row |= {"organisations": len(found.organisations), "eu_us_pairs": found.met_pairs}
+    if not data_after(event.starts):
+        return row | {"missing": "b"}
+    return row | {
+        "first_together_after": len(found.met_new),
+        "meetings_first_after": len(found.meeting_new),
+        "missing": None,
+    }
+
+
 def series(*, progress: Progress | None = None) -> Document:
     """The series report: every event held, and what they add up to in the data."""
     numbering = Numbering(progress)
@@ -180,32 +241,11 @@ def series(*, progress: Progress | None = None) -> Document:
     rows = []
     for event in held:
         try:
-            found = outcome([event])
+            rows.append(_per_event(event))
         except WarehouseMissingError:
             break
-        rows.append(
-            {
-                "event": event.title,
-                "date": event.starts.isoformat(),
-                "organisations": len(found.organisations),
-                "eu_us_pairs": found.met_pairs,
-                "first_together_after": len(found.met_new),
-                "meetings_first_after": len(found.meeting_new),
-            }
-        )
-    per_event = pa.Table.from_pylist(
-        rows,
-        schema=pa.schema(
-            [
-                ("event", pa.string()),
-                ("date", pa.string()),
-                ("organisations", pa.int64()),
-                ("eu_us_pairs", pa.int64()),
-                ("first_together_after", pa.int64()),
-                ("meetings_first_after", pa.int64()),
-            ]
-        ),
-    )
+    per_event = pa.Table.from_pylist(rows, schema=PER_EVENT_SCHEMA)
+    marks = sorted({str(r["missing"]) for r in rows if r["missing"]})
     summary = Chapter("events", "The events")
     summary.blocks.append(
         Paragraph(
@@ -223,7 +263,13 @@ def series(*, progress: Progress | None = None) -> Document:
             per_event,
             per_event.column_names,
             headers=HEADERS
-            | {"event": "Event", "date": "Date", "meetings_first_after": "Of them with a meeting"},
+            | {
+                "event": "Event",
+                "date": "Date",
+                "meetings_first_after": "Of them with a meeting",
+                "missing": "Note",
+            },
+            note=" ".join(f"({mark}) {MISSING[mark]}" for mark in marks),
         )
     )
     return document(
