@@ -44,9 +44,11 @@ def workshop(site: str) -> Event:
     return event
 
 
-def _log_in(browser: Browser, site: str, name: str, password: str, width: int) -> Page:
+def _log_in(
+    browser: Browser, site: str, name: str, password: str, width: int, *, script: bool = True
+) -> Page:
     page = browser.new_context(
-        viewport={"width": width, "height": 900}, accept_downloads=True
+        viewport={"width": width, "height": 900}, accept_downloads=True, java_script_enabled=script
     ).new_page()
     page.goto(f"{site}/accounts/login/")
     page.get_by_label("Username").fill(name)
@@ -84,7 +86,14 @@ def test_editor_publishes_meetings_and_the_participant_sees_hers(
     expect(mine).to_contain_text("Marta Silva")
     expect(mine).to_contain_text("Room Atlantic")
     expect(uma.get_by_text("Jonas Weber")).to_have_count(0)
+    # Nothing of /me/ is off-screen on a phone: the registrations (with their Cancel
+    # buttons) read one card each, the meetings' table scrolls inside its own box.
+    expect(uma.get_by_role("button", name="Cancel")).to_be_visible()
+    assert uma.evaluate("document.documentElement.scrollWidth") <= 390
     shot(uma, "meetings-me-390")
+    uma.set_viewport_size({"width": 1366, "height": 900})
+    assert uma.locator("table.stack thead").first.is_visible()  # plain tables when wide
+    shot(uma, "meetings-me-1366")
     uma.context.close()
 
 
@@ -114,6 +123,20 @@ def test_the_schedule_reads_as_one_card_per_meeting_on_a_phone(
     shot(editor, "meetings-schedule-1366")
 
 
+def test_the_camera_button_stays_hidden_without_javascript(
+    site: str, browser: Browser, workshop: Event
+) -> None:
+    """The button is shown by the script, where the browser can read QR codes; without
+    JavaScript it cannot work and is not there (the stylesheet's buttons do not undo
+    `hidden`)."""
+    desk = _log_in(browser, site, "desk", "a-long-editor-password", 390, script=False)
+    desk.goto(f"{site}/coordination/events/{workshop.slug}/check-in/")
+    expect(desk.get_by_label("Badge code")).to_be_visible()
+    expect(desk.get_by_role("button", name="Scan with camera", include_hidden=True)).to_be_hidden()
+    assert desk.locator("#scan").evaluate("e => getComputedStyle(e).display") == "none"
+    desk.context.close()
+
+
 def test_desk_checks_in_by_typed_qr_text_and_prints_badges_and_certificates(
     site: str, browser: Browser, editor: Page, workshop: Event, tmp_path: Path
 ) -> None:
@@ -131,6 +154,9 @@ def test_desk_checks_in_by_typed_qr_text_and_prints_badges_and_certificates(
     shot(desk, "desk-check-in-390")
     width = desk.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
+    # This Chromium reads no QR code (no BarcodeDetector on Linux): no camera button.
+    assert not desk.evaluate("'BarcodeDetector' in window")
+    expect(desk.get_by_role("button", name="Scan with camera")).to_be_hidden()
     desk.context.close()
     editor.goto(f"{site}/coordination/events/{workshop.slug}/")
     texts = {}
