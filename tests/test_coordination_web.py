@@ -127,6 +127,36 @@ def test_the_directory_api_answers_editors_only(demo_data):
     assert {"registration", "directory"} <= set(people[0]["consents"])
 
 
+def test_a_refused_or_missing_page_says_so_in_the_sites_layout_and_reveals_nothing():
+    """A participant at an editors' page gets the site's page with a sentence and a way to
+    their own data, the same for an event that exists as for one that does not; a missing
+    event or registration gets the plain "no page" sentence, not Django's model name."""
+    participant = Client()
+    participant.force_login(make_participant(make_person()))
+    event = make_event(title="Known workshop")
+    refused = [
+        participant.get(url)
+        for url in (
+            "/coordination/",
+            f"/coordination/events/{event.slug}/",
+            "/coordination/events/nope/",
+        )
+    ]
+    assert {r.status_code for r in refused} == {403}
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')  # new on each page
+    bodies = {token.sub("", r.content.decode()) for r in refused}
+    assert len(bodies) == 1  # the same page whether the event exists or not
+    body = bodies.pop()
+    assert '<header class="site' in body and "This page is for the coordination team" in body
+    assert 'href="/me/"' in body and "Known workshop" not in body
+    for url in ("/events/nope/", "/me/registrations/999999/certificate.pdf"):
+        missing = participant.get(url)
+        assert missing.status_code == 404
+        text = missing.content.decode()
+        assert '<header class="site' in text and f"There is no page at {url}." in text
+        assert "matches the given query" not in text
+
+
 @pytest.mark.parametrize("url", EDITORS_ONLY)
 def test_editor_pages_send_visitors_to_log_in_and_refuse_participants(url):
     anonymous = Client().get(url)
