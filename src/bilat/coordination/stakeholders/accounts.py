@@ -41,6 +41,16 @@ _SALT = "bilat.coordination.signup"
 _AGAIN = "ask for a new one"
 
 
+class AccountMade(CoordinationError):
+    """The link was used already, or its address has got an account since: log in."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This link was used already: its address has an account. Log in with the address "
+            "and the password chosen for it."
+        )
+
+
 @dataclass(frozen=True)
 class Signup:
     """What the sign-up form asked for; it waits on the server until the link is opened."""
@@ -85,6 +95,7 @@ def request_account(signup: Signup) -> None:
             "first_name": signup.first_name.strip(),
             "last_name": signup.last_name.strip(),
             "created": timezone.now(),
+            "used": False,
         },
     )
     mail.after_commit(
@@ -99,17 +110,24 @@ def request_account(signup: Signup) -> None:
 
 def read_link(token: str) -> Signup:
     """The sign-up a link confirms; `CoordinationError` when the link was altered, is too
-    old, was used already or replaced, or its address has got an account since."""
+    old, was replaced, or was used already or its address has got an account since (then it
+    says to log in: only who holds the signed link learns it)."""
     key = mail.read_signed(token, salt=_SALT, hours=LINK_HOURS, again=_AGAIN)
     found = PendingSignup.objects.filter(key=str(key), created__gte=_expired()).first()
     if found is None:
         raise CoordinationError(
-            f"This link was used already, or a newer one replaced it: {_AGAIN}."
+            f"This link is no longer valid (a newer one replaced it): {_AGAIN}."
         )
-    if has_account(found.email):
-        found.delete()
-        raise CoordinationError("This address has an account already: log in.")
+    if found.used or has_account(found.email):
+        _spend(found.email)
+        raise AccountMade()
     return Signup(found.email, found.first_name, found.last_name)
+
+
+def _spend(email: str) -> int:
+    """Mark the address's pending sign-up used, its name forgotten; how many were unused."""
+    pending = PendingSignup.objects.filter(email=email, used=False)
+    return pending.update(used=True, first_name="", last_name="")
 
 
 @transaction.atomic
@@ -117,12 +135,10 @@ def create_account(signup: Signup, password: str) -> User:
     """Make the account of a proven address and link it to the directory record with that
     address (made from the sign-up when there is none); the link is logged like every other
     change. The password is checked by the caller (the form runs Django's validators)."""
-    # The link works once: of two uses at the same time, the second finds nothing to delete
-    # (PostgreSQL makes it wait for the first's commit).
-    if not PendingSignup.objects.filter(email=signup.email).delete()[0]:
-        raise CoordinationError(f"This link was used already: {_AGAIN}.")
-    if has_account(signup.email):
-        raise CoordinationError("This address has an account already: log in.")
+    # The link works once: of two uses at the same time, the second finds nothing left to
+    # mark used (PostgreSQL makes it wait for the first's commit).
+    if not _spend(signup.email) or has_account(signup.email):
+        raise AccountMade()
     user = User.objects.create_user(
         signup.email,
         email=signup.email,

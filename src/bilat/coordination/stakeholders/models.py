@@ -163,14 +163,16 @@ class PendingSignup(models.Model):
     """An account asked for on the sign-up form, waiting for the owner of the address to open
     the link e-mailed there. The address and name wait here, on the server, so that the link
     carries only `key` (random, and signed): no personal data in URLs, browser histories,
-    proxies or server logs. Deleted when the account is made, when a newer request for the
-    address replaces it, or once its link has expired."""
+    proxies or server logs. Deleted when a newer request for the address replaces it, or once
+    its link has expired; once the account is made it keeps only its key and address, marked
+    `used`, so that its link, opened again, says to log in rather than to ask for a new one."""
 
     key = models.CharField(max_length=64, unique=True)
     email = models.EmailField(unique=True)
     first_name = models.CharField(max_length=120)
     last_name = models.CharField(max_length=120)
     created = models.DateTimeField()
+    used = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return "account awaiting confirmation"

@@ -25,6 +25,7 @@ from bilat.coordination.roles import editor_required, is_editor
 from bilat.coordination.stakeholders import directory, matching
 from bilat.coordination.stakeholders.accounts import (
     LINK_HOURS,
+    AccountMade,
     create_account,
     export_own,
     read_link,
@@ -93,7 +94,9 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         signup = read_link(token)
     except CoordinationError as error:
-        return render(request, "stakeholders/signup.html", {"error": str(error)}, status=400)
+        made = isinstance(error, AccountMade)
+        context = {"error": str(error), "made": made}
+        return render(request, "stakeholders/signup.html", context, status=400)
     shape = User(username=signup.email, email=signup.email, first_name=signup.first_name)
     form = SetPasswordForm(shape, request.POST or None)
     if request.method == "POST" and form.is_valid():
