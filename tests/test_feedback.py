@@ -15,7 +15,7 @@ from bilat.coordination.audit.models import Change
 from bilat.coordination.events import report
 from bilat.coordination.events.operations import mark_attendance, register
 from bilat.coordination.feedback import operations
-from bilat.coordination.feedback.models import Invitation, Question, Response
+from bilat.coordination.feedback.models import Invitation, Question, Response, Survey
 from bilat.coordination.feedback.results import results
 from bilat.coordination.stakeholders.operations import erase_person, export_person
 from bilat.errors import CoordinationError
@@ -115,6 +115,15 @@ def test_a_reminder_goes_to_those_who_have_not_answered(held, django_capture_on_
         assert operations.remind(None, survey) == 1
     assert [m.to[0] for m in mail.outbox] == [people[1].email]
     assert mail.outbox[0].subject.startswith("Reminder:")
+    # Pressed again at once, the button e-mails nobody twice; an hour later it may.
+    editor = Client()
+    editor.force_login(make_editor())
+    page = editor.post(f"/coordination/events/{_event.slug}/survey/", {"remind": "1"}, follow=True)
+    assert "less than an hour ago" in page.content.decode() and len(mail.outbox) == 1
+    Survey.objects.filter(pk=survey.pk).update(reminded=survey.reminded - timedelta(minutes=61))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert operations.remind(None, survey) == 1
+    assert len(mail.outbox) == 2
 
 
 def test_results_by_side_and_sector_in_the_statistics_and_the_report(held):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -31,6 +32,7 @@ from bilat.coordination.feedback.models import (
 from bilat.errors import CoordinationError
 
 SALT = "bilat.feedback.invitation"
+REMIND_GAP = timedelta(hours=1)  # the least time between two reminders of a survey
 _SHUFFLE = random.SystemRandom()
 
 
@@ -153,8 +155,16 @@ def send(actor: Actor, survey: Survey) -> int:
 
 @transaction.atomic
 def remind(actor: Actor, survey: Survey) -> int:
-    """Remind those invited who have not answered; returns how many."""
+    """Remind those invited who have not answered; returns how many. A second reminder within
+    `REMIND_GAP` of the last is refused: pressed twice, the button would e-mail the same
+    people twice (the row is locked, so two presses at once send one)."""
     _check_open(survey)
+    last = Survey.objects.select_for_update().get(pk=survey.pk).reminded
+    if last is not None and timezone.now() - last < REMIND_GAP:
+        raise CoordinationError(
+            f"A reminder went out at {last:%H:%M} UTC, less than an hour ago: the next one can "
+            f"go from {last + REMIND_GAP:%H:%M} UTC."
+        )
     waiting = survey.invitations.filter(answered=False, registration__person__isnull=False)
     reminded = 0
     for invitation in waiting.select_related("registration__person", "registration__event"):
