@@ -171,21 +171,15 @@ def export_own(user: User) -> dict[str, Any]:
     changed is other people's data (the change log shows it to editors)."""
     person = person_of(user)
     found: dict[str, Any] = {
-        "exported": timezone.now().isoformat(timespec="seconds"),
+        "exported": _when(timezone.now()),
         "account": {
             "username": user.get_username(),
             "email": user.email,
             "first_name": user.first_name,
             "last_name": user.last_name,
-            "role": "admin"
-            if user.is_superuser
-            else "editor"
-            if is_editor(user)
-            else "participant",
-            "joined": user.date_joined.isoformat(timespec="seconds"),
-            "last_login": user.last_login.isoformat(timespec="seconds")
-            if user.last_login
-            else None,
+            "role": _role(user),
+            "joined": _when(user.date_joined),
+            "last_login": _when(user.last_login),
             "changes_logged": Change.objects.filter(user=user).count(),
         },
     }
