@@ -317,9 +317,7 @@ def _headline(
             Row(
                 title,
                 measure,
-                _values(
-                    measure, columns, [_number(row.get(measure)) for row in rows], rows=rows
-                ),
+                _values(measure, columns, [_number(row.get(measure)) for row in rows], rows=rows),
             )
             for measure, title in HEADLINE
         ),
