@@ -369,12 +369,12 @@ def _cut_swallowing(
     after them; the line of the file each line of that text is; and the account of the
     records set aside (quarantined) and of those they swallowed (recovered). None when no
     record swallows another (the quick look was wrong)."""
-    lines = text.split("\n")
+    text_lines = text.split("\n")
     first = _first_field(table, header)
-    found = swallowing(lines, delimiter, len(header), first)
+    found = swallowing(text_lines, delimiter, len(header), first)
     if not found:
         return None
-    keep = np.ones(len(lines), dtype=bool)
+    keep = np.ones(len(text_lines), dtype=bool)
     rejected: list[RejectedRow] = []
     for item in found:
         keep[item.broken.start : item.broken.stop] = False
@@ -388,7 +388,7 @@ def _cut_swallowing(
         rejected.append(
             RejectedRow(
                 line,
-                "\n".join(lines[index].rstrip("\r") for index in item.broken),
+                "\n".join(text_lines[index].rstrip("\r") for index in item.broken),
                 f"{field} opens a quote that is never closed; {records} after it that the "
                 f"quote would swallow {are}",
                 recovered=False,
@@ -396,11 +396,11 @@ def _cut_swallowing(
         )
         reason = f"swallowed by the quote never closed in line {line}'s {field}; read on its own"
         for span in item.records:
-            text = "\n".join(lines[index].rstrip("\r") for index in span)
-            rejected.append(RejectedRow(span.start + 1, text, reason, True))
+            swallowed = "\n".join(text_lines[index].rstrip("\r") for index in span)
+            rejected.append(RejectedRow(span.start + 1, swallowed, reason, True))
     kept = np.flatnonzero(keep)
     line_map = np.concatenate([[0], kept + 1])  # line n of the new text is line_map[n]
-    return "\n".join(lines[index] for index in kept.tolist()), line_map, rejected
+    return "\n".join(text_lines[index] for index in kept.tolist()), line_map, rejected
 
 
 def _first_field(table: pa.Table, header: list[str]) -> re.Pattern[str]:
@@ -415,22 +415,22 @@ def _first_field(table: pa.Table, header: list[str]) -> re.Pattern[str]:
 
 def _map_lines(parsed: ParsedFile, line_map: np.ndarray) -> None:
     """Turn the lines of a text read again without some lines into lines of the file."""
-    lines = np.asarray(parsed.table[LINE].combine_chunks().to_numpy(zero_copy_only=False))
+    read_at = np.asarray(parsed.table[LINE].combine_chunks().to_numpy(zero_copy_only=False))
     table = parsed.table.drop_columns([RECORD, LINE])
-    parsed.table = _with_positions(table, lines=pa.array(line_map[lines], pa.int64()))
+    parsed.table = _with_positions(table, lines=pa.array(line_map[read_at], pa.int64()))
     for row in parsed.rejected:
         if row.line is not None:
             row.line = int(line_map[row.line])
 
 
-def _record_text(lines: list[str], line: int) -> str:
+def _record_text(text_lines: list[str], line: int) -> str:
     """The raw text of the record starting at a line: lines until its quotes balance.
 
-    Lines are cut at "\n" only, as `_csv_lines` counts them.
+    Lines are cut at "\n" only, as `lines.counted_lines` counts them.
     """
     taken: list[str] = []
     quotes = 0
-    for current in lines[line - 1 :]:
+    for current in text_lines[line - 1 :]:
         current = current.rstrip("\r")
         taken.append(current)
         quotes += current.count('"')
