@@ -203,15 +203,14 @@ def _parsed_in_turn(
     caller stops are finished, not abandoned, before this returns."""
     with ThreadPoolExecutor(PARSERS, thread_name_prefix="ingest-parse") as pool:
         started: deque[tuple[int, InputFile, Future[ParsedFile]]] = deque()
-        upcoming = list(enumerate(files, start=1))
-        upcoming.reverse()
+        upcoming = deque(enumerate(files, start=1))
         while upcoming or started:
             while upcoming and len(started) < PARSERS:
                 under_way = sum(source.size for _, source, _ in started)
-                number, source = upcoming[-1]
+                number, source = upcoming[0]
                 if started and under_way + source.size > PARSE_BUDGET:
                     break
-                upcoming.pop()
+                upcoming.popleft()
                 started.append((number, source, pool.submit(_parse, source)))
             number, source, outcome = started.popleft()
             if progress:
