@@ -22,7 +22,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from bilat.errors import ParameterError, refuse_unknown
-from bilat.indicators.numbers import MAX_PAGE, whole_number
+from bilat.indicators.numbers import page_number
 
 M = TypeVar("M", bound=models.Model)
 R = TypeVar("R")  # a row of a list: a model, or what a page lists of one
@@ -162,11 +162,8 @@ def paged(
     made by `rows` from the page's objects (the objects themselves by default). A page that
     is not a whole number from 1 to the last page raises a ParameterError naming it."""
     paginator: Paginator[R] = Paginator(found, per_page)
-    text = request.GET.get(parameter)
-    number = 1
-    if text:  # `?page=` alone is the first page
-        last = min(max(paginator.num_pages, 1), MAX_PAGE)
-        number = whole_number(parameter, text, maximum=last)
+    # `?page=` alone is the first page.
+    number = page_number(parameter, request.GET.get(parameter), last=paginator.num_pages)
     others: QueryDict = request.GET.copy()
     others.pop(parameter, None)
     page = paginator.page(number)

@@ -17,7 +17,7 @@ import pyarrow as pa
 from bilat.cordis import reference
 from bilat.errors import ParameterError
 from bilat.indicators import filters
-from bilat.indicators.numbers import MAX_PAGE, whole_number
+from bilat.indicators.numbers import page_number
 from bilat.indicators.scope import Scope, resolve
 from bilat.warehouse.store import Warehouse
 
@@ -318,7 +318,7 @@ def listing(
     source, params = query.relation()
     total = count(warehouse, query)
     pages = last_page(total, size)
-    page = on_page(page, pages)
+    page = page_number("page", page, last=pages)
     rows = warehouse.arrow(
         f"""SELECT {", ".join(query.table.columns)} FROM {source}
             ORDER BY {query.order()} LIMIT $limit OFFSET $offset""",
@@ -335,22 +335,6 @@ def last_page(total: int, size: int) -> int:
     (258, 1, 1)
     """
     return max(1, -(-total // size))
-
-
-def on_page(page: int | str | None, pages: int) -> int:
-    """`page` (a number, or a parameter's text; none is the first) checked from 1 to the
-    last of `pages`, or a ParameterError naming `page` and the last page.
-
-    >>> on_page("3", 258), on_page(None, 1)
-    (3, 1)
-    >>> on_page(5000, 258)
-    Traceback (most recent call last):
-    ...
-    bilat.errors.ParameterError: page: 5000 is out of range; use 1 to 258
-    """
-    if page is None or page == "":
-        return 1
-    return whole_number("page", page, maximum=min(pages, MAX_PAGE))
 
 
 def count(warehouse: Warehouse, query: Query) -> int:

@@ -19,7 +19,7 @@ from pydantic import Field
 from bilat import exports, indicators
 from bilat.indicators import comparison
 from bilat.indicators.filters import BY_NAME
-from bilat.indicators.numbers import MAX_PAGE
+from bilat.indicators.numbers import MAX_PAGE, page_number
 from bilat.records import listing
 from bilat.records.organisation import organisation as find_organisation
 from bilat.records.project import parse_key
@@ -115,7 +115,7 @@ def indicator(
     paging: Query[Paging],
 ) -> Rows:
     table = indicators.get(name)(warehouse(), **_given(filters), **_given(options))
-    listing.on_page(paging.page, listing.last_page(table.num_rows, paging.page_size))
+    page_number("page", paging.page, last=listing.last_page(table.num_rows, paging.page_size))
     start = (paging.page - 1) * paging.page_size
     rows = exports.records(table.slice(start, paging.page_size))
     return Rows(
