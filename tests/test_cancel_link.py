@@ -13,10 +13,11 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client
 
+from bilat.coordination.audit.models import Change
 from bilat.coordination.events.models import Registration, Status
 from bilat.coordination.events.operations import register
 
-from factories import make_event, make_person
+from factories import make_event, make_participant, make_person
 
 pytestmark = [pytest.mark.coordination, pytest.mark.django_db]
 
@@ -68,3 +69,33 @@ def test_an_altered_link_or_an_event_over_cancels_nothing(django_capture_on_comm
     answer = Client().post(link).content.decode()
     assert "Past workshop is over: nothing to cancel" in answer
     assert Registration.objects.get(pk=registration.pk).status == Status.CONFIRMED
+
+
+def test_my_data_refuses_to_cancel_twice_or_an_event_over(django_capture_on_commit_callbacks):
+    """'My data' checks a cancellation as the link does: a registration cancelled already
+    (a second tab, the button pressed again) says so and is not cancelled a second time."""
+    event = make_event(title="Grid workshop", capacity=1)
+    ada, ben = make_person(first_name="Ada"), make_person(first_name="Ben")
+    with django_capture_on_commit_callbacks(execute=True):
+        mine = register(None, event, ada, source="test")
+        register(None, event, ben, source="test")
+    client = Client()
+    client.force_login(make_participant(ada))
+    url = f"/me/registrations/{mine.pk}/cancel/"
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, follow=True).content.decode()
+    assert "Your registration for Grid workshop is cancelled." in first
+    sent = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, follow=True).content.decode()
+    assert "Your registration for Grid workshop is cancelled already." in again
+    assert "Grid workshop is cancelled." not in again
+    assert len(mail.outbox) == sent
+    logged = Change.objects.filter(action="cancel", object_id=str(mine.pk))
+    assert logged.count() == 1
+    past = date.today() - timedelta(days=3)
+    over = make_event(title="Past workshop", starts=past, ends=past)
+    ended = register(None, over, ada, source="test", after_end=True)
+    answer = client.post(f"/me/registrations/{ended.pk}/cancel/", follow=True).content.decode()
+    assert "Past workshop is over: nothing to cancel." in answer
+    assert Registration.objects.get(pk=ended.pk).status == Status.CONFIRMED

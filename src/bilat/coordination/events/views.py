@@ -212,10 +212,13 @@ def upload(request: HttpRequest, name: str) -> FileResponse:
 @login_required
 @require_POST
 def me_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    """A participant cancels one of their own registrations (of an event not over)."""
+    """A participant cancels one of their own registrations (not cancelled already, of an
+    event not over: the same check as the link of the e-mails)."""
     registration = get_object_or_404(Registration, pk=pk, person__user_id=request.user.pk)
-    if registration.event.has_ended:
-        messages.error(request, f"{registration.event.title} is over: nothing to cancel.")
+    try:
+        cancelling.check_cancellable(registration)
+    except CoordinationError as error:
+        messages.error(request, str(error))
         return redirect("me")
     cancel(request.user, registration)
     messages.success(request, f"Your registration for {registration.event.title} is cancelled.")
