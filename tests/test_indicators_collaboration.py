@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections import Counter
+from decimal import Decimal
 from html import unescape
 from itertools import combinations
 
@@ -11,6 +13,7 @@ import pytest
 from django.test import Client
 
 from bilat import indicators
+from bilat.formatting import NO_RANK
 from bilat.indicators import benchmark
 from bilat.warehouse.store import Warehouse
 
@@ -261,3 +264,44 @@ def test_networks_counted_from_node_masks_equal_those_from_paired_rows(
         assert masked.to_pylist() == paired.to_pylist()
         edges += masked.num_rows
     assert edges > 0
+
+
+def test_peer_benchmark_leaves_unranked_by_contribution_a_country_with_only_missing_amounts(
+    bundled: Warehouse, client: Client
+) -> None:
+    """Hong Kong's and Uzbekistan's Horizon Europe participations are all a third country's
+    and CORDIS leaves every one of their amounts empty: they are ranked by participations but
+    not by EU contribution (missing is not 0, so not last-but-tied with the unfunded), on the
+    indicator, the page, the CSV download and the API; the other ranks count only the
+    countries whose amount is known."""
+    rows = [r for r in he_organisations() if r["country"]]
+    third = [r for r in rows if he_status_in_force(r) == "third_country"]
+    priced: dict[str, Decimal] = {}
+    for r in third:
+        if r["ecContribution"]:
+            priced[r["country"]] = priced.get(r["country"], Decimal(0)) + money(r["ecContribution"])
+    unpriced = {r["country"] for r in third} - set(priced)
+    assert {"HK", "UZ"} <= unpriced
+    table = {
+        r["country"]: r
+        for r in indicators.peer_benchmark(bundled, country="US", peers="HK,UZ,NP").to_pylist()
+    }
+    for code in ("HK", "UZ"):
+        assert table[code]["rank_participations"] is not None
+        assert table[code]["rank_ec_contribution"] is None, code
+    assert table["US"]["rank_ec_contribution"] == 1 + sum(
+        1 for amount in priced.values() if amount > priced["US"]
+    )
+    answer = client.get("/api/indicators/peer_benchmark?country=US&peers=HK,UZ").json()
+    api = {r["country"]: r for r in answer["rows"]}
+    assert api["HK"]["rank_ec_contribution"] is None and api["UZ"]["rank_ec_contribution"] is None
+    assert any("not ranked by EU contribution" in c for c in answer["about"]["caveats"])
+    body = client.get("/export/peer_benchmark.csv?country=US&peers=HK,UZ").content.decode()
+    lines = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+    csv_rows = {line["country"]: line for line in lines}
+    assert csv_rows["HK"]["rank_ec_contribution"] == ""
+    assert csv_rows["US"]["rank_ec_contribution"] == str(table["US"]["rank_ec_contribution"])
+    page = client.get("/country/UZ/")
+    assert page.status_code == 200
+    html = unescape(page.content.decode())
+    assert NO_RANK in html

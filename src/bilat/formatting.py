@@ -76,6 +76,13 @@ MISSING = "—"
 # the tables' notes and the comparison all say it in these words.
 NO_AMOUNT_WHY = "not recorded in CORDIS (associated partners receive none), not 0"
 NO_AMOUNT = f"{MISSING} for an amount: {NO_AMOUNT_WHY}."
+# Why a rank by EU contribution reads MISSING: the peer benchmark does not rank as 0 a country
+# whose amounts as a third country CORDIS leaves all empty.
+NO_RANK = (
+    f"{MISSING} for a rank by EU contribution: CORDIS records none of the amounts of the "
+    "country's participations as a third country, so it is not ranked by EU contribution "
+    "(a missing amount is not 0)."
+)
 
 
 def title(column: str) -> str:

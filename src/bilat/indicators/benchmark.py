@@ -41,6 +41,9 @@ PEERS = "US,CA,JP,KR,CN,AU,BR,IN,ZA"
         "third country'): a country associated to a whole programme is not ranked there, and "
         "one associated to a pillar from a year on (Canada, New Zealand and South Korea in "
         "Horizon Europe) is ranked by its participations outside it.",
+        "A country whose amounts as a third country CORDIS leaves all empty is not ranked by "
+        "EU contribution (—): a missing amount is not 0. The ranks by EU contribution count "
+        "the countries whose amount is known.",
         caveats.SHARE,
         caveats.FUNDED,
     ),
@@ -116,7 +119,7 @@ def _per_country(
                    CAST(COALESCE(sum(ec_contribution), 0) AS DOUBLE) AS ec_double,
                    CAST(COALESCE(sum(participations) FILTER (WHERE {third}), 0) AS BIGINT)
                        AS third_country_participations,
-                   COALESCE(sum(ec_contribution) FILTER (WHERE {third}), 0) AS third_ec
+                   sum(ec_contribution) FILTER (WHERE {third}) AS third_ec
             FROM {scope.cells("aggregate_country_cells")} WHERE {where}
             GROUP BY programme, country""",
         params,
@@ -218,8 +221,15 @@ def _row(
         if ranked
         else None
     )
+    # A sum of only missing amounts is missing: not ranked, and no one ranks below it.
+    amount = mine.get("third_ec")
     row["rank_ec_contribution"] = (
-        1 + sum(1 for other in counted if other["third_ec"] > mine["third_ec"]) if ranked else None
+        1
+        + sum(
+            1 for other in counted if other["third_ec"] is not None and other["third_ec"] > amount
+        )
+        if ranked and amount is not None
+        else None
     )
     row["third_countries"] = len(counted) if found is not None else None
     return row

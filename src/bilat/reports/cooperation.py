@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from bilat import charts
 from bilat.cordis.programme_parts import PROGRAMMES
-from bilat.formatting import euros, text
+from bilat.formatting import NO_AMOUNT_WHY, euros, text
 from bilat.reports.chapters import headline_row, summary
 from bilat.reports.document import Builder, Chapter, Paragraph, Table
 
@@ -251,8 +251,7 @@ def _findings(
                     f"{_ordinal(row['rank_participations'])} of {row['third_countries']} "
                     f"non-associated third countries by participations as a third country "
                     f"({text('n', row['third_country_participations'])}) and "
-                    f"{_ordinal(row['rank_ec_contribution'])} by EU contribution "
-                    f"({euros(row['ec_contribution'])}).{_cite(cited['peers'])}",
+                    f"{_by_contribution(row)}.{_cite(cited['peers'])}",
                     kind="finding",
                 )
             )
@@ -314,6 +313,16 @@ def _findings(
             )
         )
     return chapter
+
+
+def _by_contribution(row: dict[str, Any]) -> str:
+    """The rank by EU contribution, or why there is none: amounts CORDIS leaves all empty
+    are missing, not 0, and are not ranked."""
+    if row["rank_ec_contribution"] is None:
+        why = f"its amounts as a third country are {NO_AMOUNT_WHY}"
+        return f"is not ranked by EU contribution ({why})"
+    amount = euros(row["ec_contribution"])
+    return f"{_ordinal(row['rank_ec_contribution'])} by EU contribution ({amount})"
 
 
 def _ordinal(number: int) -> str:

@@ -18,7 +18,16 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from bilat.formatting import MISSING, NO_AMOUNT, READABLE, is_number, readable, text, title
+from bilat.formatting import (
+    MISSING,
+    NO_AMOUNT,
+    NO_RANK,
+    READABLE,
+    is_number,
+    readable,
+    text,
+    title,
+)
 
 
 @dataclass(frozen=True)
@@ -77,9 +86,16 @@ AMOUNTS = ("ec_contribution",)
 
 
 def _amount_note(rows: list[dict[str, Any]], names: list[str]) -> str:
-    """NO_AMOUNT when a row shown has an amount column without a value, else nothing."""
+    """NO_AMOUNT when a row shown has an amount column without a value, NO_RANK when a peer
+    ranked by participations is not ranked by EU contribution; else nothing."""
     shown = [name for name in AMOUNTS if name in names]
-    return NO_AMOUNT if any(row[name] is None for row in rows for name in shown) else ""
+    notes = [NO_AMOUNT] if any(row[name] is None for row in rows for name in shown) else []
+    if "rank_ec_contribution" in names and any(
+        row["rank_ec_contribution"] is None and row.get("rank_participations") is not None
+        for row in rows
+    ):
+        notes.append(NO_RANK)
+    return " ".join(notes)
 
 
 def _td(cell: Cell) -> str:
