@@ -43,6 +43,10 @@ SELECT programme, year, programme_part_code, scheme_group, role, activity_type, 
        CAST(COALESCE(role = 'coordinator', false) AS BIGINT) AS coordinated_projects,
        ec_contribution, net_ec_contribution
 FROM participation_facts WHERE country IS NOT NULL;
+CREATE OR REPLACE TABLE aggregate_country_years AS
+SELECT programme, year, country, country_status, participations, funded_participations,
+       unfunded_participations, coordinated_projects, ec_contribution, net_ec_contribution
+FROM aggregate_country_cells;
 CREATE OR REPLACE TABLE aggregate_field_cells AS
 SELECT f.programme, f.year, f.programme_part_code, f.scheme_group, f.role, f.activity_type,
        x.level1, 1::BIGINT AS participations

@@ -19,6 +19,7 @@ import pyarrow as pa
 from bilat.indicators import caveats
 from bilat.indicators.filters import COUNTRIES
 from bilat.indicators.inside import (
+    COUNTED,
     Inside,
     Ints,
     counts,
@@ -92,7 +93,7 @@ def partner_countries(warehouse: Warehouse, scope: Scope, options: Mapping[str, 
     the latest programme covered, 'partly_associated' where it differs between them (Canada
     in Horizon Europe: associated in Pillar II from the 2024 calls, a third country
     elsewhere)."""
-    inside = read(warehouse, scope)
+    inside = read(warehouse, scope, needs=COUNTED)
     size = len(inside.countries) + 1  # the last group: no country
     group = _grouped(inside, inside.country, size)
     found = _measures(inside, group, size)
@@ -154,7 +155,7 @@ def _latest_statuses(inside: Inside, group: Any) -> dict[int, str]:
 )
 def partner_groups(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
     """One row per status group of the partner's country in the project's programme."""
-    inside = read(warehouse, scope)
+    inside = read(warehouse, scope, needs=frozenset({"statuses", "cents"}))
     names = [*inside.statuses, "unknown"]
     size = len(names)
     group = _grouped(inside, inside.status, size)
@@ -202,13 +203,16 @@ def partner_organisations(
     """The first `limit` partners (organisation and country) by shared projects, then
     participations, PIC and country (cut before their names are read: the organisations
     table is large)."""
-    inside = read(warehouse, scope)
+    inside = read(warehouse, scope, needs=frozenset({"cents"}))
     keep = ~inside.own & (inside.pic >= 0)
     size = len(inside.countries) + 1
     key = inside.pic * size + np.where(inside.country >= 0, inside.country, size - 1)
-    found, participations = runs(np.sort(key[keep]))
-    first = inside.first_of(inside.country, inside.pic) & keep
-    projects = runs(np.sort(key[first]))[1]
+    # One sort for both counts: each partner's rows, with the last bit marking the first row
+    # of each of its projects (its distinct projects).
+    first = inside.first_of(inside.country, inside.pic)
+    flagged = np.sort(key[keep] * 2 + first[keep])
+    found, participations = runs(flagged >> 1)
+    projects = np.add.reduceat(flagged & 1, np.cumsum(participations) - participations)
     pics, countries = found // size, found % size
     top = _first(options["limit"], projects, participations, pics, countries)
     # The contributions of the partners shown only, by their places among the shown keys.

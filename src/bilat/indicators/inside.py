@@ -83,29 +83,38 @@ class Inside:
         return new
 
 
-def read(warehouse: Warehouse, scope: Scope, *, counted: bool = True) -> Inside:
+# The columns besides the PICs and countries that an indicator may need: every partner
+# indicator of a page shares one read of all of them.
+COUNTED = frozenset({"programme", "statuses", "cents"})
+
+
+def read(warehouse: Warehouse, scope: Scope, *, needs: frozenset[str] = COUNTED) -> Inside:
     """Every participation in the projects where the subject takes part under the filters;
-    `own` marks the subject's own participations (whatever the filters). Without `counted`
-    (the networks), the programmes, statuses and contributions are not read (ranks and cents
-    are 0; statuses are read only when the subject is a status group): each list column
-    costs about a millisecond to bring into Arrow. On a page (`shared.one_page`) they are
+    `own` marks the subject's own participations (whatever the filters). Only the columns of
+    `needs` are read besides the PICs and countries (the networks need none, the partner
+    organisations only the contributions): the others are left as 0 (ranks, cents) or -1
+    (statuses, read anyway when the subject is a status group), since each list column costs
+    a millisecond or two to read and bring into Arrow. On a page (`shared.one_page`) they are
     read anyway, once, for every partner and network indicator of the page (the arrays are
     then read-only, shared between threads)."""
     if shared.active():
         where, params = scope.where()
         subject, more = scope.subject.where()
         key = ("inside", where, subject, repr(params | more))
-        return shared.once(key, partial(_read, warehouse, scope, counted=True, frozen=True))
-    return _read(warehouse, scope, counted=counted)
+        return shared.once(key, partial(_read, warehouse, scope, needs=COUNTED, frozen=True))
+    return _read(warehouse, scope, needs=needs)
 
 
-def _read(warehouse: Warehouse, scope: Scope, *, counted: bool, frozen: bool = False) -> Inside:
+def _read(
+    warehouse: Warehouse, scope: Scope, *, needs: frozenset[str], frozen: bool = False
+) -> Inside:
     """`read`'s arrays, made read-only when `frozen` (a page's threads share them)."""
     where, params = scope.where()
     subject, more = scope.subject.where()
     by_status = scope.subject.status is not None
+    wanted = needs | ({"statuses"} if by_status else set())
     columns = ["project_id", "pics", "countries"]
-    columns += ["programme", "statuses", "cents"] if counted else ["statuses"] * by_status
+    columns += [name for name in ("programme", "statuses", "cents") if name in wanted]
     table = warehouse.arrow(
         f"""SELECT {", ".join(columns)} FROM project_members
             WHERE project_id IN (SELECT project_id FROM participation_facts
@@ -125,18 +134,20 @@ def _read(warehouse: Warehouse, scope: Scope, *, counted: bool, frozen: bool = F
         mine = np.array([value == scope.subject.status for value in statuses] + [False])
         own = mine[status]
     else:
-        wanted = set(scope.subject.countries)
-        mine = np.array([value in wanted for value in countries] + [False])
+        wanted_countries = set(scope.subject.countries)
+        mine = np.array([value in wanted_countries for value in countries] + [False])
         own = mine[country]
-    if counted:
+    if "programme" in columns:
         # The programmes' order (others last).
         known = pa.array(list(ORDER), pa.string())
         ranks = ints(pc.index_in(table.column("programme"), known), missing=len(ORDER)) + 1
+    else:
+        ranks = project_ids * 0
+    if "cents" in columns:
         cents = _flat(table.column("cents"), missing=0)
         priced = np.asarray(pc.is_valid(pc.list_flatten(table.column("cents"))), np.bool_)
     else:
-        ranks, cents = project_ids * 0, project * 0
-        priced = np.zeros(len(project), np.bool_)
+        cents, priced = project * 0, np.zeros(len(project), np.bool_)
     arrays = (project_ids, ranks, project, _flat(pics), country, status, cents, own, priced)
     if frozen:
         for array in arrays:
@@ -145,9 +156,13 @@ def _read(warehouse: Warehouse, scope: Scope, *, counted: bool, frozen: bool = F
 
 
 def ints(column: pa.ChunkedArray | pa.Array, missing: int = -1) -> Ints:
-    """An integer column as int64, `missing` for nulls."""
-    filled = pc.fill_null(pc.cast(column, pa.int64()), missing)
-    return np.asarray(filled.to_numpy(), dtype=np.int64)
+    """An integer column as int64, `missing` for nulls (cast and filled only where needed:
+    each is a copy)."""
+    if column.type != pa.int64():
+        column = pc.cast(column, pa.int64())
+    if column.null_count:
+        column = pc.fill_null(column, missing)
+    return np.asarray(column.to_numpy(), dtype=np.int64)
 
 
 def _flat(column: pa.ChunkedArray, missing: int = -1) -> Ints:
@@ -194,11 +209,29 @@ def runs(ordered: Ints) -> tuple[Ints, Ints]:
 
 
 def member_of(values: Ints, ordered: Ints) -> Bools:
-    """Whether each value is one of the sorted, distinct `ordered`."""
+    """Whether each value is one of the sorted, distinct `ordered`. By sorting when they are
+    few (a page's worth of partners): numpy's `searchsorted` of tens of thousands of values
+    into a few dozen took five times as long."""
     if not len(ordered):
         return np.zeros(len(values), np.bool_)
+    if len(ordered) <= FEW:
+        return np.asarray(np.isin(values, ordered, kind="sort"), np.bool_)
     at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
     return np.asarray(ordered[at] == values, np.bool_)
+
+
+# Up to this many values, `member_of` sorts instead of searching.
+FEW = 64
+
+
+def rows_of(ordered: Ints, wanted: Ints) -> Ints:
+    """The places, in order, of the entries of the sorted `ordered` equal to one of the
+    sorted, distinct `wanted`: each is a run, found by two searches of `wanted` into
+    `ordered` (instead of searching every entry among `wanted`)."""
+    starts = np.searchsorted(ordered, wanted, "left")
+    sizes = np.searchsorted(ordered, wanted, "right") - starts
+    offsets = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
+    return np.asarray(offsets + np.arange(int(sizes.sum())), np.int64)
 
 
 def distinct_counts(groups: Ints, values: Ints, size: int) -> Ints:

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from bilat.indicators import caveats
 from bilat.indicators.collaboration import country_names, organisations
-from bilat.indicators.inside import Ints, counts, member_of, read, runs, unique
+from bilat.indicators.inside import Ints, counts, read, rows_of, runs, unique
 from bilat.indicators.registry import Option, indicator
 from bilat.indicators.scope import Scope
 from bilat.warehouse.store import Warehouse
@@ -66,6 +66,16 @@ def _paired(node: Ints, starts: Ints, nodes: int) -> Ints:
     return np.asarray(found.reshape(nodes, nodes), np.int64)
 
 
+def _most(members: Ints, projects: Ints, pics: Ints, limit: int) -> list[int]:
+    """The first `limit` of `members` by projects (descending) then PIC: only those with
+    enough projects to be among them are sorted (a country's partners are thousands)."""
+    if len(members) > limit:
+        enough = np.partition(projects[members], len(members) - limit)[len(members) - limit]
+        members = members[projects[members] >= enough]
+    order = np.lexsort((pics[members], -projects[members]))
+    return [int(n) for n in members[order][:limit]]
+
+
 def _ordered(edges: list[tuple[Any, Any, int]]) -> list[tuple[Any, Any, int]]:
     """Each pair as (source, target) with source < target, by weight then source, target."""
     pairs = [(min(a, b), max(a, b), w) for a, b, w in edges]
@@ -84,7 +94,7 @@ def _ordered(edges: list[tuple[Any, Any, int]]) -> list[tuple[Any, Any, int]]:
 )
 def country_network(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any]) -> pa.Table:
     """Edges among the `limit` countries in most of the subject's projects (subject first)."""
-    inside = read(warehouse, scope, counted=False)
+    inside = read(warehouse, scope, needs=frozenset())
     rows = inside.take(inside.country >= 0)
     first = rows.first_of(rows.country)
     size, codes = len(rows.countries), rows.countries
@@ -130,21 +140,22 @@ def organisation_network(
 ) -> pa.Table:
     """Edges among the subject's and the partners' organisations in most projects: at most
     ceil(limit / 2) on each side, by projects then PIC."""
-    inside = read(warehouse, scope, counted=False)
+    inside = read(warehouse, scope, needs=frozenset())
     rows = inside.take(inside.pic >= 0)
     # Each organisation's distinct projects, from its distinct (PIC, project) pairs.
     span = len(rows.project_ids)
     pairs = unique(rows.pic * span + rows.project)
     pics, projects = runs(pairs // span)
-    own = member_of(pics, unique(rows.pic[rows.own]))
+    # The subject's organisations are some of `pics` (both sorted): found by searching them.
+    own = np.zeros(len(pics), np.bool_)
+    own[np.searchsorted(pics, unique(rows.pic[rows.own]))] = True
     half = math.ceil(options["limit"] / 2)
     nodes: list[int] = []
     for side in (True, False):
-        members = np.flatnonzero(own == side)
-        nodes += members[np.lexsort((pics[members], -projects[members]))][:half].tolist()
+        nodes += _most(np.flatnonzero(own == side), projects, pics, half)
     ordered = np.sort(pics[nodes])
-    held = member_of(pairs // span, ordered)
-    found = _edges(pairs[held] % span, np.searchsorted(ordered, pairs[held] // span), len(nodes))
+    held = pairs[rows_of(pairs // span, ordered)]
+    found = _edges(held % span, np.searchsorted(ordered, held // span), len(nodes))
     edges = _ordered([(int(ordered[a]), int(ordered[b]), w) for a, b, w in found])
     mine = {int(pics[n]): bool(own[n]) for n in nodes}
     ends = sorted({pic for e in edges for pic in e[:2]})

@@ -12,7 +12,8 @@ the costly one, and it does not depend on the country, so it is computed here on
   WHERE clause to the cells and sums them.
 - `aggregate_country_cells`: the same sums per programme, filter columns, country and its
   status (about a quarter of the facts' rows), from which the peer benchmark ranks every
-  country without reading every participation.
+  country without reading every participation; `aggregate_country_years`: the same per
+  programme and year only, for filters on nothing else.
 - `aggregate_field_cells`, `aggregate_subfield_cells`: participations per field of science,
   each participation once per distinct field of its project, as the breakdowns count them;
   `aggregate_field_years`, `aggregate_subfield_years`: the same per programme and year only,
@@ -69,6 +70,20 @@ SELECT programme, year, programme_part_code, scheme_group, role, activity_type, 
 FROM participation_facts WHERE country IS NOT NULL GROUP BY ALL
 """
 
+# The same sums per programme, year, country and status only: what the peer benchmark reads
+# when the filters restrict nothing but the programme and the years (a profile's first view),
+# two thousand rows at full scale instead of a hundred thousand cells (half its query time).
+_COUNTRY_YEARS = """
+CREATE OR REPLACE TABLE aggregate_country_years AS
+SELECT programme, year, country, country_status,
+       CAST(sum(participations) AS BIGINT) AS participations,
+       CAST(sum(funded_participations) AS BIGINT) AS funded_participations,
+       CAST(sum(unfunded_participations) AS BIGINT) AS unfunded_participations,
+       CAST(sum(coordinated_projects) AS BIGINT) AS coordinated_projects,
+       sum(ec_contribution) AS ec_contribution, sum(net_ec_contribution) AS net_ec_contribution
+FROM aggregate_country_cells GROUP BY ALL
+"""
+
 # Participations per project and filter cell: what the field cells and the projects' masks
 # are made from (half the rows of the facts; a project's year, part and scheme are its own).
 _PROJECT_CELLS = """
@@ -105,6 +120,7 @@ FROM aggregate_{name}_cells GROUP BY ALL
 """
 # The coarse table of each aggregate table that has one.
 _BY_YEAR = {
+    "aggregate_country_cells": "aggregate_country_years",
     "aggregate_field_cells": "aggregate_field_years",
     "aggregate_subfield_cells": "aggregate_subfield_years",
 }
@@ -172,6 +188,7 @@ def sums_and_members(con: duckdb.DuckDBPyConnection) -> None:
     `PARTS`."""
     run(con, _CELLS)
     run(con, _COUNTRY_CELLS)
+    run(con, _COUNTRY_YEARS)
     members.build(con)
 
 

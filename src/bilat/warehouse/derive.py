@@ -31,7 +31,8 @@ from bilat.warehouse.sql import run, scalar
 # 10: aggregate_country_cells (the peer benchmark's sums per country);
 # 11: aggregate_field_years, aggregate_subfield_years (field breakdowns by programme and year);
 # 12: project_members (the partner indicators read each project's participations as lists)
-VERSION = 12
+# 13: aggregate_country_years (the peer benchmark's sums per country by programme and year)
+VERSION = 13
 
 # Participation rows up to which the derived tables are built side by side (all of CORDIS
 # holds about half a million).
