@@ -1,5 +1,6 @@
-"""The derived tables built side by side (as for CORDIS's size) and one after the other (as
-beyond several times it, where memory matters more) are the same tables."""
+"""The derived tables built with all of DuckDB's threads per statement (as for CORDIS's size)
+and with one thread each (as beyond several times it, where memory matters more) are the same
+tables."""
 
 from __future__ import annotations
 
@@ -28,12 +29,12 @@ def _tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
         return found
 
 
-def test_side_by_side_and_one_after_the_other_build_the_same_tables(
+def test_all_threads_and_one_thread_per_statement_build_the_same_tables(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     together = tmp_path / "together.duckdb"
     ingest([DATA / "horizon-europe"], warehouse=together)
-    monkeypatch.setattr(derive, "SIDE_BY_SIDE_UP_TO", 0)
+    monkeypatch.setattr(derive, "ALL_THREADS_UP_TO", 0)
     apart = tmp_path / "apart.duckdb"
     ingest([DATA / "horizon-europe"], warehouse=apart)
     first, second = _tables(together), _tables(apart)
@@ -44,9 +45,10 @@ def test_side_by_side_and_one_after_the_other_build_the_same_tables(
 def test_beyond_cordis_size_the_derived_tables_are_built_on_one_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Where the steps run one after the other, each statement runs on one DuckDB thread (two
-    held twice the groups at ten times the full scale and spilled to disk), and DuckDB gets its
-    threads back for the rest; at CORDIS's size the statements keep every thread."""
+    """Beyond several times CORDIS's size each statement runs on one DuckDB thread (two held
+    twice the groups at ten times the full scale and spilled to disk), the steps still side by
+    side, and DuckDB gets its threads back for the rest; at CORDIS's size the statements keep
+    every thread."""
     seen: dict[str, list[int]] = {"together": [], "apart": []}
     real = derive.run
     now = ["together"]
@@ -59,7 +61,7 @@ def test_beyond_cordis_size_the_derived_tables_are_built_on_one_thread(
     monkeypatch.setattr(derive, "run", watching)
     ingest([DATA / "horizon-europe"], warehouse=tmp_path / "together.duckdb")
     now[0] = "apart"
-    monkeypatch.setattr(derive, "SIDE_BY_SIDE_UP_TO", 0)
+    monkeypatch.setattr(derive, "ALL_THREADS_UP_TO", 0)
     warehouse = tmp_path / "apart.duckdb"
     ingest([DATA / "horizon-europe"], warehouse=warehouse)
     assert seen["apart"] == [1, 1]

@@ -17,14 +17,9 @@ import duckdb
 Step = Callable[[duckdb.DuckDBPyConnection], None]
 
 
-def side_by_side(con: duckdb.DuckDBPyConnection, *steps: Step, at_once: bool = True) -> None:
+def side_by_side(con: duckdb.DuckDBPyConnection, *steps: Step) -> None:
     """Run `steps` at once: the first on `con`, each other one on a thread and cursor of its
-    own; return when all have ended, raising the first failure (in the order given). Unless
-    `at_once` is false: then one after the other on `con`, where memory matters more."""
-    if not at_once:
-        for step in steps:
-            step(con)
-        return
+    own; return when all have ended, raising the first failure (in the order given)."""
     failures: dict[int, BaseException] = {}
 
     def on_cursor(number: int, step: Step) -> None:
