@@ -1,5 +1,5 @@
-"""An ingest parses two files at a time, within a budget of bytes, and still tells what it
-found in the files' order."""
+"""An ingest parses two files at a time, queues the next ones within a budget of bytes, and
+still tells what it found in the files' order."""
 
 from __future__ import annotations
 
@@ -61,6 +61,34 @@ def test_two_files_at_a_time_within_the_budget_load_as_one_at_a_time(
     assert max(under_way) == 1 and len(under_way) > 3
     two, one = _sources(tmp_path / "two.duckdb"), _sources(tmp_path / "one.duckdb")
     assert two == one and len(two) > 3
+
+
+def test_a_parser_done_with_a_small_file_takes_the_next_while_a_large_one_parses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first file's parse lasts until a third file's parse has begun: the other parser
+    must go on to the third file (and further) without waiting for the caller to be done
+    with the first. Before files were queued, the third began only after the first ended,
+    so the first waited out its timeout."""
+    started: list[str] = []
+    third = threading.Event()
+    waited: list[bool] = []
+    lock = threading.Lock()
+    real = ingesting._parse
+
+    def first_waits(source: InputFile) -> ParsedFile:
+        with lock:
+            started.append(source.label)
+            count = len(started)
+        if count == 3:
+            third.set()
+        if count == 1:
+            waited.append(third.wait(timeout=10))
+        return real(source)
+
+    monkeypatch.setattr(ingesting, "_parse", first_waits)
+    ingest([DATA / "horizon-europe"], warehouse=tmp_path / "w.duckdb")
+    assert waited == [True] and len(started) > 3
 
 
 def test_a_file_that_cannot_be_read_is_named_in_the_files_order(tmp_path: Path) -> None:

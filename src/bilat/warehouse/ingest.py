@@ -180,10 +180,10 @@ def _parse_all(
     return parsed
 
 
-# Files parsed at once, and the most bytes of files parsed at once. Most of a parse runs outside
-# Python's lock (Arrow's reader on one thread per file, ISA-L, numpy), so two files keep both
-# cores of a small machine busy; a parse holds a few times its file's size, so files larger
-# than the budget (those of several times all of CORDIS) are parsed one at a time.
+# Files parsed at once, and the most bytes of files parsed ahead of the caller. Most of a parse
+# runs outside Python's lock (Arrow's reader on one thread per file, ISA-L, numpy), so two
+# files keep both cores of a small machine busy; a parse holds a few times its file's size, so
+# files larger than the budget (those of several times all of CORDIS) are parsed one at a time.
 PARSERS = 2
 PARSE_BUDGET = 256 * 1024 * 1024
 
@@ -197,22 +197,24 @@ def _parse(source: InputFile) -> ParsedFile:
 def _parsed_in_turn(
     files: list[InputFile], progress: Progress | None
 ) -> Iterator[tuple[int, InputFile, Future[ParsedFile]]]:
-    """Each file (numbered from 1) with its parse, in the files' order, up to `PARSERS` of
-    them parsed at once within `PARSE_BUDGET` bytes. A parse that fails fails when its turn
-    comes, so errors and skips are told in the files' order; the parses under way when the
-    caller stops are finished, not abandoned, before this returns."""
+    """Each file (numbered from 1) with its parse, in the files' order, `PARSERS` of them
+    parsed at once and the next ones queued while the files not yet handed over stay within
+    `PARSE_BUDGET` bytes (a worker that finishes a small file takes the next at once, rather
+    than wait for the caller to be done with a large one). A parse that fails fails when its
+    turn comes, so errors and skips are told in the files' order; the parses under way when
+    the caller stops are finished, not abandoned, before this returns."""
     with ThreadPoolExecutor(PARSERS, thread_name_prefix="ingest-parse") as pool:
-        started: deque[tuple[int, InputFile, Future[ParsedFile]]] = deque()
+        ahead: deque[tuple[int, InputFile, Future[ParsedFile]]] = deque()
         upcoming = deque(enumerate(files, start=1))
-        while upcoming or started:
-            while upcoming and len(started) < PARSERS:
-                under_way = sum(source.size for _, source, _ in started)
+        while upcoming or ahead:
+            while upcoming:
+                held = sum(source.size for _, source, _ in ahead)
                 number, source = upcoming[0]
-                if started and under_way + source.size > PARSE_BUDGET:
+                if ahead and held + source.size > PARSE_BUDGET:
                     break
                 upcoming.popleft()
-                started.append((number, source, pool.submit(_parse, source)))
-            number, source, outcome = started.popleft()
+                ahead.append((number, source, pool.submit(_parse, source)))
+            number, source, outcome = ahead.popleft()
             if progress:
                 progress(f"reading {source.name}", number, len(files))
             yield number, source, outcome
