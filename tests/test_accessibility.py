@@ -14,9 +14,12 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from bilat.coordination import demo
+from bilat.coordination.stakeholders.passwords import reset_link
 
 from conftest import ROOT
 
@@ -49,6 +52,11 @@ def first_link(page: Page, site: str, start: str, pattern: str) -> str:
 def problems(page: Page, url: str) -> Iterator[str]:
     """Overflow and axe violations of one page at each width."""
     page.goto(url)
+    yield from shown(page, url)
+
+
+def shown(page: Page, url: str) -> Iterator[str]:
+    """Overflow and axe violations of the page the browser shows now (reached by a form)."""
     page.wait_for_load_state("networkidle")
     if page.locator("[data-spec]").count():
         page.wait_for_selector("[data-spec] svg", timeout=20_000)
@@ -102,6 +110,8 @@ def coordination_pages(page: Page, site: str) -> list[str]:
         recommendation,
         "/accounts/login/",
         "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/accounts/password/reset/MQ/altered-token/",  # a link that does not work: 400
     ]
 
 
@@ -159,6 +169,27 @@ def test_editor_pages_fit_both_widths_and_pass_axe(site: str, context: BrowserCo
     page.wait_for_url(re.compile(r".*/(coordination/|me/)?$"))
     urls = editor_pages(page, site)
     found = [problem for url in urls for problem in problems(page, f"{site}{url}")]
+    assert not found, "\n".join(found)
+
+
+def test_the_password_reset_pages_fit_both_widths_and_pass_axe(
+    site: str, context: BrowserContext
+) -> None:
+    """The pages a form or an e-mail leads to: the answer to the form, the new password's
+    form with the validators' messages."""
+    user = User.objects.get(username=demo.EDITOR[0])
+    page = context.new_page()
+    page.goto(f"{site}/accounts/password/reset/")
+    page.get_by_label("E-mail").fill("someone@example.org")
+    page.get_by_role("button", name="Send me the link").click()
+    found = list(shown(page, "the answer to /accounts/password/reset/"))
+    page.goto(site + reset_link(user).removeprefix(settings.BILAT_BASE_URL))
+    form = page.url
+    found += problems(page, form)
+    page.get_by_label("New password:", exact=True).fill("password")
+    page.get_by_label("New password confirmation:").fill("password")
+    page.get_by_role("button", name="Set the new password").click()
+    found += shown(page, f"{form} with its errors")
     assert not found, "\n".join(found)
 
 

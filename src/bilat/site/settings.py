@@ -151,6 +151,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTH_PASSWORD_VALIDATORS[1]["OPTIONS"] = {"min_length": 10}  # type: ignore[assignment]
 LOGIN_URL = "login"
+# A link to choose a new password for a forgotten one works for 2 hours (and once: it dies
+# when the password changes; `bilat.coordination.stakeholders.passwords`).
+PASSWORD_RESET_TIMEOUT = 2 * 3600
 LOGIN_REDIRECT_URL = "me"  # participants; editors: their start page (stakeholders.views.LogIn)
 LOGOUT_REDIRECT_URL = "home"
 MEDIA_ROOT = config.get("BILAT_UPLOADS")

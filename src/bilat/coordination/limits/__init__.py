@@ -1,7 +1,7 @@
-"""Brakes on what anyone can post: the registration form, sign-up and log-in. Each is
-counted per e-mail address or account, and per client (the connecting IP address), over a
-fixed window; past the limit the attempt is refused with a message that says when to try
-again.
+"""Brakes on what anyone can post: the registration form, sign-up, log-in and asking for a
+new password. Each is counted per e-mail address or account, and per client (the connecting
+IP address), over a fixed window; past the limit the attempt is refused with a message that
+says when to try again.
 
 The counts live in the coordination database (`models.Attempts`), not in a process's memory:
 `bilat serve --workers 4` would otherwise let four times the limit through, and a restart would
@@ -47,6 +47,10 @@ SIGNUP = Limit("sign-up", per_address=3, per_client=10, minutes=60)
 # account for that client for 15 minutes. Counted per account alone, they let anyone lock an
 # editor out with five requests every quarter of an hour; the account's own count (100) stops
 # guessing spread over many clients, which one client (30 at most) cannot reach.
+# Asking for a link to choose a new password: each sends a message, so the address's own count
+# keeps its mailbox from being flooded; one client alone cannot use it up (3 of 10), and it
+# never touches the log-in, as asking changes nothing of the account.
+PASSWORD_RESET = Limit("password reset", per_address=10, per_client=10, minutes=60, per_pair=3)
 LOGIN = Limit("log-in", per_address=100, per_client=30, minutes=15, address="account", per_pair=5)
 
 

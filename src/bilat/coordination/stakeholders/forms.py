@@ -1,4 +1,5 @@
-"""Forms of the stakeholder side: a person's details and consent, sign-up."""
+"""Forms of the stakeholder side: a person's details and consent, sign-up, log-in and asking
+for a new password."""
 
 from __future__ import annotations
 
@@ -160,6 +161,17 @@ class SignupForm(PublicForm):
     def signup(self) -> Signup:
         c = self.cleaned_data
         return Signup(c["email"].strip().lower(), c["first_name"], c["last_name"])
+
+
+class PasswordResetForm(PublicForm):
+    """Asking for a link to choose a new password: the address of the account."""
+
+    email = forms.EmailField(
+        label="E-mail", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def address(self) -> str:
+        return str(self.cleaned_data["email"]).strip().lower()
 
 
 class LimitedLogin(AuthenticationForm):

@@ -12,6 +12,14 @@ urlpatterns = [
     path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/signup/<str:token>/", views.signup_confirm, name="signup-confirm"),
+    path("accounts/password/reset/", views.password_reset, name="password-reset"),
+    # The admin's log-in page links to the same page ("Forgotten your password?").
+    path("accounts/password/reset/", views.password_reset, name="admin_password_reset"),
+    path(
+        "accounts/password/reset/<str:uid>/<str:token>/",
+        views.password_reset_confirm,
+        name="password-reset-confirm",
+    ),
     path("me/", views.me, name="me"),
     path("me/data.json", views.me_export, name="me-export"),
     path("me/erase/", views.me_erase, name="me-erase"),

@@ -17,12 +17,14 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from bilat.coordination import limits
 from bilat.coordination.filtering import checked, known, paged
 from bilat.coordination.roles import editor_required, is_editor
-from bilat.coordination.stakeholders import directory, matching
+from bilat.coordination.stakeholders import directory, matching, passwords
 from bilat.coordination.stakeholders.accounts import (
     LINK_HOURS,
     AccountMade,
@@ -34,6 +36,7 @@ from bilat.coordination.stakeholders.accounts import (
 from bilat.coordination.stakeholders.forms import (
     DirectoryFilter,
     LimitedLogin,
+    PasswordResetForm,
     PersonForm,
     SignupForm,
 )
@@ -110,6 +113,57 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("me")
     context = {"form": form, "email": signup.email}
     return render(request, "stakeholders/signup_confirm.html", context)
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a link to choose a new password. The page, its wording and the work behind it
+    (one message to the address) are the same whether or not an account has the address."""
+    form = PasswordResetForm(request.POST or None)
+    context: dict[str, object] = {"form": form, "hours": passwords.HOURS}
+    if request.method == "POST" and form.is_valid():
+        email = form.address()
+        try:
+            limits.attempt(limits.PASSWORD_RESET, email, limits.client_of(request))
+        except limits.TooManyAttempts as error:
+            form.add_error(None, str(error))
+            page = render(request, "stakeholders/password_reset.html", context)
+            return limits.held(page, error.seconds)
+        passwords.request_reset(email)
+        context["sent"] = email
+    return render(request, "stakeholders/password_reset.html", context)
+
+
+# The link's token waits in the session once checked, and the page moves to an address
+# without it: it stays out of the address bar and of any Referer (Django's own reset does so).
+RESET_TOKEN = "bilat-password-reset-token"
+IN_SESSION = "set-password"
+
+
+@sensitive_post_parameters()
+@never_cache
+def password_reset_confirm(request: HttpRequest, uid: str, token: str) -> HttpResponse:
+    """The link of the e-mail: choose a new password, checked by Django's validators; once
+    set, the link and every other one sent before stop working, other sessions of the
+    account end (Django checks each session against the password), and this one logs in."""
+    try:
+        if token != IN_SESSION:
+            passwords.account_of_link(uid, token)
+            request.session[RESET_TOKEN] = token
+            return redirect("password-reset-confirm", uid, IN_SESSION)
+        token = request.session.get(RESET_TOKEN, "")
+        user = passwords.account_of_link(uid, token)
+        form = SetPasswordForm(user, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            user = passwords.reset_password(uid, token, form.cleaned_data["new_password1"])
+            del request.session[RESET_TOKEN]
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Your new password is set, and you are logged in.")
+            return redirect("coordination" if is_editor(user) else "me")
+    except CoordinationError as error:
+        refused = {"error": str(error)}
+        return render(request, "stakeholders/password_reset_confirm.html", refused, status=400)
+    context = {"form": form, "account": user.get_username()}
+    return render(request, "stakeholders/password_reset_confirm.html", context)
 
 
 @login_required
