@@ -58,6 +58,8 @@ def test_every_link_and_filter_option_a_visitor_meets_answers(site_warehouse: Pa
     # profile, or by a link that led there first), and every option of the comparison's form
     # was submitted.
     visited = set(found.visited)
+    # The accounts' pages a visitor reaches by links: log-in, sign-up, a forgotten password.
+    assert {"/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"} <= visited
     home = read(client.get("/").content.decode())
     (picker,) = [form for form in home.forms if form.action == "/country/"]
     profiles = {f"/country/{code}/" for _, code in picker.choices}
