@@ -200,7 +200,7 @@ def test_a_malformed_or_unknown_parameter_of_the_pdfs_is_a_400_naming_it(
     does not exist (404); a parameter the download does not read is refused, not ignored."""
     event, _ = workshop
     url = f"/coordination/events/{event.slug}/{what}.pdf"
-    for value in ("abc", "-1", "1.5", "\uff11", "\u00b2"):
+    for value in ("", "abc", "-1", "1.5", "\uff11", "\u00b2"):
         answer = editor_client.get(url, {"registration": value})
         assert answer.status_code == 400, value
         said = html.unescape(answer.content.decode())
@@ -218,6 +218,10 @@ def test_a_malformed_registration_at_the_desk_is_a_400_and_checks_nobody_in(
         f"/coordination/events/{event.slug}/check-in/", {"registration": "abc"}
     )
     assert answer.status_code == 400 and "registration: " in answer.content.decode()
+    # In the address, where the page reads nothing, it is refused too, not ignored.
+    shown = editor_client.get(f"/coordination/events/{event.slug}/check-in/?registration=abc")
+    assert shown.status_code == 400
+    assert "registration: this page has no such parameter" in shown.content.decode()
     assert not Registration.objects.filter(attended=True).exists()
 
 

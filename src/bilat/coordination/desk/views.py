@@ -79,9 +79,11 @@ def _number(value: str) -> int:
 
 
 def _which(request: HttpRequest) -> int | None:
+    """The registration `?registration=` names, or none when the parameter is absent (every
+    one); given empty, it names none and is refused, rather than read as every one."""
     known(request, "registration")
     value = request.GET.get("registration")
-    return None if value in (None, "") else _number(value)
+    return None if value is None else _number(value)
 
 
 @editor_required
