@@ -11,14 +11,17 @@ from collections.abc import Iterator
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from bilat.coordination.events.models import Event, Registration
+from bilat.coordination.events.operations import register
+from bilat.coordination.meetings.models import Meeting, Plan
 from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.stakeholders.models import Person
 
 from conftest import shot
-from factories import link_in, make_editor, make_event, make_person
+from factories import link_in, make_editor, make_event, make_participant, make_person
 
 pytestmark = [pytest.mark.coordination]
 VISITOR = {
@@ -170,3 +173,49 @@ def test_erasing_a_person_removes_them_everywhere_and_keeps_the_counts(
     assert [p["email"] for p in people["items"]] == ["other.person@example.org"]
     assert not Person.objects.filter(email=VISITOR["E-mail"]).exists()
     shot(editor, "coordination-after-erasure")
+
+
+def test_a_name_of_120_letters_without_a_space_fits_a_phone(site: str, browser: Browser) -> None:
+    """A name, an organisation or an address typed as one long word breaks inside its box
+    on a phone rather than running off it: on the person's page in the directory (its title
+    and cards) and on their own /me/ (the meetings' names and reasons)."""
+    make_editor("coordinator", "a-long-editor-password")
+    event = make_event(title="Thematic workshop: AI in health")
+    longest = make_person(
+        f"{'a' * 60}@{'b' * 55}.example.org",
+        country="DE",
+        first_name="Maximiliana" + "x" * 109,
+        last_name="Wolfeschlegelsteinhausen" + "y" * 96,
+        organisation="Institut" + "z" * 112,
+    )
+    other = make_person(
+        country="US", first_name="Bartholomew" + "b" * 109, organisation="U" + "q" * 119
+    )
+    for person in (longest, other):
+        register(None, event, person, source="test", notify=False)
+    plan = Plan.objects.create(event=event, day=event.starts, published=timezone.now())
+    Meeting.objects.create(
+        plan=plan, eu=longest, us=other, slot=0, table="Table 1", reasons="w" * 120
+    )
+    make_participant(longest, "a-participant-password")
+    for name, password, url in (
+        ("coordinator", "a-long-editor-password", f"/coordination/people/{longest.pk}/"),
+        (longest.email, "a-participant-password", "/me/"),
+    ):
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        phone = context.new_page()
+        phone.goto(f"{site}/accounts/login/")
+        phone.get_by_label("Username").fill(name)
+        phone.get_by_label("Password").fill(password)
+        phone.get_by_role("button", name="Log in").click()
+        phone.goto(f"{site}{url}")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{url} is {width}px wide on a 390px phone"
+        # Nor does anything run out of its own box (a card, the meetings' scrolling table).
+        spilled = phone.evaluate(
+            "[...document.querySelectorAll('main h1, main dd, main .wrap, main td')]"
+            ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent.slice(0, 30))"
+        )
+        assert spilled == [], url
+        shot(phone, f"long-name{url.replace('/', '-').rstrip('-')}-390")
+        context.close()

@@ -20,7 +20,7 @@ from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.stakeholders import directory
 from bilat.coordination.stakeholders.models import Organisation, Person
 
-from factories import make_editor, make_event, make_person
+from factories import make_editor, make_event, make_participant, make_person
 
 pytestmark = [pytest.mark.coordination, pytest.mark.django_db]
 
@@ -235,3 +235,34 @@ def test_the_directory_lists_the_organisations_with_most_people_as_a_plain_count
         expected = [(o.pk, o.n_people) for o in plain.order_by("-n_people", "name", "pk")[:n]]
         found = [(o.pk, o.n_people) for o in directory.largest_organisations(n)]
         assert found == expected, n
+
+
+# Pages that read no query parameter, and who opens them.
+UNREAD = [
+    ("/me/", "participant"),
+    ("/me/data.json", "participant"),
+    ("/me/erase/", "participant"),
+    ("/accounts/signup/", "visitor"),
+    ("/coordination/events/{slug}/survey/", "editor"),
+    ("/coordination/events/{slug}/meetings/", "editor"),
+    ("/coordination/events/{slug}/check-in/", "editor"),
+]
+
+
+@pytest.mark.parametrize(("url", "who"), UNREAD)
+def test_a_parameter_a_page_does_not_read_answers_400_naming_it(url, who):
+    """`/me/?registration=3` is not a view of one registration: refused as the observatory's
+    pages refuse what they do not read, rather than the whole page as if it had read it; a
+    link's decoration (`utm_source=`) still opens the page."""
+    client = Client()
+    if who == "participant":
+        client.force_login(make_participant(make_person()))
+    elif who == "editor":
+        client.force_login(make_editor())
+    address = url.format(slug=make_event().slug)
+    response = client.get(address, {"registration": "3"})
+    assert response.status_code == 400, address
+    page = html.unescape(response.content.decode())
+    assert "This request cannot be answered" in page  # the observatory's 400 page
+    assert "registration: this page has no such parameter" in page, address
+    assert client.get(address, {"utm_source": "newsletter"}).status_code == 200, address

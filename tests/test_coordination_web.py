@@ -319,6 +319,23 @@ def test_participants_cancel_their_own_registrations_only():
     assert (mine.status, waiting.status) == ("cancelled", "confirmed")
 
 
+def test_each_cancel_button_on_my_data_names_its_event():
+    """A screen reader lists a page's buttons by name: three buttons all named 'Cancel'
+    would not say which registration each cancels."""
+    ada = make_person("ada@example.org")
+    for title in ("Grid workshop", "Ocean info day"):
+        register(None, make_event(title=title), ada, source="test", notify=False)
+    client = Client()
+    client.force_login(make_participant(ada))
+    page = client.get("/me/").content.decode()
+    buttons = re.findall(r"<button[^>]*>(.*?)</button>", page, re.S)
+    named = sorted(re.sub(r"<[^>]+>", "", b) for b in buttons if b.startswith("Cancel"))
+    assert named == [
+        "Cancel my registration for Grid workshop",
+        "Cancel my registration for Ocean info day",
+    ]
+
+
 def test_a_visitors_form_cannot_rewrite_a_known_persons_record(
     django_capture_on_commit_callbacks,
 ):

@@ -12,6 +12,7 @@ from bilat.coordination.events.models import Event
 from bilat.coordination.feedback import operations
 from bilat.coordination.feedback.forms import AnswerForm, QuestionForm
 from bilat.coordination.feedback.results import results
+from bilat.coordination.filtering import known
 from bilat.coordination.reporting import count
 from bilat.coordination.roles import editor_required
 from bilat.errors import CoordinationError
@@ -21,6 +22,7 @@ from bilat.errors import CoordinationError
 def survey(request: HttpRequest, slug: str) -> HttpResponse:
     """The survey of an event: its questions, sending, reminding, closing, results (once
     closed)."""
+    known(request)
     event = get_object_or_404(Event, slug=slug)
     found = operations.survey_of(event)
     adding = QuestionForm(request.POST if "add" in request.POST else None)

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from bilat.coordination.events.models import Event
+from bilat.coordination.filtering import known
 from bilat.coordination.meetings import operations
 from bilat.coordination.meetings.forms import MeetingForm, PlanForm, slot_choices
 from bilat.coordination.meetings.models import Plan
@@ -20,6 +21,7 @@ from bilat.errors import CoordinationError
 @editor_required
 def schedule(request: HttpRequest, slug: str) -> HttpResponse:
     """The plan, the proposals and the schedule; propose, adjust, add, publish."""
+    known(request)
     event = get_object_or_404(Event, slug=slug)
     plan = operations.plan_of(event)
     eu, us = candidates(event)

@@ -76,6 +76,7 @@ class LogIn(auth.LoginView):
 def signup(request: HttpRequest) -> HttpResponse:
     """Ask for an account: a link to choose a password goes to the address. The answer is
     the same whether or not the address is known."""
+    known(request)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         signup = form.signup()
@@ -169,6 +170,7 @@ def password_reset_confirm(request: HttpRequest, uid: str, token: str) -> HttpRe
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
     """A participant's own record: details, consent, registrations."""
+    known(request)
     person = person_of(request.user)
     if person is None:
         return render(request, "stakeholders/me.html", {"person": None})
@@ -199,12 +201,14 @@ def me(request: HttpRequest) -> HttpResponse:
 def me_export(request: HttpRequest) -> HttpResponse:
     """The signed-in person's own data as JSON: an editor is a person too, and gets theirs
     (their account, their record if any), never anyone else's."""
+    known(request)
     return _json_download(export_own(cast(User, request.user)), "my-data-bilat")
 
 
 @login_required
 def me_erase(request: HttpRequest) -> HttpResponse:
     """Erase one's own record and account, after a confirmation."""
+    known(request)
     person = person_of(request.user)
     if request.method == "POST" and person is not None and request.POST.get("confirm") == "yes":
         erase_person(request.user, person)
