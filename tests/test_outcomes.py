@@ -20,6 +20,7 @@ from bilat.coordination.outcomes.analysis import BANDS, CAVEAT, outcome
 from bilat.coordination.outcomes.report import series
 from bilat.coordination.reporting import write_report
 from bilat.coordination.stakeholders.models import Person
+from bilat.formatting import percent
 from bilat.serving import warehouse
 
 from factories import confirm_pic, make_editor, make_event, make_person
@@ -180,3 +181,40 @@ def test_the_series_shows_missing_not_zero_where_the_data_cannot_tell(held, tmp_
     pdf.write_bytes(write_report(series(), "pdf"))
     text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True)
     assert "Later day" in text.stdout and "no project starting after the event" in text.stdout
+
+
+def test_the_series_leaves_apart_the_pairs_that_met_later_than_the_data(held):
+    """A pair that first met at an event later than the CORDIS data cannot have a joint
+    project after it in the data yet: counted apart with the reason, never among the pairs
+    that met and did not work together (which would lower the series' share)."""
+    alone = outcome([held])
+    later = make_event(title="Later day", starts=date(2025, 3, 1), ends=date(2025, 3, 1))
+    french = warehouse().query(
+        "SELECT min(pic) AS pic FROM organisations WHERE country_iso = 'FR'"
+    )[0]["pic"]
+    newcomers = [
+        _attendee(french, "FR", "Newcomer"),
+        Person.objects.get(first_name="Absent"),  # Washington: came to the later day only
+    ]
+    came = [*Person.objects.filter(registrations__event=held, registrations__attended=True)]
+    for person in [*came, *newcomers]:
+        register(None, later, person, source="test", notify=False, after_end=True)
+    mark_attendance(None, later, {r.pk: True for r in later.registrations.all()})
+    found = outcome([held, later])
+    # 4 EU and 4 US organisations: 16 EU-US pairs, of which the 9 of the first event can
+    # be read; the 7 with a newcomer met on 1 March 2025, after the last project's start.
+    assert (found.met_pairs, found.unread_pairs, found.read_pairs) == (16, 7, 9)
+    assert found.met_new == alone.met_new and found.meeting_new == alone.meeting_new
+    assert found.meeting_pairs == alone.meeting_pairs
+    compared = found.comparison
+    assert compared is not None
+    assert (compared.attending_pairs, compared.attending_new) == (9, len(alone.met_new))
+    assert not {french, 998096536} & set(compared.control_pics)  # attendees: no controls
+    document = series()
+    groups = next(t for t in document.tables if t.title == "Attendees and comparison group")
+    attended = [text for text, _ in groups.rows[0]]
+    assert attended[2:] == ["9", str(len(alone.met_new)), percent(len(alone.met_new) / 9)]
+    assert "7 EU-US pairs that first met at an event later than the CORDIS data" in groups.note
+    html = write_report(document, "html").decode()
+    assert "7 EU-US pairs that first met at an event later than the CORDIS data" in html
+    assert f"Of the 9 EU-US pairs that met early enough to be read, {len(alone.met_new)}" in html

@@ -14,6 +14,10 @@ For an event (or a series of events, each pair at the first event where both cam
   that did not attend; the share of their EU-US pairs first co-participating after the event
   is set beside the attendees' share.
 
+A pair that first met at an event later than the CORDIS data loaded (no project starts after
+it) cannot be read yet: it is counted apart (`unread_pairs`), never among the pairs that met
+and did not work together, and its organisations get no comparison group for that date.
+
 This is association, not proof: organisations that choose to come may be the ones about to
 work together anyway, and the comparison matches only what the data holds.
 """
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -94,8 +98,14 @@ class Outcome:
     met_new: list[Pair] = field(default_factory=list)
     meeting_new: list[Pair] = field(default_factory=list)
     meeting_pairs: int = 0
-    met_pairs: int = 0
+    met_pairs: int = 0  # every EU-US pair that met, read or not
+    unread_pairs: int = 0  # of them, those that met later than the CORDIS data
     comparison: Comparison | None = None
+
+    @property
+    def read_pairs(self) -> int:
+        """The EU-US pairs that met early enough for the data to tell what followed."""
+        return self.met_pairs - self.unread_pairs
 
 
 def _band(n: int) -> int:
@@ -172,26 +182,39 @@ def outcome(events: Sequence[Event]) -> Outcome:
     if not found:
         return result
     joint = _joint(queries.joint_projects(warehouse(), sorted(found)).to_pylist())
-    meetings = _meeting_pairs(events, found)
+    # Data that go past a date go past every earlier one: a pair (dated by the later of its
+    # two first attendances) is read when the data go past both organisations' first dates.
+    read = _read(found)
+    meetings = _meeting_pairs(events, read)
     result.meeting_pairs = len(meetings)
+    result.met_pairs = len(_eu_us_pairs(found))
+    result.unread_pairs = result.met_pairs - len(_eu_us_pairs(read))
     for (a, b), rows in sorted(joint.items()):
         first, second = found[a][0], found[b][0]
         since = max(found[a][1], found[b][1])
         later = tuple(_project(r) for r in rows if _after(r, since))
         if later:
             result.together_after.append(Pair(first, second, since, later))
-    for a, b in _eu_us_pairs(found):
+    for a, b in _eu_us_pairs(read):
         since = max(found[a][1], found[b][1])
         new = _first_after(joint.get((min(a, b), max(a, b)), []), since)
-        result.met_pairs += 1
         if new is None:
             continue
         pair = Pair(*_ordered(found[a][0], found[b][0]), since, new)
         result.met_new.append(pair)
         if (min(a, b), max(a, b)) in meetings:
             result.meeting_new.append(pair)
-    result.comparison = _comparison(found, result)
+    if read:  # else nothing to compare: no pair can be read yet
+        result.comparison = _comparison(read, result, attended=found)
     return result
+
+
+def _read(found: dict[int, tuple[Party, date]]) -> dict[int, tuple[Party, date]]:
+    """The organisations of `found` that first came on a date the data go past (one query
+    per date of a first attendance)."""
+    dates = {since for _, since in found.values()}
+    past = {day for day in dates if data_after(day)}
+    return {pic: entry for pic, entry in found.items() if entry[1] in past}
 
 
 def data_after(day: date) -> bool:
@@ -235,9 +258,10 @@ def _pick(candidates: list[dict[str, object]], prior: int, seed: str) -> list[in
 
 
 def _controls(
-    found: dict[int, tuple[Party, date]],
+    found: dict[int, tuple[Party, date]], attended: Container[int]
 ) -> dict[int, tuple[Party, date]]:
-    """For each attending organisation, up to `CONTROLS` similar ones that did not attend:
+    """For each organisation of `found`, up to `CONTROLS` similar ones that did not attend
+    (are not in `attended`):
     two warehouse queries per event date (the attendees' records, and every organisation of
     their countries and types), whatever the number of attendees."""
     controls: dict[int, tuple[Party, date]] = {}
@@ -252,7 +276,7 @@ def _controls(
         for row in queries.activity(
             warehouse(), before=since, countries=countries, types=types
         ).to_pylist():
-            if int(str(row["pic"])) not in found:
+            if int(str(row["pic"])) not in attended:
                 like[(str(row["country_iso"]), str(row["activity_type"]))].append(row)
         for me in mine:
             side = found[int(str(me["pic"]))][0].side
@@ -262,9 +286,15 @@ def _controls(
     return controls
 
 
-def _comparison(found: dict[int, tuple[Party, date]], result: Outcome) -> Comparison:
-    """Attending EU-US pairs against pairs of similar organisations that did not attend."""
-    controls = _controls(found)
+def _comparison(
+    found: dict[int, tuple[Party, date]],
+    result: Outcome,
+    *,
+    attended: Container[int],
+) -> Comparison:
+    """The attending EU-US pairs read (those of `found`) against pairs of similar
+    organisations that did not attend (are not in `attended`)."""
+    controls = _controls(found, attended)
     pairs = _eu_us_pairs(controls)
     joint = _joint(queries.joint_projects(warehouse(), sorted(controls)).to_pylist())
     new = 0
@@ -273,7 +303,7 @@ def _comparison(found: dict[int, tuple[Party, date]], result: Outcome) -> Compar
         if _first_after(joint.get((min(a, b), max(a, b)), []), since) is not None:
             new += 1
     return Comparison(
-        result.met_pairs,
+        result.read_pairs,
         len(result.met_new),
         len(pairs),
         new,

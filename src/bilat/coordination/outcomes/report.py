@@ -104,9 +104,9 @@ def _groups(found: Outcome) -> pa.Table:
         {
             "group": "Attended",
             "organisations": len(found.organisations),
-            "eu_us_pairs": found.met_pairs,
+            "eu_us_pairs": found.read_pairs,
             "first_together_after": len(found.met_new),
-            "share": _share(len(found.met_new), found.met_pairs),
+            "share": _share(len(found.met_new), found.read_pairs),
         }
     ]
     if compared is not None:
@@ -134,8 +134,10 @@ def _finding(found: Outcome, where: str) -> str:
         )
         + f". {count(len(found.together_after), 'pair')} of them appear together in "
         "framework-programme projects after the event. "
-        f"Of the {count(found.met_pairs, 'EU-US pair')} that met, {len(found.met_new):,} "
-        f"({_share(len(found.met_new), found.met_pairs)}) first worked together after it; "
+        f"Of the {count(found.read_pairs, 'EU-US pair')} that met"
+        + (" early enough to be read" if found.unread_pairs else "")
+        + f", {len(found.met_new):,} ({_share(len(found.met_new), found.read_pairs)}) first "
+        "worked together after it; "
         f"of the {count(found.meeting_pairs, 'pair')} that had a one-to-one meeting, "
         f"{len(found.meeting_new):,} did."
     )
@@ -148,6 +150,19 @@ def _finding(found: Outcome, where: str) -> str:
             f"({_share(compared.control_new, compared.control_pairs)}) did."
         )
     return said
+
+
+def _unread(found: Outcome) -> str:
+    """What the pairs counted leave out: those that met at an event later than the data,
+    which cannot be read yet (not pairs that did not work together)."""
+    if not found.unread_pairs:
+        return ""
+    return (
+        f"{count(found.unread_pairs, 'EU-US pair')} that first met at an event later than "
+        "the CORDIS data loaded here (no project starts after it) "
+        f"{'is' if found.unread_pairs == 1 else 'are'} left out: joint projects after that "
+        "event cannot be read yet."
+    )
 
 
 def section(events: Sequence[Event], numbering: Numbering, *, where: str) -> Chapter:
@@ -178,6 +193,7 @@ def section(events: Sequence[Event], numbering: Numbering, *, where: str) -> Cha
             _groups(found),
             list(GROUP_SCHEMA.names),
             headers=HEADERS,
+            note=_unread(found),
         )
     )
     new = _pairs(found.met_new, found.meeting_new)
