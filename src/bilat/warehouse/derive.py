@@ -55,8 +55,6 @@ def version_of(con: duckdb.DuckDBPyConnection) -> int | None:
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute every derived table from the base tables."""
-    _flag_placeholder_points(con)
-    states.settle_all(con)
     run(con, _DATASETS)
     run(con, _PARTICIPATIONS)
     _register_code_maps(con)
@@ -64,7 +62,7 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     # first step of each runs on `con`, which holds the code maps just registered.
     rows = scalar(con, "SELECT count(*) FROM participation_rows")
     with _one_thread_beyond(rows, con):
-        side_by_side(con, _statement(_PROJECTS), _small_tables)
+        side_by_side(con, _statement(_PROJECTS), _small_tables, _settled_rows)
         side_by_side(con, _statement(_FACTS), _statement(_ORGANISATIONS))
         side_by_side(con, *aggregates.PARTS, partner_index.build)
     run(
@@ -108,6 +106,14 @@ def _small_tables(con: duckdb.DuckDBPyConnection) -> None:
     _countries(con)
     run(con, _FIELD_LEVELS)
     run(con, _PROGRAMME_TABLES)
+
+
+def _settled_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """What is set on the participation rows themselves, over all the rows loaded: whether a
+    row's point is a placeholder, and the US states (the facts and organisations read both;
+    the projects and small tables neither)."""
+    _flag_placeholder_points(con)
+    states.settle_all(con)
 
 
 def _flag_placeholder_points(con: duckdb.DuckDBPyConnection) -> None:
