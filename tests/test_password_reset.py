@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import base64
 import re
+import threading
 from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
+from django.db import connection
 from django.test import Client, override_settings
 from django.utils.http import urlsafe_base64_encode
 
@@ -321,3 +323,41 @@ def test_the_message_says_how_long_the_link_works() -> None:
     body = mail.outbox[0].body
     assert "within 2 hours" in body and "works once" in body
     assert "current password keeps working" in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_link_used_at_the_same_moment_sets_one_password() -> None:
+    """Four uses of one link at once (two tabs, a double click): the account's row is locked
+    while the link is checked, so one sets its password and the others are refused."""
+    from bilat.coordination.stakeholders.passwords import reset_password
+    from bilat.errors import CoordinationError
+
+    user = ada()
+    uid, token = ask("ada@example.org").removeprefix(PAGE).strip("/").split("/")
+    chosen = [f"Harbour-Lantern-{n}-Quiet" for n in range(4)]
+    start = threading.Barrier(len(chosen))
+    done: list[str] = []
+    refused: list[str] = []
+    failures: list[BaseException] = []
+
+    def use(password: str) -> None:
+        try:
+            start.wait()
+            reset_password(uid, token, password)
+            done.append(password)
+        except CoordinationError:
+            refused.append(password)
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=use, args=(p,)) for p in chosen]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [] and len(done) == 1 and len(refused) == 3
+    user.refresh_from_db()
+    assert user.check_password(done[0])
+    assert Change.objects.filter(action="change", model="auth.User").count() == 1
