@@ -243,6 +243,7 @@ UNREAD = [
     ("/me/data.json", "participant"),
     ("/me/erase/", "participant"),
     ("/accounts/signup/", "visitor"),
+    ("/accounts/password/reset/", "visitor"),
     ("/coordination/events/{slug}/survey/", "editor"),
     ("/coordination/events/{slug}/meetings/", "editor"),
     ("/coordination/events/{slug}/check-in/", "editor"),

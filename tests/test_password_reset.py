@@ -144,6 +144,16 @@ def test_two_sessions_that_opened_the_link_set_the_password_once() -> None:
     assert user.check_password(NEW)
 
 
+def test_the_link_refuses_a_parameter_it_does_not_read() -> None:
+    """As every coordination page: 400 naming it, while a newsletter's decoration passes."""
+    ada()
+    link = ask("ada@example.org")
+    refused = Client().get(link, {"email": "ada@example.org"})
+    assert refused.status_code == 400
+    assert "email: this page has no such parameter" in refused.content.decode()
+    assert Client().get(link, {"utm_source": "mail"}).status_code == 302
+
+
 def test_the_link_names_no_one() -> None:
     user = ada()
     link = ask("ada@example.org")
@@ -237,6 +247,21 @@ def test_an_editor_resets_too_and_lands_on_the_editors_page() -> None:
     owner = Client()
     form = opened(ask("coordinator@example.org"), owner)
     assert owner.post(form, STRONG)["Location"] == "/coordination/"
+
+
+def test_two_accounts_of_one_address_get_one_message_with_a_link_each() -> None:
+    participant = ada()
+    editor = make_editor("coordinator", "editor-password-1")
+    editor.email = "Ada@example.org"
+    editor.save()
+    Client().post(PAGE, {"email": "ada@example.org"})
+    [message] = mail.outbox
+    links = re.findall(r"https?://\S+", message.body)
+    assert "For the account ada@example.org:" in message.body
+    assert "For the account coordinator:" in message.body and len(links) == 2
+    for account, link in zip((participant, editor), links, strict=True):
+        uid = link.rstrip("/").split("/")[-2]
+        assert base64.urlsafe_b64decode(uid + "==").decode() == str(account.pk)
 
 
 def test_the_address_is_matched_up_to_case_and_spaces_and_mailed_as_stored() -> None:

@@ -119,6 +119,7 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
 def password_reset(request: HttpRequest) -> HttpResponse:
     """Ask for a link to choose a new password. The page, its wording and the work behind it
     (one message to the address) are the same whether or not an account has the address."""
+    known(request)
     form = PasswordResetForm(request.POST or None)
     context: dict[str, object] = {"form": form, "hours": passwords.HOURS}
     if request.method == "POST" and form.is_valid():
@@ -146,6 +147,7 @@ def password_reset_confirm(request: HttpRequest, uid: str, token: str) -> HttpRe
     """The link of the e-mail: choose a new password, checked by Django's validators; once
     set, the link and every other one sent before stop working, other sessions of the
     account end (Django checks each session against the password), and this one logs in."""
+    known(request)
     try:
         if token != IN_SESSION:
             passwords.account_of_link(uid, token)
