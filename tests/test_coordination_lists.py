@@ -11,11 +11,14 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 from django.db.models import Count
 from django.test import Client
 
 from bilat.coordination.awareness.models import Activity
+from bilat.coordination.events.cancelling import cancel_link
 from bilat.coordination.events.models import Event, Registration, Status
+from bilat.coordination.events.operations import mark_attendance, register
 from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.stakeholders import directory
 from bilat.coordination.stakeholders.models import Organisation, Person
@@ -237,33 +240,78 @@ def test_the_directory_lists_the_organisations_with_most_people_as_a_plain_count
         assert found == expected, n
 
 
-# Pages that read no query parameter, and who opens them.
+# Pages that read no query parameter (or one only: a new recommendation's `event`), and who
+# opens them. The links of the e-mails are tried with a token that is not valid: the
+# parameter is refused before the token is read.
 UNREAD = [
     ("/me/", "participant"),
     ("/me/data.json", "participant"),
     ("/me/erase/", "participant"),
+    ("/me/registrations/{registration}/certificate.pdf", "participant"),
     ("/accounts/signup/", "visitor"),
     ("/accounts/password/reset/", "visitor"),
+    ("/events/{slug}/", "visitor"),
+    ("/events/{slug}/register/", "visitor"),
+    ("/events/{slug}.ics", "visitor"),
+    ("{cancel}", "visitor"),
+    ("/recommendations/{recommendation}/", "visitor"),
+    ("/coordination/", "editor"),
+    ("/coordination/import/", "editor"),
+    ("/coordination/import/template.csv", "editor"),
+    ("/coordination/recommendations/new/", "editor"),
+    ("/coordination/recommendations/{recommendation}/", "editor"),
+    ("/coordination/people/{person}/", "editor"),
+    ("/coordination/people/{person}/data.json", "editor"),
+    ("/coordination/people/{person}/erase/", "editor"),
+    ("/coordination/organisations/{organisation}/", "editor"),
     ("/coordination/events/{slug}/survey/", "editor"),
     ("/coordination/events/{slug}/meetings/", "editor"),
     ("/coordination/events/{slug}/check-in/", "editor"),
 ]
+TOKENS = ["/events/confirm/not-a-token/", "/feedback/not-a-token/", "/documents/999999/"]
 
 
 @pytest.mark.parametrize(("url", "who"), UNREAD)
-def test_a_parameter_a_page_does_not_read_answers_400_naming_it(url, who):
+def test_a_parameter_a_page_does_not_read_answers_400_naming_it(url, who, site_warehouse):
     """`/me/?registration=3` is not a view of one registration: refused as the observatory's
     pages refuse what they do not read, rather than the whole page as if it had read it; a
     link's decoration (`utm_source=`) still opens the page."""
     client = Client()
+    ada = make_person()
+    event = make_event()
+    registration = register(None, event, ada, source="test", notify=False)
+    mark_attendance(None, event, {registration.pk: True})
     if who == "participant":
-        client.force_login(make_participant(make_person()))
+        client.force_login(make_participant(ada))
     elif who == "editor":
         client.force_login(make_editor())
-    address = url.format(slug=make_event().slug)
-    response = client.get(address, {"registration": "3"})
+    address = url.format(
+        slug=event.slug,
+        registration=registration.pk,
+        cancel=cancel_link(registration).removeprefix(settings.BILAT_BASE_URL),
+        person=ada.pk,
+        organisation=ada.organisation_id,
+        recommendation=Recommendation.objects.create(
+            title="Share data", text="t", barrier="data", addressee="both", owner="Group",
+            status="endorsed",
+        ).pk,
+    )  # fmt: skip
+    _refused(client, address, "registration")
+    assert client.get(address, {"utm_source": "newsletter"}).status_code == 200, address
+
+
+def test_the_links_of_the_emails_refuse_a_parameter_before_reading_their_token():
+    for address in TOKENS:
+        _refused(Client(), address, "registration")
+    editor = Client()
+    editor.force_login(make_editor())
+    _refused(editor, "/coordination/recommendations/new/", "events")
+    assert editor.get("/coordination/recommendations/new/?event=x").status_code == 200
+
+
+def _refused(client: Client, address: str, parameter: str) -> None:
+    response = client.get(address, {parameter: "3"})
     assert response.status_code == 400, address
     page = html.unescape(response.content.decode())
     assert "This request cannot be answered" in page  # the observatory's 400 page
-    assert "registration: this page has no such parameter" in page, address
-    assert client.get(address, {"utm_source": "newsletter"}).status_code == 200, address
+    assert f"{parameter}: this page has no such parameter" in page, address

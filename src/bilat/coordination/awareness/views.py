@@ -38,6 +38,7 @@ def _period(request: HttpRequest, *, bound: bool = False) -> PeriodForm:
 @editor_required
 def start(request: HttpRequest) -> HttpResponse:
     """The coordination team's start page."""
+    known(request)
     context = {
         "upcoming": Event.objects.not_ended().order_by("starts", "pk"),
         "past": Event.objects.ended()[:10],

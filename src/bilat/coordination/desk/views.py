@@ -102,6 +102,7 @@ def certificates(request: HttpRequest, slug: str) -> HttpResponse:
 def my_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     """A participant's own certificate of attendance, from /me/: of their own registration
     only (another person's answers 404, as one that does not exist), once marked present."""
+    known(request)
     person = person_of(request.user)
     registration = get_object_or_404(
         Registration.objects.select_related("event", "person__organisation"),

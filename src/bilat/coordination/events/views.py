@@ -80,6 +80,7 @@ def _event(request: HttpRequest, slug: str) -> Event:
 @require_GET
 def event(request: HttpRequest, slug: str) -> HttpResponse:
     """The public page of an event: what, when, where, agenda, documents, outcome."""
+    known(request)
     found = _event(request, slug)
     sessions = found.sessions.prefetch_related("speakers__organisation", "speakers__consent_set")
     agenda = [
@@ -102,6 +103,7 @@ def register_form(request: HttpRequest, slug: str) -> HttpResponse:
     """Register for an event. A signed-in participant registers their own address at once
     (their details filled in); any other address gets an e-mail whose link confirms it, and
     the answer does not say whether the address is known."""
+    known(request)
     found = _event(request, slug)
     closed = closed_because(found)
     if closed:
@@ -148,6 +150,7 @@ def _registered(request: HttpRequest, registration: Registration) -> HttpRespons
 def confirm_registration(request: HttpRequest, token: str) -> HttpResponse:
     """The link of the e-mail the public form sent: the owner of the address sees what was
     asked and confirms it (a button, not the link itself: mail scanners open links)."""
+    known(request)
     try:
         pending = requests.read_link(token)
     except CoordinationError as error:
@@ -188,6 +191,7 @@ def feed(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    known(request)
     found = _event(request, slug)
     return _ics([found], f"{found.slug}.ics")
 
@@ -195,6 +199,7 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def document(request: HttpRequest, pk: int) -> FileResponse:
     """An uploaded document, when its event is published and it is public (or to editors)."""
+    known(request)
     documents = Document.objects.all() if is_editor(request.user) else Document.objects.public()
     found = get_object_or_404(documents, pk=pk)
     if not found.upload:
@@ -228,6 +233,7 @@ def me_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def cancel_by_link(request: HttpRequest, token: str) -> HttpResponse:
     """The cancel link of a registration's e-mails: the registrant sees what it cancels and
     confirms it (a button, not the link itself: mail scanners open links)."""
+    known(request)
     try:
         registration = cancelling.read_link(token)
     except CoordinationError as error:
@@ -321,6 +327,7 @@ SESSION_KEY = "bilat-import"
 @editor_required
 def import_people(request: HttpRequest) -> HttpResponse:
     """Upload a CSV, see what it would do, then confirm (or not)."""
+    known(request)
     events = Event.objects.order_by("-starts", "pk")
     if request.method == "POST" and "confirm" in request.POST:
         return _apply_import(request)
@@ -362,6 +369,7 @@ def _apply_import(request: HttpRequest) -> HttpResponse:
 
 def template_csv(request: HttpRequest) -> HttpResponse:
     """The import template, with one example row (not a real person)."""
+    known(request)
     header = ",".join(imports.TEMPLATE_COLUMNS)
     example = (
         "Ada,Example,ada@example.org,Example University,DE,university,Professor,"

@@ -78,6 +78,7 @@ def _confirmed(request: HttpRequest) -> None:
 @never_cache
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """An attendee's answers, once, through their own signed link."""
+    known(request)
     try:
         invitation = operations.read_link(token)
     except CoordinationError as error:

@@ -56,6 +56,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One recommendation with its dated history; editors can move its status here."""
+    known(request)
     found = get_object_or_404(Recommendation, pk=pk)
     editor = is_editor(request.user)
     if not found.published and not editor:
@@ -88,6 +89,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @editor_required
 def new(request: HttpRequest) -> HttpResponse:
     """Write a recommendation; `?event=slug` starts it from that event."""
+    known(request, "event")
     source = Event.objects.filter(slug=request.GET.get("event", "")).first()
     initial = {"source_events": [source.pk]} if source else {}
     form = RecommendationForm(request.POST or None, initial=initial)
@@ -105,6 +107,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 @editor_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    known(request)
     found = get_object_or_404(Recommendation, pk=pk)
     form = RecommendationForm(request.POST or None, instance=found)
     if request.method == "POST" and form.is_valid():

@@ -255,6 +255,7 @@ def people_csv(request: HttpRequest) -> HttpResponse:
 
 @editor_required
 def person(request: HttpRequest, pk: int) -> HttpResponse:
+    known(request)
     found = get_object_or_404(Person.objects.select_related("organisation", "user"), pk=pk)
     context = {
         "person": found,
@@ -267,12 +268,14 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 
 @editor_required
 def person_export(request: HttpRequest, pk: int) -> HttpResponse:
+    known(request)
     found = get_object_or_404(Person, pk=pk)
     return _json_download(export_person(found, notes=True), f"person-{pk}-bilat")
 
 
 @editor_required
 def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    known(request)
     found = get_object_or_404(Person, pk=pk)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         erase_person(request.user, found)
@@ -285,6 +288,7 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
 def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     """A directory organisation, its people, events, and its CORDIS record when it has a PIC;
     the CORDIS organisations it may be, to confirm one (or say there is none)."""
+    known(request)
     found = get_object_or_404(Organisation, pk=pk)
     if request.method == "POST":
         try:
