@@ -63,8 +63,8 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     rows = scalar(con, "SELECT count(*) FROM participation_rows")
     with _one_thread_beyond(rows, con):
         side_by_side(con, _statement(_PROJECTS), _small_tables, _settled_rows)
-        side_by_side(con, _statement(_FACTS), _statement(_ORGANISATIONS))
-        side_by_side(con, *aggregates.PARTS, partner_index.build)
+        side_by_side(con, _statement(_FACTS), _statement(_ORGANISATIONS), partner_index.build_keys)
+        side_by_side(con, *aggregates.PARTS, partner_index.build_postings)
     run(
         con,
         "CREATE OR REPLACE TABLE bilat_meta AS SELECT $version AS derived_version",

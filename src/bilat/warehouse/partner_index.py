@@ -301,17 +301,45 @@ _BY_SORTING: dict[str, Callable[[duckdb.DuckDBPyConnection, str], None]] = {
 }
 
 
+# The steps that read the participation facts, and those that read what they build; the steps
+# before them read the projects and the base tables only, so the ingest runs them (the keys,
+# most of the work) while the facts are being built (`derive.rebuild`).
+AFTER_FACTS = (
+    "partner_rows",
+    "partner_organisations",
+    "partner_participations",
+    "partner_postings",
+)
+
+
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Build the index of the whole record in the warehouse being ingested."""
+    build_keys(con)
+    build_postings(con)
+
+
+def build_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """The index's projects and keys, which do not read the participation facts."""
     _lookups(con)
-    for name, sql in _steps(False):
+    _build_steps(con, [(name, sql) for name, sql in _steps(False) if name not in AFTER_FACTS])
+
+
+def build_postings(con: duckdb.DuckDBPyConnection) -> None:
+    """The index's organisations, participations and postings, after `build_keys` and the
+    participation facts."""
+    _build_steps(con, [(name, sql) for name, sql in _steps(False) if name in AFTER_FACTS])
+
+
+def _build_steps(con: duckdb.DuckDBPyConnection, steps: list[tuple[str, str]]) -> None:
+    """Run `steps` in order, then drop the intermediate tables they made on `con`."""
+    for name, sql in steps:
         if name in _BY_SORTING:
             _BY_SORTING[name](con, sql)
             continue
         temporary = "" if name in STORED else "TEMP "
         bounds = {"since": -_FOREVER, "until": _FOREVER} if "$since" in sql else None
         run(con, f"CREATE OR REPLACE {temporary}TABLE {name} AS {sql}", bounds)
-    for name, _sql in _steps(False):
+    for name, _sql in steps:
         if name not in STORED:
             run(con, f"DROP TABLE IF EXISTS {name}")
 
