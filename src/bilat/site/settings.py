@@ -77,7 +77,8 @@ MIDDLEWARE = [
 ]
 # A Content-Security-Policy on every answer (django-csp): scripts, styles, images and fonts
 # from the site itself only, no inline script or style, no plugins, no framing, forms posted
-# to the site only. The pages that draw charts add 'unsafe-eval' for Vega (`bilat.web.views`).
+# to the site only. No 'unsafe-eval' either: the charts' expressions are evaluated by Vega's
+# interpreter rather than compiled with `Function` (`web/static/bilat/charts.js`).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

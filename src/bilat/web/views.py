@@ -6,14 +6,10 @@ Errors raised on purpose (an unknown country, a wrong filter) are turned into 40
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
-from typing import TypeVar, cast
 from urllib.parse import urlencode
 
 import vl_convert
-from csp.constants import UNSAFE_EVAL
-from csp.decorators import csp_update
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -47,8 +43,6 @@ from bilat.web.forms import FilterForm
 from bilat.web.sections import first_row, parameters, section
 from bilat.web.tables import grid
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
-
 # The query parameters each page reads; any other answers 400 naming it (a typo such as
 # `organization_type` would otherwise give unfiltered figures as if they were filtered).
 FILTERS = tuple(filters.BY_NAME)  # country, programme, years and the other filters
@@ -58,16 +52,6 @@ LISTING = (*FILTERS, "q", "us_state", "sort", "page")
 REPORT = ("country", "programme")
 
 
-# Vega compiles the expressions of a chart specification with `Function`, which a
-# Content-Security-Policy allows only with 'unsafe-eval' (the CSP-safe vega-interpreter is not
-# in vl-convert's bundle). Only the pages that draw charts allow it; inline scripts stay
-# forbidden everywhere.
-def draws_charts(view: View) -> View:
-    """The view's pages may run Vega (django-csp types its decorators for one-argument views)."""
-    return cast(View, csp_update({"script-src": [UNSAFE_EVAL]})(view))
-
-
-@draws_charts
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The US at a glance: headline numbers per programme, the trend, links onward."""
@@ -108,7 +92,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", context)
 
 
-@draws_charts
 @require_GET
 def country(request: HttpRequest, code: str = "US") -> HttpResponse:
     """A country's profile: every indicator for it, with the filters of the query string."""
@@ -204,7 +187,6 @@ def compare_download(request: HttpRequest, fmt: str) -> HttpResponse:
     return download(found.table(), fmt, "compare-" + "_".join(c.code for c in found.columns))
 
 
-@draws_charts
 @require_GET
 def organisation(request: HttpRequest, pic: str) -> HttpResponse:
     """An organisation by PIC: identity, participations over time, projects, partners."""
@@ -242,7 +224,6 @@ def _place(identity: dict[str, object]) -> str:
     return city
 
 
-@draws_charts
 @require_GET
 def project(request: HttpRequest, programme: str, project_id: str) -> HttpResponse:
     """A project: identity, dates, part, scheme, amounts, participants by country."""

@@ -2,12 +2,16 @@
 // locally served vega-embed bundle. Tables beside the charts carry the same figures, so a
 // page without JavaScript loses only the pictures. vega-embed and its tooltips would add
 // their own <style> elements, which the site's Content-Security-Policy refuses: site.css
-// styles the tooltip instead.
+// styles the tooltip instead. Vega would compile each expression of a spec to a `Function`,
+// which the policy refuses too (no page allows 'unsafe-eval'): `ast: true` keeps the parsed
+// expressions as trees, and vega-embed then evaluates them with vega-interpreter, the Vega
+// project's CSP-safe interpreter, which vega-embed 7 depends on (so it is in the bundle).
 var options = {
   actions: false,
   renderer: "svg",
   defaultStyle: false,
   tooltip: { disableDefaultStyle: true },
+  ast: true,
 };
 document.querySelectorAll("[data-spec]").forEach(function (element) {
   var spec = JSON.parse(document.getElementById(element.dataset.spec).textContent);
