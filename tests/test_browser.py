@@ -138,7 +138,7 @@ def charts_settled(page: Page) -> None:
 
 def pointed_tooltip(page: Page, marks: Locator) -> str:
     """The tooltip shown when the pointer rests on one of `marks`: the middle one's centre, then
-    a corner of it (a map tile's centre holds its label), then the next marks."""
+    a corner of it, then the next marks."""
     for index in range(marks.count() // 2, min(marks.count(), marks.count() // 2 + 3)):
         mark = marks.nth(index)
         for position in (None, {"x": 2, "y": 2}):
@@ -175,6 +175,20 @@ def test_charts_draw_and_answer_the_pointer_with_no_policy_violation(site: str, 
     page.goto(f"{site}/api/docs")
     page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
     assert page.evaluate("window.violations") == []
+
+
+def test_a_state_tile_answers_the_pointer_at_its_label(site: str, page: Page) -> None:
+    """A state's code is written over the middle of its tile, where a reader points: the label
+    shows the state's tooltip too (it used to take the pointer and show nothing)."""
+    page.goto(f"{site}/country/US/")
+    charts_settled(page)
+    labels = page.locator("[data-spec='spec-by_state'] svg g.role-mark.mark-text > text")
+    assert labels.count() > 40
+    label = labels.filter(has_text="CA").first
+    label.hover(force=True)
+    tooltip = page.locator("#vg-tooltip-element.visible")
+    tooltip.wait_for(timeout=5_000)
+    assert "California" in tooltip.inner_text()
 
 
 def test_charts_compiled_with_function_are_refused_and_the_violation_is_seen(

@@ -541,6 +541,11 @@ def state_map(table: pa.Table, *, width: int | None = None, validate: bool = Fal
         x=alt.X("column:O", axis=None),
         y=alt.Y("line:O", axis=None),
     )
+    # The label covers the middle of its tile, where the pointer goes: it tells the same.
+    tooltip = [
+        alt.Tooltip("name:N", title="State"),
+        alt.Tooltip("participations:Q", title="Participations", format=",.0f"),
+    ]
     tiles = base.mark_rect(cornerRadius=3, stroke="#ffffff").encode(
         color=alt.Color(
             "participations:Q",
@@ -548,12 +553,10 @@ def state_map(table: pa.Table, *, width: int | None = None, validate: bool = Fal
             scale=alt.Scale(scheme="blues"),
             legend=alt.Legend(format=",d", tickMinStep=1),
         ),
-        tooltip=[
-            alt.Tooltip("name:N", title="State"),
-            alt.Tooltip("participations:Q", title="Participations", format=",.0f"),
-        ],
+        tooltip=tooltip,
     )
     labels = base.mark_text(fontSize=11).encode(
+        tooltip=tooltip,
         text=alt.Text("state:N"),
         color=alt.ColorValue(
             "black", condition={"test": "datum.participations > 60", "value": "white"}
