@@ -142,6 +142,7 @@ def editor_pages(page: Page, site: str) -> list[str]:
         "/coordination/recommendations/new/",
         recommendation.replace("/recommendations/", "/coordination/recommendations/"),
         "/me/",
+        "/me/password/",
     ]
 
 

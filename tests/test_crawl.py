@@ -77,6 +77,7 @@ def test_every_link_and_filter_option_an_editor_meets_answers(site_warehouse: Pa
     found = crawl(fetcher(client), ["/coordination/", "/me/"], within=("/coordination/", "/me/"))
     assert not found.findings, "\n".join(broken(found))
     assert found.requests["link"] > 50, found.requests
+    assert "/me/password/" in found.visited  # an editor's own account: reached from /me/
 
 
 @pytest.mark.slow

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.safestring import SafeString
 
 from bilat.coordination import countries, limits
@@ -208,3 +208,29 @@ class DirectoryFilter(forms.Form):
     sector = forms.ChoiceField(choices=[("", "Any"), *Sector.choices], required=False)
     theme = forms.ModelChoiceField(Theme.objects.all(), required=False, to_field_name="name")
     consent = forms.ChoiceField(choices=[("", "Anything"), *Purpose.choices], required=False)
+
+
+class LimitedPasswordChange(PasswordChangeForm):
+    """Change one's password, logged in: wrong current passwords count against the account's
+    log-in brake (`limits.LOGIN`), so a stolen session guesses no faster than the log-in page
+    allows; past it even the right one is refused until the window ends."""
+
+    wait: int | None = None  # seconds until the brake lets the current password be tried
+
+    def __init__(self, user: Any, client: str, data: Any = None) -> None:
+        super().__init__(user, data)
+        self.client = client
+        self.fields["old_password"].label = "Current password"
+
+    def clean_old_password(self) -> str:
+        username = self.user.get_username()
+        try:
+            limits.check(limits.LOGIN, username, self.client)
+        except limits.TooManyAttempts as error:
+            self.wait = error.seconds
+            raise forms.ValidationError(str(error), code="too_many") from error
+        try:
+            return str(super().clean_old_password())
+        except forms.ValidationError:
+            limits.count(limits.LOGIN, username, self.client)
+            raise

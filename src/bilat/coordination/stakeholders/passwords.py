@@ -14,16 +14,24 @@ another one, `bilat user` or the admin) or the person logs in, so every link sen
 reset dies with it. Asking changes nothing: the current password keeps working, so nobody
 locks anyone out by asking for them. Accounts an admin closed (inactive, or without a usable
 password) get no link: a reset would reopen what an admin shut.
+
+Changing one's password while logged in (`change_password`) needs the current one; wrong
+ones count against the account's log-in brake (`limits.LOGIN`), so a stolen session cannot
+guess it faster than the log-in page would let it. After either, the account's address is
+told the password changed, and when, with the way back if it was not them; the message never
+holds the password.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
@@ -34,6 +42,7 @@ from bilat.errors import CoordinationError
 
 HOURS: int = settings.PASSWORD_RESET_TIMEOUT // 3600
 SUBJECT = "Your bilat password"
+CHANGED = "Your bilat password was changed"
 _IGNORE = "If you did not ask, ignore this message: nothing was changed."
 
 
@@ -127,7 +136,36 @@ def reset_password(uid: str, token: str, password: str) -> User:
     the password changed and is refused. The password is checked by the caller (the form
     runs Django's validators). Logged in the change log, without the password."""
     user = account_of_link(uid, token, lock=True)
+    _set(user, password, how="chosen from a link sent by e-mail")
+    return user
+
+
+@transaction.atomic
+def change_password(user: User, password: str) -> User:
+    """Set the logged-in account's new password (the caller's form checked the current one
+    and ran Django's validators); logged in the change log, without the password, and the
+    address told once the change is committed."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _set(user, password, how="changed by its owner, logged in")
+    return user
+
+
+def _set(user: User, password: str, *, how: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
-    record(user, "change", user, ["password"], note="password chosen from a link sent by e-mail")
-    return user
+    record(user, "change", user, ["password"], note=f"password {how}")
+    if user.email:
+        mail.after_commit(user.email, CHANGED, changed_notice(user, timezone.now()))
+
+
+def changed_notice(user: User, when: datetime) -> str:
+    """The message telling an account's address its password changed: when (in the site's
+    time zone, named), and what to do if it was not them. No password, no name in a link."""
+    local = timezone.localtime(when)
+    stamp = f"{local:%A %d %B %Y at %H:%M} {local.tzname()}"
+    return (
+        f"The password of your bilat account {user.get_username()} was changed on {stamp}.\n\n"
+        "If it was you, there is nothing to do. If it was not you, choose a new password "
+        f"now at {mail.link('password-reset')} (the link goes to this address), and tell "
+        "the coordination team: changing it logs out every other session of the account.\n"
+    )

@@ -21,6 +21,7 @@ urlpatterns = [
         name="password-reset-confirm",
     ),
     path("me/", views.me, name="me"),
+    path("me/password/", views.password_change, name="password-change"),
     path("me/data.json", views.me_export, name="me-export"),
     path("me/erase/", views.me_erase, name="me-erase"),
     path("coordination/people/", views.people, name="people"),

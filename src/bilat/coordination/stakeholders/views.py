@@ -9,7 +9,7 @@ import json
 from typing import cast
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
@@ -36,6 +36,7 @@ from bilat.coordination.stakeholders.accounts import (
 from bilat.coordination.stakeholders.forms import (
     DirectoryFilter,
     LimitedLogin,
+    LimitedPasswordChange,
     PasswordResetForm,
     PersonForm,
     SignupForm,
@@ -167,6 +168,29 @@ def password_reset_confirm(request: HttpRequest, uid: str, token: str) -> HttpRe
         return render(request, "stakeholders/password_reset_confirm.html", refused, status=400)
     context = {"form": form, "account": user.get_username()}
     return render(request, "stakeholders/password_reset_confirm.html", context)
+
+
+@sensitive_post_parameters()
+@never_cache
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change one's own password: the current one, then the new one twice (Django's
+    validators). It acts on the logged-in account only, whatever the form posts; this session
+    stays logged in, every other one of the account ends (Django checks each session against
+    the password hash, which `update_session_auth_hash` renews here only)."""
+    known(request)
+    user = cast(User, request.user)
+    form = LimitedPasswordChange(user, limits.client_of(request), request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = passwords.change_password(user, form.cleaned_data["new_password1"])
+            update_session_auth_hash(request, user)
+            messages.success(request, "Your password is changed; other sessions are logged out.")
+            return redirect("me")
+        if form.wait is not None:
+            page = render(request, "stakeholders/password_change.html", {"form": form})
+            return limits.held(page, form.wait)
+    return render(request, "stakeholders/password_change.html", {"form": form})
 
 
 @login_required
