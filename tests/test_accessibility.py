@@ -194,6 +194,26 @@ def test_the_password_reset_pages_fit_both_widths_and_pass_axe(
     assert not found, "\n".join(found)
 
 
+def test_the_password_change_page_with_its_errors_fits_both_widths_and_passes_axe(
+    site: str, context: BrowserContext
+) -> None:
+    """The page to change one's password, refused: a wrong current password and a new one
+    the validators refuse, their messages beside the fields."""
+    page = context.new_page()
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label("Username").fill(demo.EDITOR[0])
+    page.get_by_label("Password").fill(demo.EDITOR[1])
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r".*/(coordination/|me/)?$"))
+    found = list(problems(page, f"{site}/me/password/"))
+    page.get_by_label("Current password").fill("not-the-password")
+    page.get_by_label("New password:", exact=True).fill("password")
+    page.get_by_label("New password confirmation:").fill("password")
+    page.get_by_role("button", name="Change my password").click()
+    found += shown(page, "/me/password/ with its errors")
+    assert not found, "\n".join(found)
+
+
 def test_the_checker_is_the_local_copy_from_npm() -> None:
     lock = json.loads((ROOT / "tests" / "js" / "package-lock.json").read_text("utf-8"))
     version = lock["packages"]["node_modules/axe-core"]["version"]

@@ -166,6 +166,7 @@ def changed_notice(user: User, when: datetime) -> str:
     return (
         f"The password of your bilat account {user.get_username()} was changed on {stamp}.\n\n"
         "If it was you, there is nothing to do. If it was not you, choose a new password "
-        f"now at {mail.link('password-reset')} (the link goes to this address), and tell "
-        "the coordination team: changing it logs out every other session of the account.\n"
+        f"now at {mail.link('password-reset')} (the link to choose it comes to this "
+        "address), and tell the coordination team: changing it logs out every other session "
+        "of the account.\n"
     )
