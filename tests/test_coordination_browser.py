@@ -219,3 +219,41 @@ def test_a_name_of_120_letters_without_a_space_fits_a_phone(site: str, browser: 
         assert spilled == [], url
         shot(phone, f"long-name{url.replace('/', '-').rstrip('-')}-390")
         context.close()
+
+
+def test_the_desk_finds_a_name_of_120_letters_and_fits_a_phone(site: str, browser: Browser) -> None:
+    """At the check-in desk on a phone, a person found by a search whose first name is one
+    word of 120 letters breaks inside the result (the name and its "Check in" button) rather
+    than widening the page: the result's parts are flex items, which a word longer than the
+    row would otherwise hold at its full width."""
+    make_editor("coordinator", "a-long-editor-password")
+    event = make_event(title="Thematic workshop: AI in health")
+    longest = make_person(
+        country="DE", first_name="Maximiliana" + "x" * 109, organisation="Institut" + "z" * 112
+    )
+    register(None, event, longest, source="test", notify=False)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    phone.goto(f"{site}/accounts/login/")
+    phone.get_by_label("Username").fill("coordinator")
+    phone.get_by_label("Password").fill("a-long-editor-password")
+    phone.get_by_role("button", name="Log in").click()
+    phone.goto(f"{site}/coordination/events/{event.slug}/check-in/")
+    phone.get_by_label("Name or organisation").fill("Maximiliana")
+    phone.get_by_role("button", name="Search").click()
+    found = phone.locator(".desk-found li")
+    expect(found).to_have_count(1)
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the desk is {width}px wide on a 390px phone"
+    box = found.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
+    spilled = phone.evaluate(
+        "[...document.querySelectorAll('.desk-found li, .desk-found li *')]"
+        ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.tagName)"
+    )
+    assert spilled == []
+    shot(phone, "long-name-check-in-390")
+    phone.get_by_role("button", name="Check in Maximiliana").click()
+    expect(phone.locator(".desk-found .present")).to_have_text("present")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
