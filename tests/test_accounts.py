@@ -346,3 +346,33 @@ def test_the_download_holds_everything_my_page_lists():
     for meeting in meetings_of(person):  # of the other person, no more than /me/ shows
         other = meeting.us if meeting.eu_id == person.pk else meeting.eu
         assert other.email not in json.dumps(editors)
+
+
+def test_a_participant_logs_in_with_their_address_in_any_case():
+    """A participant's user name is their address, kept in lower case; they type it as they
+    like. A look-alike (a dotless i, which PostgreSQL's case-insensitive match folds to I) is
+    not their address, and two accounts that differ only by case keep their exact names."""
+    person = make_person(email="ines.ivanova@example.org")
+    make_participant(person)
+    for typed in (" INES.Ivanova@Example.org ", "ines.ivanova@example.org"):
+        client = Client()
+        page = client.post(
+            "/accounts/login/", {"username": typed, "password": "participant-password"}
+        )
+        assert page.status_code == 302, typed
+        assert client.get("/me/").status_code == 200
+    look_alike = Client().post(
+        "/accounts/login/",
+        {
+            "username": "ines.ivanova@example.org".replace("i", "\u0131"),
+            "password": "participant-password",
+        },
+    )
+    assert look_alike.status_code == 200 and "E-mail address or user name" in look_alike.text
+    User.objects.create_user("Editor", password="first-password-9")
+    User.objects.create_user("editor", password="second-password-9")
+    for name, password in (("Editor", "first-password-9"), ("editor", "second-password-9")):
+        assert (
+            Client().post("/accounts/login/", {"username": name, "password": password}).status_code
+            == 302
+        )

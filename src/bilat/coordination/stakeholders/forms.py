@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.models import User
 from django.utils.safestring import SafeString
 
 from bilat.coordination import countries, limits
@@ -179,6 +180,26 @@ class LimitedLogin(AuthenticationForm):
     even the right one is refused until the window ends (`limits.LOGIN`)."""
 
     wait: int | None = None  # seconds until the brake lets this log-in be tried again
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "E-mail address or user name"
+
+    def clean_username(self) -> str:
+        """The account's own spelling of the name typed, up to case and surrounding spaces: a
+        participant's user name is their address (kept in lower case), which people type in
+        any case. Compared again in Python, as the database's case-insensitive match may fold
+        more than case (PostgreSQL's upper() makes the dotless i an I)."""
+        typed = str(self.cleaned_data["username"]).strip()
+        wanted = typed.casefold()
+        found = [
+            name
+            for name in User.objects.filter(username__iexact=typed).values_list(
+                "username", flat=True
+            )[:3]
+            if name.casefold() == wanted
+        ]
+        return found[0] if len(found) == 1 else typed
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
