@@ -4,6 +4,7 @@ name (editors only), badges and certificates of attendance as PDF, read back wit
 from __future__ import annotations
 
 import html
+import re
 import subprocess
 from datetime import date, timedelta
 from pathlib import Path
@@ -286,3 +287,75 @@ def test_the_badges_qr_codes_decode_to_codes_that_check_their_person_in(
         f"/coordination/events/{event.slug}/badges.pdf", {"registration": first.pk}
     )
     assert _decoded_qr_codes(one.content, tmp_path / "one") == [codes.code_of(first)]
+
+
+def _words(pdf: bytes, tmp_path: Path) -> list[tuple[str, float, float, float, float]]:
+    """Every word on the PDF's first page and its box (left, top, right, bottom, in mm from
+    the page's top left corner), as poppler places it; a word clipped away still counts."""
+    path = tmp_path / "words.pdf"
+    path.write_bytes(pdf)
+    done = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"],
+        check=True,
+        capture_output=True,
+    )
+    mm = 25.4 / 72
+    found = re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+        done.stdout.decode(),
+    )
+    return [
+        (html.unescape(w), float(a) * mm, float(b) * mm, float(c) * mm, float(d) * mm)
+        for a, b, c, d, w in found
+    ]
+
+
+def _inside(
+    words: list[tuple[str, float, float, float, float]],
+    box: tuple[float, float, float, float],
+    texts: tuple[str, ...],
+) -> None:
+    """The words that make up `texts` all lie inside `box` (left, top, right, bottom, mm), and
+    none of their letters is missing."""
+    left, top, right, bottom = box
+    theirs = [w for w in words if any(w[0] in t for t in texts)]
+    assert "".join(w[0] for w in theirs) == "".join(t.replace(" ", "") for t in texts)
+    outside = [w for w in theirs if w[1] < left or w[2] < top or w[3] > right or w[4] > bottom]
+    assert outside == []
+
+
+def test_a_name_of_120_letters_stays_in_its_badge_and_certificate(editor_client, tmp_path):
+    """A name and an organisation typed as one word of 120 letters each break and shrink to
+    fit their box: on a badge, beside the QR code and above the side's label, never across the
+    cut line into the next badge; on a certificate, inside its border (as the editor prints it
+    and as the participant downloads it from /me/). A usual name keeps its full size."""
+    event = make_event(title="Quantum workshop")
+    person = make_person(
+        country="DE",
+        first_name="Maximiliana" + "x" * 109,
+        last_name="Wolfeschlegelsteinhausen" + "y" * 96,
+        organisation="Institut" + "z" * 112,
+    )
+    registration = register(None, event, person, source="test", notify=False)
+    texts = (str(person), "Institut" + "z" * 112)
+    url = f"/coordination/events/{event.slug}"
+    badge = editor_client.get(f"{url}/badges.pdf?registration={registration.pk}").content
+    _pages(badge, "desk-badge-long-name")
+    # The page's margins are 10 and 14 mm; the name's box is 6 to 56 mm across the badge
+    # (the QR code starts at 58 mm) and 21 to 55 mm down (the side's label starts at 57 mm).
+    _inside(_words(badge, tmp_path), (14 + 6, 10 + 21, 14 + 56, 10 + 55), texts)
+    editor_client.post(f"{url}/check-in/", {"registration": registration.pk})
+    certificate = editor_client.get(f"{url}/certificates.pdf?registration={registration.pk}")
+    _pages(certificate.content, "desk-certificate-long-name")
+    # The page's margin is 18 mm; the border (1.5 mm) is 261 by 160 mm.
+    inside_border = (18 + 1.5, 18 + 1.5, 18 + 261 - 1.5, 18 + 160 - 1.5)
+    _inside(_words(certificate.content, tmp_path), inside_border, texts)
+    participant = Client()
+    participant.force_login(make_participant(person, "a-participant-password"))
+    own = participant.get(f"/me/registrations/{registration.pk}/certificate.pdf")
+    assert own["Content-Type"] == "application/pdf"
+    _inside(_words(own.content, tmp_path), inside_border, texts)
+    usual = make_person(country="US", first_name="Ursula", last_name="Quinn", organisation="Lab")
+    usual_registration = register(None, event, usual, source="test", notify=False)
+    fitted = printed.printed(usual_registration, qr=False, box=printed.BADGE)
+    assert (fitted.name_pt, fitted.organisation_pt) == (17, 9.5)
