@@ -17,7 +17,7 @@ from bilat.coordination.events import report
 from bilat.coordination.events.operations import mark_attendance, register
 from bilat.coordination.meetings.operations import add, plan_of
 from bilat.coordination.outcomes.analysis import BANDS, CAVEAT, outcome
-from bilat.coordination.outcomes.report import series
+from bilat.coordination.outcomes.report import ALONE, series
 from bilat.coordination.reporting import write_report
 from bilat.coordination.stakeholders.models import Person
 from bilat.formatting import percent
@@ -218,3 +218,60 @@ def test_the_series_leaves_apart_the_pairs_that_met_later_than_the_data(held):
     html = write_report(document, "html").decode()
     assert "7 EU-US pairs that first met at an event later than the CORDIS data" in html
     assert f"Of the 9 EU-US pairs that met early enough to be read, {len(alone.met_new)}" in html
+
+
+def test_a_series_counts_each_pair_once_from_the_first_event_both_attended(site_warehouse):
+    """Three events with different attendees (the bundled data's joint projects: Münster-MIT
+    one of 2023, Hamburg-Harvard one of 2023, Hamburg-California one of 2021, Copenhagen-
+    California three of 2021-2022):
+
+    - 15 June 2022: Münster (EU), MIT (US). Met: Münster-MIT.
+    - 20 September 2022: Hamburg, Münster (EU), Harvard (US), who have a meeting with Hamburg.
+      Met: Hamburg-Harvard, Münster-Harvard (Münster-MIT met already).
+    - 1 March 2025, later than the data: Hamburg, Copenhagen (EU), Harvard, California (US).
+      Met: Copenhagen-California, Copenhagen-Harvard, Hamburg-California (Hamburg-Harvard
+      met in 2022 and counts once, from then).
+
+    6 EU-US pairs met (not the 3 x 3 = 9 of every EU organisation with every US one: Hamburg
+    and MIT, Copenhagen and MIT, never came to the same event), 3 of them in 2025 (not read),
+    3 read; of those, Münster-MIT and Hamburg-Harvard (projects of 2023) first worked together
+    after, Münster-Harvard did not: 2 of 3. The one meeting's pair is among the 2."""
+    days = (date(2022, 6, 15), date(2022, 9, 20), date(2025, 3, 1))
+    events = [make_event(title=f"Day {n}", starts=d, ends=d) for n, d in enumerate(days, 1)]
+    munster, hamburg, copenhagen = 999853691, 999905101, 999991043
+    mit, harvard, california = 998096827, 992204077, 999467340
+    people = {pic: _attendee(pic, c, f"P{pic}") for pic, c in (EU | US).items()}
+    came = [[munster, mit], [hamburg, munster, harvard], [hamburg, copenhagen, harvard, california]]
+    for event, pics in zip(events, came, strict=True):
+        for pic in pics:
+            register(None, event, people[pic], source="test", notify=False, after_end=True)
+        mark_attendance(None, event, {r.pk: True for r in event.registrations.all()})
+    add(None, plan_of(events[1]), eu=people[hamburg], us=people[harvard], slot=0, table="T1")
+    found = outcome(events)
+    assert (found.met_pairs, found.unread_pairs, found.read_pairs) == (6, 3, 3)
+    assert [(p.first.pic, p.second.pic, p.since) for p in found.met_new] == [
+        (harvard, hamburg, days[1]),
+        (mit, munster, days[0]),
+    ]
+    assert found.meeting_pairs == 1
+    assert [(p.first.pic, p.second.pic) for p in found.meeting_new] == [(harvard, hamburg)]
+    assert [(p.first.pic, p.second.pic) for p in found.together_after] == [
+        (harvard, hamburg),
+        (mit, munster),
+    ]
+    compared = found.comparison
+    assert compared is not None and (compared.attending_pairs, compared.attending_new) == (3, 2)
+    assert not set(EU | US) & set(compared.control_pics)
+    document = series()
+    per_event = {row[0][0]: [text for text, _ in row[2:]] for row in document.tables[0].rows}
+    assert per_event == {
+        "Day 1": ["2", "1", "1", "0", ""],
+        "Day 2": ["3", "2", "1", "1", ""],
+        "Day 3": ["4", "4", "—", "—", "b"],
+    }  # 1 + 2 + 4 = 7: Hamburg-Harvard is in the rows of days 2 and 3, once in the series
+    assert document.tables[0].note.startswith(ALONE)
+    groups = next(t for t in document.tables if t.title == "Attendees and comparison group")
+    assert [text for text, _ in groups.rows[0]][1:] == ["6", "3", "2", percent(2 / 3)]
+    assert groups.note.startswith("3 EU-US pairs that first met at an event later than")
+    html = write_report(document, "html").decode()
+    assert f"Of the 3 EU-US pairs that met early enough to be read, 2 ({percent(2 / 3)})" in html

@@ -3,16 +3,19 @@ later work together in framework-programme projects, more than similar organisat
 did not come?
 
 Organisations count by their confirmed PIC only (an editor confirmed the CORDIS match).
-For an event (or a series of events, each pair at the first event where both came):
+A pair met when both organisations came to the same event; in a series each pair counts
+once, from the first event both came to (two organisations that came to different events
+never met, and are no pair). Of the pairs that met:
 
-- every pair of attending organisations that appears together in projects after the event;
-- the EU-US pairs that met there (both attended) and the pairs that had a one-to-one
-  meeting, first co-participating after the event: no joint project before or at the
-  event's date, at least one after, with the projects listed;
-- a comparison group: for each attending organisation, up to `CONTROLS` organisations of the
-  same country and activity type, with about the same number of projects before the event,
-  that did not attend; the share of their EU-US pairs first co-participating after the event
-  is set beside the attendees' share.
+- every pair that appears together in projects after the event;
+- the EU-US pairs, and those that had a one-to-one meeting, first co-participating after the
+  event: no joint project before or at the event's date, at least one after, with the
+  projects listed;
+- a comparison group: for each organisation of an EU-US pair, up to `CONTROLS` organisations
+  of the same country and activity type, with about the same number of projects before the
+  event, that did not attend; the share of the pairs of their comparison organisations
+  (one's with the other's) first co-participating after the event is set beside the
+  attendees' share.
 
 A pair that first met at an event later than the CORDIS data loaded (no project starts after
 it) cannot be read yet: it is counted apart (`unread_pairs`), never among the pairs that met
@@ -124,10 +127,18 @@ def _known(row: dict[str, object]) -> bool:
     return isinstance(row["start_date"], date) or isinstance(row["year"], int)
 
 
-def attending(events: Sequence[Event]) -> tuple[dict[int, tuple[Party, date]], int]:
-    """The attending organisations with a confirmed PIC, each with the date of the first of
-    `events` they came to; and how many attending organisations have no PIC."""
-    found: dict[int, tuple[Party, date]] = {}
+@dataclass
+class Attendance:
+    """An organisation that took part, and the events it came to (their dates, by event)."""
+
+    party: Party
+    events: dict[int, date]
+
+
+def attending(events: Sequence[Event]) -> tuple[dict[int, Attendance], int]:
+    """The attending organisations with a confirmed PIC, each with the events of `events` it
+    came to; and how many attending organisations have no PIC."""
+    found: dict[int, Attendance] = {}
     without: set[int] = set()
     for event in sorted(events, key=lambda e: (e.starts, e.pk)):
         came = event.registrations.filter(
@@ -139,13 +150,38 @@ def attending(events: Sequence[Event]) -> tuple[dict[int, tuple[Party, date]], i
                 continue
             if organisation.pic is None:
                 without.add(organisation.pk)
-            elif organisation.pic not in found:
+                continue
+            if organisation.pic not in found:
                 side = organisation.side if organisation.side in ("EU", "US") else registration.side
-                found[organisation.pic] = (
-                    Party(organisation.pic, organisation.name, side),
-                    event.starts,
+                found[organisation.pic] = Attendance(
+                    Party(organisation.pic, organisation.name, side), {}
                 )
+            found[organisation.pic].events[event.pk] = event.starts
     return found, len(without)
+
+
+def met(found: dict[int, Attendance]) -> dict[tuple[int, int], date]:
+    """Every pair of organisations (by PICs, the smaller first) that came to the same event,
+    with the date of the first event both came to: the pair is read from there, once. Two
+    organisations that came to different events of a series never met."""
+    pairs: dict[tuple[int, int], date] = {}
+    pics = sorted(found)
+    for i, a in enumerate(pics):
+        for b in pics[i + 1 :]:
+            shared = found[a].events.keys() & found[b].events.keys()
+            if shared:
+                pairs[(a, b)] = min(found[a].events[e] for e in shared)
+    return pairs
+
+
+def _eu_us(
+    found: dict[int, Attendance], pairs: dict[tuple[int, int], date]
+) -> dict[tuple[int, int], date]:
+    return {
+        (a, b): since
+        for (a, b), since in pairs.items()
+        if {found[a].party.side, found[b].party.side} == {"EU", "US"}
+    }
 
 
 def _joint(rows: Iterable[dict[str, object]]) -> dict[tuple[int, int], list[dict[str, object]]]:
@@ -170,51 +206,38 @@ def _first_after(rows: list[dict[str, object]], when: date) -> tuple[Project, ..
     return tuple(later) if later else None
 
 
-def _ordered(a: Party, b: Party) -> tuple[Party, Party]:
-    return (a, b) if a.pic < b.pic else (b, a)
-
-
 def outcome(events: Sequence[Event]) -> Outcome:
-    """The outcome of one event, or of a series (each pair read from the first event where
-    both took part)."""
+    """The outcome of one event, or of a series (each pair read once, from the first event
+    both organisations took part in; pairs that never came to the same event did not meet)."""
     found, without = attending(events)
-    result = Outcome([o for o, _ in found.values()], without)
+    result = Outcome([a.party for a in found.values()], without)
     if not found:
         return result
     joint = _joint(queries.joint_projects(warehouse(), sorted(found)).to_pylist())
-    # Data that go past a date go past every earlier one: a pair (dated by the later of its
-    # two first attendances) is read when the data go past both organisations' first dates.
-    read = _read(found)
+    together = met(found)
+    eu_us = _eu_us(found, together)
+    readable = {day: data_after(day) for day in set(eu_us.values())}  # a query per date
+    read = {pair: since for pair, since in eu_us.items() if readable[since]}
     meetings = _meeting_pairs(events, read)
     result.meeting_pairs = len(meetings)
-    result.met_pairs = len(_eu_us_pairs(found))
-    result.unread_pairs = result.met_pairs - len(_eu_us_pairs(read))
+    result.met_pairs = len(eu_us)
+    result.unread_pairs = len(eu_us) - len(read)
     for (a, b), rows in sorted(joint.items()):
-        first, second = found[a][0], found[b][0]
-        since = max(found[a][1], found[b][1])
-        later = tuple(_project(r) for r in rows if _after(r, since))
-        if later:
-            result.together_after.append(Pair(first, second, since, later))
-    for a, b in _eu_us_pairs(read):
-        since = max(found[a][1], found[b][1])
-        new = _first_after(joint.get((min(a, b), max(a, b)), []), since)
+        since = together.get((a, b))
+        later = tuple(_project(r) for r in rows if since and _after(r, since))
+        if later and since:
+            result.together_after.append(Pair(found[a].party, found[b].party, since, later))
+    for (a, b), since in sorted(read.items()):
+        new = _first_after(joint.get((a, b), []), since)
         if new is None:
             continue
-        pair = Pair(*_ordered(found[a][0], found[b][0]), since, new)
+        pair = Pair(found[a].party, found[b].party, since, new)
         result.met_new.append(pair)
-        if (min(a, b), max(a, b)) in meetings:
+        if (a, b) in meetings:
             result.meeting_new.append(pair)
     if read:  # else nothing to compare: no pair can be read yet
-        result.comparison = _comparison(read, result, attended=found)
+        result.comparison = _comparison(read, found, result)
     return result
-
-
-def _read(found: dict[int, tuple[Party, date]]) -> dict[int, tuple[Party, date]]:
-    """The organisations of `found` that first came on a date the data go past (one query
-    per date of a first attendance)."""
-    dates = {since for _, since in found.values()}
-    past = {day for day in dates if data_after(day)}
-    return {pic: entry for pic, entry in found.items() if entry[1] in past}
 
 
 def data_after(day: date) -> bool:
@@ -223,16 +246,11 @@ def data_after(day: date) -> bool:
     return queries.projects_after(warehouse(), day) > 0
 
 
-def _eu_us_pairs(found: dict[int, tuple[Party, date]]) -> list[tuple[int, int]]:
-    eu = [pic for pic, (o, _) in found.items() if o.side == "EU"]
-    us = [pic for pic, (o, _) in found.items() if o.side == "US"]
-    return [(a, b) for a in sorted(eu) for b in sorted(us)]
-
-
 def _meeting_pairs(
-    events: Sequence[Event], found: dict[int, tuple[Party, date]]
+    events: Sequence[Event], read: Container[tuple[int, int]]
 ) -> set[tuple[int, int]]:
-    """The PIC pairs of organisations whose people had a meeting at one of `events`."""
+    """The PIC pairs of `read` (pairs that met, read) whose people had a meeting at one of
+    `events`."""
     pairs = set()
     held = Meeting.objects.filter(plan__event__in=list(events)).select_related(
         "eu__organisation", "us__organisation"
@@ -240,7 +258,7 @@ def _meeting_pairs(
     for meeting in held:
         a = meeting.eu.organisation.pic if meeting.eu.organisation else None
         b = meeting.us.organisation.pic if meeting.us.organisation else None
-        if a is not None and b is not None and a in found and b in found:
+        if a is not None and b is not None and (min(a, b), max(a, b)) in read:
             pairs.add((min(a, b), max(a, b)))
     return pairs
 
@@ -258,18 +276,15 @@ def _pick(candidates: list[dict[str, object]], prior: int, seed: str) -> list[in
 
 
 def _controls(
-    found: dict[int, tuple[Party, date]], attended: Container[int]
-) -> dict[int, tuple[Party, date]]:
-    """For each organisation of `found`, up to `CONTROLS` similar ones that did not attend
-    (are not in `attended`):
-    two warehouse queries per event date (the attendees' records, and every organisation of
-    their countries and types), whatever the number of attendees."""
-    controls: dict[int, tuple[Party, date]] = {}
-    by_date: defaultdict[date, list[int]] = defaultdict(list)
-    for pic, (_, since) in found.items():
-        by_date[since].append(pic)
-    for since, pics in sorted(by_date.items()):
-        mine = queries.activity(warehouse(), before=since, pics=pics).to_pylist()
+    wanted: dict[date, list[int]], attended: Container[int]
+) -> dict[tuple[int, date], list[int]]:
+    """For each organisation of `wanted` (by the date of a pair it is read from), up to
+    `CONTROLS` similar ones that did not attend (are not in `attended`): two warehouse queries
+    per date (the attendees' records, and every organisation of their countries and types),
+    whatever the number of attendees."""
+    picked: dict[tuple[int, date], list[int]] = {}
+    for since, pics in sorted(wanted.items()):
+        mine = queries.activity(warehouse(), before=since, pics=sorted(pics)).to_pylist()
         countries = sorted({str(r["country_iso"]) for r in mine})
         types = sorted({str(r["activity_type"]) for r in mine})
         like: defaultdict[tuple[str, str], list[dict[str, object]]] = defaultdict(list)
@@ -279,34 +294,38 @@ def _controls(
             if int(str(row["pic"])) not in attended:
                 like[(str(row["country_iso"]), str(row["activity_type"]))].append(row)
         for me in mine:
-            side = found[int(str(me["pic"]))][0].side
             others = like[(str(me["country_iso"]), str(me["activity_type"]))]
-            for chosen in _pick(others, int(str(me["projects_before"])), str(me["pic"])):
-                controls.setdefault(chosen, (Party(chosen, "", side), since))
-    return controls
+            chosen = _pick(others, int(str(me["projects_before"])), str(me["pic"]))
+            picked[(int(str(me["pic"])), since)] = chosen
+    return picked
 
 
 def _comparison(
-    found: dict[int, tuple[Party, date]],
+    read: dict[tuple[int, int], date],
+    found: dict[int, Attendance],
     result: Outcome,
-    *,
-    attended: Container[int],
 ) -> Comparison:
-    """The attending EU-US pairs read (those of `found`) against pairs of similar
-    organisations that did not attend (are not in `attended`)."""
-    controls = _controls(found, attended)
-    pairs = _eu_us_pairs(controls)
-    joint = _joint(queries.joint_projects(warehouse(), sorted(controls)).to_pylist())
-    new = 0
-    for a, b in pairs:
-        since = max(controls[a][1], controls[b][1])
-        if _first_after(joint.get((min(a, b), max(a, b)), []), since) is not None:
-            new += 1
+    """The attending EU-US pairs that met and can be read (`read`, each with its date) against
+    pairs of similar organisations that did not attend: for each pair that met, the pairs of
+    their comparison organisations, read from the same date (each pair once, from its
+    earliest)."""
+    wanted: defaultdict[date, set[int]] = defaultdict(set)
+    for (a, b), since in read.items():
+        wanted[since] |= {a, b}
+    picked = _controls({day: sorted(pics) for day, pics in wanted.items()}, found)
+    pairs: dict[tuple[int, int], date] = {}
+    for (a, b), since in sorted(read.items(), key=lambda item: (item[1], item[0])):
+        for x in picked.get((a, since), []):
+            for y in picked.get((b, since), []):
+                pairs.setdefault((min(x, y), max(x, y)), since)
+    controls = sorted(
+        {pic for pair in pairs for pic in pair}
+        | {pic for chosen in picked.values() for pic in chosen}
+    )
+    joint = _joint(queries.joint_projects(warehouse(), controls).to_pylist())
+    new = sum(
+        1 for pair, since in pairs.items() if _first_after(joint.get(pair, []), since) is not None
+    )
     return Comparison(
-        result.read_pairs,
-        len(result.met_new),
-        len(pairs),
-        new,
-        len(controls),
-        tuple(sorted(controls)),
+        result.read_pairs, len(result.met_new), len(pairs), new, len(controls), tuple(controls)
     )

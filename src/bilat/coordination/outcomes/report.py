@@ -65,6 +65,11 @@ MISSING = {
     "b": "The CORDIS data loaded here hold no project starting after the event: joint projects "
     "after it cannot be read yet.",
 }
+# Why the rows of the series table need not add up to the series as a whole.
+ALONE = (
+    "Each row reads its event alone: a pair of organisations that came to two events counts "
+    "in both rows, and once in the series as a whole, from the first event both attended."
+)
 PER_EVENT_SCHEMA = pa.schema(
     [
         ("event", pa.string()),
@@ -285,7 +290,7 @@ def series(*, progress: Progress | None = None) -> Document:
                 "meetings_first_after": "Of them with a meeting",
                 "missing": "Note",
             },
-            note=" ".join(f"({mark}) {MISSING[mark]}" for mark in marks),
+            note=" ".join([ALONE, *(f"({mark}) {MISSING[mark]}" for mark in marks)]),
         )
     )
     return document(
