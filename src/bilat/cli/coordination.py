@@ -17,7 +17,7 @@ import click
 from rich.table import Table
 
 from bilat.cli.group import ReportCommand, console, main, report, steps, user_errors
-from bilat.cli.options import output_option
+from bilat.cli.options import check_output, output_format, output_option, write_output
 
 _FORMATS = ("pdf", "html")
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
@@ -36,7 +36,10 @@ def django_setup(*, migrate: bool = True) -> None:
 
 def _format_option(command: Callable[..., None]) -> Callable[..., None]:
     return click.option(
-        "--format", "fmt", type=click.Choice(_FORMATS), default="pdf", show_default=True
+        "--format",
+        "fmt",
+        type=click.Choice(_FORMATS),
+        help="Default: the extension of --output, else pdf.",
     )(command)
 
 
@@ -50,7 +53,7 @@ def _format_option(command: Callable[..., None]) -> Callable[..., None]:
 @_format_option
 @output_option("File to write (default: awareness-FROM-TO.FORMAT here).")
 def awareness_report(
-    start: datetime | None, end: datetime | None, fmt: str, output: Path | None
+    start: datetime | None, end: datetime | None, fmt: str | None, output: Path | None
 ) -> None:
     """The awareness-raising and events activity report of a period, as PDF or HTML, from the
     coordination data: the awareness log and its reach, the events held and their attendance,
@@ -58,6 +61,7 @@ def awareness_report(
     year = datetime.now().year
     first = start.date() if start else date(year, 1, 1)
     last = end.date() if end else date(year, 12, 31)
+    fmt = output_format(output, fmt, _FORMATS, "pdf")
     django_setup()
     from bilat.coordination.awareness import report as awareness
 
@@ -73,10 +77,11 @@ def awareness_report(
 @click.option("--event", "slug", required=True, help="The event (its slug, as in its address).")
 @_format_option
 @output_option("File to write (default: SLUG-outcome.FORMAT here).")
-def event_outcome_report(slug: str, fmt: str, output: Path | None) -> None:
+def event_outcome_report(slug: str, fmt: str | None, output: Path | None) -> None:
     """The outcome report of one event, as PDF or HTML, from the coordination data: who took
     part (counted by side, sector, country and organisation type), its programme, its outcome
     and its recommendations."""
+    fmt = output_format(output, fmt, _FORMATS, "pdf")
     django_setup()
     from bilat.coordination.events import report as event_report
     from bilat.coordination.events.models import Event
@@ -95,10 +100,11 @@ def event_outcome_report(slug: str, fmt: str, output: Path | None) -> None:
 @report.command("series-outcome", cls=ReportCommand)
 @_format_option
 @output_option("File to write (default: series-outcome.FORMAT here).")
-def series_outcome_report(fmt: str, output: Path | None) -> None:
+def series_outcome_report(fmt: str | None, output: Path | None) -> None:
     """The outcomes of every event held, read in the CORDIS data: organisations that took
     part (by their confirmed PICs) later in joint projects, EU-US pairs that met and pairs
     that had a meeting first working together after, against a comparison group."""
+    fmt = output_format(output, fmt, _FORMATS, "pdf")
     django_setup()
     from bilat.coordination.outcomes.report import series
 
@@ -115,10 +121,11 @@ def _write_report(fmt: str, target: Path, build: Callable[[Any], Any], what: str
     HTML to `target`, and say what was written."""
     from bilat.coordination.reporting import write_report
 
+    check_output(target)
     with user_errors(), steps() as step:
         document = build(step)
         data = write_report(document, fmt, step)
-    target.write_bytes(data)
+    write_output(target, data)
     console.print(f"{what[0].upper()}{what[1:]}: {document.contents()}, written to {target}")
 
 
@@ -229,20 +236,16 @@ def user_command(username: str, email: str, role: str, password: str) -> None:
 
 
 @main.command("backup")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (default: bilat-backup-DATE.json.gz here).",
-)
+@output_option("File to write (default: bilat-backup-DATE.json.gz here).")
 def backup_command(output: Path | None) -> None:
     """Back up the coordination database (people, consents, events, registrations,
     recommendations, awareness log, change log, accounts) to one gzipped JSON file, consistent
     while the server runs; the same file restores into SQLite or PostgreSQL."""
+    target = output or Path(f"bilat-backup-{date.today()}.json.gz")
+    check_output(target)  # before the database is touched
     django_setup()
     from bilat.coordination import backup
 
-    target = output or Path(f"bilat-backup-{date.today()}.json.gz")
     with user_errors():
         summary = backup.backup(target)
     # click.echo, not rich: a path must not be wrapped in the middle (users copy it).

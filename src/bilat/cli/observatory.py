@@ -25,14 +25,19 @@ from bilat.cli.group import (
     user_errors,
 )
 from bilat.cli.options import (
+    PRINTABLE,
+    check_output,
+    check_output_folder,
     country_option,
     deliver,
     filter_options,
+    output_format,
     output_option,
     programme_option,
     table_output_options,
     warehouse_option,
     warehouse_path,
+    write_output,
 )
 from bilat.cordis.inputs import InputFile
 from bilat.formatting import title
@@ -76,6 +81,11 @@ def ingest_command(
             list(paths), warehouse=target, programme=programme, replace=replace, progress=update
         )
     _print_ingest(loaded, target)
+    if not (loaded.loaded or loaded.unchanged or loaded.rederived):  # every file skipped
+        raise click.ClickException(
+            f"no CORDIS table bilat uses found in {', '.join(str(path) for path in paths)}; "
+            f"nothing was loaded into {target}"
+        )
 
 
 def _file_name(source: InputFile) -> str:
@@ -117,7 +127,7 @@ def _print_ingest(report: IngestReport, target: Path) -> None:
         console.print(f"skipped: {label}: {reason}")
     if report.rederived:
         console.print(f"Derived tables of {target} rebuilt for this version of bilat.")
-    elif not report.loaded:
+    elif report.unchanged and not report.loaded:
         console.print(f"Nothing changed in {target}.")
 
 
@@ -210,7 +220,7 @@ def _where(row: dict[str, Any]) -> str:
 def indicators_command(
     name: str | None,
     warehouse: Path | None,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     markdown: bool,
     **params: Any,
@@ -220,16 +230,22 @@ def indicators_command(
     \b
     bilat indicators
     bilat indicators headline --country US --programme HE
-    bilat indicators by_state --format csv -o states.csv
+    bilat indicators by_state -o states.csv
     """
+    if (markdown or name is None) and (output is not None or fmt is not None):
+        raise click.ClickException(
+            "the list of indicators prints on the terminal only: name an indicator to write "
+            "it with --format or -o"
+        )
     if markdown:
         click.echo(indicators.registry.markdown(), nl=False)
         return
     if name is None:
         print_listing()
         return
-    if fmt in ("xlsx", "parquet") and output is None:
-        raise click.UsageError(f"--format {fmt} writes a file: add --output FILE.{fmt}")
+    fmt = output_format(output, fmt, exports.FORMATS, "table", printable=PRINTABLE)
+    if output is not None:
+        check_output(output)
     given = {key: value for key, value in params.items() if value not in (None, ())}
     with user_errors():
         indicator = indicators.get(name)
@@ -253,7 +269,7 @@ def indicators_command(
 def compare_command(
     countries: tuple[str, ...],
     warehouse: Path | None,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     **params: Any,
 ) -> None:
@@ -262,10 +278,11 @@ def compare_command(
     \b
     bilat compare US CA JP CN
     bilat compare US Canada --programme HE --role coordinator
-    bilat compare US CA JP --format xlsx -o compared.xlsx
+    bilat compare US CA JP -o compared.xlsx
     """
-    if fmt in ("xlsx", "parquet") and output is None:
-        raise click.UsageError(f"--format {fmt} writes a file: add --output FILE.{fmt}")
+    fmt = output_format(output, fmt, exports.FORMATS, "table", printable=PRINTABLE)
+    if output is not None:
+        check_output(output)
     given = {key: value for key, value in params.items() if value not in (None, ())}
     with user_errors():
         found = compare(Warehouse(warehouse_path(warehouse)), countries, **given)
@@ -284,7 +301,10 @@ def _monitoring_report(name: str) -> click.Command:
     @country_option
     @programme_option
     @click.option(
-        "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="pdf", show_default=True
+        "--format",
+        "fmt",
+        type=click.Choice(REPORT_FORMATS),
+        help="Default: the extension of --output, else pdf.",
     )
     @output_option(f"File to write (default: {name}-COUNTRY[-PROGRAMME].FORMAT here).")
     @click.option(
@@ -298,12 +318,14 @@ def _monitoring_report(name: str) -> click.Command:
         warehouse: Path | None,
         country: str,
         programme: str | None,
-        fmt: str,
+        fmt: str | None,
         output: Path | None,
         generated: datetime | None,
     ) -> None:
+        fmt = output_format(output, fmt, REPORT_FORMATS, "pdf")
         stem = "-".join(part for part in (name, country.replace(",", "_"), programme) if part)
         target = output or Path(f"{stem}.{fmt}")
+        check_output(target)
         with user_errors(), steps() as step:
             document = build_report(
                 Warehouse(warehouse_path(warehouse)),
@@ -315,7 +337,7 @@ def _monitoring_report(name: str) -> click.Command:
             )
             step(f"writing {fmt}")
             data = report_pdf(document, step) if fmt == "pdf" else REPORT_WRITERS[fmt](document)
-        target.write_bytes(data)
+        write_output(target, data)
         console.print(
             f"{REPORTS[name].title} for {document.country} ({document.programmes}): "
             f"{document.contents()}, written to {target}"
@@ -347,7 +369,7 @@ for _name in REPORTS:  # each report a subcommand of `bilat report`, registered 
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # checked by check_output_folder, in one line
     required=True,
     help="Folder to write the three zips into.",
 )
@@ -358,6 +380,7 @@ def generate_command(scale: str, output: Path, seed: int) -> None:
         factor(scale)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--scale") from error
+    check_output_folder(output)
     with steps() as step:
         written = generate(output, scale=scale, seed=seed, progress=step)
     for path in written:

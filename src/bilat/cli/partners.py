@@ -13,7 +13,15 @@ from bilat import exports
 from bilat.bridges import evaluation, search
 from bilat.bridges.search import Suggestions
 from bilat.cli.group import console, main, steps, user_errors
-from bilat.cli.options import deliver, table_output_options, warehouse_option, warehouse_path
+from bilat.cli.options import (
+    PRINTABLE,
+    check_output,
+    deliver,
+    output_format,
+    table_output_options,
+    warehouse_option,
+    warehouse_path,
+)
 from bilat.warehouse.store import Warehouse
 
 
@@ -44,7 +52,7 @@ def partners_command(
     similar: bool,
     open_to_us: bool,
     limit: str,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
 ) -> None:
     """Suggest partners across the Atlantic, each with its reasons in words and figures.
@@ -56,8 +64,11 @@ def partners_command(
     bilat partners --field oncology --side US            # US organisations active in a field
     bilat partners --open-to-us --part Health            # coordinators that took US partners
     """
-    if fmt in ("xlsx", "parquet") and output is None:
-        raise click.UsageError(f"--format {fmt} writes a file: add --output FILE.{fmt}")
+    if open_to_us and (output is not None or fmt not in (None, "table")):
+        raise click.ClickException("--open-to-us prints on the terminal only: drop --format and -o")
+    fmt = output_format(output, fmt, exports.FORMATS, "table", printable=PRINTABLE)
+    if output is not None:
+        check_output(output)
     store = Warehouse(warehouse_path(warehouse))
     with user_errors():
         count = search.parse_limit(limit)

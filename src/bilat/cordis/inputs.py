@@ -150,6 +150,11 @@ def expand(paths: list[Path]) -> list[InputFile]:
             )
         else:
             found.extend(_expand_file(path, explicit=True))
+    if not found:  # an empty folder is a mistaken path, not "nothing changed"
+        raise InputFileError(
+            f"no CORDIS file found in {', '.join(str(path) for path in paths)}: expected "
+            ".zip, .csv, .csv.gz or .xlsx files (folders are searched with their subfolders)"
+        )
     return found
 
 
