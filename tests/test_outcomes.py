@@ -16,7 +16,7 @@ from bilat.cli import main
 from bilat.coordination.events import report
 from bilat.coordination.events.operations import mark_attendance, register
 from bilat.coordination.meetings.operations import add, plan_of
-from bilat.coordination.outcomes.analysis import BANDS, CAVEAT, outcome
+from bilat.coordination.outcomes.analysis import BANDS, CAVEAT, _controls, outcome
 from bilat.coordination.outcomes.report import ALONE, series
 from bilat.coordination.reporting import write_report
 from bilat.coordination.stakeholders.models import Person
@@ -262,6 +262,22 @@ def test_a_series_counts_each_pair_once_from_the_first_event_both_attended(site_
     compared = found.comparison
     assert compared is not None and (compared.attending_pairs, compared.attending_new) == (3, 2)
     assert not set(EU | US) & set(compared.control_pics)
+    # The comparison pairs the comparison organisations of each pair that met (picked for
+    # the date it met), one's with the other's: not every EU comparison organisation with
+    # every US one, which would pair Hamburg's with MIT's.
+    picked = _controls({days[0]: [munster, mit], days[1]: [hamburg, munster, harvard]}, EU | US)
+    met = [(munster, mit, days[0]), (hamburg, harvard, days[1]), (munster, harvard, days[1])]
+    expected = {
+        (min(x, y), max(x, y))
+        for a, b, day in met
+        for x in picked[(a, day)]
+        for y in picked[(b, day)]
+    }
+    assert compared.control_pairs == len(expected)
+    assert set(compared.control_pics) == {pic for chosen in picked.values() for pic in chosen}
+    eu = set(picked[(munster, days[0])] + picked[(hamburg, days[1])] + picked[(munster, days[1])])
+    us = set(picked[(mit, days[0])] + picked[(harvard, days[1])])
+    assert compared.control_pairs < len(eu) * len(us)
     document = series()
     per_event = {row[0][0]: [text for text, _ in row[2:]] for row in document.tables[0].rows}
     assert per_event == {
