@@ -147,6 +147,30 @@ def test_a_report_takes_its_format_from_the_extension(bundled_path: Path, tmp_pa
     assert code == 1 and "contradicts the extension .html" in output
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["awareness"], ["event-outcome", "--event", "ai-health-workshop-example"], ["series-outcome"]],
+)
+def test_the_coordination_reports_check_their_output_first(
+    command: list[str], tmp_path: Path
+) -> None:
+    """Refused before the coordination database is touched (none is configured here)."""
+    code, output = run("report", *command, "-o", str(tmp_path / "r.xlsx"))
+    assert (code, output) == (
+        1,
+        f"Error: {tmp_path / 'r.xlsx'}: the extension .xlsx says no format this command "
+        "writes; name the file .pdf, .html or give --format\n",
+    )
+    code, output = run("report", *command, "--format", "html", "-o", str(tmp_path / "r.pdf"))
+    assert code == 1 and "--format html contradicts the extension .pdf" in output
+    code, output = run("report", *command, "-o", "/nonexist/r.html")
+    assert (code, output) == (
+        1,
+        "Error: /nonexist/r.html: cannot write it: no such folder /nonexist\n",
+    )
+    assert not list(tmp_path.iterdir())
+
+
 def test_the_listing_refuses_an_output_file(tmp_path: Path) -> None:
     code, output = run("indicators", "-o", str(tmp_path / "x.csv"))
     assert code == 1 and output.startswith("Error: the list of indicators prints on the terminal")

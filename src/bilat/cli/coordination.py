@@ -61,13 +61,13 @@ def awareness_report(
     year = datetime.now().year
     first = start.date() if start else date(year, 1, 1)
     last = end.date() if end else date(year, 12, 31)
-    fmt = output_format(output, fmt, _FORMATS, "pdf")
+    fmt, target = _target(output, fmt, f"awareness-{first}-{last}")
     django_setup()
     from bilat.coordination.awareness import report as awareness
 
     _write_report(
         fmt,
-        output or Path(f"awareness-{first}-{last}.{fmt}"),
+        target,
         lambda step: awareness.build(first, last, progress=step),
         f"awareness report {first} to {last}",
     )
@@ -81,7 +81,7 @@ def event_outcome_report(slug: str, fmt: str | None, output: Path | None) -> Non
     """The outcome report of one event, as PDF or HTML, from the coordination data: who took
     part (counted by side, sector, country and organisation type), its programme, its outcome
     and its recommendations."""
-    fmt = output_format(output, fmt, _FORMATS, "pdf")
+    fmt, target = _target(output, fmt, f"{slug}-outcome")
     django_setup()
     from bilat.coordination.events import report as event_report
     from bilat.coordination.events.models import Event
@@ -91,7 +91,7 @@ def event_outcome_report(slug: str, fmt: str | None, output: Path | None) -> Non
         raise click.BadParameter(f"no event has the slug {slug!r}", param_hint="--event")
     _write_report(
         fmt,
-        output or Path(f"{slug}-outcome.{fmt}"),
+        target,
         lambda step: event_report.build(event, progress=step),
         f"outcome report of {event.title}",
     )
@@ -104,16 +104,25 @@ def series_outcome_report(fmt: str | None, output: Path | None) -> None:
     """The outcomes of every event held, read in the CORDIS data: organisations that took
     part (by their confirmed PICs) later in joint projects, EU-US pairs that met and pairs
     that had a meeting first working together after, against a comparison group."""
-    fmt = output_format(output, fmt, _FORMATS, "pdf")
+    fmt, target = _target(output, fmt, "series-outcome")
     django_setup()
     from bilat.coordination.outcomes.report import series
 
     _write_report(
         fmt,
-        output or Path(f"series-outcome.{fmt}"),
+        target,
         lambda step: series(progress=step),
         "series outcome report",
     )
+
+
+def _target(output: Path | None, given: str | None, stem: str) -> tuple[str, Path]:
+    """A report's format and file (`-o`, else `stem.FORMAT` here), refused in one line
+    before the database is touched if the file cannot be written."""
+    fmt = output_format(output, given, _FORMATS, "pdf")
+    target = output or Path(f"{stem}.{fmt}")
+    check_output(target)
+    return fmt, target
 
 
 def _write_report(fmt: str, target: Path, build: Callable[[Any], Any], what: str) -> None:
@@ -121,7 +130,6 @@ def _write_report(fmt: str, target: Path, build: Callable[[Any], Any], what: str
     HTML to `target`, and say what was written."""
     from bilat.coordination.reporting import write_report
 
-    check_output(target)
     with user_errors(), steps() as step:
         document = build(step)
         data = write_report(document, fmt, step)
