@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from decimal import Decimal
 from html import unescape
@@ -177,6 +178,41 @@ def test_peer_benchmark_ranks_by_participations_as_a_third_country(bundled: Ware
     for r in he_organisations():
         ec[r["country"]] += money(r["ecContribution"])
     assert table["US"]["ec_contribution"] == ec["US"]
+
+
+def test_each_peer_rank_is_out_of_the_countries_it_ranks(
+    bundled: Warehouse, client: Client
+) -> None:
+    """The rank by EU contribution is out of the third countries whose amount is known (a
+    country whose amounts CORDIS leaves all empty is not ranked, so not counted), the rank by
+    participations out of every third country with a participation: two counts, each in its
+    own column, on the indicator and the country page (it said the larger on every row)."""
+    third = [
+        r for r in he_organisations() if r["country"] and he_status_in_force(r) == "third_country"
+    ]
+    ranked = {r["country"] for r in third}
+    known = {r["country"] for r in third if r["ecContribution"].strip()}
+    assert 0 < len(known) < len(ranked)
+    rows = indicators.peer_benchmark(bundled, country="UZ", peers="US,CN,HK").to_pylist()
+    assert {r["country"] for r in rows} == {"UZ", "US", "CN", "HK"}
+    for row in rows:
+        assert row["third_countries"] == len(ranked), row["country"]
+        assert row["third_countries_ec_contribution"] == len(known), row["country"]
+        if row["rank_ec_contribution"] is not None:
+            assert row["rank_ec_contribution"] <= len(known)
+    for code in ("US", "UZ"):
+        html = unescape(client.get(f"/country/{code}/").content.decode())
+        section = html[html.index('id="peer_benchmark"') :]
+        table = section[section.index("<table") : section.index("</table>")]
+        head = re.findall(r"<th[^>]*>(.*?)</th>", table)
+        column = head.index("Third countries ranked by EU contribution")
+        assert head[column - 1] == "Rank (EU contribution)"
+        assert head[head.index("Rank (participations)") + 1] == (
+            "Third countries ranked by participations"
+        )
+        body = re.findall(r"<tr>(.*?)</tr>", table.split("</thead>")[1])
+        cells = [re.findall(r"<td[^>]*>(.*?)</td>", line) for line in body]
+        assert cells and all(line[column] == str(len(known)) for line in cells), code
 
 
 def test_new_zealand_is_associated_in_pillar_two_from_its_2023_calls_only(

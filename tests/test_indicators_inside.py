@@ -178,7 +178,9 @@ def peer_benchmark(warehouse: Warehouse, given: dict[str, Any]) -> pa.Table:
                                    third_country_participations > 0 AND third_ec IS NOT NULL
                       ORDER BY third_ec DESC) END AS rank_ec_contribution,
             count(*) FILTER (WHERE third_country_participations > 0)
-                OVER (PARTITION BY programme) AS third_countries
+                OVER (PARTITION BY programme) AS third_countries,
+            count(*) FILTER (WHERE third_country_participations > 0 AND third_ec IS NOT NULL)
+                OVER (PARTITION BY programme) AS third_countries_ec_contribution
             FROM per),
         everyone AS (SELECT programme, count(*) AS participations,
                             sum(ec_contribution) AS ec_contribution
@@ -200,8 +202,11 @@ def peer_benchmark(warehouse: Warehouse, given: dict[str, Any]) -> pa.Table:
                CAST(CASE WHEN r.country IS NULL THEN 0 ELSE r.ec_contribution END AS DOUBLE)
                    / NULLIF(e.ec_contribution, 0)
                    AS share_ec_contribution,
-               r.rank_participations, r.rank_ec_contribution,
-               max(r.third_countries) OVER (PARTITION BY e.programme) AS third_countries
+               r.rank_participations,
+               max(r.third_countries) OVER (PARTITION BY e.programme) AS third_countries,
+               r.rank_ec_contribution,
+               max(r.third_countries_ec_contribution) OVER (PARTITION BY e.programme)
+                   AS third_countries_ec_contribution
         FROM everyone e CROSS JOIN countries c
         LEFT JOIN country_status s ON s.programme = e.programme AND s.cordis_code = c.cordis_code
         LEFT JOIN ranked r ON r.programme = e.programme AND r.country = c.cordis_code

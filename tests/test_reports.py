@@ -180,6 +180,12 @@ def test_monitoring_report_has_findings_that_cite_their_tables(
         f"participations as a third country ({third['US']:,})" in s
         for s in sentences
     )
+    # The rank by EU contribution is out of the countries ranked by it (those whose amount is
+    # known), not out of those ranked by participations.
+    assert us["third_countries_ec_contribution"] < us["third_countries"]
+    assert any(
+        f" of {us['third_countries_ec_contribution']} by EU contribution (" in s for s in sentences
+    )
     assert all("(Table" in s for s in sentences)
     themes = next(c for c in monitoring.chapters if c.slug == "themes")
     parts = next(b for b in themes.blocks if getattr(b, "title", "").endswith("programme part"))

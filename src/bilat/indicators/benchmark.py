@@ -33,7 +33,7 @@ PEERS = "US,CA,JP,KR,CN,AU,BR,IN,ZA"
     definition=(
         "The headline figures of a set of peer countries side by side, per programme, with "
         "each country's rank by participations and by EU contribution among the programme's "
-        "non-associated third countries."
+        "non-associated third countries, each rank beside the number of countries it ranks."
     ),
     caveats=(
         caveats.STATUS,
@@ -43,7 +43,8 @@ PEERS = "US,CA,JP,KR,CN,AU,BR,IN,ZA"
         "Horizon Europe) is ranked by its participations outside it.",
         "A country whose amounts as a third country CORDIS leaves all empty is not ranked by "
         "EU contribution (—): a missing amount is not 0. The ranks by EU contribution count "
-        "the countries whose amount is known.",
+        "the countries whose amount is known: each rank is out of its own count (the columns "
+        "'third countries ranked by participations' and 'by EU contribution').",
         caveats.SHARE,
         caveats.FUNDED,
     ),
@@ -87,13 +88,16 @@ def peer_benchmark(warehouse: Warehouse, scope: Scope, options: Mapping[str, Any
             for code in shown
             if code in about
         ]
-        # Every ranked row of the programme says how many were ranked, the others not.
-        most = max(
-            (row["third_countries"] for row in present if row["third_countries"] is not None),
-            default=None,
+        # Each rank is out of the countries it ranks: by EU contribution, only those whose
+        # amount is known. Said on every row of a programme where a shown country takes part.
+        known = any(code in ranked for code in shown if code in about)
+        by_participations = len(counted) if known else None
+        by_contribution = (
+            sum(1 for row in counted if row["third_ec"] is not None) if known else None
         )
         for row in present:
-            row["third_countries"] = most
+            row["third_countries"] = by_participations
+            row["third_countries_ec_contribution"] = by_contribution
         rows += present
     rows.sort(
         key=lambda row: (
@@ -188,7 +192,8 @@ def _row(
     total: dict[str, Any],
     counted: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    """One peer in one programme: its figures (0 where it has none), shares and ranks."""
+    """One peer in one programme: its figures (0 where it has none), shares and ranks (the
+    counts they are out of are the programme's, set by the caller)."""
     mine = found or {}
     reach = reaches.get((programme, code), {}) if found is not None else {}
     iso_code, name, statuses = about
@@ -235,7 +240,6 @@ def _row(
         if ranked and amount is not None
         else None
     )
-    row["third_countries"] = len(counted) if found is not None else None
     return row
 
 
@@ -251,8 +255,9 @@ _SCHEMA = pa.schema(
         ("share_participations", pa.float64()),
         ("share_ec_contribution", pa.float64()),
         ("rank_participations", pa.int64()),
-        ("rank_ec_contribution", pa.int64()),
         ("third_countries", pa.int64()),
+        ("rank_ec_contribution", pa.int64()),
+        ("third_countries_ec_contribution", pa.int64()),
     ]
 )
 

@@ -106,8 +106,9 @@ def _peers(builder: Builder, country: str) -> tuple[Chapter, Table]:
             "ec_contribution",
             "share_participations",
             "rank_participations",
-            "rank_ec_contribution",
             "third_countries",
+            "rank_ec_contribution",
+            "third_countries_ec_contribution",
         ],
     )
     chapter.blocks.append(block)
@@ -322,7 +323,8 @@ def _by_contribution(row: dict[str, Any]) -> str:
         why = f"its amounts as a third country are {NO_AMOUNT_WHY}"
         return f"is not ranked by EU contribution ({why})"
     amount = euros(row["ec_contribution"])
-    return f"{_ordinal(row['rank_ec_contribution'])} by EU contribution ({amount})"
+    out_of = row["third_countries_ec_contribution"]
+    return f"{_ordinal(row['rank_ec_contribution'])} of {out_of} by EU contribution ({amount})"
 
 
 def _ordinal(number: int) -> str:
