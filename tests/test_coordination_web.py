@@ -284,6 +284,56 @@ def test_forms_refuse_a_post_without_the_csrf_token():
     assert not Person.objects.exists()
 
 
+def test_a_form_refused_by_the_csrf_check_says_it_expired_on_the_sites_page():
+    """A form left open past the session's end (here: a participant's cancel form posted with
+    a token of a session that is gone) is refused with 403 as before, on the site's page that
+    says the form expired and leads back to it, not Django's English default."""
+    event = make_event()
+    person = make_person("ada@example.org")
+    mine = register(None, event, person, source="test")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_participant(person))
+    page = client.get("/me/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert token is not None
+    client.cookies.pop("csrftoken", None)  # the session, and its cookie, ended meanwhile
+    response = client.post(
+        f"/me/registrations/{mine.pk}/cancel/",
+        {"csrfmiddlewaretoken": token.group(1)},
+        HTTP_REFERER="http://testserver/me/",
+    )
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "This form has expired" in text and "CSRF verification failed" not in text
+    assert "reload its page and send it again" in text
+    assert '<a href="http://testserver/me/">Back to the form (reload it there)</a>' in text
+    assert '<header class="site"' in text  # the site's own page
+    mine.refresh_from_db()
+    assert mine.status == "confirmed"
+    # A Referer of another site is not offered as the way back.
+    elsewhere = client.post(
+        f"/me/registrations/{mine.pk}/cancel/", HTTP_REFERER="https://evil.example/"
+    )
+    assert elsewhere.status_code == 403 and "evil.example" not in elsewhere.content.decode()
+
+
+def test_opening_a_buttons_address_answers_405_on_the_sites_page():
+    """GET on the address that only the Cancel button sends answers 405 (Allow: POST) as
+    before, now on the site's page saying so and leading back to My data, not an empty body."""
+    event = make_event()
+    person = make_person("ada@example.org")
+    mine = register(None, event, person, source="test")
+    client = Client()
+    client.force_login(make_participant(person))
+    response = client.get(f"/me/registrations/{mine.pk}/cancel/")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    text = response.content.decode()
+    assert "This address is a button&#x27;s, not a page" in text
+    assert '<a href="/me/">Back to My data</a>' in text
+    mine.refresh_from_db()
+    assert mine.status == "confirmed"
+
+
 def test_editors_download_an_events_registrations_and_erased_people_stay_anonymous():
     from bilat.coordination.stakeholders.operations import erase_person
 

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "bilat.coordination.outcomes",
     "bilat.coordination.limits",
 ]
+# A form the CSRF check refuses gets the site's page (the form expired: reload it), not Django's.
+CSRF_FAILURE_VIEW = "bilat.site.errors.csrf_failure"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
