@@ -164,7 +164,7 @@ def test_public_pages_fit_both_widths_and_pass_axe(site: str, context: BrowserCo
 def test_editor_pages_fit_both_widths_and_pass_axe(site: str, context: BrowserContext) -> None:
     page = context.new_page()
     page.goto(f"{site}/accounts/login/")
-    page.get_by_label("Username").fill(demo.EDITOR[0])
+    page.get_by_label("E-mail address or user name").fill(demo.EDITOR[0])
     page.get_by_label("Password").fill(demo.EDITOR[1])
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r".*/(coordination/|me/)?$"))
@@ -201,7 +201,7 @@ def test_the_password_change_page_with_its_errors_fits_both_widths_and_passes_ax
     the validators refuse, their messages beside the fields."""
     page = context.new_page()
     page.goto(f"{site}/accounts/login/")
-    page.get_by_label("Username").fill(demo.EDITOR[0])
+    page.get_by_label("E-mail address or user name").fill(demo.EDITOR[0])
     page.get_by_label("Password").fill(demo.EDITOR[1])
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r".*/(coordination/|me/)?$"))

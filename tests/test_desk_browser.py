@@ -51,7 +51,7 @@ def _log_in(
         viewport={"width": width, "height": 900}, accept_downloads=True, java_script_enabled=script
     ).new_page()
     page.goto(f"{site}/accounts/login/")
-    page.get_by_label("Username").fill(name)
+    page.get_by_label("E-mail address or user name").fill(name)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()

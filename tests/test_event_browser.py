@@ -121,7 +121,7 @@ def test_an_editor_confirms_the_cordis_organisation_of_a_registrants_organisatio
         name="Regents of the University of California", country="US", side="US"
     )
     page.goto(f"{site}/accounts/login/")
-    page.get_by_label("Username").fill("coordinator")
+    page.get_by_label("E-mail address or user name").fill("coordinator")
     page.get_by_label("Password").fill("a-long-editor-password")
     page.get_by_role("button", name="Log in").click()
     page.goto(f"{site}/coordination/people/")

@@ -39,7 +39,7 @@ def held(site: str) -> Event:
 def _editor(browser: Browser, site: str) -> Page:
     page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     page.goto(f"{site}/accounts/login/")
-    page.get_by_label("Username").fill("survey")
+    page.get_by_label("E-mail address or user name").fill("survey")
     page.get_by_label("Password").fill("a-long-editor-password")
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()

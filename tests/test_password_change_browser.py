@@ -20,7 +20,7 @@ NEW = "Harbour-Lantern-Quiet-57"
 
 def log_in(page: Page, site: str, password: str) -> None:
     page.goto(f"{site}/accounts/login/")
-    page.get_by_label("Username").fill("ada@example.org")
+    page.get_by_label("E-mail address or user name").fill("ada@example.org")
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
 

@@ -61,7 +61,7 @@ def test_a_participant_chooses_a_new_password_through_the_pages(
     # Logged out, the new password logs in; the link from the e-mail no longer works.
     page.get_by_role("button", name="Log out").click()
     page.goto(f"{site}/accounts/login/")
-    page.get_by_label("Username").fill("ada@example.org")
+    page.get_by_label("E-mail address or user name").fill("ada@example.org")
     page.get_by_label("Password").fill(NEW)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(f"{site}/me/")
