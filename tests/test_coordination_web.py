@@ -317,6 +317,32 @@ def test_a_form_refused_by_the_csrf_check_says_it_expired_on_the_sites_page():
     assert elsewhere.status_code == 403 and "evil.example" not in elsewhere.content.decode()
 
 
+def test_a_name_changed_on_me_is_the_accounts_name_too():
+    """The account signing up made carries the person's names; changing one's first name on
+    /me/ changes the account's too, so /me/data.json's account and person agree."""
+    person = make_person("ada@example.org", first_name="Ada", last_name="Example")
+    user = make_participant(person)
+    User.objects.filter(pk=user.pk).update(first_name="Ada", last_name="Example")  # as signing up
+    client = Client()
+    client.force_login(user)
+    form = {
+        "first_name": "Adeline",
+        "last_name": "Example",
+        "email": "ada@example.org",
+        "organisation": "",
+        "sector": "other",
+        "country": "FR",
+        "consents": ["registration"],
+    }
+    assert client.post("/me/", form).status_code == 302
+    exported = json.loads(client.get("/me/data.json").content)
+    assert exported["person"]["first_name"] == "Adeline"
+    assert (exported["account"]["first_name"], exported["account"]["last_name"]) == (
+        "Adeline",
+        "Example",
+    )
+
+
 def test_opening_a_buttons_address_answers_405_on_the_sites_page():
     """GET on the address that only the Cancel button sends answers 405 (Allow: POST) as
     before, now on the site's page saying so and leading back to My data, not an empty body."""

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -137,9 +138,18 @@ def save_person(
         if changed:
             person.save()
             record(actor, "update", person, changed, note=f"from {source}")
+            _name_account(person, changed)
     person.themes.add(*themes(data.themes))
     give_consent(actor, person, data.consents, source=source)
     return person, created
+
+
+def _name_account(person: Person, changed: list[str]) -> None:
+    """The person's account (which signing up named as the person) takes the names the
+    person's record was just given, so that /me/data.json's account and person agree."""
+    names = [k for k in ("first_name", "last_name") if k in changed]
+    if names and person.user_id is not None:
+        User.objects.filter(pk=person.user_id).update(**{k: getattr(person, k) for k in names})
 
 
 def give_consent(actor: Actor, person: Person, purposes: Iterable[str], *, source: str) -> None:
