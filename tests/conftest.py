@@ -165,6 +165,14 @@ def page(browser: Browser) -> Iterator[Page]:
     assert problems == [], problems
 
 
+def log_in(page: Page, site: str, name: str, password: str) -> None:
+    """Log in on the site's log-in page as a person would: the boxes by their labels."""
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label("E-mail address or user name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
 def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from bilat.coordination import demo
 from bilat.coordination.stakeholders.passwords import reset_link
 
-from conftest import ROOT
+from conftest import ROOT, log_in
 
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (1366, 390)
@@ -163,10 +163,7 @@ def test_public_pages_fit_both_widths_and_pass_axe(site: str, context: BrowserCo
 
 def test_editor_pages_fit_both_widths_and_pass_axe(site: str, context: BrowserContext) -> None:
     page = context.new_page()
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("E-mail address or user name").fill(demo.EDITOR[0])
-    page.get_by_label("Password").fill(demo.EDITOR[1])
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, site, demo.EDITOR[0], demo.EDITOR[1])
     page.wait_for_url(re.compile(r".*/(coordination/|me/)?$"))
     urls = editor_pages(page, site)
     found = [problem for url in urls for problem in problems(page, f"{site}{url}")]
@@ -200,10 +197,7 @@ def test_the_password_change_page_with_its_errors_fits_both_widths_and_passes_ax
     """The page to change one's password, refused: a wrong current password and a new one
     the validators refuse, their messages beside the fields."""
     page = context.new_page()
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("E-mail address or user name").fill(demo.EDITOR[0])
-    page.get_by_label("Password").fill(demo.EDITOR[1])
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, site, demo.EDITOR[0], demo.EDITOR[1])
     page.wait_for_url(re.compile(r".*/(coordination/|me/)?$"))
     found = list(problems(page, f"{site}/me/password/"))
     page.get_by_label("Current password").fill("not-the-password")

@@ -20,7 +20,7 @@ from bilat.coordination.meetings.models import Meeting, Plan
 from bilat.coordination.recommendations.models import Recommendation
 from bilat.coordination.stakeholders.models import Person
 
-from conftest import shot
+from conftest import log_in, shot
 from factories import link_in, make_editor, make_event, make_participant, make_person
 
 pytestmark = [pytest.mark.coordination]
@@ -44,10 +44,7 @@ def workshop(site: str) -> Event:
 def editor(browser: Browser, site: str, workshop: Event) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("E-mail address or user name").fill("coordinator")
-    page.get_by_label("Password").fill("a-long-editor-password")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, site, "coordinator", "a-long-editor-password")
     expect(page.get_by_role("link", name="Coordination")).to_be_visible()
     yield page
     context.close()
@@ -204,10 +201,7 @@ def test_a_name_of_120_letters_without_a_space_fits_a_phone(site: str, browser: 
     ):
         context = browser.new_context(viewport={"width": 390, "height": 844})
         phone = context.new_page()
-        phone.goto(f"{site}/accounts/login/")
-        phone.get_by_label("E-mail address or user name").fill(name)
-        phone.get_by_label("Password").fill(password)
-        phone.get_by_role("button", name="Log in").click()
+        log_in(phone, site, name, password)
         phone.goto(f"{site}{url}")
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{url} is {width}px wide on a 390px phone"
@@ -234,10 +228,7 @@ def test_the_desk_finds_a_name_of_120_letters_and_fits_a_phone(site: str, browse
     register(None, event, longest, source="test", notify=False)
     context = browser.new_context(viewport={"width": 390, "height": 844})
     phone = context.new_page()
-    phone.goto(f"{site}/accounts/login/")
-    phone.get_by_label("E-mail address or user name").fill("coordinator")
-    phone.get_by_label("Password").fill("a-long-editor-password")
-    phone.get_by_role("button", name="Log in").click()
+    log_in(phone, site, "coordinator", "a-long-editor-password")
     phone.goto(f"{site}/coordination/events/{event.slug}/check-in/")
     phone.get_by_label("Name or organisation").fill("Maximiliana")
     phone.get_by_role("button", name="Search").click()

@@ -16,7 +16,7 @@ from bilat.coordination.desk.codes import code_of
 from bilat.coordination.events.models import Event, Registration
 from bilat.coordination.events.operations import register
 
-from conftest import shot
+from conftest import log_in, shot
 from factories import make_editor, make_event, make_participant, make_person
 
 pytestmark = [pytest.mark.coordination]
@@ -50,10 +50,7 @@ def _log_in(
     page = browser.new_context(
         viewport={"width": width, "height": 900}, accept_downloads=True, java_script_enabled=script
     ).new_page()
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("E-mail address or user name").fill(name)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, site, name, password)
     page.wait_for_load_state()
     return page
 

@@ -16,7 +16,7 @@ from bilat.coordination.audit.models import Change
 from bilat.coordination.events.models import Event, Question, Registration
 from bilat.coordination.stakeholders.models import Organisation
 
-from conftest import shot
+from conftest import log_in, shot
 from factories import link_in, make_editor, make_event
 
 pytestmark = [pytest.mark.coordination]
@@ -120,10 +120,7 @@ def test_an_editor_confirms_the_cordis_organisation_of_a_registrants_organisatio
     organisation = Organisation.objects.create(
         name="Regents of the University of California", country="US", side="US"
     )
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("E-mail address or user name").fill("coordinator")
-    page.get_by_label("Password").fill("a-long-editor-password")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, site, "coordinator", "a-long-editor-password")
     page.goto(f"{site}/coordination/people/")
     page.get_by_role("button", name="Suggest for organisations without one").click()
     expect(page.get_by_role("status")).to_contain_text("1 organisations have a suggested")

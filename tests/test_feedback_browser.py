@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from bilat.coordination.events.models import Event
 from bilat.coordination.events.operations import mark_attendance, register
 
-from conftest import shot
+from conftest import log_in, shot
 from factories import confirm_pic, link_in, make_editor, make_event, make_person
 
 pytestmark = [pytest.mark.coordination]
@@ -38,10 +38,7 @@ def held(site: str) -> Event:
 
 def _editor(browser: Browser, site: str) -> Page:
     page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("E-mail address or user name").fill("survey")
-    page.get_by_label("Password").fill("a-long-editor-password")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, site, "survey", "a-long-editor-password")
     page.wait_for_load_state()
     return page
 

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 
-from conftest import shot
+from conftest import log_in, shot
 from factories import link_in, make_participant, make_person
 
 pytestmark = [pytest.mark.coordination]
@@ -60,10 +60,7 @@ def test_a_participant_chooses_a_new_password_through_the_pages(
     assert user.check_password(NEW)
     # Logged out, the new password logs in; the link from the e-mail no longer works.
     page.get_by_role("button", name="Log out").click()
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("E-mail address or user name").fill("ada@example.org")
-    page.get_by_label("Password").fill(NEW)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, site, "ada@example.org", NEW)
     expect(page).to_have_url(f"{site}/me/")
     assert errors == [], errors
     page.goto(link)  # answered 400, which the console reports
