@@ -99,7 +99,7 @@ def test_a_failed_read_fails_every_reader_of_the_page() -> None:
 def test_arrays_shared_by_threads_are_read_only(three_programmes: Warehouse) -> None:
     scope = resolve(three_programmes, country="US")
     with shared.one_page():
-        found = inside.read(three_programmes, scope, counted=False)
+        found = inside.read(three_programmes, scope, needs=frozenset())
         assert inside.read(three_programmes, scope) is found
     assert len(found) > 0
     with pytest.raises(ValueError, match="read-only"):
