@@ -79,8 +79,8 @@ def _one_thread_beyond(rows: int, con: duckdb.DuckDBPyConnection) -> Iterator[No
     project, so each thread's share of a grouping holds nearly every group: at ten times the
     full scale two threads per statement held twice the groups and spilled gigabytes to disk,
     and the steps side by side ran out of the build's memory. One thread each fits, and the
-    steps side by side keep both cores busy (at ten times: 93 s instead of 136 s, peak memory
-    the same)."""
+    steps side by side keep both cores busy (at ten times, in turns under load: 98 and 108 s
+    instead of 130 and 132 s, peak memory the same)."""
     if rows <= ALL_THREADS_UP_TO:
         yield
         return

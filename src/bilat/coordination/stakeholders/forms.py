@@ -3,8 +3,9 @@ for a new password."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -175,11 +176,31 @@ class PasswordResetForm(PublicForm):
         return str(self.cleaned_data["email"]).strip().lower()
 
 
-class LimitedLogin(AuthenticationForm):
+Checked = TypeVar("Checked")
+
+
+class _Braked:
+    """A form whose password check runs under the log-in brake (`limits.LOGIN`): refused
+    outright past it, and each wrong password counted against the account and the client."""
+
+    wait: int | None = None  # seconds until the brake lets the password be tried again
+
+    def _braked(self, username: str, client: str, check: Callable[[], Checked]) -> Checked:
+        try:
+            limits.check(limits.LOGIN, username, client)
+        except limits.TooManyAttempts as error:
+            self.wait = error.seconds
+            raise forms.ValidationError(str(error), code="too_many") from error
+        try:
+            return check()
+        except forms.ValidationError:
+            limits.count(limits.LOGIN, username, client)
+            raise
+
+
+class LimitedLogin(_Braked, AuthenticationForm):
     """Log-in with brakes: after too many wrong passwords for an account, or from a client,
     even the right one is refused until the window ends (`limits.LOGIN`)."""
-
-    wait: int | None = None  # seconds until the brake lets this log-in be tried again
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -204,16 +225,7 @@ class LimitedLogin(AuthenticationForm):
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         client = limits.client_of(self.request) if self.request else "unknown"
-        try:
-            limits.check(limits.LOGIN, username, client)
-        except limits.TooManyAttempts as error:
-            self.wait = error.seconds
-            raise forms.ValidationError(str(error), code="too_many") from error
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            limits.count(limits.LOGIN, username, client)
-            raise
+        return self._braked(username, client, super().clean)
 
 
 class LimitedAdminLogin(LimitedLogin, AdminAuthenticationForm):
@@ -231,12 +243,10 @@ class DirectoryFilter(forms.Form):
     consent = forms.ChoiceField(choices=[("", "Anything"), *Purpose.choices], required=False)
 
 
-class LimitedPasswordChange(PasswordChangeForm):
+class LimitedPasswordChange(_Braked, PasswordChangeForm):
     """Change one's password, logged in: wrong current passwords count against the account's
     log-in brake (`limits.LOGIN`), so a stolen session guesses no faster than the log-in page
     allows; past it even the right one is refused until the window ends."""
-
-    wait: int | None = None  # seconds until the brake lets the current password be tried
 
     def __init__(self, user: Any, client: str, data: Any = None) -> None:
         super().__init__(user, data)
@@ -244,14 +254,5 @@ class LimitedPasswordChange(PasswordChangeForm):
         self.fields["old_password"].label = "Current password"
 
     def clean_old_password(self) -> str:
-        username = self.user.get_username()
-        try:
-            limits.check(limits.LOGIN, username, self.client)
-        except limits.TooManyAttempts as error:
-            self.wait = error.seconds
-            raise forms.ValidationError(str(error), code="too_many") from error
-        try:
-            return str(super().clean_old_password())
-        except forms.ValidationError:
-            limits.count(limits.LOGIN, username, self.client)
-            raise
+        checked = self._braked(self.user.get_username(), self.client, super().clean_old_password)
+        return str(checked)
